@@ -1,0 +1,87 @@
+import { EventHandler, RecordedEvent, Subscription } from './event-store.port';
+
+export interface PollingSource {
+  readAll(options: { after: number; maxCount: number }): Promise<RecordedEvent[]>;
+}
+
+export interface PollingOptions {
+  after: number;
+  onEvent: EventHandler;
+  onError?: (error: unknown) => void;
+  batchSize?: number;
+  /** How long to sleep when caught up, unless woken earlier by a local append. */
+  idleMs?: number;
+}
+
+/**
+ * A catch-up subscription over any store that can read its global log in pages: it reads until
+ * a page comes back empty (caught up), then keeps polling for new events (live).
+ */
+export class PollingSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private markCaughtUp!: () => void;
+  private stopped = false;
+  private wakeUp: (() => void) | null = null;
+  private readonly loop: Promise<void>;
+  private current: number;
+
+  constructor(
+    private readonly source: PollingSource,
+    private readonly options: PollingOptions,
+  ) {
+    this.current = options.after;
+    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+    this.loop = this.run();
+  }
+
+  get position(): number {
+    return this.current;
+  }
+
+  /** Ends the idle wait early: new events were appended. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    try {
+      while (!this.stopped) {
+        const events = await this.source.readAll({ after: this.current, maxCount: batchSize });
+        for (const event of events) {
+          if (this.stopped) return;
+          await this.options.onEvent(event);
+          this.current = event.globalPosition;
+        }
+        if (events.length < batchSize) {
+          this.markCaughtUp();
+          await this.idle();
+        }
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.markCaughtUp();
+      this.options.onError?.(error);
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, this.options.idleMs ?? 100);
+      const self = this;
+      function finish() {
+        clearTimeout(timer);
+        self.wakeUp = null;
+        resolve();
+      }
+      this.wakeUp = finish;
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { PGlite } from '@electric-sql/pglite';
+import { SqlClient, SqlExecutor } from './sql-executor';
+
+/**
+ * PGlite is a single database session: two transactions started concurrently would interleave
+ * their statements on it. Every query and transaction therefore runs strictly one after another.
+ */
+export class PgliteExecutor implements SqlExecutor {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly db: PGlite) {}
+
+  static async open(dataDir?: string): Promise<PgliteExecutor> {
+    const db = dataDir ? new PGlite(dataDir) : new PGlite();
+    await db.waitReady;
+    return new PgliteExecutor(db);
+  }
+
+  query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.exclusive(() => this.run<Row>(sql, params));
+  }
+
+  transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.db.exec('BEGIN');
+      try {
+        const result = await work({
+          query: (sql, params) => this.run(sql, params ?? []),
+          exec: async (script) => {
+            await this.db.exec(script);
+          },
+        });
+        await this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        await this.db.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  exec(script: string): Promise<void> {
+    return this.exclusive(async () => {
+      await this.db.exec(script);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(() => this.db.close());
+  }
+
+  private async run<Row>(sql: string, params: unknown[]): Promise<Row[]> {
+    const result = await this.db.query<Row>(sql, params);
+    return result.rows;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,207 @@
+import {
+  ANY,
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  EventStoreHealth,
+  EventToAppend,
+  ExpectedRevision,
+  NO_STREAM,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  STREAM_EXISTS,
+  Subscription,
+  SubscribeOptions,
+} from '../event-store.port';
+import {
+  DuplicateEventIdError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../event-store.errors';
+import { PollingSubscription } from '../polling-subscription';
+import { validateAppend } from '../validate-append';
+import { migrateEventStore } from './event-store.migrations';
+import { SqlExecutor } from './sql-executor';
+
+interface EventRow {
+  global_position: number;
+  event_id: string;
+  stream_id: string;
+  stream_revision: number;
+  event_type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date | string;
+}
+
+const EVENT_COLUMNS =
+  'global_position, event_id, stream_id, stream_revision, event_type, schema_version, data, metadata, recorded_at';
+
+const EXPECTED_CODES: Record<string, number> = { [ANY]: -1, [NO_STREAM]: -2, [STREAM_EXISTS]: -3 };
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    globalPosition: Number(row.global_position),
+    type: row.event_type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+  };
+}
+
+function sqlState(error: unknown): string | undefined {
+  return (error as { code?: string }).code;
+}
+
+/**
+ * The event store on PostgreSQL SQL: used as is on a PostgreSQL server and on embedded PGlite.
+ * All the rules (expected revision, idempotency, gap-safe positions) live in the SQL functions
+ * of event-store.migrations.ts, so both engines enforce them identically.
+ */
+export class SqlEventStore implements EventStore, CheckpointStore {
+  private readonly subscriptions = new Set<PollingSubscription>();
+
+  constructor(
+    readonly adapter: string,
+    private readonly sql: SqlExecutor,
+  ) {}
+
+  static async open(adapter: string, sql: SqlExecutor): Promise<SqlEventStore> {
+    await migrateEventStore(sql);
+    return new SqlEventStore(adapter, sql);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    validateAppend(streamId, events, expectedRevision);
+    const expected =
+      typeof expectedRevision === 'number' ? expectedRevision : EXPECTED_CODES[expectedRevision];
+    try {
+      const [row] = await this.sql.query<{ next_revision: number; last_position: number }>(
+        'SELECT next_revision, last_position FROM es_append($1, $2, $3, $4, $5, $6, $7)',
+        [
+          streamId,
+          expected,
+          events.map((event) => event.id),
+          events.map((event) => event.type),
+          events.map((event) => event.schemaVersion),
+          events.map((event) => JSON.stringify(event.data)),
+          events.map((event) => JSON.stringify(event.metadata)),
+        ],
+      );
+      this.wakeSubscriptions();
+      return {
+        nextExpectedRevision: Number(row.next_revision),
+        lastGlobalPosition: Number(row.last_position),
+      };
+    } catch (error) {
+      throw this.translate(error, streamId, expectedRevision);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+        WHERE stream_id = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
+        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [streamId, from, options.maxCount ?? Number.MAX_SAFE_INTEGER],
+    );
+    if (rows.length === 0 && !(await this.streamExists(streamId))) {
+      throw new StreamNotFoundError(streamId);
+    }
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? 0;
+    const mark = await this.headPosition();
+    if (mark <= after) return [];
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+        WHERE global_position > $1 AND global_position <= $2
+        ORDER BY global_position LIMIT $3`,
+      [after, mark, options.maxCount ?? 1000],
+    );
+    return rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    const subscription = new PollingSubscription(this, options);
+    this.subscriptions.add(subscription);
+    const stop = subscription.stop.bind(subscription);
+    subscription.stop = async () => {
+      this.subscriptions.delete(subscription);
+      await stop();
+    };
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    const [row] = await this.sql.query<{ mark: number }>('SELECT es_high_water_mark() AS mark');
+    return Number(row.mark);
+  }
+
+  async health(): Promise<EventStoreHealth> {
+    try {
+      return { status: 'up', adapter: this.adapter, headPosition: await this.headPosition() };
+    } catch (error) {
+      return { status: 'down', adapter: this.adapter, error: (error as Error).message };
+    }
+  }
+
+  async load(name: string): Promise<number> {
+    const rows = await this.sql.query<{ position: number }>(
+      'SELECT position FROM es_checkpoints WHERE name = $1',
+      [name],
+    );
+    return rows.length ? Number(rows[0].position) : 0;
+  }
+
+  async save(name: string, position: number): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO es_checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
+      [name, position],
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.sql.close();
+  }
+
+  private async streamExists(streamId: string): Promise<boolean> {
+    const rows = await this.sql.query('SELECT 1 FROM es_streams WHERE stream_id = $1', [streamId]);
+    return rows.length > 0;
+  }
+
+  private wakeSubscriptions(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
+  }
+
+  private translate(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
+    switch (sqlState(error)) {
+      case 'PC409': {
+        const detail = (error as { detail?: string }).detail;
+        const actual = detail === undefined || detail === 'none' ? null : Number(detail);
+        return new WrongExpectedRevisionError(streamId, expected, actual);
+      }
+      case 'PC422':
+      case '23505':
+        return new DuplicateEventIdError(streamId, 'event ids already used for other events');
+      default:
+        return error;
+    }
+  }
+}
