@@ -10,5 +10,7 @@ module.exports = {
     '^@policloud/messaging$': '<rootDir>/libs/messaging/src',
     '^@policloud/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
+  globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
   testTimeout: 60000,
 };

@@ -6,7 +6,9 @@ export interface PollingSource {
 
 export interface PollingOptions {
   after: number;
-  onEvent: EventHandler;
+  /** Handles one event; or use onBatch to handle each page at once (e.g. one Kafka send). */
+  onEvent?: EventHandler;
+  onBatch?: (events: RecordedEvent[]) => Promise<void>;
   onError?: (error: unknown) => void;
   batchSize?: number;
   /** How long to sleep when caught up, unless woken earlier by a local append. */
@@ -54,11 +56,7 @@ export class PollingSubscription implements Subscription {
     try {
       while (!this.stopped) {
         const events = await this.source.readAll({ after: this.current, maxCount: batchSize });
-        for (const event of events) {
-          if (this.stopped) return;
-          await this.options.onEvent(event);
-          this.current = event.globalPosition;
-        }
+        await this.deliver(events);
         if (events.length < batchSize) {
           this.markCaughtUp();
           await this.idle();
@@ -68,6 +66,20 @@ export class PollingSubscription implements Subscription {
       this.stopped = true;
       this.markCaughtUp();
       this.options.onError?.(error);
+    }
+  }
+
+  private async deliver(events: RecordedEvent[]): Promise<void> {
+    const { onBatch, onEvent } = this.options;
+    if (onBatch && events.length > 0) {
+      await onBatch(events);
+      this.current = events[events.length - 1].globalPosition;
+      return;
+    }
+    for (const event of events) {
+      if (this.stopped) return;
+      await onEvent?.(event);
+      this.current = event.globalPosition;
     }
   }
 

@@ -1,0 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/**
+ * Starts the loopback Kafka broker (scripts/kafka.sh) unless KAFKA_BROKERS names one already,
+ * so `npm test` needs nothing running but PostgreSQL.
+ */
+export default function globalSetup(): void {
+  if (process.env.KAFKA_BROKERS) return;
+  const script = path.join(__dirname, '..', '..', 'scripts', 'kafka.sh');
+  execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
+  process.env.KAFKA_BROKERS = `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`;
+  process.env.POLICLOUD_TEST_STARTED_KAFKA = 'true';
+}
