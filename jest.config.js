@@ -6,8 +6,13 @@ module.exports = {
   testRegex: '.*\\.(unit|int|e2e)\\.spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleNameMapper: {
+    // @fastify/static requires an ESM-only content-disposition, which jest's CommonJS runtime
+    // cannot load (Node itself can): tests use the CommonJS release of the same function.
+    '^content-disposition$': 'content-disposition-cjs',
     '^@policloud/event-store$': '<rootDir>/libs/event-store/src',
     '^@policloud/messaging$': '<rootDir>/libs/messaging/src',
+    '^@policloud/config$': '<rootDir>/libs/config/src',
+    '^@policloud/runtime$': '<rootDir>/libs/runtime/src',
     '^@policloud/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
   globalSetup: '<rootDir>/test/support/jest-global-setup.ts',

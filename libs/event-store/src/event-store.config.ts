@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { EsdbEventStore } from './esdb/esdb-event-store';
 import { CheckpointStore, EventStore } from './event-store.port';
@@ -31,10 +32,10 @@ export async function openEventStore(
         throw new Error('ESDB_CONNECTION_STRING is required for EVENT_STORE=esdb');
       }
       return EsdbEventStore.connect(config.esdbConnectionString);
-    case 'embedded':
-      return SqlEventStore.open(
-        'embedded',
-        await PgliteExecutor.open(path.join(config.dataDir ?? './data', 'event-store')),
-      );
+    case 'embedded': {
+      const directory = path.join(config.dataDir ?? './data', 'event-store');
+      mkdirSync(directory, { recursive: true });
+      return SqlEventStore.open('embedded', await PgliteExecutor.open(directory));
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 
 /** One Kafka client per process, from the comma-separated KAFKA_BROKERS list. */
 export function createKafka(brokers: string[], clientId = 'policloud'): Kafka {
@@ -10,7 +10,14 @@ export function createKafka(brokers: string[], clientId = 'policloud'): Kafka {
   });
 }
 
-/** In-order delivery per partition even when a send is retried. */
+/**
+ * One request in flight keeps each partition in order even when a send is retried; a retry may
+ * duplicate a message (at-least-once), which consumers absorb by deduping on the event id.
+ */
 export function createRelayProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  return kafka.producer({
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }

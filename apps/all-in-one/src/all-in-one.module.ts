@@ -1,0 +1,11 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@policloud/config';
+import { RuntimeModule } from '@policloud/runtime';
+
+/** Every module in one process: the embedded default. */
+@Module({})
+export class AllInOneModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AllInOneModule, imports: [RuntimeModule.forRoot(config)] };
+  }
+}

@@ -1,0 +1,85 @@
+import { EventStoreKind } from '@policloud/event-store';
+
+export interface AppConfig {
+  port: number;
+  eventStore: EventStoreKind;
+  dataDir: string;
+  databaseUrl?: string;
+  esdbConnectionString?: string;
+  kafkaBrokers: string[];
+  operatorApiKey?: string;
+  auditSigningKey?: string;
+  platformFeeBps: number;
+}
+
+/** Platform fee on buyer charges when PLATFORM_FEE_BPS is unset: 10%. */
+export const DEFAULT_PLATFORM_FEE_BPS = 1_000;
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')}`);
+  }
+  return raw;
+}
+
+/** Reads and checks the environment (README "Configuration"); a bad value names its variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const eventStore = (env.EVENT_STORE || 'embedded') as EventStoreKind;
+  if (!['embedded', 'postgres', 'esdb'].includes(eventStore)) {
+    throw new ConfigError('EVENT_STORE', `must be embedded, postgres or esdb, got "${eventStore}"`);
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (eventStore === 'postgres' && !databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'is required when EVENT_STORE=postgres');
+  }
+  const esdbConnectionString = url(env, 'ESDB_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kdb:']);
+  if (eventStore === 'esdb' && !esdbConnectionString) {
+    throw new ConfigError('ESDB_CONNECTION_STRING', 'is required when EVENT_STORE=esdb');
+  }
+  const kafkaBrokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+  for (const broker of kafkaBrokers) {
+    if (!/^[^\s:]+:\d+$/.test(broker)) {
+      throw new ConfigError('KAFKA_BROKERS', `must be host:port[,host:port...], got "${broker}"`);
+    }
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    eventStore,
+    dataDir: env.DATA_DIR || './data',
+    databaseUrl,
+    esdbConnectionString,
+    kafkaBrokers,
+    operatorApiKey: env.OPERATOR_API_KEY || undefined,
+    auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
+    platformFeeBps: integer(env, 'PLATFORM_FEE_BPS', DEFAULT_PLATFORM_FEE_BPS, 0, 9_999),
+  };
+}

@@ -1,0 +1,46 @@
+import { ConfigError, DEFAULT_PLATFORM_FEE_BPS, loadConfig } from './app.config';
+
+describe('configuration from the environment', () => {
+  it('defaults to the embedded store on port 3000 with no broker', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      eventStore: 'embedded',
+      dataDir: './data',
+      databaseUrl: undefined,
+      esdbConnectionString: undefined,
+      kafkaBrokers: [],
+      operatorApiKey: undefined,
+      auditSigningKey: undefined,
+      platformFeeBps: DEFAULT_PLATFORM_FEE_BPS,
+    });
+  });
+
+  it('reads PostgreSQL and Kafka settings', () => {
+    const config = loadConfig({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://app@db:5432/policloud',
+      KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+      PORT: '8080',
+    });
+    expect(config).toMatchObject({
+      eventStore: 'postgres',
+      port: 8080,
+      kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
+    [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ EVENT_STORE: 'esdb' }, 'ESDB_CONNECTION_STRING'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
+    [{ PLATFORM_FEE_BPS: '10000' }, 'PLATFORM_FEE_BPS'],
+    [{ PLATFORM_FEE_BPS: '2.5' }, 'PLATFORM_FEE_BPS'],
+  ])('a malformed %p names %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+});

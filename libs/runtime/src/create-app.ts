@@ -1,0 +1,33 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** Largest request body accepted; anything bigger is refused with 413. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Builds a Fastify-based Nest app with the OpenAPI document served at /docs. */
+export async function createApp(
+  module: Type | DynamicModule,
+  options: { logger?: boolean } = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    { logger: options.logger === false ? false : ['log', 'warn', 'error'] },
+  );
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiInfo()), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+  return app;
+}
+
+export function openApiInfo() {
+  return new DocumentBuilder()
+    .setTitle('Policloud marketplace API')
+    .setDescription('Surplus energy turned into GPU compute: public HTTP contract v1')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+    .build();
+}

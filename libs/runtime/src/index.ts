@@ -1,0 +1,5 @@
+export * from './runtime.module';
+export * from './runtime.tokens';
+export * from './kafka-relay.service';
+export * from './health/health.service';
+export * from './create-app';

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { connectTestKafka } from './support/kafka-test-broker';
+import { createTestSchema, TestSchema } from './support/postgres-test-database';
+import { bootTestApp } from './support/test-app';
+
+describe('GET /health and /docs', () => {
+  describe('on the embedded default, with no server at all', () => {
+    let app: NestFastifyApplication;
+    let dataDir: string;
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'policloud-e2e-'));
+      ({ app } = await bootTestApp({ DATA_DIR: dataDir }));
+    });
+    afterAll(async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('reports the embedded store up and Kafka not configured', async () => {
+      const response = await app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        status: 'ok',
+        eventStore: { status: 'up', adapter: 'embedded', headPosition: 0 },
+        kafka: { status: 'not configured' },
+      });
+    });
+
+    it('serves the API documentation and its OpenAPI document', async () => {
+      expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
+      const document = await app.inject({ method: 'GET', url: '/docs/openapi.json' });
+      expect(document.json().paths['/health']).toBeDefined();
+    });
+  });
+
+  describe('on PostgreSQL with the Kafka relay', () => {
+    let app: NestFastifyApplication;
+    let schema: TestSchema;
+
+    beforeAll(async () => {
+      await connectTestKafka();
+      schema = await createTestSchema('e2e_health');
+      ({ app } = await bootTestApp({
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: schema.url,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      }));
+    });
+    afterAll(async () => {
+      await app?.close();
+      await schema?.drop();
+    });
+
+    it('reports the store, the broker and the running relay', async () => {
+      const response = await app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        status: 'ok',
+        eventStore: { status: 'up', adapter: 'postgres' },
+        kafka: { status: 'up', brokers: 1, relay: { running: true } },
+      });
+    });
+  });
+});
