@@ -86,13 +86,12 @@ export class PollingSubscription implements Subscription {
   private idle(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(finish, this.options.idleMs ?? 100);
-      const self = this;
-      function finish() {
+      const finish = () => {
         clearTimeout(timer);
-        self.wakeUp = null;
+        this.wakeUp = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(finish, this.options.idleMs ?? 100);
       this.wakeUp = finish;
     });
   }
