@@ -23,7 +23,11 @@ import {
   readMessagesBatch,
   PostgresEventStore,
 } from '@event-driven-io/emmett-postgresql';
-import { ExpectedRevision, EventToAppend, NO_STREAM } from '../../libs/event-store/src/event-store.port';
+import {
+  ExpectedRevision,
+  EventToAppend,
+  NO_STREAM,
+} from '../../libs/event-store/src/event-store.port';
 import { PgExecutor } from '../../libs/event-store/src/sql/pg-executor';
 import { SqlEventStore } from '../../libs/event-store/src/sql/sql-event-store';
 import { hasFlag, progress, result } from '../support/bench-io';
@@ -135,7 +139,8 @@ async function openOurs(admin: Pool): Promise<Contender> {
   };
 }
 
-const RAW_COLUMNS = 'event_id, stream_id, stream_revision, event_type, schema_version, data, metadata';
+const RAW_COLUMNS =
+  'event_id, stream_id, stream_revision, event_type, schema_version, data, metadata';
 const rawInsertSql = new Map<number, string>();
 
 function rawInsert(rows: number): string {
@@ -343,7 +348,9 @@ async function seed(contender: Contender): Promise<void> {
     }),
   );
   await contender.vacuum();
-  progress(`${contender.name}: seeded ${perWriter * BATCH_WRITERS * BATCH_SIZE} events in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  progress(
+    `${contender.name}: seeded ${perWriter * BATCH_WRITERS * BATCH_SIZE} events in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function measureRead(contender: Contender): Promise<number> {
@@ -387,12 +394,22 @@ async function main(): Promise<void> {
 
     const single: Record<string, number> = {};
     for (const contender of contenders) {
-      single[contender.name] = await measureWrites(contender, 'single', SINGLE_WRITERS, singleStep(contender));
+      single[contender.name] = await measureWrites(
+        contender,
+        'single',
+        SINGLE_WRITERS,
+        singleStep(contender),
+      );
     }
 
     const batch: Record<string, number> = {};
     for (const contender of contenders) {
-      batch[contender.name] = await measureWrites(contender, 'batch', BATCH_WRITERS, batchStep(contender));
+      batch[contender.name] = await measureWrites(
+        contender,
+        'batch',
+        BATCH_WRITERS,
+        batchStep(contender),
+      );
     }
 
     result('append_single_events_per_s', Math.round(single.ours));
@@ -412,7 +429,9 @@ async function main(): Promise<void> {
     result('ratio_vs_raw_select_read', read.ours / read.raw, 2);
   } finally {
     for (const contender of contenders) {
-      await contender.close().catch((error) => progress(`${contender.name}: close failed: ${error}`));
+      await contender
+        .close()
+        .catch((error) => progress(`${contender.name}: close failed: ${error}`));
     }
     await admin.end();
     progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
