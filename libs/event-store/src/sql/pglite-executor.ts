@@ -49,6 +49,30 @@ export class PgliteExecutor implements SqlExecutor {
     return this.exclusive(() => this.db.close());
   }
 
+  /**
+   * Holds the database exclusively until `release()`: a connection in the sense of a pool, for
+   * clients (TypeORM) that run a transaction as a series of separate queries.
+   */
+  async lease(): Promise<{ client: SqlClient; release: () => void }> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await new Promise<void>((granted) => {
+      void this.exclusive(() => {
+        granted();
+        return released;
+      });
+    });
+    return {
+      client: {
+        query: (sql, params) => this.run(sql, params ?? []),
+        exec: async (script) => {
+          await this.db.exec(script);
+        },
+      },
+      release,
+    };
+  }
+
   private async run<Row>(sql: string, params: unknown[]): Promise<Row[]> {
     const result = await this.db.query<Row>(sql, params);
     return result.rows;

@@ -1,0 +1,120 @@
+import { DataSource } from 'typeorm';
+import { EventStore, PollingSubscription, RecordedEvent } from '@policloud/event-store';
+import { Projection } from './projection';
+import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+
+export interface ProjectionRunnerOptions {
+  /** Checkpoint name of this runner. */
+  name?: string;
+  batchSize?: number;
+  idleMs?: number;
+  /** Brings old event versions to the current one before projections see them. */
+  upcast?: (event: RecordedEvent) => RecordedEvent;
+  onError?: (error: unknown) => void;
+}
+
+export class ProjectionLagTimeoutError extends Error {
+  constructor(position: number, reached: number) {
+    super(`read models did not reach position ${position} in time (at ${reached})`);
+    this.name = 'ProjectionLagTimeoutError';
+  }
+}
+
+/**
+ * Applies the global log to the read models. Each page of events is applied in one transaction
+ * that also moves the checkpoint: a crash never applies an event twice nor skips one.
+ */
+export class ProjectionRunner {
+  private subscription: PollingSubscription | null = null;
+  private position = 0;
+  private lastError: string | undefined;
+  private waiters: { position: number; resolve: () => void }[] = [];
+  readonly name: string;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly projections: readonly Projection[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.name = options.name ?? 'read-models';
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    const checkpoint = await this.dataSource
+      .getRepository(ProjectionCheckpointEntity)
+      .findOneBy({ name: this.name });
+    this.position = checkpoint?.position ?? 0;
+    this.lastError = undefined;
+    this.subscription = new PollingSubscription(this.store, {
+      after: this.position,
+      batchSize: this.options.batchSize ?? 500,
+      idleMs: this.options.idleMs ?? 50,
+      onBatch: (events) => this.applyBatch(events),
+      onError: (error) => {
+        this.lastError = (error as Error).message;
+        this.subscription = null;
+        this.options.onError?.(error);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = null;
+  }
+
+  /** Empties every projection's tables and replays the whole log. */
+  async rebuild(): Promise<void> {
+    await this.stop();
+    await this.dataSource.transaction(async (manager) => {
+      const tables = this.projections.flatMap((projection) => projection.tables);
+      if (tables.length) await manager.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')}`);
+      await manager.delete(ProjectionCheckpointEntity, { name: this.name });
+    });
+    await this.start();
+  }
+
+  /** Resolves once the read models include the event at `position` (read-your-writes). */
+  waitFor(position: number, timeoutMs = 10_000): Promise<void> {
+    if (this.position >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
+        reject(new ProjectionLagTimeoutError(position, this.position));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push({ position, resolve: done });
+    });
+  }
+
+  /** Wakes the runner now instead of at its next poll: new events were just appended. */
+  nudge(): void {
+    this.subscription?.wake();
+  }
+
+  status() {
+    return { running: this.subscription !== null, position: this.position, lastError: this.lastError };
+  }
+
+  private async applyBatch(events: RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1].globalPosition;
+    await this.dataSource.transaction(async (manager) => {
+      for (const recorded of events) {
+        const event = this.options.upcast ? this.options.upcast(recorded) : recorded;
+        for (const projection of this.projections) {
+          if (projection.eventTypes.includes(event.type)) await projection.apply(event, manager);
+        }
+      }
+      await manager.upsert(ProjectionCheckpointEntity, { name: this.name, position: last }, ['name']);
+    });
+    this.position = last;
+    const reached = this.waiters.filter((waiter) => waiter.position <= last);
+    this.waiters = this.waiters.filter((waiter) => waiter.position > last);
+    reached.forEach((waiter) => waiter.resolve());
+  }
+}
