@@ -1,11 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@policloud/config';
 import { RuntimeModule } from '@policloud/runtime';
+import { MARKETPLACE_FEATURES, MarketplaceModule } from '../../marketplace-api/src/marketplace.module';
 
 /** Every module in one process: the embedded default. */
 @Module({})
 export class AllInOneModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AllInOneModule, imports: [RuntimeModule.forRoot(config)] };
+    return {
+      module: AllInOneModule,
+      imports: [RuntimeModule.forRoot(config, MARKETPLACE_FEATURES), MarketplaceModule],
+    };
   }
 }

@@ -5,3 +5,4 @@ export * from './column-transformers';
 export * from './read-model-data-source';
 export * from './pglite-typeorm-driver';
 export * from './projection-checkpoints.migration';
+export * from './marketplace';

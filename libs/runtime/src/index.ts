@@ -3,3 +3,5 @@ export * from './runtime.tokens';
 export * from './kafka-relay.service';
 export * from './health/health.service';
 export * from './create-app';
+export * from './command-handler';
+export * from './infrastructure';

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { hasRole, Principal } from '@policloud/auth';
+import {
+  ComputeOrder,
+  computeOrderDecider,
+  ComputeOrderCommand,
+  computeOrderStreamId,
+  DomainError,
+} from '@policloud/domain';
+import { READ_MODELS } from '@policloud/http';
+import { ComputeOrderRow } from '@policloud/projections';
+import { CommandHandler } from '@policloud/runtime';
+import { Caller } from '../shared/caller.decorator';
+import { assertOwner, assertVisible } from '../shared/ownership';
+import { now, present, Written } from '../shared/resource';
+import { ListComputeOrdersQuery, PlaceComputeOrderDto } from './compute-orders.dto';
+
+@Injectable()
+export class ComputeOrdersService {
+  constructor(
+    private readonly commands: CommandHandler,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
+
+  place(dto: PlaceComputeOrderDto, caller: Caller): Promise<Written> {
+    const orderId = caller.ids('compute-order');
+    const { constraints, ...order } = dto;
+    return this.execute(
+      orderId,
+      {
+        type: 'PlaceComputeOrder',
+        data: {
+          orderId,
+          buyerId: caller.actor,
+          placedAt: now(),
+          ...order,
+          ...(constraints ? { constraints: plain(constraints) } : {}),
+        },
+      },
+      caller,
+    );
+  }
+
+  async cancel(orderId: string, principal: Principal, caller: Caller): Promise<Written> {
+    const row = await this.readModels.getRepository(ComputeOrderRow).findOneBy({ id: orderId });
+    if (!row) throw DomainError.notFound('Compute order', orderId);
+    assertOwner(principal, row.buyerId, 'Compute order', orderId);
+    return this.execute(
+      orderId,
+      { type: 'CancelComputeOrder', data: { orderId, actorId: caller.actor, cancelledAt: now() } },
+      caller,
+    );
+  }
+
+  async find(query: ListComputeOrdersQuery, principal: Principal) {
+    const rows = await this.readModels.getRepository(ComputeOrderRow).find({
+      where: {
+        ...(hasRole(principal, 'operator') ? {} : { buyerId: principal.participantId }),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      order: { placedAt: 'ASC', id: 'ASC' },
+    });
+    return { items: rows.map(present) };
+  }
+
+  async get(orderId: string, principal: Principal) {
+    const row = await this.readModels.getRepository(ComputeOrderRow).findOneBy({ id: orderId });
+    if (!row) throw DomainError.notFound('Compute order', orderId);
+    assertVisible(principal, row.buyerId, 'Compute order', orderId);
+    return present<ComputeOrder>(row);
+  }
+
+  private async execute(orderId: string, command: ComputeOrderCommand, caller: Caller): Promise<Written> {
+    const result = await this.commands.handle(
+      computeOrderStreamId(orderId),
+      computeOrderDecider,
+      command,
+      undefined,
+      caller,
+    );
+    return { id: orderId, revision: result.revision };
+  }
+}
+
+/** DTO instances to plain data: events hold JSON, not class instances. */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { hasRole, Principal } from '@policloud/auth';
+import {
+  DomainError,
+  EnergyOffer,
+  energyOfferDecider,
+  EnergyOfferCommand,
+  energyOfferStreamId,
+} from '@policloud/domain';
+import { READ_MODELS } from '@policloud/http';
+import { EnergyOfferRow } from '@policloud/projections';
+import { CommandHandler } from '@policloud/runtime';
+import { AggregateLookup } from '../shared/aggregate-lookup.service';
+import { Caller } from '../shared/caller.decorator';
+import { assertOwner, assertVisible } from '../shared/ownership';
+import { now, present, Written } from '../shared/resource';
+import {
+  AmendEnergyOfferDto,
+  ListEnergyOfferDto,
+  ListEnergyOffersQuery,
+  ReportCurtailmentDto,
+} from './energy-offers.dto';
+
+@Injectable()
+export class EnergyOffersService {
+  constructor(
+    private readonly commands: CommandHandler,
+    private readonly lookup: AggregateLookup,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
+
+  list(dto: ListEnergyOfferDto, caller: Caller): Promise<Written> {
+    const offerId = caller.ids('energy-offer');
+    return this.execute(
+      offerId,
+      {
+        type: 'ListEnergyOffer',
+        data: {
+          offerId,
+          producerId: caller.actor,
+          listedAt: now(),
+          ...dto,
+          profile: dto.profile.map((slot) => ({ ...slot })),
+        },
+      },
+      dto.siteIds,
+      caller,
+    );
+  }
+
+  async amend(offerId: string, dto: AmendEnergyOfferDto, principal: Principal, caller: Caller): Promise<Written> {
+    await this.ownedRow(offerId, principal);
+    return this.execute(
+      offerId,
+      {
+        type: 'AmendEnergyOffer',
+        data: { offerId, actorId: caller.actor, amendedAt: now(), profile: dto.profile.map((slot) => ({ ...slot })) },
+      },
+      [],
+      caller,
+    );
+  }
+
+  async withdraw(offerId: string, principal: Principal, caller: Caller): Promise<Written> {
+    await this.ownedRow(offerId, principal);
+    return this.execute(
+      offerId,
+      { type: 'WithdrawEnergyOffer', data: { offerId, actorId: caller.actor, withdrawnAt: now() } },
+      [],
+      caller,
+    );
+  }
+
+  async reportCurtailment(
+    offerId: string,
+    dto: ReportCurtailmentDto,
+    principal: Principal,
+    caller: Caller,
+  ): Promise<Written> {
+    await this.ownedRow(offerId, principal);
+    return this.execute(
+      offerId,
+      { type: 'ReportCurtailment', data: { offerId, actorId: caller.actor, reportedAt: now(), ...dto } },
+      [],
+      caller,
+    );
+  }
+
+  async find(query: ListEnergyOffersQuery, principal: Principal) {
+    const rows = await this.readModels.getRepository(EnergyOfferRow).find({
+      where: {
+        ...(hasRole(principal, 'operator') ? {} : { producerId: principal.participantId }),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      order: { id: 'ASC' },
+    });
+    return { items: rows.map(present) };
+  }
+
+  async get(offerId: string, principal: Principal) {
+    const row = await this.readModels.getRepository(EnergyOfferRow).findOneBy({ id: offerId });
+    if (!row) throw DomainError.notFound('Energy offer', offerId);
+    assertVisible(principal, row.producerId, 'Energy offer', offerId);
+    return present<EnergyOffer>(row);
+  }
+
+  private async ownedRow(offerId: string, principal: Principal): Promise<EnergyOfferRow> {
+    const row = await this.readModels.getRepository(EnergyOfferRow).findOneBy({ id: offerId });
+    if (!row) throw DomainError.notFound('Energy offer', offerId);
+    assertOwner(principal, row.producerId, 'Energy offer', offerId);
+    return row;
+  }
+
+  private async execute(offerId: string, command: EnergyOfferCommand, siteIds: string[], caller: Caller): Promise<Written> {
+    const sites = await this.lookup.sites(siteIds);
+    const result = await this.commands.handle(
+      energyOfferStreamId(offerId),
+      energyOfferDecider,
+      command,
+      { findSite: (siteId: string) => sites.get(siteId) },
+      caller,
+    );
+    return { id: offerId, revision: result.revision };
+  }
+}

@@ -1,0 +1,17 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+
+/** A decimal given as a JSON number or a string ("0.7"): the domain parses it exactly. */
+export function IsDecimal(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDecimal',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'number' && Number.isFinite(value)) ||
+          (typeof value === 'string' && /^\d{1,9}(\.\d{1,9})?$/.test(value)),
+        defaultMessage: () => '$property must be a decimal number, e.g. 0.7 or "0.7"',
+      },
+    },
+    options,
+  );
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Site, siteDecider, SiteCommand, siteStreamId, DomainError } from '@policloud/domain';
+import { READ_MODELS } from '@policloud/http';
+import { Caller } from '../shared/caller.decorator';
+import { SiteRow } from '@policloud/projections';
+import { CommandHandler } from '@policloud/runtime';
+import { AggregateLookup } from '../shared/aggregate-lookup.service';
+import { present, Written } from '../shared/resource';
+import {
+  ListSitesQuery,
+  RegisterSiteDto,
+  ScheduleMaintenanceDto,
+  SetAgreementDto,
+  UpdateSiteDto,
+} from './sites.dto';
+
+@Injectable()
+export class SitesService {
+  constructor(
+    private readonly commands: CommandHandler,
+    private readonly lookup: AggregateLookup,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
+
+  register({ id, ...site }: RegisterSiteDto, caller: Caller): Promise<Written> {
+    const siteId = id ?? caller.ids('site');
+    return this.execute(siteId, { type: 'RegisterSite', data: { siteId, ...site } }, [site.hostParticipantId], caller);
+  }
+
+  update(siteId: string, changes: UpdateSiteDto, caller: Caller): Promise<Written> {
+    return this.execute(
+      siteId,
+      { type: 'UpdateSite', data: { siteId, changes: { ...changes } } },
+      changes.hostParticipantId ? [changes.hostParticipantId] : [],
+      caller,
+    );
+  }
+
+  scheduleMaintenance(siteId: string, window: ScheduleMaintenanceDto, caller: Caller): Promise<Written> {
+    return this.execute(
+      siteId,
+      { type: 'ScheduleMaintenance', data: { siteId, maintenanceId: caller.ids('maintenance'), ...window } },
+      [],
+      caller,
+    );
+  }
+
+  setAgreement(siteId: string, agreement: SetAgreementDto, caller: Caller): Promise<Written> {
+    return this.execute(
+      siteId,
+      {
+        type: 'SetAgreement',
+        data: { siteId, ...agreement, producers: agreement.producers.map((p) => ({ ...p })) },
+      },
+      [agreement.hostParticipantId, ...agreement.producers.map((p) => p.participantId)],
+      caller,
+    );
+  }
+
+  async list(query: ListSitesQuery) {
+    const rows = await this.readModels.getRepository(SiteRow).find({
+      where: { ...(query.country ? { country: query.country } : {}), ...(query.status ? { status: query.status } : {}) },
+      order: { id: 'ASC' },
+    });
+    return { items: rows.map(present) };
+  }
+
+  async get(siteId: string) {
+    const row = await this.readModels.getRepository(SiteRow).findOneBy({ id: siteId });
+    if (!row) throw DomainError.notFound('Site', siteId);
+    return present<Site>(row);
+  }
+
+  private async execute(siteId: string, command: SiteCommand, participantIds: string[], caller: Caller): Promise<Written> {
+    const participants = await this.lookup.participants(participantIds);
+    const result = await this.commands.handle(
+      siteStreamId(siteId),
+      siteDecider,
+      command,
+      { findParticipant: (id: string) => participants.get(id) },
+      caller,
+    );
+    return { id: siteId, revision: result.revision };
+  }
+}
+

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { FastifyRequest } from 'fastify';
+import { from, Observable, of, switchMap } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { stableStringify } from './deterministic-id';
+import { IdempotencyRecordEntity } from './idempotency-record.entity';
+import { ProblemException } from './problem-details';
+import { idsFor, RequestWithIds } from './request-ids';
+
+export const READ_MODELS = Symbol('READ_MODELS');
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+type Request = FastifyRequest & RequestWithIds & { principal?: { participantId: string } };
+
+/**
+ * `Idempotency-Key` on POST: a repeat with the same key and body returns the first response;
+ * with another body it is a 409. Ids of what the request creates derive from the key, so even
+ * concurrent repeats create one thing (the event store dedupes the events by id).
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || key === undefined) return next.handle();
+    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+      throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters', [
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+      ]);
+    }
+    const participantId = request.principal?.participantId ?? 'anonymous';
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${stableStringify(request.body ?? null)}`)
+      .digest('hex');
+    request.ids = idsFor(`${participantId}\u0000${key}`);
+    const records = this.readModels.getRepository(IdempotencyRecordEntity);
+    // Nest applies the route's status after the interceptors: read it where Nest does.
+    const statusCode =
+      this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+
+    const replay = (record: IdempotencyRecordEntity) => {
+      if (record.requestHash !== requestHash) {
+        throw new ProblemException(409, 'This Idempotency-Key was already used with another request');
+      }
+      return record.response;
+    };
+
+    return from(records.findOneBy({ participantId, key })).pipe(
+      switchMap((existing) => {
+        if (existing) return of(replay(existing));
+        return next.handle().pipe(
+          switchMap(async (response) => {
+            const inserted = await records
+              .createQueryBuilder()
+              .insert()
+              .values({ participantId, key, requestHash, statusCode, response: response ?? null })
+              .orIgnore()
+              .returning(['key'])
+              .execute();
+            if (inserted.raw.length > 0) return response;
+            // A concurrent repeat finished first: answer as it did.
+            return replay(await records.findOneByOrFail({ participantId, key }));
+          }),
+        );
+      }),
+    );
+  }
+}

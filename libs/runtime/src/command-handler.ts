@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EVENT_STORE,
+  EventStore,
+  NO_STREAM,
+  RecordedEvent,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '@policloud/event-store';
+import { IdSource, PreconditionFailedException, ProblemException } from '@policloud/http';
+import { ProjectionRunner } from '@policloud/projections';
+import { Command, Decider, DomainEvent, rehydrate } from '@policloud/domain';
+import { PROJECTION_RUNNER } from './runtime.tokens';
+
+/** An aggregate of libs/domain, seen from the outside: any decider. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Aggregate<State, Cmd extends Command, Context> = Decider<State, Cmd, any, Context>;
+
+export interface CommandOptions {
+  /** The acting participant, recorded in every event's metadata. */
+  actor: string;
+  /** Ids of the new events: derived from the Idempotency-Key when the request has one. */
+  ids: IdSource;
+  /** `If-Match`: the revision the caller last saw; a different current revision is a 412. */
+  ifMatch?: number;
+  correlationId?: string;
+}
+
+export interface CommandResult<State> {
+  streamId: string;
+  /** Revision of the stream after the command (the new ETag). */
+  revision: number;
+  state: State;
+  events: DomainEvent[];
+  /** True when this was a repeat of an idempotent request whose events were already stored. */
+  replayed: boolean;
+}
+
+export interface LoadedStream<State> {
+  state: State;
+  /** -1 when the stream does not exist. */
+  revision: number;
+  events: RecordedEvent[];
+}
+
+/**
+ * The one command handler shape: load the stream → decide → append with the expected revision,
+ * then wait until the read models include the new events (read-your-writes for the caller).
+ */
+@Injectable()
+export class CommandHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+  ) {}
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async load<State>(streamId: string, aggregate: Aggregate<State, any, any>): Promise<LoadedStream<State>> {
+    try {
+      const events = await this.store.readStream(streamId);
+      const state = rehydrate(aggregate, events);
+      return { state, revision: events.length - 1, events };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) {
+        return { state: aggregate.initialState(), revision: -1, events: [] };
+      }
+      throw error;
+    }
+  }
+
+  async handle<State, Cmd extends Command, Context>(
+    streamId: string,
+    aggregate: Aggregate<State, Cmd, Context>,
+    /** Several commands are decided in turn and appended atomically. */
+    commands: Cmd | Cmd[],
+    context: Context,
+    options: CommandOptions,
+  ): Promise<CommandResult<State>> {
+    const loaded = await this.load(streamId, aggregate);
+    const firstId = options.ids(`${streamId}#0`);
+    const replayed = this.replayOf(loaded, firstId, streamId);
+    if (replayed) return replayed;
+    if (options.ifMatch !== undefined && options.ifMatch !== loaded.revision) {
+      throw new PreconditionFailedException(
+        `If-Match revision ${options.ifMatch} is stale: the current revision is ${loaded.revision}`,
+      );
+    }
+    const events: DomainEvent[] = [];
+    let state = loaded.state;
+    for (const command of Array.isArray(commands) ? commands : [commands]) {
+      const decided = aggregate.decide(command, state, context);
+      state = decided.reduce((current, event) => aggregate.evolve(current, event), state);
+      events.push(...decided);
+    }
+    if (events.length === 0) {
+      return { streamId, revision: loaded.revision, state, events, replayed: false };
+    }
+    const metadata = { actor: options.actor, correlationId: options.correlationId ?? firstId };
+    try {
+      const result = await this.store.append(
+        streamId,
+        events.map((event, index) => ({
+          id: index === 0 ? firstId : options.ids(`${streamId}#${index}`),
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data as Record<string, unknown>,
+          metadata,
+        })),
+        loaded.revision < 0 ? NO_STREAM : loaded.revision,
+      );
+      await this.projections.waitFor(result.lastGlobalPosition);
+      return { streamId, revision: result.nextExpectedRevision, state, events, replayed: false };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (options.ifMatch !== undefined) {
+        throw new PreconditionFailedException(`If-Match revision ${options.ifMatch} is stale`);
+      }
+      throw new ProblemException(409, `${streamId} changed concurrently; retry the request`);
+    }
+  }
+
+  /** A repeat of an idempotent request whose events are already stored: the first outcome. */
+  private replayOf<State>(
+    loaded: LoadedStream<State>,
+    firstId: string,
+    streamId: string,
+  ): CommandResult<State> | undefined {
+    const index = loaded.events.findIndex((event) => event.id === firstId);
+    if (index < 0) return undefined;
+    const correlationId = loaded.events[index].metadata.correlationId;
+    const batch = loaded.events.filter((event) => event.metadata.correlationId === correlationId);
+    const last = batch[batch.length - 1];
+    return {
+      streamId,
+      revision: last.revision,
+      state: loaded.state,
+      events: batch as unknown as DomainEvent[],
+      replayed: true,
+    };
+  }
+}
