@@ -25,7 +25,8 @@ describe('GET /health and /docs', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
         status: 'ok',
-        eventStore: { status: 'up', adapter: 'embedded', headPosition: 0 },
+        eventStore: { status: 'up', adapter: 'embedded', headPosition: expect.any(Number) },
+        projections: { running: true, position: expect.any(Number), lag: 0 },
         kafka: { status: 'not configured' },
       });
     });

@@ -1,15 +1,20 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
 import { AppConfig, loadConfig } from '@policloud/config';
-import { createApp } from '@policloud/runtime';
+import { Clock, CLOCK, configureApp, fastifyAdapter, systemClock } from '@policloud/runtime';
 
 /** Boots the all-in-one app in-process, as `npm start` would, for requests via inject(). */
-export async function bootTestApp(env: Record<string, string>): Promise<{
-  app: NestFastifyApplication;
-  config: AppConfig;
-}> {
+export async function bootTestApp(
+  env: Record<string, string>,
+  clock: Clock = systemClock,
+): Promise<{ app: NestFastifyApplication; config: AppConfig }> {
   const config = loadConfig(env);
-  const app = await createApp(AllInOneModule.forRoot(config), { logger: false });
+  const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), { logger: false }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return { app, config };

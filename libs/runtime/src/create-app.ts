@@ -13,14 +13,23 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    fastifyAdapter(),
     { logger: options.logger === false ? false : ['log', 'warn', 'error'] },
   );
+  return configureApp(app);
+}
+
+/** What every app gets on top of its modules: shutdown hooks and the OpenAPI document at /docs. */
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiInfo()), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
   return app;
+}
+
+export function fastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
 }
 
 export function openApiInfo() {

@@ -5,3 +5,4 @@ export * from './health/health.service';
 export * from './create-app';
 export * from './command-handler';
 export * from './infrastructure';
+export * from './clock';

@@ -36,6 +36,7 @@ import {
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { openConfiguredEventStore, openEmbeddedDatabase, readModelDatabase } from './infrastructure';
+import { CLOCK, systemClock } from './clock';
 import { KafkaRelayService } from './kafka-relay.service';
 import {
   APP_CONFIG,
@@ -74,6 +75,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
         { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(config) },
         {
           provide: EVENT_STORE,
@@ -122,7 +124,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, CHECKPOINT_STORE, READ_MODELS, PROJECTION_RUNNER, KAFKA],
+      exports: [APP_CONFIG, CLOCK, EVENT_STORE, CHECKPOINT_STORE, READ_MODELS, PROJECTION_RUNNER, KAFKA],
     };
   }
 

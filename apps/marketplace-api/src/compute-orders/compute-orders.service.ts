@@ -10,10 +10,10 @@ import {
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { ComputeOrderRow } from '@policloud/projections';
-import { CommandHandler } from '@policloud/runtime';
+import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { Caller } from '../shared/caller.decorator';
 import { assertOwner, assertVisible } from '../shared/ownership';
-import { now, present, Written } from '../shared/resource';
+import { present, Written } from '../shared/resource';
 import { ListComputeOrdersQuery, PlaceComputeOrderDto } from './compute-orders.dto';
 
 @Injectable()
@@ -21,7 +21,12 @@ export class ComputeOrdersService {
   constructor(
     private readonly commands: CommandHandler,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
 
   place(dto: PlaceComputeOrderDto, caller: Caller): Promise<Written> {
     const orderId = caller.ids('compute-order');
@@ -33,7 +38,7 @@ export class ComputeOrdersService {
         data: {
           orderId,
           buyerId: caller.actor,
-          placedAt: now(),
+          placedAt: this.now(),
           ...order,
           ...(constraints ? { constraints: plain(constraints) } : {}),
         },
@@ -48,7 +53,7 @@ export class ComputeOrdersService {
     assertOwner(principal, row.buyerId, 'Compute order', orderId);
     return this.execute(
       orderId,
-      { type: 'CancelComputeOrder', data: { orderId, actorId: caller.actor, cancelledAt: now() } },
+      { type: 'CancelComputeOrder', data: { orderId, actorId: caller.actor, cancelledAt: this.now() } },
       caller,
     );
   }

@@ -10,11 +10,11 @@ import {
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { EnergyOfferRow } from '@policloud/projections';
-import { CommandHandler } from '@policloud/runtime';
+import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
 import { Caller } from '../shared/caller.decorator';
 import { assertOwner, assertVisible } from '../shared/ownership';
-import { now, present, Written } from '../shared/resource';
+import { present, Written } from '../shared/resource';
 import {
   AmendEnergyOfferDto,
   ListEnergyOfferDto,
@@ -28,7 +28,12 @@ export class EnergyOffersService {
     private readonly commands: CommandHandler,
     private readonly lookup: AggregateLookup,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
 
   list(dto: ListEnergyOfferDto, caller: Caller): Promise<Written> {
     const offerId = caller.ids('energy-offer');
@@ -39,7 +44,7 @@ export class EnergyOffersService {
         data: {
           offerId,
           producerId: caller.actor,
-          listedAt: now(),
+          listedAt: this.now(),
           ...dto,
           profile: dto.profile.map((slot) => ({ ...slot })),
         },
@@ -55,7 +60,7 @@ export class EnergyOffersService {
       offerId,
       {
         type: 'AmendEnergyOffer',
-        data: { offerId, actorId: caller.actor, amendedAt: now(), profile: dto.profile.map((slot) => ({ ...slot })) },
+        data: { offerId, actorId: caller.actor, amendedAt: this.now(), profile: dto.profile.map((slot) => ({ ...slot })) },
       },
       [],
       caller,
@@ -66,7 +71,7 @@ export class EnergyOffersService {
     await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      { type: 'WithdrawEnergyOffer', data: { offerId, actorId: caller.actor, withdrawnAt: now() } },
+      { type: 'WithdrawEnergyOffer', data: { offerId, actorId: caller.actor, withdrawnAt: this.now() } },
       [],
       caller,
     );
@@ -81,7 +86,7 @@ export class EnergyOffersService {
     await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      { type: 'ReportCurtailment', data: { offerId, actorId: caller.actor, reportedAt: now(), ...dto } },
+      { type: 'ReportCurtailment', data: { offerId, actorId: caller.actor, reportedAt: this.now(), ...dto } },
       [],
       caller,
     );

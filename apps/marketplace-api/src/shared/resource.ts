@@ -17,7 +17,3 @@ export function withEtag<T>(reply: FastifyReply, revision: number, body: T): T {
 export function present<State extends object>(row: { id: string; revision: number; state: State }) {
   return { ...row.state, id: row.id, revision: row.revision };
 }
-
-export function now(): string {
-  return new Date().toISOString();
-}

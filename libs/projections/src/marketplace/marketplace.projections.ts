@@ -59,9 +59,9 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
       const slots = manager.getRepository(EnergyOfferSlotRow);
       await slots.delete({ offerId });
       const rows = Object.entries(offer.slots).map(([slot, energy]) => ({
+        ...energy,
         offerId,
         slot,
-        ...energy,
         remainingWh:
           offer.status === 'withdrawn' ? 0 : Math.max(0, energy.offeredWh - energy.allocatedWh),
       }));

@@ -1,0 +1,35 @@
+import { Command } from '../shared/event';
+import { GeoPoint } from '../shared/units';
+
+export type PlaceComputeOrder = Command<
+  'PlaceComputeOrder',
+  {
+    orderId: string;
+    /** The acting buyer: an order belongs to whoever places it. */
+    buyerId: string;
+    placedAt: string;
+    gpus: number;
+    hours: number;
+    earliestStart: string;
+    deadline: string;
+    gpuModel?: string;
+    maxPricePerGpuHour: number;
+    currency: string;
+    /** Defaults to false. */
+    allOrNone?: boolean;
+    constraints?: {
+      jurisdictions?: string[];
+      sovereignOperator?: boolean;
+      maxDistanceKm?: { origin: GeoPoint; km: number };
+      renewableOnly?: boolean;
+      maxCarbonGPerKwh?: number;
+    };
+  }
+>;
+
+export type CancelComputeOrder = Command<
+  'CancelComputeOrder',
+  { orderId: string; actorId: string; cancelledAt: string }
+>;
+
+export type ComputeOrderCommand = PlaceComputeOrder | CancelComputeOrder;

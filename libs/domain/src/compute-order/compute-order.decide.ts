@@ -1,0 +1,208 @@
+import { DomainError } from '../shared/domain-error';
+import { parseGpuModel } from '../shared/gpu-model';
+import {
+  MAX_CARBON_G_PER_KWH,
+  MAX_HORIZON_HOURS,
+  parseCurrency,
+  parseGeoPoint,
+  parseInstant,
+  parseJurisdiction,
+  parseMinorUnits,
+  parseSlot,
+  slotHour,
+  slotOf,
+} from '../shared/units';
+import {
+  errorsOf,
+  fail,
+  isPlainObject,
+  ok,
+  parseBoolean,
+  parseId,
+  parseInteger,
+  parseList,
+  parseOptional,
+  Parsed,
+  throwIfInvalid,
+  unknownKeys,
+  validFields,
+} from '../shared/validation';
+import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import {
+  CancelComputeOrder,
+  ComputeOrderCommand,
+  PlaceComputeOrder,
+} from './compute-order.commands';
+import {
+  ComputeOrderCancelled,
+  ComputeOrderEvent,
+  ComputeOrderPlaced,
+  OrderConstraints,
+} from './compute-order.events';
+import { ComputeOrder, ComputeOrderState, orderedGpuHours } from './compute-order.evolve';
+
+/** Half the Earth's circumference: any farther limit constrains nothing. */
+const MAX_DISTANCE_KM = 20_038;
+
+export function decideComputeOrder(
+  command: ComputeOrderCommand,
+  state: ComputeOrderState,
+): ComputeOrderEvent[] {
+  switch (command.type) {
+    case 'PlaceComputeOrder':
+      return [placeComputeOrder(command.data, state)];
+    case 'CancelComputeOrder':
+      return [cancelComputeOrder(command.data, state)];
+  }
+}
+
+function placeComputeOrder(
+  data: PlaceComputeOrder['data'],
+  state: ComputeOrderState,
+): ComputeOrderPlaced {
+  if (state.status !== 'absent') {
+    throw DomainError.conflict(`Compute order ${data.orderId} is already placed`);
+  }
+  const input = validFields({
+    orderId: parseId(data.orderId, 'orderId'),
+    buyerId: parseId(data.buyerId, 'buyerId'),
+    placedAt: parseInstant(data.placedAt, 'placedAt'),
+    gpus: parseInteger(data.gpus, 'gpus', { min: 1, max: MAX_GPUS_PER_SITE }),
+    hours: parseInteger(data.hours, 'hours', { min: 1, max: MAX_HORIZON_HOURS }),
+    earliestStart: parseSlot(data.earliestStart, 'earliestStart'),
+    deadline: parseSlot(data.deadline, 'deadline'),
+    gpuModel: parseOptional(data.gpuModel, 'gpuModel', parseGpuModel),
+    maxPricePerGpuHour: parseMinorUnits(data.maxPricePerGpuHour, 'maxPricePerGpuHour'),
+    currency: parseCurrency(data.currency, 'currency'),
+    allOrNone: parseOptional(data.allOrNone, 'allOrNone', parseBoolean),
+    constraints: parseOptional(data.constraints, 'constraints', parseConstraints),
+  });
+  const window = slotHour(input.deadline) - slotHour(input.earliestStart);
+  const currentSlot = slotOf(input.placedAt);
+  throwIfInvalid([
+    ...(slotHour(input.earliestStart) < slotHour(currentSlot)
+      ? [{ field: 'earliestStart', message: `must not be before the current slot, ${currentSlot}` }]
+      : []),
+    ...(window < input.hours
+      ? [
+          {
+            field: 'deadline',
+            message: `must leave at least ${input.hours} hours after earliestStart`,
+          },
+        ]
+      : []),
+    ...(window > MAX_HORIZON_HOURS
+      ? [{ field: 'deadline', message: `the window must not exceed ${MAX_HORIZON_HOURS} hours` }]
+      : []),
+  ]);
+  const { gpuModel, allOrNone, constraints, ...required } = input;
+  return {
+    type: 'ComputeOrderPlaced',
+    schemaVersion: 2,
+    data: {
+      ...required,
+      ...(gpuModel !== undefined && { gpuModel }),
+      allOrNone: allOrNone ?? false,
+      constraints: constraints ?? {},
+    },
+  };
+}
+
+function cancelComputeOrder(
+  data: CancelComputeOrder['data'],
+  state: ComputeOrderState,
+): ComputeOrderCancelled {
+  if (state.status === 'absent') throw DomainError.notFound('Compute order', data.orderId);
+  if (data.actorId !== state.buyerId) {
+    throw DomainError.forbidden(`Compute order ${state.orderId} belongs to another buyer`);
+  }
+  assertCancellable(state);
+  const input = validFields({ cancelledAt: parseInstant(data.cancelledAt, 'cancelledAt') });
+  return {
+    type: 'ComputeOrderCancelled',
+    schemaVersion: 1,
+    data: {
+      orderId: state.orderId,
+      cancelledAt: input.cancelledAt,
+      cancelledGpuHours: orderedGpuHours(state) - state.filledGpuHours,
+    },
+  };
+}
+
+function assertCancellable(order: ComputeOrder): void {
+  if (order.status === 'cancelled') {
+    throw DomainError.conflict(`Compute order ${order.orderId} is already cancelled`);
+  }
+  if (order.status === 'filled') {
+    throw DomainError.conflict(`Compute order ${order.orderId} is filled: nothing left to cancel`);
+  }
+}
+
+const CONSTRAINT_KEYS = [
+  'jurisdictions',
+  'sovereignOperator',
+  'maxDistanceKm',
+  'renewableOnly',
+  'maxCarbonGPerKwh',
+];
+
+function parseConstraints(value: unknown, field: string): Parsed<OrderConstraints> {
+  if (!isPlainObject(value)) return fail(field, 'must be an object');
+  const jurisdictions = parseOptional(
+    value.jurisdictions,
+    `${field}.jurisdictions`,
+    (list, listField) =>
+      parseList(list, listField, parseJurisdiction, { min: 1, max: 300, uniqueBy: (code) => code }),
+  );
+  const sovereignOperator = parseOptional(
+    value.sovereignOperator,
+    `${field}.sovereignOperator`,
+    parseBoolean,
+  );
+  const maxDistanceKm = parseOptional(
+    value.maxDistanceKm,
+    `${field}.maxDistanceKm`,
+    parseDistanceLimit,
+  );
+  const renewableOnly = parseOptional(value.renewableOnly, `${field}.renewableOnly`, parseBoolean);
+  const maxCarbonGPerKwh = parseOptional(
+    value.maxCarbonGPerKwh,
+    `${field}.maxCarbonGPerKwh`,
+    (carbon, carbonField) =>
+      parseInteger(carbon, carbonField, { min: 0, max: MAX_CARBON_G_PER_KWH }),
+  );
+  const errors = [
+    ...unknownKeys(value, field, CONSTRAINT_KEYS),
+    ...errorsOf(jurisdictions, sovereignOperator, maxDistanceKm, renewableOnly, maxCarbonGPerKwh),
+  ];
+  if (
+    !jurisdictions.ok ||
+    !sovereignOperator.ok ||
+    !maxDistanceKm.ok ||
+    !renewableOnly.ok ||
+    !maxCarbonGPerKwh.ok ||
+    errors.length > 0
+  ) {
+    return { ok: false, errors };
+  }
+  return ok({
+    ...(jurisdictions.value !== undefined && { jurisdictions: jurisdictions.value }),
+    ...(sovereignOperator.value !== undefined && { sovereignOperator: sovereignOperator.value }),
+    ...(maxDistanceKm.value !== undefined && { maxDistanceKm: maxDistanceKm.value }),
+    ...(renewableOnly.value !== undefined && { renewableOnly: renewableOnly.value }),
+    ...(maxCarbonGPerKwh.value !== undefined && { maxCarbonGPerKwh: maxCarbonGPerKwh.value }),
+  });
+}
+
+function parseDistanceLimit(
+  value: unknown,
+  field: string,
+): Parsed<NonNullable<OrderConstraints['maxDistanceKm']>> {
+  if (!isPlainObject(value)) return fail(field, 'must be an object with origin and km');
+  const origin = parseGeoPoint(value.origin, `${field}.origin`);
+  const km = parseInteger(value.km, `${field}.km`, { min: 1, max: MAX_DISTANCE_KM });
+  const errors = [...unknownKeys(value, field, ['origin', 'km']), ...errorsOf(origin, km)];
+  return origin.ok && km.ok && errors.length === 0
+    ? ok({ origin: origin.value, km: km.value })
+    : { ok: false, errors };
+}

@@ -1,0 +1,68 @@
+import { DomainEvent } from '../shared/event';
+import { CurrencyCode, GeoPoint, Jurisdiction } from '../shared/units';
+
+/** Absent keys mean "no constraint". */
+export interface OrderConstraints {
+  /** Country codes and blocs (EU, EEA, GCC, US) the site must be in. */
+  jurisdictions?: Jurisdiction[];
+  /** The site's operator must be under EU jurisdiction. */
+  sovereignOperator?: boolean;
+  maxDistanceKm?: { origin: GeoPoint; km: number };
+  renewableOnly?: boolean;
+  maxCarbonGPerKwh?: number;
+}
+
+interface ComputeOrderPlacedDataV1 {
+  orderId: string;
+  buyerId: string;
+  placedAt: string;
+  /** GPUs needed at the same time on the same site. */
+  gpus: number;
+  hours: number;
+  earliestStart: string;
+  /** Exclusive end of the window `[earliestStart, deadline)`. */
+  deadline: string;
+  gpuModel?: string;
+  maxPricePerGpuHour: number;
+  currency: CurrencyCode;
+  constraints: OrderConstraints;
+}
+
+/** v1, before all-or-none orders existed; read through the v1 → v2 upcaster. */
+export type ComputeOrderPlacedV1 = DomainEvent<'ComputeOrderPlaced', ComputeOrderPlacedDataV1, 1>;
+
+export type ComputeOrderPlaced = DomainEvent<
+  'ComputeOrderPlaced',
+  ComputeOrderPlacedDataV1 & {
+    /** True: fill all `hours` or nothing. False: any subset of whole hours may fill. */
+    allOrNone: boolean;
+  },
+  2
+>;
+
+export type ComputeOrderCancelled = DomainEvent<
+  'ComputeOrderCancelled',
+  {
+    orderId: string;
+    cancelledAt: string;
+    /** The unfilled GPU-hours the cancellation removed; fills stay. */
+    cancelledGpuHours: number;
+  },
+  1
+>;
+
+/** Emitted by matching for each slot it fills: `gpus` GPUs on `siteId` during `slot`. */
+export type ComputeOrderFilled = DomainEvent<
+  'ComputeOrderFilled',
+  {
+    orderId: string;
+    allocationId: string;
+    siteId: string;
+    slot: string;
+    gpus: number;
+    pricePerGpuHour: number;
+  },
+  1
+>;
+
+export type ComputeOrderEvent = ComputeOrderPlaced | ComputeOrderCancelled | ComputeOrderFilled;

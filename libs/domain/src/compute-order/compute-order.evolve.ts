@@ -1,0 +1,48 @@
+import { CorruptStreamError } from '../shared/aggregate';
+import { ComputeOrderEvent, ComputeOrderFilled, ComputeOrderPlaced } from './compute-order.events';
+
+export type ComputeOrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled';
+
+export type OrderFill = Omit<ComputeOrderFilled['data'], 'orderId'>;
+
+export type ComputeOrder = ComputeOrderPlaced['data'] & {
+  status: ComputeOrderStatus;
+  filledGpuHours: number;
+  fills: OrderFill[];
+  cancelledAt?: string;
+};
+
+export type ComputeOrderState = { status: 'absent' } | ComputeOrder;
+
+export const initialComputeOrderState = (): ComputeOrderState => ({ status: 'absent' });
+
+export const orderedGpuHours = (order: Pick<ComputeOrder, 'gpus' | 'hours'>): number =>
+  order.gpus * order.hours;
+
+export function evolveComputeOrder(
+  state: ComputeOrderState,
+  event: ComputeOrderEvent,
+): ComputeOrderState {
+  if (event.type === 'ComputeOrderPlaced') {
+    return { ...event.data, status: 'open', filledGpuHours: 0, fills: [] };
+  }
+  if (state.status === 'absent') {
+    throw new CorruptStreamError('compute-order', `${event.type} before ComputeOrderPlaced`);
+  }
+  switch (event.type) {
+    case 'ComputeOrderCancelled':
+      return { ...state, status: 'cancelled', cancelledAt: event.data.cancelledAt };
+    case 'ComputeOrderFilled': {
+      const { orderId: _, ...fill } = event.data;
+      const filledGpuHours = state.filledGpuHours + fill.gpus;
+      // A fill racing a cancellation still counts, but the order stays cancelled.
+      const status =
+        state.status === 'cancelled'
+          ? 'cancelled'
+          : filledGpuHours >= orderedGpuHours(state)
+            ? 'filled'
+            : 'partially_filled';
+      return { ...state, status, filledGpuHours, fills: [...state.fills, fill] };
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import { rehydrate } from '../events.registry';
+import { DeciderSpecification } from '../shared/decider-specification';
+import { computeOrderFilled, placeComputeOrder } from '../testing/examples';
+import { ComputeOrder, computeOrderDecider } from '.';
+import { CancelComputeOrder } from './compute-order.commands';
+import {
+  ComputeOrderCancelled,
+  ComputeOrderPlaced,
+  ComputeOrderPlacedV1,
+} from './compute-order.events';
+
+const spec = DeciderSpecification.for(computeOrderDecider);
+
+const placed = (overrides: Partial<ComputeOrderPlaced['data']> = {}): ComputeOrderPlaced => ({
+  type: 'ComputeOrderPlaced',
+  schemaVersion: 2,
+  data: {
+    orderId: 'order-1',
+    buyerId: 'buyer-1',
+    placedAt: '2026-03-01T08:00:00.000Z',
+    gpus: 8,
+    hours: 4,
+    earliestStart: '2026-03-01T10:00:00Z',
+    deadline: '2026-03-01T20:00:00Z',
+    maxPricePerGpuHour: 250,
+    currency: 'EUR',
+    allOrNone: false,
+    constraints: {},
+    ...overrides,
+  },
+});
+
+const cancel = (actorId = 'buyer-1'): CancelComputeOrder => ({
+  type: 'CancelComputeOrder',
+  data: { orderId: 'order-1', actorId, cancelledAt: '2026-03-01T09:00:00Z' },
+});
+const cancelled = (cancelledGpuHours: number): ComputeOrderCancelled => ({
+  type: 'ComputeOrderCancelled',
+  schemaVersion: 1,
+  data: { orderId: 'order-1', cancelledAt: '2026-03-01T09:00:00.000Z', cancelledGpuHours },
+});
+
+const fillAt = (hour: number) =>
+  computeOrderFilled({ allocationId: `alloc-${hour}`, slot: `2026-03-01T${hour}:00:00Z` });
+
+const orderAfter = (...events: Parameters<typeof rehydrate>[1]): ComputeOrder =>
+  rehydrate(computeOrderDecider, events) as ComputeOrder;
+
+describe('PlaceComputeOrder', () => {
+  it('places an open order that accepts partial fills by default', () =>
+    spec.given([]).when(placeComputeOrder()).then([placed()]));
+
+  it('records an all-or-none order, a GPU model and every constraint', () => {
+    const constraints = {
+      jurisdictions: ['EU', 'CH', 'GCC'],
+      sovereignOperator: true,
+      maxDistanceKm: { origin: { lat: 48.85, lon: 2.35 }, km: 500 },
+      renewableOnly: true,
+      maxCarbonGPerKwh: 50,
+    };
+    spec
+      .given([])
+      .when(placeComputeOrder({ allOrNone: true, gpuModel: 'H100', constraints }))
+      .then([
+        placed({
+          allOrNone: true,
+          gpuModel: 'H100',
+          constraints: constraints as ComputeOrderPlaced['data']['constraints'],
+        }),
+      ]);
+  });
+
+  it('needs 1 to 10000 whole GPUs and at least one whole hour', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ gpus: 0, hours: 1.5 }))
+      .thenThrows('invalid', ['gpus', 'hours']));
+
+  it('needs a window [earliestStart, deadline) of at least the hours ordered', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ hours: 11 }))
+      .thenThrows('invalid', ['deadline']));
+
+  it('needs a deadline after the earliest start', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ deadline: '2026-03-01T09:00:00Z' }))
+      .thenThrows('invalid', ['deadline']));
+
+  it('keeps the window within a leap year', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ deadline: '2027-03-03T10:00:00Z' }))
+      .thenThrows('invalid', ['deadline']));
+
+  it('cannot start in a slot that is already over', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ placedAt: '2026-03-01T11:20:00Z' }))
+      .thenThrows('invalid', ['earliestStart']));
+
+  it('may start in the slot it is placed in', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ placedAt: '2026-03-01T10:20:00Z' }))
+      .then([placed({ placedAt: '2026-03-01T10:20:00.000Z' })]));
+
+  it('uses whole UTC hours for its window', () =>
+    spec
+      .given([])
+      .when(
+        placeComputeOrder({
+          earliestStart: '2026-03-01T10:15:00Z',
+          deadline: '2026-03-01T20:00:00+01:00',
+        }),
+      )
+      .thenThrows('invalid', ['earliestStart', 'deadline']));
+
+  it('bids a whole, non-negative number of minor units in a supported currency', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ maxPricePerGpuHour: 2.5, currency: 'XYZ' }))
+      .thenThrows('invalid', ['maxPricePerGpuHour', 'currency']));
+
+  it('accepts only country codes and the EU, EEA, GCC and US blocs as jurisdictions', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ constraints: { jurisdictions: ['EU', 'ASEAN', 'fr', 'EU'] } }))
+      .thenThrows('invalid', [
+        'constraints.jurisdictions[1]',
+        'constraints.jurisdictions[2]',
+        'constraints.jurisdictions[3]',
+      ]));
+
+  it('needs at least one jurisdiction when it restricts them', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ constraints: { jurisdictions: [] } }))
+      .thenThrows('invalid', ['constraints.jurisdictions']));
+
+  it('needs a real origin and a positive whole km for a distance limit', () =>
+    spec
+      .given([])
+      .when(
+        placeComputeOrder({
+          constraints: { maxDistanceKm: { origin: { lat: 95, lon: 0 }, km: 0 } },
+        }),
+      )
+      .thenThrows('invalid', [
+        'constraints.maxDistanceKm.origin.lat',
+        'constraints.maxDistanceKm.km',
+      ]));
+
+  it('needs a whole, non-negative carbon limit', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ constraints: { maxCarbonGPerKwh: -5 } }))
+      .thenThrows('invalid', ['constraints.maxCarbonGPerKwh']));
+
+  it('rejects constraints it does not know rather than ignoring them', () =>
+    spec
+      .given([])
+      .when(placeComputeOrder({ constraints: { greenOnly: true } as never }))
+      .thenThrows('invalid', ['constraints.greenOnly']));
+
+  it('places an order once', () =>
+    spec.given([placed()]).when(placeComputeOrder()).thenThrows('conflict'));
+});
+
+describe('CancelComputeOrder', () => {
+  it('cancels an open order: all its GPU-hours', () =>
+    spec
+      .given([placed()])
+      .when(cancel())
+      .then([cancelled(32)]));
+
+  it('cancels only the unfilled part of a partially filled order', () =>
+    spec
+      .given([placed(), fillAt(10)])
+      .when(cancel())
+      .then([cancelled(24)]));
+
+  it('has nothing to cancel once filled', () =>
+    spec
+      .given([placed(), fillAt(10), fillAt(11), fillAt(12), fillAt(13)])
+      .when(cancel())
+      .thenThrows('conflict'));
+
+  it('cancels an order once', () =>
+    spec
+      .given([placed(), cancelled(32)])
+      .when(cancel())
+      .thenThrows('conflict'));
+
+  it('is forbidden to anyone but the buyer', () =>
+    spec.given([placed()]).when(cancel('buyer-2')).thenThrows('forbidden'));
+
+  it('cancels only a placed order', () => spec.given([]).when(cancel()).thenThrows('not_found'));
+});
+
+describe('ComputeOrderFilled', () => {
+  it('moves the order from open to partially filled to filled', () => {
+    expect(orderAfter(placed()).status).toBe('open');
+    expect(orderAfter(placed(), fillAt(10)).status).toBe('partially_filled');
+    const filled = orderAfter(placed(), fillAt(10), fillAt(11), fillAt(12), fillAt(13));
+    expect(filled.status).toBe('filled');
+    expect(filled.filledGpuHours).toBe(32);
+    expect(filled.fills.map((fill) => fill.slot)).toEqual(
+      [10, 11, 12, 13].map((h) => `2026-03-01T${h}:00:00Z`),
+    );
+  });
+
+  it('keeps a cancelled order cancelled when a racing fill arrives', () =>
+    expect(orderAfter(placed(), cancelled(32), fillAt(10)).status).toBe('cancelled'));
+});
+
+describe('ComputeOrderPlaced v1 (before all-or-none)', () => {
+  const { allOrNone: _, ...v1Data } = placed().data;
+  const v1: ComputeOrderPlacedV1 = { type: 'ComputeOrderPlaced', schemaVersion: 1, data: v1Data };
+
+  it('still reads, as an order that accepts partial fills', () => {
+    const order = orderAfter(v1);
+    expect(order.allOrNone).toBe(false);
+    expect(order.status).toBe('open');
+  });
+
+  it('still takes commands', () =>
+    spec
+      .given([v1, fillAt(10)])
+      .when(cancel())
+      .then([cancelled(24)]));
+});

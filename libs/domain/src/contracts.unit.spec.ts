@@ -1,0 +1,422 @@
+/**
+ * The public event contract (contracts/events): every event the domain emits validates against
+ * the JSON Schema of its type and version, and every readable version has a schema.
+ */
+// eslint-disable-next-line no-restricted-imports -- the contract test reads the schema files
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
+import { computeOrderDecider, ComputeOrderPlaced, ComputeOrderPlacedV1 } from './compute-order';
+import { energyOfferDecider } from './energy-offer';
+import { EVENT_REGISTRY, READABLE_EVENT_VERSIONS, rehydrate, upcastEvent } from './events.registry';
+import { participantDecider } from './participant';
+import { Decider } from './shared/aggregate';
+import { Command, DomainEvent, StoredEventLike } from './shared/event';
+import { COUNTRY_CODES, CURRENCY_CODES } from './shared/units';
+import { siteDecider } from './site';
+import {
+  agreementSet,
+  computeOrderFilled,
+  energyAllocated,
+  listEnergyOffer,
+  offerContext,
+  participantContext,
+  placeComputeOrder,
+  registerSite,
+  siteAfter,
+  siteContext,
+  siteRegistered,
+} from './testing/examples';
+
+const EVENTS_DIR = path.join(__dirname, '..', '..', '..', 'contracts', 'events');
+const SCHEMA_BASE = 'https://policloud.example/contracts/events/';
+
+type Schema = {
+  $id: string;
+  properties: { type: { const: string }; schemaVersion: { const: number } };
+};
+const schemaFiles = readdirSync(EVENTS_DIR).filter((file) => file.endsWith('.schema.json'));
+const schemas = new Map(
+  schemaFiles.map((file) => [
+    file,
+    JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as Schema,
+  ]),
+);
+const eventSchemaFiles = schemaFiles.filter((file) => file !== 'defs.schema.json');
+
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+for (const schema of schemas.values()) ajv.addSchema(schema);
+
+const fileOf = (type: string, version: number) => `${type}.v${version}.schema.json`;
+
+function validatorFor(event: StoredEventLike): ValidateFunction {
+  const validate = ajv.getSchema(SCHEMA_BASE + fileOf(event.type, event.schemaVersion));
+  if (!validate) throw new Error(`No schema for ${event.type} v${event.schemaVersion}`);
+  return validate;
+}
+
+function emit<State, Cmd extends Command, Event extends DomainEvent, Context>(
+  decider: Decider<State, Cmd, Event, Context>,
+  given: readonly StoredEventLike[],
+  command: Cmd,
+  context?: Context,
+): Event[] {
+  const events = decider.decide(command, rehydrate(decider, given), context as Context);
+  if (events.length === 0) throw new Error(`${command.type} emitted nothing: not a useful sample`);
+  return events;
+}
+
+// ---------------------------------------------------------------- representative events
+
+const site = siteAfter([siteRegistered(), agreementSet()]);
+const listed = emit(energyOfferDecider, [], listEnergyOffer(), offerContext(site));
+const placed = emit(computeOrderDecider, [], placeComputeOrder());
+const { allOrNone: _, ...v1Data } = (placed[0] as ComputeOrderPlaced).data;
+const placedV1: ComputeOrderPlacedV1 = {
+  type: 'ComputeOrderPlaced',
+  schemaVersion: 1,
+  data: v1Data,
+};
+
+const samples: StoredEventLike[] = [
+  // participant
+  ...emit(
+    participantDecider,
+    [],
+    {
+      type: 'RegisterParticipant',
+      data: { participantId: 'p-1', name: 'Buyer', roles: ['buyer'], country: 'DE' },
+    },
+    participantContext(),
+  ),
+  ...emit(
+    participantDecider,
+    [],
+    {
+      type: 'RegisterParticipant',
+      data: {
+        participantId: 'p-2',
+        name: 'Wind Co',
+        roles: ['producer', 'host'],
+        country: 'FR',
+        legalEntity: 'Wind Co SAS',
+      },
+    },
+    participantContext(),
+  ),
+  ...emit(
+    participantDecider,
+    [],
+    {
+      type: 'RegisterParticipant',
+      data: {
+        participantId: 'ctl-1',
+        name: 'Site 1 controller',
+        roles: ['site'],
+        country: 'FR',
+        siteId: 'site-1',
+      },
+    },
+    participantContext(site),
+  ),
+  ...emit(
+    participantDecider,
+    [
+      {
+        type: 'ParticipantRegistered',
+        schemaVersion: 1,
+        data: { participantId: 'p-1', name: 'Buyer', roles: ['buyer'], country: 'DE' },
+      },
+    ],
+    {
+      type: 'IssueApiKey',
+      data: { participantId: 'p-1', keyId: 'key-1', keyHash: 'sha256:' + 'f'.repeat(64) },
+    },
+    participantContext(),
+  ),
+  // site
+  ...emit(siteDecider, [], registerSite(), siteContext()),
+  ...emit(
+    siteDecider,
+    [],
+    registerSite({
+      certifications: [],
+      heatRecovery: { enabled: false },
+      currency: 'JPY',
+      gpuPowerKw: '1',
+      pue: 1,
+    }),
+    siteContext(),
+  ),
+  ...emit(
+    siteDecider,
+    [siteRegistered()],
+    {
+      type: 'UpdateSite',
+      data: {
+        siteId: 'site-1',
+        changes: {
+          name: 'Beauce 2',
+          certifications: ['SecNumCloud', 'ISO/IEC 27001'],
+          reservePricePerGpuHour: 0,
+          pue: '1.2',
+          heatRecovery: { enabled: false },
+          operatorLegalEntity: 'Policloud Europe SA',
+          operatorJurisdiction: 'LU',
+          hostParticipantId: 'host-2',
+          status: 'suspended',
+        },
+      },
+    },
+    siteContext(),
+  ),
+  ...emit(
+    siteDecider,
+    [siteRegistered()],
+    {
+      type: 'ScheduleMaintenance',
+      data: {
+        siteId: 'site-1',
+        maintenanceId: 'mw-1',
+        from: '2026-03-02T08:00:00Z',
+        to: '2026-03-02T12:00:00Z',
+        gpusOffline: 40,
+      },
+    },
+    siteContext(),
+  ),
+  ...emit(
+    siteDecider,
+    [siteRegistered()],
+    {
+      type: 'SetAgreement',
+      data: {
+        siteId: 'site-1',
+        effectiveFrom: '2026-03-01T00:00:00Z',
+        hostParticipantId: 'host-1',
+        producers: [{ participantId: 'producer-1' }],
+        producersShareBps: 10_000,
+        hostShareBps: 0,
+      },
+    },
+    siteContext(),
+  ),
+  ...emit(
+    siteDecider,
+    [siteRegistered(), agreementSet()],
+    {
+      type: 'SetAgreement',
+      data: {
+        siteId: 'site-1',
+        effectiveFrom: '2026-04-01T00:00:00Z',
+        hostParticipantId: 'host-1',
+        producers: [{ participantId: 'producer-1' }, { participantId: 'producer-2' }],
+        producersShareBps: 6_500,
+        hostShareBps: 3_500,
+        heatPricePerMwh: 2_500,
+      },
+    },
+    siteContext(),
+  ),
+  ...emit(
+    siteDecider,
+    [siteRegistered()],
+    {
+      type: 'DecommissionSite',
+      data: { siteId: 'site-1', decommissionedAt: '2026-12-31T23:59:59Z' },
+    },
+    siteContext(),
+  ),
+  // energy offer
+  ...listed,
+  ...emit(
+    energyOfferDecider,
+    listed,
+    {
+      type: 'AmendEnergyOffer',
+      data: {
+        offerId: 'offer-1',
+        actorId: 'producer-1',
+        amendedAt: '2026-03-01T09:00:00Z',
+        profile: [
+          { slot: '2026-03-01T10:00:00Z', wh: 0 },
+          { slot: '2026-03-01T12:00:00Z', wh: 75_000 },
+        ],
+      },
+    },
+    offerContext(site),
+  ),
+  ...emit(
+    energyOfferDecider,
+    listed,
+    {
+      type: 'WithdrawEnergyOffer',
+      data: { offerId: 'offer-1', actorId: 'producer-1', withdrawnAt: '2026-03-01T09:30:00Z' },
+    },
+    offerContext(site),
+  ),
+  ...emit(
+    energyOfferDecider,
+    listed,
+    {
+      type: 'ReportCurtailment',
+      data: {
+        offerId: 'offer-1',
+        actorId: 'producer-1',
+        slot: '2026-03-01T10:00:00Z',
+        whCurtailed: 12_345,
+        reportedAt: '2026-03-01T11:00:00Z',
+      },
+    },
+    offerContext(site),
+  ),
+  energyAllocated(),
+  // compute order
+  ...placed,
+  ...emit(
+    computeOrderDecider,
+    [],
+    placeComputeOrder({
+      gpuModel: 'H200',
+      allOrNone: true,
+      currency: 'AED',
+      constraints: {
+        jurisdictions: ['EEA', 'CH', 'GCC', 'US'],
+        sovereignOperator: true,
+        maxDistanceKm: { origin: { lat: 25.2, lon: 55.27 }, km: 1_500 },
+        renewableOnly: true,
+        maxCarbonGPerKwh: 0,
+      },
+    }),
+  ),
+  ...emit(computeOrderDecider, placed, {
+    type: 'CancelComputeOrder',
+    data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00Z' },
+  }),
+  computeOrderFilled(),
+  placedV1,
+];
+
+const describeEvent = (event: StoredEventLike) =>
+  `${event.type} v${event.schemaVersion} ${JSON.stringify(event.data).slice(0, 60)}…`;
+
+describe('event contracts', () => {
+  it('has a schema for every readable version of every registered event type', () => {
+    const missing = READABLE_EVENT_VERSIONS.filter(
+      ({ type, schemaVersion }) => !schemas.has(fileOf(type, schemaVersion)),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('has no schema for an event the domain does not know', () => {
+    const known = new Set(
+      READABLE_EVENT_VERSIONS.map(({ type, schemaVersion }) => fileOf(type, schemaVersion)),
+    );
+    expect(eventSchemaFiles.filter((file) => !known.has(file))).toEqual([]);
+  });
+
+  it('names each schema after the type and version it fixes', () => {
+    for (const file of eventSchemaFiles) {
+      const schema = schemas.get(file)!;
+      expect(schema.$id).toBe(SCHEMA_BASE + file);
+      expect(fileOf(schema.properties.type.const, schema.properties.schemaVersion.const)).toBe(
+        file,
+      );
+    }
+  });
+
+  it('samples every registered event type and version', () => {
+    const sampled = new Set(samples.map((event) => fileOf(event.type, event.schemaVersion)));
+    expect(
+      READABLE_EVENT_VERSIONS.map(({ type, schemaVersion }) => fileOf(type, schemaVersion)).filter(
+        (f) => !sampled.has(f),
+      ),
+    ).toEqual([]);
+  });
+
+  it.each(samples.map((event) => [describeEvent(event), event] as const))(
+    'validates %s',
+    (_, event) => {
+      const validate = validatorFor(event);
+      expect(validate(event) ? [] : validate.errors).toEqual([]);
+    },
+  );
+
+  it.each(samples.map((event) => [describeEvent(event), event] as const))(
+    'emits plain JSON: %s',
+    (_, event) => expect(JSON.parse(JSON.stringify(event))).toEqual(event),
+  );
+
+  it('reads an old version as the current one, which validates too', () => {
+    const upcast = upcastEvent(placedV1);
+    expect(upcast.schemaVersion).toBe(EVENT_REGISTRY.ComputeOrderPlaced.currentVersion);
+    expect(validatorFor(upcast)(upcast)).toBe(true);
+  });
+
+  describe('is strict', () => {
+    const first = (type: string) =>
+      samples.find((event) => event.type === type)! as {
+        type: string;
+        schemaVersion: number;
+        data: Record<string, unknown>;
+      };
+    const rejects = (event: { type: string; schemaVersion: number; data: unknown }) =>
+      expect(validatorFor(event)(event)).toBe(false);
+
+    it('rejects unknown fields in any event', () => {
+      for (const event of samples) {
+        rejects({ ...event, data: { ...(event.data as object), unexpected: 1 } });
+        expect(validatorFor(event)({ ...event, metadata: {} })).toBe(false);
+      }
+    });
+
+    it('rejects a missing required field', () => {
+      const { slot: _slot, ...data } = first('EnergyAllocated').data;
+      rejects({ ...first('EnergyAllocated'), data });
+    });
+
+    it('rejects non-integer Wh and money', () => {
+      rejects({ ...first('EnergyAllocated'), data: { ...first('EnergyAllocated').data, wh: 1.5 } });
+      rejects({
+        ...first('ComputeOrderFilled'),
+        data: { ...first('ComputeOrderFilled').data, pricePerGpuHour: 1.5 },
+      });
+      rejects({
+        ...first('SiteRegistered'),
+        data: { ...first('SiteRegistered').data, reservePricePerGpuHour: '150' },
+      });
+    });
+
+    it('rejects slots that are not whole UTC hours, and unknown codes', () => {
+      rejects({
+        ...first('EnergyAllocated'),
+        data: { ...first('EnergyAllocated').data, slot: '2026-03-01T10:30:00Z' },
+      });
+      rejects({
+        ...first('EnergyAllocated'),
+        data: { ...first('EnergyAllocated').data, slot: '2026-03-01T10:00:00+01:00' },
+      });
+      rejects({
+        ...first('SiteRegistered'),
+        data: { ...first('SiteRegistered').data, country: 'UK' },
+      });
+      rejects({
+        ...first('SiteRegistered'),
+        data: { ...first('SiteRegistered').data, currency: 'EURO' },
+      });
+    });
+
+    it('rejects another version under the same schema', () => {
+      const event = first('SiteRegistered');
+      expect(validatorFor(event)({ ...event, schemaVersion: 2 })).toBe(false);
+    });
+  });
+
+  it('lists the same countries and currencies as the domain', () => {
+    const defs = schemas.get('defs.schema.json') as unknown as {
+      $defs: Record<string, { enum: string[] }>;
+    };
+    expect(defs.$defs.countryCode.enum).toEqual([...COUNTRY_CODES]);
+    expect(defs.$defs.currencyCode.enum).toEqual([...CURRENCY_CODES]);
+  });
+});

@@ -1,0 +1,42 @@
+import { Command } from '../shared/event';
+import { EnergySource, SlotEnergy } from './energy-offer.events';
+
+export type ListEnergyOffer = Command<
+  'ListEnergyOffer',
+  {
+    offerId: string;
+    /** The acting producer: an offer belongs to whoever lists it. */
+    producerId: string;
+    listedAt: string;
+    siteIds: string[];
+    source: EnergySource;
+    carbonGPerKwh: number;
+    floorPricePerMwh: number;
+    currency: string;
+    profile: SlotEnergy[];
+  }
+>;
+
+export type AmendEnergyOffer = Command<
+  'AmendEnergyOffer',
+  {
+    offerId: string;
+    actorId: string;
+    amendedAt: string;
+    /** New Wh for these slots (0 allowed); other slots keep theirs. */
+    profile: SlotEnergy[];
+  }
+>;
+
+export type WithdrawEnergyOffer = Command<
+  'WithdrawEnergyOffer',
+  { offerId: string; actorId: string; withdrawnAt: string }
+>;
+
+export type ReportCurtailment = Command<
+  'ReportCurtailment',
+  { offerId: string; actorId: string; slot: string; whCurtailed: number; reportedAt: string }
+>;
+
+export type EnergyOfferCommand =
+  ListEnergyOffer | AmendEnergyOffer | WithdrawEnergyOffer | ReportCurtailment;

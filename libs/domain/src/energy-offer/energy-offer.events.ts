@@ -1,0 +1,79 @@
+import { DomainEvent } from '../shared/event';
+import { CurrencyCode } from '../shared/units';
+
+export const ENERGY_SOURCES = ['wind', 'solar', 'hydro', 'biomass', 'grid'] as const;
+export type EnergySource = (typeof ENERGY_SOURCES)[number];
+
+/** What `renewableOnly` accepts: every source but the grid mix. */
+export const RENEWABLE_SOURCES: readonly EnergySource[] = ['wind', 'solar', 'hydro', 'biomass'];
+
+export interface SlotEnergy {
+  slot: string;
+  wh: number;
+}
+
+export type EnergyOfferListed = DomainEvent<
+  'EnergyOfferListed',
+  {
+    offerId: string;
+    producerId: string;
+    listedAt: string;
+    siteIds: string[];
+    source: EnergySource;
+    carbonGPerKwh: number;
+    /** Minor units of `currency` per MWh. */
+    floorPricePerMwh: number;
+    currency: CurrencyCode;
+    /** Surplus per slot, sorted by slot, Wh ≥ 1. */
+    profile: SlotEnergy[];
+  },
+  1
+>;
+
+export type EnergyOfferAmended = DomainEvent<
+  'EnergyOfferAmended',
+  {
+    offerId: string;
+    amendedAt: string;
+    /** The slots whose offered Wh changed, with their new value (0 removes the surplus); sorted. */
+    profile: SlotEnergy[];
+  },
+  1
+>;
+
+export type EnergyOfferWithdrawn = DomainEvent<
+  'EnergyOfferWithdrawn',
+  {
+    offerId: string;
+    withdrawnAt: string;
+    /** Unallocated Wh taken off the market, all slots together; allocated Wh stays. */
+    releasedWh: number;
+  },
+  1
+>;
+
+export type CurtailmentReported = DomainEvent<
+  'CurtailmentReported',
+  {
+    offerId: string;
+    slot: string;
+    /** The slot's total curtailment: a later report for the same slot replaces it. */
+    whCurtailed: number;
+    reportedAt: string;
+  },
+  1
+>;
+
+/** Emitted by matching when it allocates energy of this offer to an allocation. */
+export type EnergyAllocated = DomainEvent<
+  'EnergyAllocated',
+  { offerId: string; slot: string; wh: number; allocationId: string },
+  1
+>;
+
+export type EnergyOfferEvent =
+  | EnergyOfferListed
+  | EnergyOfferAmended
+  | EnergyOfferWithdrawn
+  | CurtailmentReported
+  | EnergyAllocated;

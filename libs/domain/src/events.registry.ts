@@ -1,0 +1,82 @@
+import { ComputeOrderEvent } from './compute-order/compute-order.events';
+import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
+import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
+import { ParticipantEvent } from './participant/participant.events';
+import { CorruptStreamError, Decider, fold } from './shared/aggregate';
+import { Command, DomainEvent, StoredEventLike } from './shared/event';
+import { createUpcaster } from './shared/upcasters';
+import { SiteEvent } from './site/site.events';
+
+export type AnyDomainEvent = ParticipantEvent | SiteEvent | EnergyOfferEvent | ComputeOrderEvent;
+
+export interface EventRegistration {
+  aggregate: string;
+  /** The version decide emits. */
+  currentVersion: number;
+  /** Every version a stored event may have; older ones are upcast before evolve. */
+  readableVersions: readonly number[];
+}
+
+/**
+ * Every event type the domain emits or reads. The mapped type makes the compiler reject a
+ * missing type or a current version that differs from the event's TypeScript definition.
+ */
+export const EVENT_REGISTRY: {
+  [E in AnyDomainEvent as E['type']]: EventRegistration & { currentVersion: E['schemaVersion'] };
+} = {
+  ParticipantRegistered: { aggregate: 'participant', currentVersion: 1, readableVersions: [1] },
+  ApiKeyIssued: { aggregate: 'participant', currentVersion: 1, readableVersions: [1] },
+  SiteRegistered: { aggregate: 'site', currentVersion: 1, readableVersions: [1] },
+  SiteUpdated: { aggregate: 'site', currentVersion: 1, readableVersions: [1] },
+  MaintenanceScheduled: { aggregate: 'site', currentVersion: 1, readableVersions: [1] },
+  AgreementSet: { aggregate: 'site', currentVersion: 1, readableVersions: [1] },
+  SiteDecommissioned: { aggregate: 'site', currentVersion: 1, readableVersions: [1] },
+  EnergyOfferListed: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  EnergyOfferAmended: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  EnergyOfferWithdrawn: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  CurtailmentReported: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
+  ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
+  ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
+};
+
+export type EventType = keyof typeof EVENT_REGISTRY;
+
+/** Every (type, version) pair a stored event may carry: one JSON Schema each in contracts/events. */
+export const READABLE_EVENT_VERSIONS: readonly { type: EventType; schemaVersion: number }[] = (
+  Object.entries(EVENT_REGISTRY) as [EventType, EventRegistration][]
+).flatMap(([type, registration]) =>
+  registration.readableVersions.map((schemaVersion) => ({ type, schemaVersion })),
+);
+
+export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
+);
+
+export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS];
+
+/** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
+export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(
+  event: StoredEventLike,
+) => E = createUpcaster(CURRENT_EVENT_VERSIONS, EVENT_UPCASTERS);
+
+/** Folds a stream as stored (any readable versions) into the aggregate's current state. */
+export function rehydrate<State, Cmd extends Command, Event extends DomainEvent, Context>(
+  decider: Decider<State, Cmd, Event, Context>,
+  events: readonly StoredEventLike[],
+): State {
+  const current = events.map((event) => {
+    const registration = (EVENT_REGISTRY as Record<string, EventRegistration>)[event.type];
+    if (registration?.aggregate !== decider.name) {
+      throw new CorruptStreamError(
+        decider.name,
+        `${event.type} belongs to no ${decider.name} stream`,
+      );
+    }
+    return upcastEvent<Event>(event);
+  });
+  return decider.evolveAll
+    ? decider.evolveAll(decider.initialState(), current)
+    : fold(decider.evolve, decider.initialState(), current);
+}

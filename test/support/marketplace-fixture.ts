@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_STORE, EventStore } from '@policloud/event-store';
+import { ManualClock } from '@policloud/runtime';
+import { createTestSchema, TestSchema } from './postgres-test-database';
+import { bootTestApp } from './test-app';
+
+export interface Response<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface RequestOptions {
+  key?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sends this string as the raw body (for malformed JSON). */
+  raw?: string;
+}
+
+export interface Party {
+  id: string;
+  key: string;
+}
+
+/** The booted all-in-one app on a fresh PostgreSQL schema, with a known operator key. */
+export class Marketplace {
+  readonly operatorKey = `op-${randomUUID()}`;
+  /** Commands are stamped with this time: tests move it to report what happened in a slot. */
+  readonly clock = new ManualClock(new Date('2027-02-01T00:00:00Z'));
+  app!: NestFastifyApplication;
+  private schema!: TestSchema;
+
+  static async boot(): Promise<Marketplace> {
+    const marketplace = new Marketplace();
+    marketplace.schema = await createTestSchema('e2e_marketplace');
+    ({ app: marketplace.app } = await bootTestApp({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: marketplace.schema.url,
+      OPERATOR_API_KEY: marketplace.operatorKey,
+    }, marketplace.clock));
+    return marketplace;
+  }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    await this.schema?.drop();
+  }
+
+  get store(): EventStore {
+    return this.app.get(EVENT_STORE);
+  }
+
+  async request<T = Record<string, unknown>>(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    options: RequestOptions = {},
+  ): Promise<Response<T>> {
+    const key = options.key === undefined ? this.operatorKey : options.key;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    const hasBody = options.body !== undefined || options.raw !== undefined;
+    if (hasBody) headers['content-type'] ??= 'application/json';
+    const response = await this.app.inject({
+      method,
+      url,
+      headers,
+      ...(hasBody ? { payload: options.raw ?? JSON.stringify(options.body) } : {}),
+    });
+    return {
+      status: response.statusCode,
+      body: response.body ? (JSON.parse(response.body) as T) : ({} as T),
+      headers: response.headers as Response['headers'],
+    };
+  }
+
+  async participant(roles: string[], extra: Record<string, unknown> = {}): Promise<Party> {
+    const response = await this.request<{ id: string; apiKey: string }>('POST', '/v1/participants', {
+      body: { name: `${roles.join('+')} ${randomUUID().slice(0, 6)}`, roles, country: 'FR', ...extra },
+    });
+    if (response.status !== 201) throw new Error(`participant: ${JSON.stringify(response.body)}`);
+    return { id: response.body.id, key: response.body.apiKey };
+  }
+
+  async site(body: Record<string, unknown>): Promise<string> {
+    const response = await this.request<{ id: string }>('POST', '/v1/sites', { body });
+    if (response.status !== 201) throw new Error(`site: ${JSON.stringify(response.body)}`);
+    return response.body.id;
+  }
+
+  async agreement(siteId: string, hostId: string, producerIds: string[]): Promise<void> {
+    const response = await this.request('PUT', `/v1/sites/${siteId}/agreement`, {
+      body: {
+        effectiveFrom: '2027-01-01T00:00:00Z',
+        hostParticipantId: hostId,
+        producers: producerIds.map((participantId) => ({ participantId })),
+        producersShareBps: 7000,
+        hostShareBps: 3000,
+      },
+    });
+    if (response.status !== 200) throw new Error(`agreement: ${JSON.stringify(response.body)}`);
+  }
+
+  /** Global position of the last event: unchanged means nothing was written. */
+  head(): Promise<number> {
+    return this.store.headPosition();
+  }
+}
+
+export function siteBody(id: string, hostParticipantId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: `Site ${id}`,
+    model: 'PC-100',
+    gpuCount: 100,
+    gpuModel: 'H100',
+    gpuPowerKw: '0.7',
+    pue: '1.2',
+    location: { lat: 43.5528, lon: 7.0174 },
+    country: 'FR',
+    operatorLegalEntity: 'Policloud SAS',
+    operatorJurisdiction: 'FR',
+    certifications: ['SecNumCloud'],
+    hostParticipantId,
+    heatRecovery: { enabled: false },
+    reservePricePerGpuHour: 150,
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+/** Hourly slots from `start` (ISO UTC whole hour), `count` of them, each with `wh`. */
+export function profile(start: string, count: number, wh: number) {
+  const first = Date.parse(start);
+  return Array.from({ length: count }, (_, i) => ({
+    slot: new Date(first + i * 3_600_000).toISOString().replace('.000Z', 'Z'),
+    wh,
+  }));
+}
+
+export function offerBody(siteIds: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    siteIds,
+    source: 'wind',
+    carbonGPerKwh: 12,
+    floorPricePerMwh: 4500,
+    currency: 'EUR',
+    profile: profile('2027-03-01T00:00:00Z', 24, 100_000),
+    ...overrides,
+  };
+}
+
+export function orderBody(overrides: Record<string, unknown> = {}) {
+  return {
+    gpus: 8,
+    hours: 4,
+    earliestStart: '2027-03-01T08:00:00Z',
+    deadline: '2027-03-02T08:00:00Z',
+    gpuModel: 'H100',
+    maxPricePerGpuHour: 250,
+    currency: 'EUR',
+    constraints: { jurisdictions: ['FR'] },
+    ...overrides,
+  };
+}
