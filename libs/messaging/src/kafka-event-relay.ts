@@ -13,6 +13,8 @@ export interface KafkaEventRelayOptions {
   topicPrefix?: string;
   batchSize?: number;
   idleMs?: number;
+  /** Events for which this is false stay internal (still checkpointed past). */
+  publishes?: (event: RecordedEvent) => boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -81,16 +83,19 @@ export class KafkaEventRelay {
 
   private async publish(events: RecordedEvent[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const event of events) {
+    const publishes = this.options.publishes ?? (() => true);
+    for (const event of events.filter(publishes)) {
       const topic = topicFor(this.topicPrefix, event.streamId);
       const messages = byTopic.get(topic) ?? [];
       messages.push(integrationMessage(event));
       byTopic.set(topic, messages);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    if (byTopic.size > 0) {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    }
     await this.checkpoints.save(this.name, events[events.length - 1].globalPosition);
   }
 }

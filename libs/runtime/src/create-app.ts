@@ -1,7 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -22,7 +22,7 @@ export async function createApp(
 /** What every app gets on top of its modules: shutdown hooks and the OpenAPI document at /docs. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.enableShutdownHooks();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiInfo()), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
   return app;
@@ -30,6 +30,10 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
 
 export function fastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(app, openApiInfo());
 }
 
 export function openApiInfo() {

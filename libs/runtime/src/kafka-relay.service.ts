@@ -10,6 +10,9 @@ import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore } from '@pol
 import { createRelayProducer, KafkaEventRelay, RelayStatus } from '@policloud/messaging';
 import { KAFKA } from './runtime.tokens';
 
+/** Credentials, even hashed, are not integration events: they stay in the audited log only. */
+const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued']);
+
 /** Runs the global-log → Kafka relay in this process when Kafka is configured. */
 @Injectable()
 export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +28,7 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     if (!this.kafka) return;
     this.relay = new KafkaEventRelay(this.store, this.checkpoints, createRelayProducer(this.kafka), {
+      publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
       onError: (error) => this.logger.error(`Kafka relay stopped: ${(error as Error).message}`),
     });
     // A broker that is down at boot must not stop the API; /health reports the relay's state.
