@@ -26,6 +26,8 @@ export interface ConformanceTarget {
   /** Opens a second instance over the storage of the last `open()` (after closing the first). */
   reopen(): Promise<EventStore & CheckpointStore>;
   cleanup?(): Promise<void>;
+  /** False for adapters whose appendMany is not all-or-nothing (EventStoreDB). */
+  atomicAppendMany?: boolean;
 }
 
 export function anEvent(type = 'Tested', data: Record<string, unknown> = {}): EventToAppend {
@@ -177,6 +179,36 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
         const events = await store.readStream(id);
         expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
       });
+    });
+
+    describe('appending to several streams', () => {
+      it('appends every batch with its expected revision', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.append(a, [anEvent()], NO_STREAM);
+        const results = await store.appendMany([
+          { streamId: a, events: [anEvent()], expectedRevision: 0 },
+          { streamId: b, events: [anEvent(), anEvent()], expectedRevision: NO_STREAM },
+        ]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1]);
+        expect(await store.readStream(a)).toHaveLength(2);
+        expect(await store.readStream(b)).toHaveLength(2);
+      });
+
+      if (target.atomicAppendMany !== false) {
+        it('writes nothing when one batch has a wrong expected revision', async () => {
+          const [a, b] = [stream(), stream()];
+          await store.append(b, [anEvent()], NO_STREAM);
+          const head = await store.headPosition();
+          await expect(
+            store.appendMany([
+              { streamId: a, events: [anEvent()], expectedRevision: NO_STREAM },
+              { streamId: b, events: [anEvent()], expectedRevision: 5 },
+            ]),
+          ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+          await expect(store.readStream(a)).rejects.toBeInstanceOf(StreamNotFoundError);
+          expect(await store.headPosition()).toBe(head);
+        });
+      }
     });
 
     describe('idempotency on event id', () => {

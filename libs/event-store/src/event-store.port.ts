@@ -49,6 +49,12 @@ export interface AppendResult {
   lastGlobalPosition: number;
 }
 
+export interface StreamBatch {
+  streamId: string;
+  events: readonly EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export type ReadDirection = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
@@ -96,6 +102,11 @@ export interface EventStore {
     events: readonly EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, each with its expected revision: all or nothing where the
+   * adapter supports it (SQL adapters); see the adapter's note otherwise.
+   */
+  appendMany(batches: readonly StreamBatch[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription to the global log: replays from `after`, then follows live appends. */

@@ -27,6 +27,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamBatch,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -109,6 +110,18 @@ export class EsdbEventStore implements EventStore, CheckpointStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * Not atomic on EventStoreDB: batches are appended one after another and a failure leaves the
+   * earlier ones in place. Callers that need all-or-nothing (matching runs) must run on SQL.
+   */
+  async appendMany(batches: readonly StreamBatch[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const batch of batches) {
+      results.push(await this.append(batch.streamId, batch.events, batch.expectedRevision));
+    }
+    return results;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -11,6 +11,7 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   STREAM_EXISTS,
+  StreamBatch,
   Subscription,
   SubscribeOptions,
 } from '../event-store.port';
@@ -22,7 +23,7 @@ import {
 import { PollingSubscription } from '../polling-subscription';
 import { validateAppend } from '../validate-append';
 import { migrateEventStore } from './event-store.migrations';
-import { SqlExecutor } from './sql-executor';
+import { SqlClient, SqlExecutor } from './sql-executor';
 
 interface EventRow {
   global_position: number;
@@ -83,10 +84,28 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     validateAppend(streamId, events, expectedRevision);
+    const result = await this.appendWith(this.sql, { streamId, events, expectedRevision });
+    this.wakeSubscriptions();
+    return result;
+  }
+
+  async appendMany(batches: readonly StreamBatch[]): Promise<AppendResult[]> {
+    for (const batch of batches) validateAppend(batch.streamId, batch.events, batch.expectedRevision);
+    const results = await this.sql.transaction(async (client) => {
+      const appended: AppendResult[] = [];
+      for (const batch of batches) appended.push(await this.appendWith(client, batch));
+      return appended;
+    });
+    this.wakeSubscriptions();
+    return results;
+  }
+
+  private async appendWith(client: SqlClient, batch: StreamBatch): Promise<AppendResult> {
+    const { streamId, events, expectedRevision } = batch;
     const expected =
       typeof expectedRevision === 'number' ? expectedRevision : EXPECTED_CODES[expectedRevision];
     try {
-      const [row] = await this.sql.query<{ next_revision: number; last_position: number }>(
+      const [row] = await client.query<{ next_revision: number; last_position: number }>(
         'SELECT next_revision, last_position FROM es_append($1, $2, $3, $4, $5, $6, $7)',
         [
           streamId,
@@ -98,7 +117,6 @@ export class SqlEventStore implements EventStore, CheckpointStore {
           events.map((event) => JSON.stringify(event.metadata)),
         ],
       );
-      this.wakeSubscriptions();
       return {
         nextExpectedRevision: Number(row.next_revision),
         lastGlobalPosition: Number(row.last_position),
