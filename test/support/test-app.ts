@@ -14,7 +14,10 @@ export async function bootTestApp(
     .overrideProvider(CLOCK)
     .useValue(clock)
     .compile();
-  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), { logger: false }));
+  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), {
+      bodyParser: false,
+      logger: false,
+    }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return { app, config };

@@ -6,9 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
+import { allocationUsageDecider } from './allocation-usage';
 import { computeOrderDecider, ComputeOrderPlaced, ComputeOrderPlacedV1 } from './compute-order';
 import { energyOfferDecider } from './energy-offer';
 import { EVENT_REGISTRY, READABLE_EVENT_VERSIONS, rehydrate, upcastEvent } from './events.registry';
+import { AllocationMade, matchingRunDecider } from './matching-run';
 import { participantDecider } from './participant';
 import { Decider } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
@@ -16,16 +18,20 @@ import { COUNTRY_CODES, CURRENCY_CODES } from './shared/units';
 import { siteDecider } from './site';
 import {
   agreementSet,
+  allocationInput,
   computeOrderFilled,
   energyAllocated,
   listEnergyOffer,
   offerContext,
   participantContext,
   placeComputeOrder,
+  recordMatchingRun,
   registerSite,
+  reportUsage,
   siteAfter,
   siteContext,
   siteRegistered,
+  usageContext,
 } from './testing/examples';
 
 const EVENTS_DIR = path.join(__dirname, '..', '..', '..', 'contracts', 'events');
@@ -77,6 +83,10 @@ const placedV1: ComputeOrderPlacedV1 = {
   schemaVersion: 1,
   data: v1Data,
 };
+
+const run = emit(matchingRunDecider, [], recordMatchingRun());
+const allocation = (run[0] as AllocationMade).data;
+const usageReported = emit(allocationUsageDecider, [], reportUsage(), usageContext(allocation));
 
 const samples: StoredEventLike[] = [
   // participant
@@ -295,6 +305,70 @@ const samples: StoredEventLike[] = [
   }),
   computeOrderFilled(),
   placedV1,
+  // matching run
+  ...run,
+  ...emit(
+    matchingRunDecider,
+    [],
+    recordMatchingRun({
+      runId: 'run-2',
+      horizon: { from: '2026-03-01T00:00:00Z', to: '2027-03-01T00:00:00Z' },
+      inputPosition: 0,
+      platformFeeBps: 0,
+      welfare: 0,
+      allocations: [
+        allocationInput({
+          currency: 'KWD',
+          pricePerGpuHour: 0,
+          reservePerGpuHour: 0,
+          energyPerGpuHourWh: 30_000,
+          gpus: 10_000,
+          energy: [
+            {
+              offerId: 'offer-9',
+              producerId: 'producer-9',
+              wh: 300_000_000,
+              source: 'grid',
+              carbonGPerKwh: 2_000,
+              floorPricePerMwh: 0,
+            },
+          ],
+          site: {
+            country: 'KW',
+            operatorJurisdiction: 'US',
+            operatorLegalEntity: 'Gulf Compute W.L.L.',
+            certifications: [],
+            hostParticipantId: 'host-9',
+            gpuModel: 'MI300X',
+          },
+        }),
+      ],
+      prices: [
+        { siteId: 'site-1', slot: '2026-03-01T10:00:00Z', currency: 'KWD', pricePerGpuHour: 0 },
+      ],
+      unfilledOrderIds: [],
+    }),
+  ),
+  ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
+  // allocation usage
+  ...usageReported,
+  ...emit(
+    allocationUsageDecider,
+    usageReported,
+    {
+      type: 'AmendUsage',
+      data: {
+        allocationId: 'alloc-1',
+        siteId: 'site-1',
+        gpuHoursDelivered: 0,
+        whConsumed: 0,
+        heatWhRecovered: 0,
+        reason: 'Site lost power at 09:58; nothing ran',
+        amendedAt: '2026-03-02T08:00:00Z',
+      },
+    },
+    usageContext(allocation),
+  ),
 ];
 
 const describeEvent = (event: StoredEventLike) =>
@@ -368,6 +442,34 @@ describe('event contracts', () => {
         rejects({ ...event, data: { ...(event.data as object), unexpected: 1 } });
         expect(validatorFor(event)({ ...event, metadata: {} })).toBe(false);
       }
+    });
+
+    it('rejects unknown fields inside the audit facts of an allocation', () => {
+      const event = first('AllocationMade');
+      const data = event.data as AllocationMade['data'];
+      rejects({ ...event, data: { ...data, site: { ...data.site, status: 'active' } } });
+      rejects({
+        ...event,
+        data: { ...data, energy: [{ ...data.energy[0], currency: 'EUR' }] },
+      });
+      rejects({ ...event, data: { ...data, energy: [] } });
+    });
+
+    it('rejects a run hash that is not 64 lowercase hex digits', () => {
+      const event = first('MatchingRunCompleted');
+      rejects({ ...event, data: { ...event.data, inputHash: 'AB'.repeat(32) } });
+      rejects({ ...event, data: { ...event.data, inputHash: 'ab'.repeat(31) } });
+    });
+
+    it('rejects negative or fractional metered usage', () => {
+      const event = first('UsageReported');
+      rejects({ ...event, data: { ...event.data, whConsumed: -1 } });
+      rejects({ ...event, data: { ...event.data, gpuHoursDelivered: 7.5 } });
+      const amendment = first('UsageAmended');
+      rejects({
+        ...amendment,
+        data: { ...amendment.data, previous: { gpuHoursDelivered: 1, whConsumed: 1 } },
+      });
     });
 
     it('rejects a missing required field', () => {

@@ -1,13 +1,21 @@
+import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
+import { MatchingRunEvent } from './matching-run/matching-run.events';
 import { ParticipantEvent } from './participant/participant.events';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
 import { SiteEvent } from './site/site.events';
 
-export type AnyDomainEvent = ParticipantEvent | SiteEvent | EnergyOfferEvent | ComputeOrderEvent;
+export type AnyDomainEvent =
+  | ParticipantEvent
+  | SiteEvent
+  | EnergyOfferEvent
+  | ComputeOrderEvent
+  | MatchingRunEvent
+  | AllocationUsageEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -39,6 +47,10 @@ export const EVENT_REGISTRY: {
   ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
+  AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
+  MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
+  UsageReported: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
+  UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;

@@ -10,4 +10,6 @@ export * from './participant';
 export * from './site';
 export * from './energy-offer';
 export * from './compute-order';
+export * from './matching-run';
+export * from './allocation-usage';
 export * from './events.registry';

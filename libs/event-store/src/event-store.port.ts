@@ -75,7 +75,12 @@ export type EventHandler = (event: RecordedEvent) => Promise<void>;
 export interface SubscribeOptions {
   /** Resume point: the global position of the last event the subscriber has fully handled. */
   after: number;
-  onEvent: EventHandler;
+  /** Handles one event; or use onBatch to take each page at once (one transaction, one send). */
+  onEvent?: EventHandler;
+  onBatch?: (events: RecordedEvent[]) => Promise<void>;
+  batchSize?: number;
+  /** Polling interval when idle; appends through the same store instance wake it at once. */
+  idleMs?: number;
   /** Called when the handler or the store fails; the subscription stops. */
   onError?: (error: unknown) => void;
 }

@@ -1,19 +1,10 @@
-import { EventHandler, RecordedEvent, Subscription } from './event-store.port';
+import { RecordedEvent, SubscribeOptions, Subscription } from './event-store.port';
 
 export interface PollingSource {
   readAll(options: { after: number; maxCount: number }): Promise<RecordedEvent[]>;
 }
 
-export interface PollingOptions {
-  after: number;
-  /** Handles one event; or use onBatch to handle each page at once (e.g. one Kafka send). */
-  onEvent?: EventHandler;
-  onBatch?: (events: RecordedEvent[]) => Promise<void>;
-  onError?: (error: unknown) => void;
-  batchSize?: number;
-  /** How long to sleep when caught up, unless woken earlier by a local append. */
-  idleMs?: number;
-}
+export type PollingOptions = SubscribeOptions;
 
 /**
  * A catch-up subscription over any store that can read its global log in pages: it reads until
@@ -24,6 +15,8 @@ export class PollingSubscription implements Subscription {
   private markCaughtUp!: () => void;
   private stopped = false;
   private wakeUp: (() => void) | null = null;
+  /** A wake that arrived while a page was being handled: poll again at once. */
+  private woken = false;
   private readonly loop: Promise<void>;
   private current: number;
 
@@ -42,6 +35,7 @@ export class PollingSubscription implements Subscription {
 
   /** Ends the idle wait early: new events were appended. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -84,11 +78,15 @@ export class PollingSubscription implements Subscription {
   }
 
   private idle(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
         this.wakeUp = null;
+        this.woken = false;
         resolve();
       };
       const timer = setTimeout(finish, this.options.idleMs ?? 100);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import { FastifyRequest } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { etag } from './if-match';
 import { from, Observable, of, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { stableStringify } from './deterministic-id';
@@ -13,6 +14,16 @@ import { idsFor, RequestWithIds } from './request-ids';
 export const READ_MODELS = Symbol('READ_MODELS');
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Response fields never kept for replays: a secret is shown once, to the first response only. */
+const SECRET_FIELDS = ['apiKey'];
+
+function withoutSecrets(response: unknown): unknown {
+  if (!response || typeof response !== 'object' || Array.isArray(response)) return response ?? null;
+  const copy: Record<string, unknown> = { ...(response as Record<string, unknown>) };
+  for (const field of SECRET_FIELDS) if (field in copy) copy[field] = null;
+  return copy;
+}
 
 type Request = FastifyRequest & RequestWithIds & { principal?: { participantId: string } };
 
@@ -30,6 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
@@ -51,6 +63,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (record.requestHash !== requestHash) {
         throw new ProblemException(409, 'This Idempotency-Key was already used with another request');
       }
+      const revision = (record.response as { revision?: unknown } | null)?.revision;
+      if (typeof revision === 'number') void reply.header('etag', etag(revision));
       return record.response;
     };
 
@@ -62,7 +76,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             const inserted = await records
               .createQueryBuilder()
               .insert()
-              .values({ participantId, key, requestHash, statusCode, response: response ?? null })
+              .values({ participantId, key, requestHash, statusCode, response: withoutSecrets(response) as object })
               .orIgnore()
               .returning(['key'])
               .execute();

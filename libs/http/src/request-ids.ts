@@ -9,8 +9,18 @@ export interface RequestWithIds {
   ids?: IdSource;
 }
 
+const deterministicSources = new WeakSet<IdSource>();
+
 export function idsFor(scope: string | undefined): IdSource {
-  return scope ? (purpose) => uuidV5(`${scope}\u0000${purpose}`) : () => randomUUID();
+  if (!scope) return () => randomUUID();
+  const source: IdSource = (purpose) => uuidV5(`${scope}\u0000${purpose}`);
+  deterministicSources.add(source);
+  return source;
+}
+
+/** True when the ids repeat across retries (an Idempotency-Key is in play). */
+export function isDeterministic(ids: IdSource): boolean {
+  return deterministicSources.has(ids);
 }
 
 export const RequestIds = createParamDecorator(

@@ -1,10 +1,5 @@
 import { Message, Producer } from 'kafkajs';
-import {
-  CheckpointStore,
-  EventStore,
-  PollingSubscription,
-  RecordedEvent,
-} from '@policloud/event-store';
+import { CheckpointStore, EventStore, RecordedEvent, Subscription } from '@policloud/event-store';
 import { integrationMessage, topicFor } from './integration-message';
 
 export interface KafkaEventRelayOptions {
@@ -30,7 +25,7 @@ export interface RelayStatus {
  * events (consumers dedupe by event id) but never loses one.
  */
 export class KafkaEventRelay {
-  private subscription: PollingSubscription | null = null;
+  private subscription: Subscription | null = null;
   private lastError: string | undefined;
   private readonly name: string;
   private readonly topicPrefix: string;
@@ -49,7 +44,7 @@ export class KafkaEventRelay {
     if (this.subscription) return;
     await this.producer.connect();
     this.lastError = undefined;
-    this.subscription = new PollingSubscription(this.store, {
+    this.subscription = this.store.subscribeToAll({
       after: await this.checkpoints.load(this.name),
       batchSize: this.options.batchSize ?? 500,
       idleMs: this.options.idleMs ?? 100,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { EventStore, PollingSubscription, RecordedEvent } from '@policloud/event-store';
+import { EventStore, RecordedEvent, Subscription } from '@policloud/event-store';
 import { Projection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 
@@ -25,7 +25,7 @@ export class ProjectionLagTimeoutError extends Error {
  * that also moves the checkpoint: a crash never applies an event twice nor skips one.
  */
 export class ProjectionRunner {
-  private subscription: PollingSubscription | null = null;
+  private subscription: Subscription | null = null;
   private position = 0;
   private lastError: string | undefined;
   private waiters: { position: number; resolve: () => void }[] = [];
@@ -47,7 +47,7 @@ export class ProjectionRunner {
       .findOneBy({ name: this.name });
     this.position = checkpoint?.position ?? 0;
     this.lastError = undefined;
-    this.subscription = new PollingSubscription(this.store, {
+    this.subscription = this.store.subscribeToAll({
       after: this.position,
       batchSize: this.options.batchSize ?? 500,
       idleMs: this.options.idleMs ?? 50,
@@ -90,11 +90,6 @@ export class ProjectionRunner {
       };
       this.waiters.push({ position, resolve: done });
     });
-  }
-
-  /** Wakes the runner now instead of at its next poll: new events were just appended. */
-  nudge(): void {
-    this.subscription?.wake();
   }
 
   status() {

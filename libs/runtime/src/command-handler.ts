@@ -7,7 +7,12 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
-import { IdSource, PreconditionFailedException, ProblemException } from '@policloud/http';
+import {
+  IdSource,
+  isDeterministic,
+  PreconditionFailedException,
+  ProblemException,
+} from '@policloud/http';
 import { ProjectionRunner } from '@policloud/projections';
 import { Command, Decider, DomainEvent, rehydrate } from '@policloud/domain';
 import { PROJECTION_RUNNER } from './runtime.tokens';
@@ -24,6 +29,11 @@ export interface CommandOptions {
   /** `If-Match`: the revision the caller last saw; a different current revision is a 412. */
   ifMatch?: number;
   correlationId?: string;
+  /**
+   * The stream is new by construction (a server-generated random id): skip reading it. Ignored
+   * when ids are deterministic, since a retry must then find and replay the first outcome.
+   */
+  newStream?: boolean;
 }
 
 export interface CommandResult<State> {
@@ -76,7 +86,10 @@ export class CommandHandler {
     context: Context,
     options: CommandOptions,
   ): Promise<CommandResult<State>> {
-    const loaded = await this.load(streamId, aggregate);
+    const loaded =
+      options.newStream && !isDeterministic(options.ids)
+        ? { state: aggregate.initialState(), revision: -1, events: [] }
+        : await this.load(streamId, aggregate);
     const firstId = options.ids(`${streamId}#0`);
     const replayed = this.replayOf(loaded, firstId, streamId);
     if (replayed) return replayed;
@@ -112,6 +125,11 @@ export class CommandHandler {
       return { streamId, revision: result.nextExpectedRevision, state, events, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // A concurrent repeat of this idempotent request won the race: answer as it did.
+      const replayed = isDeterministic(options.ids)
+        ? this.replayOf(await this.load(streamId, aggregate), firstId, streamId)
+        : undefined;
+      if (replayed) return replayed;
       if (options.ifMatch !== undefined) {
         throw new PreconditionFailedException(`If-Match revision ${options.ifMatch} is stale`);
       }

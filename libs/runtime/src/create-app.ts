@@ -14,7 +14,7 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     fastifyAdapter(),
-    { logger: options.logger === false ? false : ['log', 'warn', 'error'] },
+    { bodyParser: false, logger: options.logger === false ? false : ['log', 'warn', 'error'] },
   );
   return configureApp(app);
 }
@@ -22,6 +22,8 @@ export async function createApp(
 /** What every app gets on top of its modules: shutdown hooks and the OpenAPI document at /docs. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.enableShutdownHooks();
+  // The API speaks JSON only: any other body type is a 415, never parsed into something else.
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });

@@ -44,6 +44,7 @@ export class ComputeOrdersService {
         },
       },
       caller,
+      true,
     );
   }
 
@@ -76,13 +77,18 @@ export class ComputeOrdersService {
     return present<ComputeOrder>(row);
   }
 
-  private async execute(orderId: string, command: ComputeOrderCommand, caller: Caller): Promise<Written> {
+  private async execute(
+    orderId: string,
+    command: ComputeOrderCommand,
+    caller: Caller,
+    newStream = false,
+  ): Promise<Written> {
     const result = await this.commands.handle(
       computeOrderStreamId(orderId),
       computeOrderDecider,
       command,
       undefined,
-      caller,
+      { ...caller, newStream },
     );
     return { id: orderId, revision: result.revision };
   }

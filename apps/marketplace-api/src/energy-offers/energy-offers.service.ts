@@ -51,6 +51,7 @@ export class EnergyOffersService {
       },
       dto.siteIds,
       caller,
+      true,
     );
   }
 
@@ -117,14 +118,20 @@ export class EnergyOffersService {
     return row;
   }
 
-  private async execute(offerId: string, command: EnergyOfferCommand, siteIds: string[], caller: Caller): Promise<Written> {
+  private async execute(
+    offerId: string,
+    command: EnergyOfferCommand,
+    siteIds: string[],
+    caller: Caller,
+    newStream = false,
+  ): Promise<Written> {
     const sites = await this.lookup.sites(siteIds);
     const result = await this.commands.handle(
       energyOfferStreamId(offerId),
       energyOfferDecider,
       command,
       { findSite: (siteId: string) => sites.get(siteId) },
-      caller,
+      { ...caller, newStream },
     );
     return { id: offerId, revision: result.revision };
   }

@@ -8,6 +8,7 @@ import {
 import { IdSource } from '@policloud/http';
 import { CommandHandler } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
+import { inRequestTerms } from '../shared/field-names';
 import { ParticipantCreatedDto, RegisterParticipantDto } from './participants.dto';
 
 /** A key's public id: a prefix of its hash, safe to show and to log. */
@@ -46,12 +47,15 @@ export class ParticipantsService {
       { type: 'IssueApiKey', data: { participantId, keyId: apiKeyId(keyHash), keyHash } },
     ];
     const sites = dto.siteId ? await this.lookup.sites([dto.siteId]) : new Map();
-    const result = await this.commands.handle(
-      participantStreamId(participantId),
-      participantDecider,
-      commands,
-      { findSite: (siteId: string) => sites.get(siteId) },
-      { actor, ids },
+    const result = await inRequestTerms(
+      this.commands.handle(
+        participantStreamId(participantId),
+        participantDecider,
+        commands,
+        { findSite: (siteId: string) => sites.get(siteId) },
+        { actor, ids },
+      ),
+      { participantId: 'id' },
     );
     return { id: participantId, revision: result.revision, apiKey: result.replayed ? null : apiKey };
   }

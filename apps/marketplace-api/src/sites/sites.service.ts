@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Site, siteDecider, SiteCommand, siteStreamId, DomainError } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { Caller } from '../shared/caller.decorator';
+import { inRequestTerms } from '../shared/field-names';
 import { SiteRow } from '@policloud/projections';
 import { CommandHandler } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
@@ -74,12 +75,15 @@ export class SitesService {
 
   private async execute(siteId: string, command: SiteCommand, participantIds: string[], caller: Caller): Promise<Written> {
     const participants = await this.lookup.participants(participantIds);
-    const result = await this.commands.handle(
-      siteStreamId(siteId),
-      siteDecider,
-      command,
-      { findParticipant: (id: string) => participants.get(id) },
-      caller,
+    const result = await inRequestTerms(
+      this.commands.handle(
+        siteStreamId(siteId),
+        siteDecider,
+        command,
+        { findParticipant: (id: string) => participants.get(id) },
+        caller,
+      ),
+      { siteId: 'id', changes: '' },
     );
     return { id: siteId, revision: result.revision };
   }

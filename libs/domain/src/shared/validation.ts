@@ -163,3 +163,33 @@ export function unknownKeys(
     .filter((key) => !allowed.includes(key))
     .map((key) => ({ field: `${field}.${key}`, message: 'is not a known field' }));
 }
+
+type FieldParsers = Record<string, (value: unknown, field: string) => Parsed<unknown>>;
+type ParsedObject<P extends FieldParsers> = {
+  [K in keyof P]: ReturnType<P[K]> extends Parsed<infer V> ? V : never;
+};
+
+/**
+ * A nested object: each key is parsed by its parser (errors name `field.key`), any other key is
+ * rejected, and the value has exactly the parsers' keys, in their order, whatever order the
+ * input had: events built from it serialise the same way every time.
+ */
+export function parseObject<P extends FieldParsers>(
+  value: unknown,
+  field: string,
+  parsers: P,
+): Parsed<ParsedObject<P>> {
+  const keys = Object.keys(parsers);
+  if (!isPlainObject(value)) return fail(field, `must be an object with ${keys.join(', ')}`);
+  const errors = unknownKeys(value, field, keys);
+  const result: Record<string, unknown> = {};
+  for (const key of keys) {
+    const parsed = parsers[key](
+      Object.hasOwn(value, key) ? value[key] : undefined,
+      `${field}.${key}`,
+    );
+    if (parsed.ok) result[key] = parsed.value;
+    else errors.push(...parsed.errors);
+  }
+  return errors.length > 0 ? { ok: false, errors } : ok(result as ParsedObject<P>);
+}

@@ -351,7 +351,8 @@ function roleErrors(
   return [];
 }
 
-function parseCertifications(value: unknown, field: string): Parsed<string[]> {
+/** Certification names (SecNumCloud, ISO/IEC 27001, …), each once; also frozen in allocations. */
+export function parseCertifications(value: unknown, field: string): Parsed<string[]> {
   const certification = (item: unknown, itemField: string): Parsed<string> =>
     typeof item === 'string' && CERTIFICATION_PATTERN.test(item)
       ? ok(item)

@@ -33,7 +33,7 @@ export function aggregateStateProjection<State, Row extends ObjectLiteral & { id
       const repository = manager.getRepository(model.entity);
       const current = (await repository.findOneBy({ id } as never)) as Row | null;
       const state = model.decider.evolve(current?.state ?? model.decider.initialState(), event);
-      await repository.save({ ...model.columns(state), id, revision: event.revision, state } as never);
+      await repository.upsert({ ...model.columns(state), id, revision: event.revision, state } as never, ['id']);
       await model.derived?.write(id, state, manager);
     },
   };

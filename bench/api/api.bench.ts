@@ -1,0 +1,325 @@
+/**
+ * API benchmark: order placement through the real all-in-one app on the local PostgreSQL,
+ * against a bare Fastify route on the same box in the same run.
+ *
+ *   npm run bench:api [-- --quick]
+ *
+ * - ours:  the all-in-one app booted as test/support/test-app.ts does (EVENT_STORE=postgres on a
+ *          fresh schema, a random operator key, system clock, logger off), but listening on a real
+ *          TCP port on 127.0.0.1. A buyer is created over HTTP, then autocannon POSTs
+ *          /v1/compute-orders with the buyer's bearer key and a valid order: every request is
+ *          authenticated, validated, appended to PostgreSQL and waits for the read model.
+ * - bare:  a bare Fastify server in this same process, on another port, with a POST route that
+ *          parses the same JSON body and answers 201 with a small JSON. Measured with the same
+ *          autocannon settings right before AND right after ours; the figures are the mean of
+ *          the two runs (cancels drift of the box over the run).
+ *
+ * Load generation: autocannon runs in a child process (bench/api/load-generator.js, one per
+ * run) rather than in this process, so the servers keep their own event loop; on a 2-core box
+ * that is roughly one core for the server (+ PostgreSQL) and one for the load generator. Each
+ * measured run is preceded by a discarded warm-up run with the same settings.
+ *
+ * Any non-2xx response or socket error fails the benchmark (printed with sample bodies).
+ * Figures go to stdout as `RESULT key=value`; progress goes to stderr.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fastify, { FastifyInstance } from 'fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { loadConfig } from '@policloud/config';
+import { configureApp, fastifyAdapter } from '@policloud/runtime';
+import { hasFlag, progress, result } from '../support/bench-io';
+
+const QUICK = hasFlag('--quick');
+const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONNECTIONS = 16;
+const MEASURE_SECONDS = QUICK ? 8 : 30;
+const WARMUP_SECONDS = QUICK ? 2 : 5;
+/** The bare route needs no JIT/pool warm-up worth the name: a short one is enough. */
+const BARE_WARMUP_SECONDS = 1;
+const LOAD_GENERATOR = path.join(__dirname, 'load-generator.js');
+const ORDERS_PATH = '/v1/compute-orders';
+
+// ---------------------------------------------------------------- load generation
+
+export interface LoadResult {
+  rps: number;
+  p99Ms: number;
+  p50Ms: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  samples: { status: number; body: string }[];
+}
+
+export function runLoad(
+  url: string,
+  seconds: number,
+  headers: Record<string, string>,
+  body: string,
+  connections = CONNECTIONS,
+): Promise<LoadResult> {
+  const options = JSON.stringify({ url, connections, durationSeconds: seconds, headers, body });
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [LOAD_GENERATOR, options],
+      { maxBuffer: 16 * 1024 * 1024, timeout: (seconds + 30) * 1000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`load generator failed: ${error.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as LoadResult);
+        } catch (parseError) {
+          reject(
+            new Error(
+              `load generator printed no result: ${(parseError as Error).message}\n${stdout}\n${stderr}`,
+            ),
+          );
+        }
+      },
+    );
+  });
+}
+
+/** Counts of responses that were not 2xx (and socket errors) over all runs, with samples. */
+const failures: {
+  label: string;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  samples: LoadResult['samples'];
+}[] = [];
+
+function check(label: string, run: LoadResult): void {
+  if (run.non2xx > 0 || run.errors > 0) {
+    failures.push({
+      label,
+      non2xx: run.non2xx,
+      errors: run.errors,
+      statusCodes: run.statusCodes,
+      samples: run.samples,
+    });
+    progress(
+      `${label}: ${run.non2xx} non-2xx, ${run.errors} errors (${run.timeouts} timeouts), status codes ${JSON.stringify(run.statusCodes)}`,
+    );
+    for (const sample of run.samples) progress(`  ${sample.status} ${sample.body}`);
+  }
+}
+
+async function measure(
+  label: string,
+  url: string,
+  warmupSeconds: number,
+  headers: Record<string, string>,
+  body: string,
+): Promise<LoadResult> {
+  progress(`${label}: warm-up ${warmupSeconds}s`);
+  check(`${label} warm-up`, await runLoad(url, warmupSeconds, headers, body));
+  progress(`${label}: measuring ${MEASURE_SECONDS}s with ${CONNECTIONS} connections`);
+  const run = await runLoad(url, MEASURE_SECONDS, headers, body);
+  check(label, run);
+  progress(
+    `${label}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, ` +
+      `${run.total} responses ${JSON.stringify(run.statusCodes)}`,
+  );
+  return run;
+}
+
+// ---------------------------------------------------------------- servers
+
+export interface Schema {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh schema and a DATABASE_URL whose connections use it (as test/support does). */
+export async function createSchema(): Promise<Schema> {
+  const name = `bench_api_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${name}`);
+  await admin.end();
+  const url = new URL(BASE_URL);
+  url.searchParams.set('options', `-c search_path=${name}`);
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: BASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+/** The all-in-one app as bootTestApp builds it (system clock), listening on a real port. */
+export async function bootApp(
+  databaseUrl: string,
+  operatorKey: string,
+  /** Runs after init, before listen (Fastify hooks can only be added then). */
+  beforeListen?: (app: NestFastifyApplication) => void,
+): Promise<{ app: NestFastifyApplication; url: string }> {
+  const config = loadConfig({
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: databaseUrl,
+    OPERATOR_API_KEY: operatorKey,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AllInOneModule.forRoot(config)],
+  }).compile();
+  const app = configureApp(
+    moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), { logger: false }),
+  );
+  await app.init();
+  beforeListen?.(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}` };
+}
+
+/** The reference: Fastify with one POST route that parses the JSON body and answers 201. */
+async function bootBare(): Promise<{ server: FastifyInstance; url: string }> {
+  const server = Fastify({ logger: false });
+  server.post(ORDERS_PATH, async (request, reply) => {
+    const body = request.body as { gpus?: number };
+    reply.code(201);
+    return { id: randomUUID(), revision: 0, gpus: body.gpus };
+  });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = server.server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+// ---------------------------------------------------------------- payload
+
+function isoHour(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** A valid order: the window starts at the next whole UTC hour + a day and lasts 3 days. */
+export function orderBody(): string {
+  const hour = 3_600_000;
+  const earliestStart = (Math.floor(Date.now() / hour) + 1) * hour + 24 * hour;
+  return JSON.stringify({
+    gpus: 8,
+    hours: 4,
+    earliestStart: isoHour(earliestStart),
+    deadline: isoHour(earliestStart + 72 * hour),
+    gpuModel: 'H100',
+    maxPricePerGpuHour: 250,
+    currency: 'EUR',
+    constraints: { jurisdictions: ['FR'] },
+  });
+}
+
+export async function createBuyer(appUrl: string, operatorKey: string): Promise<string> {
+  const response = await fetch(`${appUrl}/v1/participants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: `bench buyer ${randomUUID().slice(0, 6)}`,
+      roles: ['buyer'],
+      country: 'FR',
+    }),
+  });
+  const body = (await response.json()) as { apiKey?: string };
+  if (response.status !== 201 || !body.apiKey) {
+    throw new Error(`creating the buyer: ${response.status} ${JSON.stringify(body)}`);
+  }
+  return body.apiKey;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  progress(
+    `${QUICK ? 'quick' : 'full'} run: ${CONNECTIONS} connections, ${MEASURE_SECONDS}s per measurement`,
+  );
+  let schema: Schema | undefined;
+  let app: NestFastifyApplication | undefined;
+  let bare: FastifyInstance | undefined;
+  try {
+    schema = await createSchema();
+    progress(`schema ${schema.name}`);
+    const operatorKey = `op-${randomBytes(16).toString('hex')}`;
+    const booted = await bootApp(schema.url, operatorKey);
+    app = booted.app;
+    const bareBooted = await bootBare();
+    bare = bareBooted.server;
+    progress(
+      `app on ${booted.url}, bare Fastify on ${bareBooted.url} (booted in ${((performance.now() - started) / 1000).toFixed(1)}s)`,
+    );
+
+    const buyerKey = await createBuyer(booted.url, operatorKey);
+    const headers = { authorization: `Bearer ${buyerKey}`, 'content-type': 'application/json' };
+    const body = orderBody();
+    progress(`order body ${body}`);
+
+    const bareBefore = await measure(
+      'bare before',
+      `${bareBooted.url}${ORDERS_PATH}`,
+      BARE_WARMUP_SECONDS,
+      headers,
+      body,
+    );
+    const ours = await measure(
+      'place order',
+      `${booted.url}${ORDERS_PATH}`,
+      WARMUP_SECONDS,
+      headers,
+      body,
+    );
+    const bareAfter = await measure(
+      'bare after',
+      `${bareBooted.url}${ORDERS_PATH}`,
+      BARE_WARMUP_SECONDS,
+      headers,
+      body,
+    );
+
+    const bareRps = (bareBefore.rps + bareAfter.rps) / 2;
+    const bareP99 = (bareBefore.p99Ms + bareAfter.p99Ms) / 2;
+    result('place_order_rps', Math.round(ours.rps));
+    result('place_order_p99_ms', ours.p99Ms, 2);
+    result('bare_fastify_rps', Math.round(bareRps));
+    result('bare_fastify_p99_ms', bareP99, 2);
+    result('ratio_vs_bare_fastify', ours.rps / bareRps, 3);
+
+    if (failures.length > 0) {
+      const non2xx = failures.reduce((sum, failure) => sum + failure.non2xx, 0);
+      const errors = failures.reduce((sum, failure) => sum + failure.errors, 0);
+      progress(
+        `FAILED: ${non2xx} non-2xx responses and ${errors} socket errors: ${JSON.stringify(failures)}`,
+      );
+      return 1;
+    }
+    return 0;
+  } finally {
+    await bare?.close().catch((error) => progress(`closing bare Fastify: ${error}`));
+    await app?.close().catch((error) => progress(`closing the app: ${error}`));
+    await schema?.drop().catch((error) => progress(`dropping ${schema?.name}: ${error}`));
+    progress(`done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    // Everything is closed by now; exit explicitly so a stray timer cannot keep the process up.
+    (code) => process.exit(code),
+    (error) => {
+      progress(`error: ${(error as Error).stack ?? error}`);
+      process.exit(1);
+    },
+  );
+}

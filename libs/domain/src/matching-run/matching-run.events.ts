@@ -1,0 +1,95 @@
+import type { EnergySource } from '../energy-offer/energy-offer.events';
+import { DomainEvent } from '../shared/event';
+import { CountryCode, CurrencyCode } from '../shared/units';
+
+/** Energy of one offer an allocation runs on, as the offer stood when matching read it. */
+export interface AllocationEnergy {
+  offerId: string;
+  producerId: string;
+  /** Wh of the offer in the allocation's slot, at least 1. */
+  wh: number;
+  source: EnergySource;
+  carbonGPerKwh: number;
+  /** Minor units of the allocation's currency per MWh (an offer is priced in its sites' currency). */
+  floorPricePerMwh: number;
+}
+
+/**
+ * The site as matching read it: what a sovereignty audit needs, frozen at match time so it never
+ * depends on a later change of the site.
+ */
+export interface AllocationSite {
+  country: CountryCode;
+  operatorJurisdiction: CountryCode;
+  operatorLegalEntity: string;
+  certifications: string[];
+  hostParticipantId: string;
+  gpuModel: string;
+}
+
+/** `gpus` GPUs of one site for one order during one slot: `gpus` GPU-hours. */
+export type AllocationMade = DomainEvent<
+  'AllocationMade',
+  {
+    runId: string;
+    allocationId: string;
+    orderId: string;
+    buyerId: string;
+    siteId: string;
+    slot: string;
+    gpus: number;
+    /** The uniform clearing price of (siteId, slot), minor units of `currency`. */
+    pricePerGpuHour: number;
+    currency: CurrencyCode;
+    /** The site's `e` when matched, in whole Wh. */
+    energyPerGpuHourWh: number;
+    /** max(site reserve, energy floor / (1 − fee)) for this allocation's energy; ≤ the price. */
+    reservePerGpuHour: number;
+    /** At least `gpus × energyPerGpuHourWh` Wh in all; one entry per offer. */
+    energy: AllocationEnergy[];
+    site: AllocationSite;
+  },
+  1
+>;
+
+export interface MatchingHorizon {
+  /** First slot. */
+  from: string;
+  /** Slot right after the horizon (exclusive). */
+  to: string;
+}
+
+/** The one uniform price of a (site, slot) in a run. */
+export interface ClearingPrice {
+  siteId: string;
+  slot: string;
+  currency: CurrencyCode;
+  pricePerGpuHour: number;
+}
+
+/** Closes a run; follows its AllocationMade events in the same append. */
+export type MatchingRunCompleted = DomainEvent<
+  'MatchingRunCompleted',
+  {
+    runId: string;
+    requestedBy: string;
+    completedAt: string;
+    horizon: MatchingHorizon;
+    /** Position of the global log the run's snapshot was read at: replay from there. */
+    inputPosition: number;
+    /** Lowercase hex SHA-256 of the run's input, as the matching engine computed it. */
+    inputHash: string;
+    platformFeeBps: number;
+    /** Σ (bid − reserve) over filled GPU-hours, minor units, as the engine reported it. */
+    welfare: number;
+    allocationCount: number;
+    /** Σ gpus of the run's allocations (each covers one slot). */
+    filledGpuHours: number;
+    /** One per (site, slot) that has allocations. */
+    prices: ClearingPrice[];
+    unfilledOrderIds: string[];
+  },
+  1
+>;
+
+export type MatchingRunEvent = AllocationMade | MatchingRunCompleted;
