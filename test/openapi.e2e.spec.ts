@@ -22,6 +22,10 @@ describe('the committed OpenAPI document', () => {
         '/v1/energy-offers/{id}/curtailments',
         '/v1/compute-orders',
         '/v1/compute-orders/{id}',
+        '/v1/sites/{id}/capacity',
+        '/v1/allocations',
+        '/v1/matching/runs',
+        '/v1/matching/runs/{id}',
       ]),
     );
   });

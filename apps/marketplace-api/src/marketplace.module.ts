@@ -6,6 +6,9 @@ import {
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
+  MATCHING_ENTITIES,
+  MATCHING_PROJECTIONS,
+  MatchingReadModelsMigration,
 } from '@policloud/projections';
 import { CommandHandler, RuntimeFeatures } from '@policloud/runtime';
 import { ComputeOrdersController } from './compute-orders/compute-orders.controller';
@@ -20,6 +23,9 @@ import { AggregateLookup } from './shared/aggregate-lookup.service';
 import { domainProblem } from './shared/domain-problem.mapper';
 import { SitesController } from './sites/sites.controller';
 import { SitesService } from './sites/sites.service';
+import { SiteCapacityService } from './sites/site-capacity.service';
+import { AllocationsController } from './allocations/allocations.controller';
+import { AllocationsService } from './allocations/allocations.service';
 
 registerProblemMapper(domainProblem);
 
@@ -32,19 +38,30 @@ function upcastMarketplaceEvent(event: RecordedEvent): RecordedEvent {
 
 /** What the marketplace contributes to the runtime: its read models and projections. */
 export const MARKETPLACE_FEATURES: RuntimeFeatures = {
-  readModels: { entities: MARKETPLACE_ENTITIES, migrations: [MarketplaceReadModelsMigration] },
-  projections: MARKETPLACE_PROJECTIONS,
+  readModels: {
+    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES],
+    migrations: [MarketplaceReadModelsMigration, MatchingReadModelsMigration],
+  },
+  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS],
   upcast: upcastMarketplaceEvent,
   principalDirectory: PrincipalDirectoryService,
 };
 
 @Module({
-  controllers: [ParticipantsController, SitesController, EnergyOffersController, ComputeOrdersController],
+  controllers: [
+    ParticipantsController,
+    SitesController,
+    EnergyOffersController,
+    ComputeOrdersController,
+    AllocationsController,
+  ],
   providers: [
     CommandHandler,
     AggregateLookup,
     ParticipantsService,
     SitesService,
+    SiteCapacityService,
+    AllocationsService,
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,

@@ -10,6 +10,8 @@ export interface AppConfig {
   operatorApiKey?: string;
   auditSigningKey?: string;
   platformFeeBps: number;
+  /** Minutes between scheduled matching runs; 0 runs matching only on demand. */
+  matchingIntervalMinutes: number;
 }
 
 /** Platform fee on buyer charges when PLATFORM_FEE_BPS is unset: 10%. */
@@ -81,5 +83,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     operatorApiKey: env.OPERATOR_API_KEY || undefined,
     auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
     platformFeeBps: integer(env, 'PLATFORM_FEE_BPS', DEFAULT_PLATFORM_FEE_BPS, 0, 9_999),
+    matchingIntervalMinutes: integer(env, 'MATCHING_INTERVAL_MINUTES', 0, 0, 10_080),
   };
 }

@@ -12,6 +12,7 @@ describe('configuration from the environment', () => {
       operatorApiKey: undefined,
       auditSigningKey: undefined,
       platformFeeBps: DEFAULT_PLATFORM_FEE_BPS,
+      matchingIntervalMinutes: 0,
     });
   });
 

@@ -6,3 +6,4 @@ export * from './read-model-data-source';
 export * from './pglite-typeorm-driver';
 export * from './projection-checkpoints.migration';
 export * from './marketplace';
+export * from './matching';

@@ -5,7 +5,9 @@ import { Roles } from '@policloud/auth';
 import { Caller, CallerOf } from '../shared/caller.decorator';
 import { WrittenDto } from '../shared/common.dto';
 import { withEtag, Written } from '../shared/resource';
+import { SiteCapacityService } from './site-capacity.service';
 import {
+  CapacityQuery,
   ListSitesQuery,
   RegisterSiteDto,
   ScheduleMaintenanceDto,
@@ -18,7 +20,10 @@ import { SitesService } from './sites.service';
 @ApiBearerAuth()
 @Controller('v1/sites')
 export class SitesController {
-  constructor(private readonly sites: SitesService) {}
+  constructor(
+    private readonly sites: SitesService,
+    private readonly capacityOf: SiteCapacityService,
+  ) {}
 
   @Post()
   @Roles('operator')
@@ -77,6 +82,12 @@ export class SitesController {
   @ApiOperation({ summary: 'List sites' })
   list(@Query() query: ListSitesQuery) {
     return this.sites.list(query);
+  }
+
+  @Get(':id/capacity')
+  @ApiOperation({ summary: 'GPUs and Wh free and allocated per slot' })
+  capacity(@Param('id') id: string, @Query() query: CapacityQuery) {
+    return this.capacityOf.capacity(id, query);
   }
 
   @Get(':id')

@@ -108,3 +108,13 @@ export class ListSitesQuery {
   @ApiPropertyOptional({ example: 'FR' }) @IsOptional() @IsString() @MaxLength(2) country?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) status?: string;
 }
+
+export class CapacityQuery {
+  @ApiProperty({ example: '2027-03-01T00:00:00Z', description: 'First slot (inclusive)' })
+  @IsString() @MaxLength(32)
+  from!: string;
+
+  @ApiProperty({ example: '2027-03-02T00:00:00Z', description: 'Slot after the last (exclusive)' })
+  @IsString() @MaxLength(32)
+  to!: string;
+}

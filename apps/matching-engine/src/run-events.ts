@@ -1,0 +1,135 @@
+import {
+  AllocationInput,
+  ComputeOrderFilled,
+  computeOrderStreamId,
+  EnergyAllocated,
+  energyOfferStreamId,
+  matchingRunDecider,
+  matchingRunStreamId,
+  RecordMatchingRun,
+} from '@policloud/domain';
+import { EventMetadata, EventToAppend, NO_STREAM, StreamBatch } from '@policloud/event-store';
+import { uuidV5 } from '@policloud/http';
+import { MatchingResult } from '@policloud/matching';
+import { MarketHistory } from './market-history';
+import { Horizon } from './matching-input';
+
+export interface RunRecord {
+  runId: string;
+  requestedBy: string;
+  completedAt: string;
+  horizon: Horizon;
+  inputPosition: number;
+  inputHash: string;
+  platformFeeBps: number;
+}
+
+/** An order holds at most one allocation per slot, ever: its id names exactly that. */
+export function allocationIdOf(orderId: string, slot: string): string {
+  return uuidV5(`allocation\u0000${orderId}\u0000${slot}`);
+}
+
+/** The matching result in the terms of the domain's RecordMatchingRun, with the site facts of the moment. */
+export function allocationInputs(result: MatchingResult, history: MarketHistory): AllocationInput[] {
+  return result.allocations.map((allocation) => {
+    const site = history.sites.get(allocation.siteId)!.state;
+    return {
+      allocationId: allocationIdOf(allocation.orderId, allocation.slot),
+      orderId: allocation.orderId,
+      buyerId: allocation.buyerId,
+      siteId: allocation.siteId,
+      slot: allocation.slot,
+      gpus: allocation.gpus,
+      pricePerGpuHour: allocation.pricePerGpuHour,
+      currency: allocation.currency,
+      energyPerGpuHourWh: allocation.site.energyPerGpuHourWh,
+      reservePerGpuHour: allocation.reservePerGpuHour,
+      energy: allocation.energy.map((draw) => ({ ...draw })),
+      site: {
+        country: site.country,
+        operatorJurisdiction: site.operatorJurisdiction,
+        operatorLegalEntity: site.operatorLegalEntity,
+        certifications: [...site.certifications],
+        hostParticipantId: site.hostParticipantId,
+        gpuModel: site.gpuModel,
+      },
+    };
+  });
+}
+
+/**
+ * Every stream a run writes, each with the revision the run read: the run's own stream, the
+ * energy each offer gave, the fills of each order. Appended all at once, so a run that raced with
+ * an amendment or a cancellation writes nothing and is retried on fresh input.
+ */
+export function runBatches(record: RunRecord, result: MatchingResult, history: MarketHistory): StreamBatch[] {
+  const allocations = allocationInputs(result, history);
+  const command: RecordMatchingRun = {
+    type: 'RecordMatchingRun',
+    data: {
+      ...record,
+      welfare: result.totalWelfare,
+      allocations,
+      prices: result.clearingPrices.map(({ siteId, slot, currency, pricePerGpuHour }) => ({
+        siteId,
+        slot,
+        currency,
+        pricePerGpuHour,
+      })),
+      unfilledOrderIds: result.unfilled.map((unfilled) => unfilled.orderId),
+    },
+  };
+  const runEvents = matchingRunDecider.decide(command, matchingRunDecider.initialState(), undefined);
+
+  const offerEvents = new Map<string, EnergyAllocated[]>();
+  const orderEvents = new Map<string, ComputeOrderFilled[]>();
+  for (const allocation of allocations) {
+    for (const draw of allocation.energy) {
+      const events = offerEvents.get(draw.offerId) ?? [];
+      events.push({
+        type: 'EnergyAllocated',
+        schemaVersion: 1,
+        data: { offerId: draw.offerId, slot: allocation.slot, wh: draw.wh, allocationId: allocation.allocationId },
+      });
+      offerEvents.set(draw.offerId, events);
+    }
+    const fills = orderEvents.get(allocation.orderId) ?? [];
+    fills.push({
+      type: 'ComputeOrderFilled',
+      schemaVersion: 1,
+      data: {
+        orderId: allocation.orderId,
+        allocationId: allocation.allocationId,
+        siteId: allocation.siteId,
+        slot: allocation.slot,
+        gpus: allocation.gpus,
+        pricePerGpuHour: allocation.pricePerGpuHour,
+      },
+    });
+    orderEvents.set(allocation.orderId, fills);
+  }
+
+  const metadata: EventMetadata = { actor: record.requestedBy, correlationId: record.runId };
+  const batch = (streamId: string, events: readonly { type: string; schemaVersion: number; data: object }[], expectedRevision: StreamBatch['expectedRevision']): StreamBatch => ({
+    streamId,
+    expectedRevision,
+    events: events.map(
+      (event, index): EventToAppend => ({
+        id: uuidV5(`${record.runId}\u0000${streamId}\u0000${index}`),
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data as Record<string, unknown>,
+        metadata,
+      }),
+    ),
+  });
+  return [
+    batch(matchingRunStreamId(record.runId), runEvents, NO_STREAM),
+    ...[...offerEvents].map(([offerId, events]) =>
+      batch(energyOfferStreamId(offerId), events, history.offers.get(offerId)!.revision),
+    ),
+    ...[...orderEvents].map(([orderId, events]) =>
+      batch(computeOrderStreamId(orderId), events, history.orders.get(orderId)!.revision),
+    ),
+  ];
+}

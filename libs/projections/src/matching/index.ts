@@ -1,0 +1,3 @@
+export * from './allocation.entity';
+export * from './matching-read-models.migration';
+export * from './matching.projections';

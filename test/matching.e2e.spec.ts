@@ -1,0 +1,171 @@
+import { MatchingRunsService } from '../apps/matching-engine/src/matching-runs.service';
+import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
+
+interface Allocation {
+  allocationId: string;
+  orderId: string;
+  siteId: string;
+  slot: string;
+  gpus: number;
+  pricePerGpuHour: number;
+  reservePerGpuHour: number;
+  energy: { offerId: string; producerId: string; wh: number; source: string }[];
+  site: { country: string; operatorJurisdiction: string; certifications: string[] };
+}
+
+/**
+ * Worked by hand: two sites of 100 H100 GPUs (e = 0.7 kW × 1.2 = 840 Wh per GPU-hour), Cannes
+ * (FR, reserve 1.50 €) and an Emirates site (AE, reserve 1.00 €), each fed by its own wind
+ * producer with 100 kWh in the slots 10:00 and 11:00. A FR-only order (10 GPUs × 2 h, bid 3.00 €)
+ * must run in Cannes although the AE site is cheaper; an unconstrained order (20 GPUs × 2 h, bid
+ * 2.00 €) goes where its surplus is larger: AE (2.00 − 1.00) rather than Cannes (2.00 − 1.50).
+ */
+describe('matching through the API on PostgreSQL', () => {
+  let market: Marketplace;
+  let hostFr: Party;
+  let hostAe: Party;
+  let windFr: Party;
+  let windAe: Party;
+  let sovereignBuyer: Party;
+  let buyer: Party;
+  let frOnlyOrder: string;
+  let openOrder: string;
+  let frOffer: string;
+  let runId: string;
+  const window = { earliestStart: '2027-03-01T10:00:00Z', deadline: '2027-03-01T12:00:00Z' };
+
+  beforeAll(async () => {
+    market = await Marketplace.boot();
+    [hostFr, hostAe, windFr, windAe, sovereignBuyer, buyer] = await Promise.all([
+      market.participant(['host']),
+      market.participant(['host'], { country: 'AE' }),
+      market.participant(['producer']),
+      market.participant(['producer'], { country: 'AE' }),
+      market.participant(['buyer']),
+      market.participant(['buyer']),
+    ]);
+    await market.site(siteBody('cannes', hostFr.id, { reservePricePerGpuHour: 150 }));
+    await market.site(
+      siteBody('emirates', hostAe.id, {
+        country: 'AE',
+        operatorJurisdiction: 'AE',
+        operatorLegalEntity: 'Gulf Compute LLC',
+        certifications: [],
+        location: { lat: 24.45, lon: 54.38 },
+        reservePricePerGpuHour: 100,
+      }),
+    );
+    await market.agreement('cannes', hostFr.id, [windFr.id]);
+    await market.agreement('emirates', hostAe.id, [windAe.id]);
+    const twoSlots = profile('2027-03-01T10:00:00Z', 2, 100_000);
+    frOffer = (await market.request<{ id: string }>('POST', '/v1/energy-offers', {
+      key: windFr.key,
+      body: offerBody(['cannes'], { profile: twoSlots }),
+    })).body.id;
+    await market.request('POST', '/v1/energy-offers', {
+      key: windAe.key,
+      body: offerBody(['emirates'], { profile: twoSlots }),
+    });
+    frOnlyOrder = (await market.request<{ id: string }>('POST', '/v1/compute-orders', {
+      key: sovereignBuyer.key,
+      body: orderBody({ gpus: 10, hours: 2, ...window, maxPricePerGpuHour: 300, constraints: { jurisdictions: ['FR'] } }),
+    })).body.id;
+    openOrder = (await market.request<{ id: string }>('POST', '/v1/compute-orders', {
+      key: buyer.key,
+      body: orderBody({ gpus: 20, hours: 2, ...window, maxPricePerGpuHour: 200, constraints: {} }),
+    })).body.id;
+  });
+  afterAll(() => market.close());
+
+  it('a run allocates as worked out by hand, FR-only order in France', async () => {
+    const run = await market.request<{ id: string; allocationCount: number; welfare: number; inputPosition: number }>(
+      'POST',
+      '/v1/matching/runs',
+      { body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' } },
+    );
+    expect(run.status).toBe(201);
+    runId = run.body.id;
+    expect(run.body.allocationCount).toBe(4);
+    // welfare = 10 GPUs × 2 h × (300 − 150) + 20 GPUs × 2 h × (200 − 100)
+    expect(run.body.welfare).toBe(10 * 2 * 150 + 20 * 2 * 100);
+
+    const all = await market.request<{ items: Allocation[] }>('GET', '/v1/allocations');
+    const placement = all.body.items.map((a) => [a.orderId, a.siteId, a.slot, a.gpus]);
+    expect(placement).toEqual(
+      expect.arrayContaining([
+        [frOnlyOrder, 'cannes', '2027-03-01T10:00:00Z', 10],
+        [frOnlyOrder, 'cannes', '2027-03-01T11:00:00Z', 10],
+        [openOrder, 'emirates', '2027-03-01T10:00:00Z', 20],
+        [openOrder, 'emirates', '2027-03-01T11:00:00Z', 20],
+      ]),
+    );
+    expect(placement).toHaveLength(4);
+    for (const allocation of all.body.items) {
+      const bid = allocation.orderId === frOnlyOrder ? 300 : 200;
+      expect(allocation.pricePerGpuHour).toBeLessThanOrEqual(bid);
+      expect(allocation.pricePerGpuHour).toBeGreaterThanOrEqual(allocation.reservePerGpuHour);
+      expect(allocation.energy.reduce((sum, draw) => sum + draw.wh, 0)).toBe(allocation.gpus * 840);
+    }
+    const cannes = all.body.items.find((a) => a.siteId === 'cannes')!;
+    expect(cannes.site).toEqual(
+      expect.objectContaining({ country: 'FR', operatorJurisdiction: 'FR', certifications: ['SecNumCloud'] }),
+    );
+    expect(cannes.energy).toEqual([
+      expect.objectContaining({ offerId: frOffer, producerId: windFr.id, wh: 8_400, source: 'wind' }),
+    ]);
+  });
+
+  it('orders show their fills, offers their consumed energy, sites their capacity', async () => {
+    const order = await market.request('GET', `/v1/compute-orders/${frOnlyOrder}`, { key: sovereignBuyer.key });
+    expect(order.body).toMatchObject({ status: 'filled', filledGpuHours: 20 });
+    expect(order.body.fills).toHaveLength(2);
+
+    const offer = await market.request<{ slots: Record<string, { allocatedWh: number }> }>(
+      'GET',
+      `/v1/energy-offers/${frOffer}`,
+      { key: windFr.key },
+    );
+    expect(offer.body.slots['2027-03-01T10:00:00Z'].allocatedWh).toBe(8_400);
+
+    const capacity = await market.request<{ slots: Record<string, number | string>[] }>(
+      'GET',
+      '/v1/sites/cannes/capacity?from=2027-03-01T10:00:00Z&to=2027-03-01T13:00:00Z',
+      { key: buyer.key },
+    );
+    expect(capacity.status).toBe(200);
+    expect(capacity.body.slots).toEqual([
+      { slot: '2027-03-01T10:00:00Z', gpusOnline: 100, gpusAllocated: 10, gpusFree: 90, whFree: 91_600, whAllocated: 8_400, capacityGpus: 90 },
+      { slot: '2027-03-01T11:00:00Z', gpusOnline: 100, gpusAllocated: 10, gpusFree: 90, whFree: 91_600, whAllocated: 8_400, capacityGpus: 90 },
+      { slot: '2027-03-01T12:00:00Z', gpusOnline: 100, gpusAllocated: 0, gpusFree: 100, whFree: 0, whAllocated: 0, capacityGpus: 0 },
+    ]);
+  });
+
+  it('each party sees only the allocations it takes part in', async () => {
+    const seen = async (party: Party) =>
+      (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations', { key: party.key })).body.items.map(
+        (a) => a.orderId,
+      );
+    expect(await seen(sovereignBuyer)).toEqual([frOnlyOrder, frOnlyOrder]);
+    expect(await seen(windAe)).toEqual([openOrder, openOrder]);
+    expect(await seen(hostFr)).toEqual([frOnlyOrder, frOnlyOrder]);
+    expect((await market.request('GET', '/v1/allocations', { key: (await market.participant(['auditor'])).key })).status).toBe(403);
+  });
+
+  it('a second run allocates nothing twice', async () => {
+    const again = await market.request<{ allocationCount: number }>('POST', '/v1/matching/runs', {
+      body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+    });
+    expect(again.body.allocationCount).toBe(0);
+  });
+
+  it('replaying the run from its recorded position reproduces its allocations exactly', async () => {
+    const report = await market.app.get(MatchingRunsService).replay(runId);
+    expect(report).toMatchObject({ identical: true, inputHashMatches: true, recordedAllocations: 4, replayedAllocations: 4 });
+  });
+
+  it('GET /v1/matching/runs/:id returns the recorded run to operators only', async () => {
+    const run = await market.request('GET', `/v1/matching/runs/${runId}`);
+    expect(run.body).toMatchObject({ id: runId, allocationCount: 4, inputHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await market.request('GET', `/v1/matching/runs/${runId}`, { key: buyer.key })).status).toBe(403);
+  });
+});
