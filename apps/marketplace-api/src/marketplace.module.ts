@@ -25,6 +25,8 @@ import { SitesController } from './sites/sites.controller';
 import { SitesService } from './sites/sites.service';
 import { SiteCapacityService } from './sites/site-capacity.service';
 import { AllocationsController } from './allocations/allocations.controller';
+import { UsageController } from './usage/usage.controller';
+import { UsageService } from './usage/usage.service';
 import { AllocationsService } from './allocations/allocations.service';
 
 registerProblemMapper(domainProblem);
@@ -54,6 +56,7 @@ export const MARKETPLACE_FEATURES: RuntimeFeatures = {
     EnergyOffersController,
     ComputeOrdersController,
     AllocationsController,
+    UsageController,
   ],
   providers: [
     CommandHandler,
@@ -62,6 +65,7 @@ export const MARKETPLACE_FEATURES: RuntimeFeatures = {
     SitesService,
     SiteCapacityService,
     AllocationsService,
+    UsageService,
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,

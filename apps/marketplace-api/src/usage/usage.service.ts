@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Principal } from '@policloud/auth';
+import {
+  AllocationUsageCommand,
+  allocationUsageDecider,
+  allocationUsageStreamId,
+} from '@policloud/domain';
+import { READ_MODELS } from '@policloud/http';
+import { AllocationRow } from '@policloud/projections';
+import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
+import { Caller } from '../shared/caller.decorator';
+import { Written } from '../shared/resource';
+import { AmendUsageDto, ReportUsageDto } from './usage.dto';
+
+/** Metered usage, reported by a site identity for its own allocations only. */
+@Injectable()
+export class UsageService {
+  constructor(
+    private readonly commands: CommandHandler,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  report(dto: ReportUsageDto, principal: Principal, caller: Caller): Promise<Written> {
+    return this.execute(dto.allocationId, principal, caller, {
+      type: 'ReportUsage',
+      data: { ...dto, siteId: principal.siteId ?? '', reportedAt: this.clock.now().toISOString() },
+    });
+  }
+
+  amend(allocationId: string, dto: AmendUsageDto, principal: Principal, caller: Caller): Promise<Written> {
+    return this.execute(allocationId, principal, caller, {
+      type: 'AmendUsage',
+      data: { ...dto, allocationId, siteId: principal.siteId ?? '', amendedAt: this.clock.now().toISOString() },
+    });
+  }
+
+  private async execute(
+    allocationId: string,
+    principal: Principal,
+    caller: Caller,
+    command: AllocationUsageCommand,
+  ): Promise<Written> {
+    const row = await this.readModels.getRepository(AllocationRow).findOneBy({ allocationId });
+    const result = await this.commands.handle(
+      allocationUsageStreamId(allocationId),
+      allocationUsageDecider,
+      command,
+      { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
+      caller,
+    );
+    return { id: allocationId, revision: result.revision };
+  }
+}
