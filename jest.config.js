@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/scripts', '<rootDir>/examples'],
   testRegex: '.*\\.(unit|int|e2e)\\.spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleNameMapper: {
@@ -17,6 +17,9 @@ module.exports = {
     '^@policloud/projections$': '<rootDir>/libs/projections/src',
     '^@policloud/auth$': '<rootDir>/libs/auth/src',
     '^@policloud/http$': '<rootDir>/libs/http/src',
+    '^@policloud/matching$': '<rootDir>/libs/matching/src',
+    '^@policloud/settlement$': '<rootDir>/libs/settlement/src',
+    '^@policloud/audit$': '<rootDir>/libs/audit/src',
     '^@policloud/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
   globalSetup: '<rootDir>/test/support/jest-global-setup.ts',

@@ -99,11 +99,13 @@ export class ProjectionRunner {
   private async applyBatch(events: RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1].globalPosition;
     await this.dataSource.transaction(async (manager) => {
-      for (const recorded of events) {
-        const event = this.options.upcast ? this.options.upcast(recorded) : recorded;
-        for (const projection of this.projections) {
-          if (projection.eventTypes.includes(event.type)) await projection.apply(event, manager);
-        }
+      const upcast = this.options.upcast;
+      const page = upcast ? events.map(upcast) : events;
+      for (const projection of this.projections) {
+        const own = page.filter((event) => projection.eventTypes.includes(event.type));
+        if (own.length === 0) continue;
+        if (projection.applyBatch) await projection.applyBatch(own, manager);
+        else for (const event of own) await projection.apply(event, manager);
       }
       await manager.upsert(ProjectionCheckpointEntity, { name: this.name, position: last }, ['name']);
     });

@@ -12,4 +12,6 @@ export interface Projection {
   /** The tables it owns: emptied before a rebuild from position 0. */
   readonly tables: readonly string[];
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  /** Optional: a page of its events at once (fewer round trips); `apply` is then not called. */
+  applyBatch?(events: RecordedEvent[], manager: EntityManager): Promise<void>;
 }

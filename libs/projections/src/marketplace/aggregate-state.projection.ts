@@ -1,4 +1,4 @@
-import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { Decider, EVENT_REGISTRY } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
@@ -10,13 +10,19 @@ export interface AggregateStateReadModel<State, Row extends ObjectLiteral> {
   table: string;
   /** The row for the aggregate's new state (id, revision and state are filled in). */
   columns(state: State): Partial<Row>;
-  /** Extra tables derived from the same state, rewritten on each event. */
-  derived?: { tables: string[]; write(id: string, state: State, manager: EntityManager): Promise<void> };
+  /** Extra tables derived from the same state, given the events that changed it. */
+  derived?: {
+    tables: string[];
+    write(id: string, state: State, events: RecordedEvent[], manager: EntityManager): Promise<void>;
+  };
 }
 
+const ROWS_PER_STATEMENT = 500;
+
 /**
- * One projection for any aggregate: folds each event into the stored state with the domain's
- * own evolve, so the read model can never disagree with the aggregate about what an event means.
+ * One projection for any aggregate: folds events into the stored state with the domain's own
+ * evolve, so the read model can never disagree with the aggregate about what an event means.
+ * A page of events costs one read and one multi-row upsert, whatever its size.
  */
 export function aggregateStateProjection<State, Row extends ObjectLiteral & { id: string; revision: number; state: State }>(
   model: AggregateStateReadModel<State, Row>,
@@ -24,17 +30,33 @@ export function aggregateStateProjection<State, Row extends ObjectLiteral & { id
   const eventTypes = Object.entries(EVENT_REGISTRY)
     .filter(([, registration]) => registration.aggregate === model.decider.name)
     .map(([type]) => type);
+  const idOf = (event: RecordedEvent) => event.streamId.slice(event.streamId.indexOf('-') + 1);
+
+  async function applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const byId = new Map<string, RecordedEvent[]>();
+    for (const event of events) byId.set(idOf(event), [...(byId.get(idOf(event)) ?? []), event]);
+    const repository = manager.getRepository(model.entity);
+    const current = (await repository.findBy({ id: In([...byId.keys()]) } as never)) as Row[];
+    const stateOf = new Map(current.map((row) => [row.id, row.state]));
+    const rows: Row[] = [];
+    for (const [id, own] of byId) {
+      const state = own.reduce(
+        (folded, event) => model.decider.evolve(folded, event),
+        stateOf.get(id) ?? model.decider.initialState(),
+      );
+      rows.push({ ...model.columns(state), id, revision: own[own.length - 1].revision, state } as Row);
+      await model.derived?.write(id, state, own, manager);
+    }
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      await repository.upsert(rows.slice(start, start + ROWS_PER_STATEMENT) as never, ['id']);
+    }
+  }
+
   return {
     name: model.table,
     eventTypes,
     tables: [model.table, ...(model.derived?.tables ?? [])],
-    async apply(event: RecordedEvent, manager: EntityManager) {
-      const id = event.streamId.slice(event.streamId.indexOf('-') + 1);
-      const repository = manager.getRepository(model.entity);
-      const current = (await repository.findOneBy({ id } as never)) as Row | null;
-      const state = model.decider.evolve(current?.state ?? model.decider.initialState(), event);
-      await repository.upsert({ ...model.columns(state), id, revision: event.revision, state } as never, ['id']);
-      await model.derived?.write(id, state, manager);
-    },
+    apply: (event, manager) => applyBatch([event], manager),
+    applyBatch,
   };
 }

@@ -8,6 +8,8 @@ import {
   Site,
   siteDecider,
 } from '@policloud/domain';
+import { In } from 'typeorm';
+import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
 import { aggregateStateProjection } from './aggregate-state.projection';
 import {
@@ -55,22 +57,43 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
   columns: (offer) => ({ producerId: offer.producerId, status: offer.status }),
   derived: {
     tables: ['rm_energy_offer_slots'],
-    async write(offerId, offer, manager) {
+    /** Rewrites only the slots the events touched (all of them on listing or withdrawal). */
+    async write(offerId, offer, events, manager) {
+      const touched = slotsTouched(events) ?? Object.keys(offer.slots);
+      const rows = touched
+        .filter((slot) => offer.slots[slot])
+        .map((slot) => {
+          const energy = offer.slots[slot];
+          return {
+            offerId,
+            slot,
+            offeredWh: energy.offeredWh,
+            allocatedWh: energy.allocatedWh,
+            curtailedWh: energy.curtailedWh,
+            remainingWh: offer.status === 'withdrawn' ? 0 : Math.max(0, energy.offeredWh - energy.allocatedWh),
+          };
+        });
       const slots = manager.getRepository(EnergyOfferSlotRow);
-      await slots.delete({ offerId });
-      const rows = Object.entries(offer.slots).map(([slot, energy]) => ({
-        ...energy,
-        offerId,
-        slot,
-        remainingWh:
-          offer.status === 'withdrawn' ? 0 : Math.max(0, energy.offeredWh - energy.allocatedWh),
-      }));
+      const gone = touched.filter((slot) => !offer.slots[slot]);
+      if (gone.length) await slots.delete({ offerId, slot: In(gone) });
       for (let start = 0; start < rows.length; start += 1000) {
-        await slots.insert(rows.slice(start, start + 1000));
+        await slots.upsert(rows.slice(start, start + 1000), ['offerId', 'slot']);
       }
     },
   },
 });
+
+/** The slots a page of offer events changed, or undefined when every slot may have. */
+function slotsTouched(events: RecordedEvent[]): string[] | undefined {
+  const slots = new Set<string>();
+  for (const event of events) {
+    const data = event.data as { slot?: string; profile?: { slot: string }[] };
+    if (event.type === 'EnergyAllocated' || event.type === 'CurtailmentReported') slots.add(data.slot!);
+    else if (event.type === 'EnergyOfferAmended') data.profile!.forEach((entry) => slots.add(entry.slot));
+    else return undefined;
+  }
+  return [...slots];
+}
 
 const computeOrders = aggregateStateProjection<ComputeOrder, ComputeOrderRow>({
   decider: computeOrderDecider as never,

@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { canonicalJson } from './canonical-json';
+import { eventHash, GENESIS_HASH } from './event-hash';
+
+describe('RFC 8785 canonical JSON', () => {
+  it('sorts keys by UTF-16 code units and drops whitespace', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], '€': 2, A: { z: 1, y: 2 } })).toBe(
+      '{"A":{"y":2,"z":1},"a":[true,null,"x"],"b":1,"€":2}',
+    );
+  });
+
+  it('serialises numbers as ECMAScript does (RFC 8785 appendix B samples)', () => {
+    expect(canonicalJson([1e21, 1e-7, 0.000001, -0, 333333333.3333333, 4.5, 2 ** 53])).toBe(
+      '[1e+21,1e-7,0.000001,0,333333333.3333333,4.5,9007199254740992]',
+    );
+  });
+
+  it('escapes strings minimally', () => {
+    expect(canonicalJson('\u20ac$\u000F\u000aA\'\u0042\u0022\u005c\\"\/')).toBe('"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"');
+  });
+
+  it('is independent of key order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
+        const reversed = Object.fromEntries(Object.entries(object).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(object));
+        expect(JSON.parse(canonicalJson(object))).toEqual(JSON.parse(JSON.stringify(object)));
+      }),
+    );
+  });
+});
+
+describe('event hash', () => {
+  const event = {
+    id: '6f1c1d2a-9b7e-4c0f-8a3e-5d2b7c9e1f40',
+    streamId: 'site-cannes',
+    revision: 0,
+    type: 'SiteRegistered',
+    schemaVersion: 1,
+    data: { gpuCount: 100 },
+    metadata: { actor: 'operator' },
+  };
+
+  it('changes when any covered field or the previous hash changes', () => {
+    const base = eventHash(event, GENESIS_HASH);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(eventHash({ ...event }, GENESIS_HASH)).toBe(base);
+    expect(eventHash({ ...event, data: { gpuCount: 101 } }, GENESIS_HASH)).not.toBe(base);
+    expect(eventHash({ ...event, revision: 1 }, GENESIS_HASH)).not.toBe(base);
+    expect(eventHash(event, 'f'.repeat(64))).not.toBe(base);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * A minimal client of the public HTTP API (v1), as any buyer, producer or operator would write
+ * it: bearer keys, JSON bodies, an Idempotency-Key on every POST, problem+json errors thrown.
+ */
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export class ApiError extends Error {
+  constructor(
+    readonly method: Method,
+    readonly path: string,
+    readonly status: number,
+    readonly problem: unknown,
+  ) {
+    super(`${method} ${path} → ${status}: ${JSON.stringify(problem)}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as Idempotency-Key, so a retried POST never creates a second thing. */
+  idempotencyKey?: string;
+}
+
+export class ApiClient {
+  requests = 0;
+
+  constructor(private readonly baseUrl: string) {}
+
+  /** A view of the API authenticated with one participant's key. */
+  as(apiKey: string): Caller {
+    return new Caller(this, apiKey);
+  }
+
+  async request<T>(
+    apiKey: string | null,
+    method: Method,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    this.requests++;
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) throw new ApiError(method, path, response.status, body);
+    return body as T;
+  }
+}
+
+export class Caller {
+  constructor(
+    private readonly client: ApiClient,
+    private readonly apiKey: string,
+  ) {}
+
+  get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    const params = new URLSearchParams(
+      Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
+    return this.client.request<T>(this.apiKey, 'GET', params ? `${path}?${params}` : path);
+  }
+
+  post<T>(path: string, body: unknown, idempotencyKey?: string): Promise<T> {
+    return this.client.request<T>(this.apiKey, 'POST', path, { body, idempotencyKey });
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.client.request<T>(this.apiKey, 'PUT', path, { body });
+  }
+}

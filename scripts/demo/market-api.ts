@@ -1,0 +1,117 @@
+/**
+ * What the demo reads back from the API: the shapes of the responses it uses (a client's view,
+ * written from contracts/openapi.json and the responses, not imported from the application).
+ */
+
+export interface Allocation {
+  allocationId: string;
+  runId: string;
+  orderId: string;
+  buyerId: string;
+  siteId: string;
+  slot: string;
+  gpus: number;
+  pricePerGpuHour: number;
+  currency: string;
+  energyPerGpuHourWh: number;
+  reservePerGpuHour: number;
+  energy: {
+    offerId: string;
+    producerId: string;
+    wh: number;
+    source: string;
+    carbonGPerKwh: number;
+    floorPricePerMwh: number;
+  }[];
+  site: {
+    country: string;
+    operatorJurisdiction: string;
+    operatorLegalEntity: string;
+    certifications: string[];
+    hostParticipantId: string;
+    gpuModel: string;
+  };
+}
+
+export interface ComputeOrder {
+  id: string;
+  buyerId: string;
+  gpus: number;
+  hours: number;
+  earliestStart: string;
+  deadline: string;
+  gpuModel?: string;
+  maxPricePerGpuHour: number;
+  currency: string;
+  allOrNone: boolean;
+  constraints: {
+    jurisdictions?: string[];
+    sovereignOperator?: boolean;
+    maxDistanceKm?: { origin: { lat: number; lon: number }; km: number };
+    renewableOnly?: boolean;
+    maxCarbonGPerKwh?: number;
+  };
+  status: 'open' | 'partially_filled' | 'filled' | 'cancelled';
+  filledGpuHours: number;
+  fills: {
+    allocationId: string;
+    siteId: string;
+    slot: string;
+    gpus: number;
+    pricePerGpuHour: number;
+  }[];
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  gpuCount: number;
+  gpuModel: string;
+  energyPerGpuHourWh: number;
+  location: { lat: number; lon: number };
+  country: string;
+  operatorJurisdiction: string;
+  operatorLegalEntity: string;
+  certifications: string[];
+  heatRecovery: { enabled: boolean; recoveredShareBps: number };
+  reservePricePerGpuHour: number;
+  currency: string;
+  status: string;
+}
+
+export interface SiteCapacity {
+  siteId: string;
+  energyPerGpuHourWh: number;
+  from: string;
+  to: string;
+  slots: {
+    slot: string;
+    gpusOnline: number;
+    gpusAllocated: number;
+    gpusFree: number;
+    whFree: number;
+    whAllocated: number;
+    capacityGpus: number;
+  }[];
+}
+
+export interface MatchingRun {
+  id: string;
+  horizon?: { from: string; to: string };
+  inputPosition: number;
+  inputHash: string;
+  welfare: number;
+  allocationCount: number;
+  filledGpuHours: number;
+  prices: { siteId: string; slot: string; currency: string; pricePerGpuHour: number }[];
+  unfilledOrderIds: string[];
+}
+
+export interface Written {
+  id: string;
+  revision: number;
+}
+
+export interface Listed<T> {
+  items: T[];
+}
