@@ -3,6 +3,7 @@
  * calls it with a way to open a fresh store and to reopen the same store (a process restart).
  */
 import { randomUUID } from 'node:crypto';
+import { eventHash, GENESIS_HASH } from '@policloud/audit';
 import { eventually } from '@policloud/test-support/eventually';
 import {
   ANY,
@@ -178,6 +179,26 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
         }
         const events = await store.readStream(id);
         expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
+      });
+    });
+
+    describe('hash chain', () => {
+      it('chains every event to its predecessor in the stream, whatever the expected revision', async () => {
+        const id = stream();
+        await store.append(id, [anEvent(), anEvent()], NO_STREAM);
+        await store.append(id, [anEvent()], 1);
+        await store.append(id, [anEvent()], ANY);
+        await store.append(id, [anEvent()], STREAM_EXISTS);
+        expectIntactChain(await store.readStream(id));
+      });
+
+      it('stays intact under concurrent appends with Any', async () => {
+        const id = stream();
+        await store.append(id, [anEvent()], NO_STREAM);
+        await settle(Array.from({ length: 12 }, () => store.append(id, [anEvent(), anEvent()], ANY)));
+        const events = await store.readStream(id);
+        expect(events).toHaveLength(25);
+        expectIntactChain(events);
       });
     });
 
@@ -372,6 +393,13 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
     it('reports itself healthy', async () => {
       expect(await store.health()).toMatchObject({ status: 'up', adapter });
     });
+  });
+}
+
+function expectIntactChain(events: RecordedEvent[]): void {
+  events.forEach((event, index) => {
+    expect(event.prevHash).toBe(index === 0 ? GENESIS_HASH : events[index - 1].hash);
+    expect(event.hash).toBe(eventHash(event, event.prevHash!));
   });
 }
 

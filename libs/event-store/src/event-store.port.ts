@@ -40,6 +40,9 @@ export interface RecordedEvent {
   metadata: EventMetadata;
   /** UTC ISO-8601 time at which the store committed the event. */
   recordedAt: string;
+  /** Hash chain (libs/audit): this event's hash and its stream predecessor's. */
+  hash?: string;
+  prevHash?: string;
 }
 
 export interface AppendResult {

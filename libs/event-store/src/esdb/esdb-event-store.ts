@@ -31,12 +31,16 @@ import {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
+import { chainHashes, GENESIS_HASH } from '@policloud/audit';
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../event-store.errors';
 import { PollingSubscription } from '../polling-subscription';
 import { validateAppend } from '../validate-append';
 
-/** Our schema version and recorded-at travel in the ESDB metadata under these keys. */
+/** Our schema version and hash chain travel in the ESDB metadata under these keys. */
 const SCHEMA_VERSION_KEY = '$schemaVersion';
+const HASH_KEY = '$hash';
+const PREV_HASH_KEY = '$prevHash';
+const CHAIN_RETRIES = 10;
 
 function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
   if (expected === ANY) return ESDB_ANY;
@@ -48,10 +52,12 @@ function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
 function toRecorded(resolved: ResolvedEvent): RecordedEvent | null {
   const event = resolved.event;
   if (!event || !event.isJson || event.type.startsWith('$')) return null;
-  const { [SCHEMA_VERSION_KEY]: schemaVersion, ...metadata } = (event.metadata ?? {}) as Record<
-    string,
-    unknown
-  >;
+  const {
+    [SCHEMA_VERSION_KEY]: schemaVersion,
+    [HASH_KEY]: hash,
+    [PREV_HASH_KEY]: prevHash,
+    ...metadata
+  } = (event.metadata ?? {}) as Record<string, unknown>;
   return {
     id: event.id,
     streamId: event.streamId,
@@ -62,6 +68,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | null {
     data: event.data as Record<string, unknown>,
     metadata: metadata as EventMetadata,
     recordedAt: event.created.toISOString(),
+    ...(typeof hash === 'string' ? { hash, prevHash: prevHash as string } : {}),
   };
 }
 
@@ -86,28 +93,55 @@ export class EsdbEventStore implements EventStore, CheckpointStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     validateAppend(streamId, events, expectedRevision);
-    try {
-      const result = await this.client.appendToStream(
-        streamId,
-        events.map((event) =>
-          jsonEvent({
-            id: event.id,
-            type: event.type,
-            data: event.data as never,
-            metadata: { ...event.metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion },
-          }),
-        ),
-        { expectedRevision: toEsdbExpected(expectedRevision) },
-      );
-      return {
-        nextExpectedRevision: Number(result.nextExpectedRevision),
-        lastGlobalPosition: Number(result.position?.commit ?? 0),
-      };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) {
-        const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : null;
-        throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
+    for (let attempt = 0; ; attempt++) {
+      const tip = await this.chainTip(streamId, expectedRevision);
+      const hashes = chainHashes(streamId, events, tip.revision + 1, tip.hash);
+      // The append is pinned to the tip it was chained to; Any/StreamExists retry on a race.
+      const pinned = typeof expectedRevision === 'number' || expectedRevision === NO_STREAM
+        ? toEsdbExpected(expectedRevision)
+        : tip.revision < 0 ? ESDB_NO_STREAM : BigInt(tip.revision);
+      try {
+        const result = await this.client.appendToStream(
+          streamId,
+          events.map((event, index) =>
+            jsonEvent({
+              id: event.id,
+              type: event.type,
+              data: event.data as never,
+              metadata: {
+                ...event.metadata,
+                [SCHEMA_VERSION_KEY]: event.schemaVersion,
+                [PREV_HASH_KEY]: index === 0 ? tip.hash : hashes[index - 1],
+                [HASH_KEY]: hashes[index],
+              },
+            }),
+          ),
+          { expectedRevision: pinned },
+        );
+        return {
+          nextExpectedRevision: Number(result.nextExpectedRevision),
+          lastGlobalPosition: Number(result.position?.commit ?? 0),
+        };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) {
+          const racedOnTip = pinned !== toEsdbExpected(expectedRevision);
+          if (racedOnTip && attempt < CHAIN_RETRIES) continue;
+          const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : null;
+          throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
+        }
+        throw error;
       }
+    }
+  }
+
+  /** Revision and hash of the stream's last event (a new stream chains to the genesis hash). */
+  private async chainTip(streamId: string, expected: ExpectedRevision): Promise<{ revision: number; hash: string }> {
+    if (expected === NO_STREAM) return { revision: -1, hash: GENESIS_HASH };
+    try {
+      const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      return last ? { revision: last.revision, hash: last.hash ?? GENESIS_HASH } : { revision: -1, hash: GENESIS_HASH };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { revision: -1, hash: GENESIS_HASH };
       throw error;
     }
   }

@@ -1,4 +1,7 @@
+import { GENESIS_HASH } from '@policloud/audit';
 import { SqlExecutor } from './sql-executor';
+
+const GENESIS = GENESIS_HASH;
 
 /**
  * Advisory lock key shared by writers (shared mode, for the length of their append transaction)
@@ -121,8 +124,95 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
-];
+  // 2: the per-stream hash chain. Each event stores its hash and its predecessor's; the stream
+  // row keeps the last hash so an append can check it extends the chain it was computed on.
+  `
+  ALTER TABLE es_events ADD COLUMN prev_hash text, ADD COLUMN hash text;
+  ALTER TABLE es_streams ADD COLUMN last_hash text;
 
+  DROP FUNCTION es_append(text, bigint, uuid[], text[], integer[], json[], json[]);
+
+  -- As before, plus p_prev_hash (the hash the batch was chained to; NULL skips hashing) and the
+  -- batch's hashes. PC412: the stream's last hash is not p_prev_hash (recompute and retry).
+  CREATE FUNCTION es_append(
+    p_stream text, p_expected bigint,
+    p_ids uuid[], p_types text[], p_versions integer[], p_data json[], p_metadata json[],
+    p_prev_hash text, p_hashes text[])
+  RETURNS TABLE (next_revision bigint, last_position bigint)
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_count int := cardinality(p_ids);
+    v_current bigint;
+    v_last_hash text;
+    v_found boolean;
+    v_first record;
+    v_matching int;
+  BEGIN
+    PERFORM pg_advisory_xact_lock_shared(${GLOBAL_LOG_LOCK_KEY});
+
+    SELECT e.stream_id, e.stream_revision INTO v_first
+      FROM es_events e WHERE e.event_id = p_ids[1];
+    IF FOUND THEN
+      SELECT count(*) INTO v_matching
+        FROM unnest(p_ids) WITH ORDINALITY AS x(id, n)
+        JOIN es_events e ON e.event_id = x.id
+       WHERE e.stream_id = p_stream AND e.stream_revision = v_first.stream_revision + x.n - 1;
+      IF v_first.stream_id <> p_stream OR v_matching <> v_count THEN
+        RAISE EXCEPTION 'event ids of this batch were already used for other events'
+          USING ERRCODE = 'PC422';
+      END IF;
+      RETURN QUERY
+        SELECT v_first.stream_revision + v_count - 1, max(e.global_position)
+          FROM es_events e
+         WHERE e.stream_id = p_stream
+           AND e.stream_revision BETWEEN v_first.stream_revision AND v_first.stream_revision + v_count - 1;
+      RETURN;
+    END IF;
+
+    LOOP
+      SELECT s.revision, s.last_hash INTO v_current, v_last_hash
+        FROM es_streams s WHERE s.stream_id = p_stream FOR UPDATE;
+      v_found := FOUND;
+      IF (p_expected = -2 AND v_found)
+         OR (p_expected = -3 AND NOT v_found)
+         OR (p_expected >= 0 AND (NOT v_found OR v_current <> p_expected)) THEN
+        RAISE EXCEPTION 'wrong expected revision'
+          USING ERRCODE = 'PC409', DETAIL = coalesce(v_current::text, 'none');
+      END IF;
+      IF p_prev_hash IS NOT NULL
+         AND coalesce(v_last_hash, '${GENESIS}') IS DISTINCT FROM p_prev_hash THEN
+        RAISE EXCEPTION 'the batch does not extend the stream''s hash chain'
+          USING ERRCODE = 'PC412', DETAIL = coalesce(v_current::text, 'none');
+      END IF;
+      IF v_found THEN
+        UPDATE es_streams SET revision = v_current + v_count, last_hash = p_hashes[v_count]
+         WHERE stream_id = p_stream;
+        EXIT;
+      END IF;
+      v_current := -1;
+      INSERT INTO es_streams (stream_id, revision, last_hash) VALUES (p_stream, v_count - 1, p_hashes[v_count])
+        ON CONFLICT (stream_id) DO NOTHING;
+      EXIT WHEN FOUND;
+    END LOOP;
+
+    RETURN QUERY
+      WITH inserted AS (
+        INSERT INTO es_events
+          (global_position, event_id, stream_id, stream_revision, event_type, schema_version, data,
+           metadata, prev_hash, hash)
+        SELECT nextval('es_global_position_seq'), x.id, p_stream, v_current + x.n,
+               x.type, x.version, x.data, x.metadata,
+               CASE WHEN x.n = 1 THEN p_prev_hash ELSE p_hashes[x.n - 1] END, x.hash
+          FROM unnest(p_ids, p_types, p_versions, p_data, p_metadata, p_hashes)
+               WITH ORDINALITY AS x(id, type, version, data, metadata, hash, n)
+         ORDER BY x.n
+        RETURNING global_position
+      )
+      SELECT v_current + v_count, max(inserted.global_position) FROM inserted;
+  END
+  $fn$;
+  `,
+];
 /** Brings the schema to the latest version; safe to call from several processes at once. */
 export async function migrateEventStore(executor: SqlExecutor): Promise<void> {
   await executor.transaction(async (client) => {

@@ -20,6 +20,7 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../event-store.errors';
+import { chainHashes, GENESIS_HASH } from '@policloud/audit';
 import { PollingSubscription } from '../polling-subscription';
 import { validateAppend } from '../validate-append';
 import { migrateEventStore } from './event-store.migrations';
@@ -35,10 +36,20 @@ interface EventRow {
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
   recorded_at: Date | string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 const EVENT_COLUMNS =
-  'global_position, event_id, stream_id, stream_revision, event_type, schema_version, data, metadata, recorded_at';
+  'global_position, event_id, stream_id, stream_revision, event_type, schema_version, data, metadata, recorded_at, prev_hash, hash';
+
+/** How many streams' chain tips are remembered, to skip reading them before an append. */
+const CHAIN_TIPS_CACHED = 10_000;
+
+interface ChainTip {
+  revision: number;
+  hash: string;
+}
 
 const EXPECTED_CODES: Record<string, number> = { [ANY]: -1, [NO_STREAM]: -2, [STREAM_EXISTS]: -3 };
 
@@ -53,6 +64,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: row.data,
     metadata: row.metadata,
     recordedAt: new Date(row.recorded_at).toISOString(),
+    ...(row.hash ? { hash: row.hash, prevHash: row.prev_hash ?? undefined } : {}),
   };
 }
 
@@ -67,15 +79,18 @@ function sqlState(error: unknown): string | undefined {
  */
 export class SqlEventStore implements EventStore, CheckpointStore {
   private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly chainTips = new Map<string, ChainTip>();
 
   constructor(
     readonly adapter: string,
     private readonly sql: SqlExecutor,
+    /** False only to measure what hashing costs (bench/audit): events then carry no hash. */
+    private readonly hashChain = true,
   ) {}
 
-  static async open(adapter: string, sql: SqlExecutor): Promise<SqlEventStore> {
+  static async open(adapter: string, sql: SqlExecutor, options: { hashChain?: boolean } = {}): Promise<SqlEventStore> {
     await migrateEventStore(sql);
-    return new SqlEventStore(adapter, sql);
+    return new SqlEventStore(adapter, sql, options.hashChain ?? true);
   }
 
   async append(
@@ -84,7 +99,13 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     validateAppend(streamId, events, expectedRevision);
-    const result = await this.appendWith(this.sql, { streamId, events, expectedRevision });
+    const batch = { streamId, events, expectedRevision };
+    // Without an exact revision the chain tip must be read under the stream's row lock, or
+    // concurrent appenders would keep chaining to a tip that just moved.
+    const result =
+      this.hashChain && typeof expectedRevision !== 'number' && expectedRevision !== NO_STREAM
+        ? await this.sql.transaction((tx) => this.appendWith(tx, batch, true))
+        : await this.appendWith(this.sql, batch, false);
     this.wakeSubscriptions();
     return result;
   }
@@ -93,37 +114,74 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     for (const batch of batches) validateAppend(batch.streamId, batch.events, batch.expectedRevision);
     const results = await this.sql.transaction(async (client) => {
       const appended: AppendResult[] = [];
-      for (const batch of batches) appended.push(await this.appendWith(client, batch));
+      for (const batch of batches) appended.push(await this.appendWith(client, batch, true));
       return appended;
     });
     this.wakeSubscriptions();
     return results;
   }
 
-  private async appendWith(client: SqlClient, batch: StreamBatch): Promise<AppendResult> {
+  private async appendWith(client: SqlClient, batch: StreamBatch, inTransaction: boolean): Promise<AppendResult> {
     const { streamId, events, expectedRevision } = batch;
     const expected =
       typeof expectedRevision === 'number' ? expectedRevision : EXPECTED_CODES[expectedRevision];
-    try {
-      const [row] = await client.query<{ next_revision: number; last_position: number }>(
-        'SELECT next_revision, last_position FROM es_append($1, $2, $3, $4, $5, $6, $7)',
-        [
-          streamId,
-          expected,
-          events.map((event) => event.id),
-          events.map((event) => event.type),
-          events.map((event) => event.schemaVersion),
-          events.map((event) => JSON.stringify(event.data)),
-          events.map((event) => JSON.stringify(event.metadata)),
-        ],
-      );
-      return {
-        nextExpectedRevision: Number(row.next_revision),
-        lastGlobalPosition: Number(row.last_position),
-      };
-    } catch (error) {
-      throw this.translate(error, streamId, expectedRevision);
+    for (let attempt = 0; ; attempt++) {
+      const tip = this.hashChain
+        ? await this.chainTip(client, streamId, expectedRevision, inTransaction)
+        : undefined;
+      const hashes = tip
+        ? chainHashes(streamId, events, tip.revision + 1, tip.hash)
+        : events.map(() => null);
+      try {
+        const [row] = await client.query<{ next_revision: number; last_position: number }>(
+          'SELECT next_revision, last_position FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+          [
+            streamId,
+            expected,
+            events.map((event) => event.id),
+            events.map((event) => event.type),
+            events.map((event) => event.schemaVersion),
+            events.map((event) => JSON.stringify(event.data)),
+            events.map((event) => JSON.stringify(event.metadata)),
+            tip?.hash ?? null,
+            hashes,
+          ],
+        );
+        const result = {
+          nextExpectedRevision: Number(row.next_revision),
+          lastGlobalPosition: Number(row.last_position),
+        };
+        if (tip) this.rememberTip(streamId, { revision: result.nextExpectedRevision, hash: hashes[hashes.length - 1]! });
+        return result;
+      } catch (error) {
+        this.chainTips.delete(streamId);
+        // The stream moved on since its tip was read (Any / StreamExists): chain to the new tip.
+        if (sqlState(error) === 'PC412' && attempt < 5) continue;
+        throw this.translate(error, streamId, expectedRevision);
+      }
     }
+  }
+
+  /** The revision and hash the batch extends: known for a new stream, cached, or read. */
+  private async chainTip(
+    client: SqlClient,
+    streamId: string,
+    expected: ExpectedRevision,
+    inTransaction: boolean,
+  ): Promise<ChainTip> {
+    if (expected === NO_STREAM) return { revision: -1, hash: GENESIS_HASH };
+    const cached = this.chainTips.get(streamId);
+    if (cached && typeof expected === 'number' && cached.revision === expected) return cached;
+    const [row] = await client.query<{ revision: number; last_hash: string | null }>(
+      `SELECT revision, last_hash FROM es_streams WHERE stream_id = $1${inTransaction ? ' FOR UPDATE' : ''}`,
+      [streamId],
+    );
+    return row ? { revision: Number(row.revision), hash: row.last_hash ?? GENESIS_HASH } : { revision: -1, hash: GENESIS_HASH };
+  }
+
+  private rememberTip(streamId: string, tip: ChainTip): void {
+    if (this.chainTips.size >= CHAIN_TIPS_CACHED) this.chainTips.clear();
+    this.chainTips.set(streamId, tip);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

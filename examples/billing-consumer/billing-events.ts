@@ -1,0 +1,60 @@
+/**
+ * The parts of the marketplace's event payloads billing reads (the full schemas are in
+ * contracts/events/<Type>.v<N>.schema.json). Each handled type is pinned to the versions this
+ * consumer understands: a new version is a contract change to adopt, not something to skip.
+ */
+
+/** SettlementStatementIssued v1: one party's statement for a closed period. */
+export interface SettlementStatementIssuedV1 {
+  period: string;
+  statementId: string;
+  partyId: string;
+  role: 'buyer' | 'producer' | 'host' | 'platform';
+  currency: string;
+  lines: StatementLine[];
+  /** Sum of the lines' amounts, in minor units; positive = owed to the party. */
+  total: number;
+  closedAt: string;
+  inputPosition: number;
+}
+
+export interface StatementLine {
+  kind: string;
+  allocationId?: string;
+  quantity: number;
+  unitPrice?: number;
+  /** Signed minor units; positive = owed to the party, so a buyer's charge is negative. */
+  amount: number;
+  description: string;
+}
+
+/** SettlementPeriodClosed v1: the close of a period, after its statements. */
+export interface SettlementPeriodClosedV1 {
+  period: string;
+  closedAt: string;
+  inputPosition: number;
+  statementIds: string[];
+  totals: { currency: string; charges: number; payouts: number; fee: number }[];
+}
+
+/** AllocationMade v1: what billing keeps of an allocation (the event carries more). */
+export interface AllocationMadeV1 {
+  runId: string;
+  allocationId: string;
+  orderId: string;
+  buyerId: string;
+  siteId: string;
+  /** The UTC hour the GPUs are allocated for. */
+  slot: string;
+  gpus: number;
+  /** Clearing price per GPU-hour, minor units of currency. */
+  pricePerGpuHour: number;
+  currency: string;
+}
+
+/** Event types and versions billing handles; other events on its topics are ignored. */
+export const HANDLED_VERSIONS: Readonly<Record<string, readonly number[]>> = {
+  SettlementStatementIssued: [1],
+  SettlementPeriodClosed: [1],
+  AllocationMade: [1],
+};
