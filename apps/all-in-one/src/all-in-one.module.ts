@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@policloud/config';
 import { RuntimeModule } from '@policloud/runtime';
 import { MatchingEngineModule } from '../../matching-engine/src/matching-engine.module';
+import { ProjectorModule } from '../../projector/src/projector.module';
 import { MARKETPLACE_FEATURES, MarketplaceModule } from '../../marketplace-api/src/marketplace.module';
 
 /** Every module in one process: the embedded default. */
@@ -10,7 +11,7 @@ export class AllInOneModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AllInOneModule,
-      imports: [RuntimeModule.forRoot(config, MARKETPLACE_FEATURES), MarketplaceModule, MatchingEngineModule],
+      imports: [RuntimeModule.forRoot(config, MARKETPLACE_FEATURES), MarketplaceModule, MatchingEngineModule, ProjectorModule],
     };
   }
 }

@@ -9,6 +9,9 @@ import {
   MATCHING_ENTITIES,
   MATCHING_PROJECTIONS,
   MatchingReadModelsMigration,
+  SETTLEMENT_ENTITIES,
+  SETTLEMENT_PROJECTIONS,
+  SettlementReadModelsMigration,
 } from '@policloud/projections';
 import { CommandHandler, RuntimeFeatures } from '@policloud/runtime';
 import { ComputeOrdersController } from './compute-orders/compute-orders.controller';
@@ -41,10 +44,10 @@ function upcastMarketplaceEvent(event: RecordedEvent): RecordedEvent {
 /** What the marketplace contributes to the runtime: its read models and projections. */
 export const MARKETPLACE_FEATURES: RuntimeFeatures = {
   readModels: {
-    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES],
-    migrations: [MarketplaceReadModelsMigration, MatchingReadModelsMigration],
+    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
+    migrations: [MarketplaceReadModelsMigration, MatchingReadModelsMigration, SettlementReadModelsMigration],
   },
-  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS],
+  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
   upcast: upcastMarketplaceEvent,
   principalDirectory: PrincipalDirectoryService,
 };

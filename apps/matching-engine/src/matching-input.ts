@@ -5,7 +5,7 @@ import {
   unallocatedWh,
 } from '@policloud/domain';
 import { MatchingSnapshot } from '@policloud/matching';
-import { MarketHistory } from './market-history';
+import { MarketHistory } from '@policloud/projections';
 
 export interface Horizon {
   from: string;

@@ -22,9 +22,8 @@ import {
 } from '@policloud/event-store';
 import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
 import { matchOrders } from '@policloud/matching';
-import { MatchingRunRow, ProjectionRunner } from '@policloud/projections';
+import { marketHistoryAt, MatchingRunRow, ProjectionRunner } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, PROJECTION_RUNNER } from '@policloud/runtime';
-import { emptyHistory, foldMarketHistory, MarketHistory } from './market-history';
 import { Horizon, matchingSnapshot } from './matching-input';
 import { allocationInputs, runBatches } from './run-events';
 
@@ -32,7 +31,6 @@ import { allocationInputs, runBatches } from './run-events';
 export const DEFAULT_HORIZON_HOURS = 168;
 const MAX_HORIZON_HOURS = 24 * 31;
 const ATTEMPTS = 3;
-const PAGE = 5_000;
 
 export interface RunRequester {
   actor: string;
@@ -126,18 +124,8 @@ export class MatchingRunsService {
     };
   }
 
-  /** The market folded from the log up to `position` inclusive. */
-  private async historyAt(position: number): Promise<MarketHistory> {
-    const history = emptyHistory();
-    let after = 0;
-    while (after < position) {
-      const page = (await this.store.readAll({ after, maxCount: PAGE })).filter((e) => e.globalPosition <= position);
-      if (page.length === 0) break;
-      foldMarketHistory(history, page);
-      after = page[page.length - 1].globalPosition;
-    }
-    history.position = position;
-    return history;
+  private historyAt(position: number) {
+    return marketHistoryAt(this.store, position);
   }
 
   private horizonOf(request: { from?: string; to?: string }): Horizon {

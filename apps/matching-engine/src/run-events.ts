@@ -11,7 +11,7 @@ import {
 import { EventMetadata, EventToAppend, NO_STREAM, StreamBatch } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
 import { MatchingResult } from '@policloud/matching';
-import { MarketHistory } from './market-history';
+import { MarketHistory } from '@policloud/projections';
 import { Horizon } from './matching-input';
 
 export interface RunRecord {

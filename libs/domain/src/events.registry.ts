@@ -4,6 +4,7 @@ import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
 import { MatchingRunEvent } from './matching-run/matching-run.events';
 import { ParticipantEvent } from './participant/participant.events';
+import { SettlementEvent } from './settlement/settlement.events';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
@@ -15,7 +16,8 @@ export type AnyDomainEvent =
   | EnergyOfferEvent
   | ComputeOrderEvent
   | MatchingRunEvent
-  | AllocationUsageEvent;
+  | AllocationUsageEvent
+  | SettlementEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -51,6 +53,8 @@ export const EVENT_REGISTRY: {
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   UsageReported: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
+  SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
+  SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;

@@ -12,4 +12,5 @@ export * from './energy-offer';
 export * from './compute-order';
 export * from './matching-run';
 export * from './allocation-usage';
+export * from './settlement';
 export * from './events.registry';

@@ -7,3 +7,5 @@ export * from './pglite-typeorm-driver';
 export * from './projection-checkpoints.migration';
 export * from './marketplace';
 export * from './matching';
+export * from './history';
+export * from './settlement';

@@ -7,6 +7,12 @@ import { ComputeOrderFilled, PlaceComputeOrder } from '../compute-order';
 import { EnergyAllocated, EnergyOfferContext, ListEnergyOffer } from '../energy-offer';
 import { ParticipantContext, ParticipantRole } from '../participant';
 import { AllocationInput, AllocationMade, RecordMatchingRun } from '../matching-run';
+import {
+  CloseSettlementPeriod,
+  SettlementBalance,
+  SettlementPoolRecord,
+  SettlementStatementInput,
+} from '../settlement';
 import { fold } from '../shared/aggregate';
 import {
   AgreementSet,
@@ -299,6 +305,221 @@ export function reportUsage(overrides: Partial<ReportUsage['data']> = {}): Repor
       whConsumed: 6_100,
       heatWhRecovered: 3_600,
       reportedAt: '2026-03-01T11:00:30.000Z',
+      ...overrides,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- settlement
+
+/**
+ * March 2026 of the example site, as the settlement library would close it: 8 GPU-hours at 180
+ * charged 1,440; 10% fee 144; 5,600 Wh of offer 1 at 4,000/MWh (22.4); the surplus 1,273.6
+ * shared 70/30 between producer 1 (891.52) and host 1 (382.08). Totals sum to 0.
+ */
+export const buyerStatement = (
+  overrides: Partial<SettlementStatementInput> = {},
+): SettlementStatementInput => ({
+  statementId: 'st-2026-03-buyer-1-EUR',
+  partyId: 'buyer-1',
+  role: 'buyer',
+  period: '2026-03',
+  currency: 'EUR',
+  lines: [
+    {
+      kind: 'compute_charge',
+      poolPeriod: '2026-03',
+      siteId: 'site-1',
+      agreementVersion: 1,
+      allocationId: 'alloc-1',
+      usageEventIds: ['evt-1'],
+      quantity: 8,
+      unit: 'gpu_hour',
+      unitPrice: 180,
+      amount: -1_440,
+      exact: '-1440',
+      description: '8 GPU-hours at site-1, slot 2026-03-01T10:00:00Z, order order-1',
+    },
+  ],
+  total: -1_440,
+  ...overrides,
+});
+
+export const producerStatement = (
+  overrides: Partial<SettlementStatementInput> = {},
+): SettlementStatementInput => ({
+  statementId: 'st-2026-03-producer-1-EUR',
+  partyId: 'producer-1',
+  role: 'producer',
+  period: '2026-03',
+  currency: 'EUR',
+  lines: [
+    {
+      kind: 'energy_payment',
+      poolPeriod: '2026-03',
+      siteId: 'site-1',
+      agreementVersion: 1,
+      usageEventIds: ['evt-1'],
+      offerId: 'offer-1',
+      quantity: 5_600,
+      unit: 'wh',
+      unitPrice: 4_000,
+      amount: 22,
+      exact: '112/5',
+      description: '5600 Wh of offer offer-1 at site-1 in 2026-03 × 40.00/MWh',
+    },
+    {
+      kind: 'surplus_share',
+      poolPeriod: '2026-03',
+      siteId: 'site-1',
+      agreementVersion: 1,
+      quantity: 5_600,
+      unit: 'wh',
+      amount: 892,
+      exact: '22288/25',
+      description: "Producers' share 70% of the surplus at site-1 in 2026-03",
+    },
+  ],
+  total: 914,
+  ...overrides,
+});
+
+export const hostStatement = (
+  overrides: Partial<SettlementStatementInput> = {},
+): SettlementStatementInput => ({
+  statementId: 'st-2026-03-host-1-EUR',
+  partyId: 'host-1',
+  role: 'host',
+  period: '2026-03',
+  currency: 'EUR',
+  lines: [
+    {
+      kind: 'surplus_share',
+      poolPeriod: '2026-03',
+      siteId: 'site-1',
+      agreementVersion: 1,
+      quantity: 8,
+      unit: 'gpu_hour',
+      amount: 382,
+      exact: '9552/25',
+      description: "Host's share 30% of the surplus at site-1 in 2026-03",
+    },
+  ],
+  total: 382,
+  ...overrides,
+});
+
+export const platformStatement = (
+  overrides: Partial<SettlementStatementInput> = {},
+): SettlementStatementInput => ({
+  statementId: 'st-2026-03-platform-EUR',
+  partyId: 'platform',
+  role: 'platform',
+  period: '2026-03',
+  currency: 'EUR',
+  lines: [
+    {
+      kind: 'platform_fee',
+      poolPeriod: '2026-03',
+      siteId: 'site-1',
+      agreementVersion: 1,
+      quantity: 8,
+      unit: 'gpu_hour',
+      amount: 144,
+      exact: '144',
+      description: 'Platform fee 10% at site-1 in 2026-03',
+    },
+  ],
+  total: 144,
+  ...overrides,
+});
+
+export const settlementBalance = (
+  overrides: Partial<SettlementBalance> = {},
+): SettlementBalance => ({
+  period: '2026-03',
+  currency: 'EUR',
+  charged: 1_440,
+  paidOut: 1_296,
+  platformFee: 144,
+  difference: 0,
+  pools: 1,
+  adjustedPools: 0,
+  gpuHoursDelivered: 8,
+  meteredWh: 5_600,
+  attributedWh: 5_600,
+  excessWh: 0,
+  heatWhSold: 0,
+  unfundedEnergy: '0',
+  ...overrides,
+});
+
+export const settledPool = (overrides: Partial<SettlementPoolRecord> = {}): SettlementPoolRecord => ({
+  period: '2026-03',
+  siteId: 'site-1',
+  agreementVersion: 1,
+  currency: 'EUR',
+  settledIn: '2026-03',
+  members: [
+    {
+      allocationId: 'alloc-1',
+      usageEventId: 'evt-1',
+      platformFeeBps: 1_000,
+      gpuHoursDelivered: 8,
+      whConsumed: 5_600,
+      heatWhRecovered: 0,
+    },
+  ],
+  lines: [
+    {
+      key: '["energy_payment","producer","producer-1","offer-1@4000"]',
+      partyId: 'producer-1',
+      role: 'producer',
+      kind: 'energy_payment',
+      quantity: 5_600,
+      amount: 22,
+    },
+    {
+      key: '["surplus_share","producer","producer-1"]',
+      partyId: 'producer-1',
+      role: 'producer',
+      kind: 'surplus_share',
+      quantity: 5_600,
+      amount: 892,
+    },
+    {
+      key: '["surplus_share","host","host-1"]',
+      partyId: 'host-1',
+      role: 'host',
+      kind: 'surplus_share',
+      quantity: 8,
+      amount: 382,
+    },
+    {
+      key: '["platform_fee","platform","platform"]',
+      partyId: 'platform',
+      role: 'platform',
+      kind: 'platform_fee',
+      quantity: 8,
+      amount: 144,
+    },
+  ],
+  ...overrides,
+});
+
+export function closeSettlementPeriod(
+  overrides: Partial<CloseSettlementPeriod['data']> = {},
+): CloseSettlementPeriod {
+  return {
+    type: 'CloseSettlementPeriod',
+    data: {
+      period: '2026-03',
+      closedAt: '2026-04-02T06:00:00.000Z',
+      closedBy: 'operator-1',
+      inputPosition: 1_234,
+      statements: [buyerStatement(), producerStatement(), hostStatement(), platformStatement()],
+      balances: [settlementBalance()],
+      settledPools: [settledPool()],
       ...overrides,
     },
   };

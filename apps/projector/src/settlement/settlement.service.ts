@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { hasRole, Principal } from '@policloud/auth';
+import { AppConfig } from '@policloud/config';
+import { DomainError } from '@policloud/domain';
+import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@policloud/event-store';
+import { ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
+import {
+  marketHistoryAt,
+  ProjectionRunner,
+  RunningChargeRow,
+  SettlementStatementRow,
+} from '@policloud/projections';
+import { APP_CONFIG, Clock, CLOCK, PROJECTION_RUNNER } from '@policloud/runtime';
+import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
+import { settlementDecider, settlementStreamId } from '@policloud/domain';
+import { closedPeriods, settlementInput } from './settlement-input';
+
+/** The first instant after a `YYYY-MM` period. */
+function periodEnd(period: string): Date {
+  const [year, month] = period.split('-').map(Number);
+  return new Date(Date.UTC(year, month, 1));
+}
+
+/**
+ * Closes periods: settles metered usage into one balanced statement per party and currency,
+ * recorded as events. Closing again returns the recorded statements unchanged.
+ */
+@Injectable()
+export class SettlementService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
+
+  async close(period: string, closedBy: string, principal: Principal) {
+    this.checkPeriod(period);
+    if (periodEnd(period) > this.clock.now()) {
+      throw new ProblemException(409, `Period ${period} is not over yet: it can be closed from ${periodEnd(period).toISOString()}`);
+    }
+    const history = await marketHistoryAt(this.store, await this.store.headPosition());
+    if (!closedPeriods(history).has(period)) {
+      const result = settlePeriod(settlementInput(history, period, this.config.platformFeeBps));
+      const events = settlementDecider.decide(
+        {
+          type: 'CloseSettlementPeriod',
+          data: {
+            period,
+            closedAt: this.clock.now().toISOString(),
+            closedBy,
+            inputPosition: history.position,
+            statements: result.statements.map((statement) => ({
+              ...statement,
+              statementId: `${period}:${statement.currency}:${statement.role}:${statement.partyId}`,
+            })),
+            balances: result.balances,
+            settledPools: result.settledPools,
+          },
+        },
+        settlementDecider.initialState(),
+        undefined,
+      );
+      try {
+        const appended = await this.store.append(
+          settlementStreamId(period),
+          events.map((event, index) => ({
+            id: `${uuidOf(period, index)}`,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data as Record<string, unknown>,
+            metadata: { actor: closedBy, correlationId: uuidOf(period, 0) },
+          })),
+          'no_stream',
+        );
+        await this.projections.waitFor(appended.lastGlobalPosition);
+      } catch (error) {
+        // A concurrent close of the same period won: its statements are the period's.
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        await this.projections.waitFor(await this.store.headPosition());
+      }
+    }
+    return this.statements(period, principal);
+  }
+
+  /** Operators see every statement of the period; a party sees its own. */
+  async statements(period: string, principal: Principal) {
+    this.checkPeriod(period);
+    const rows = await this.readModels.getRepository(SettlementStatementRow).find({
+      where: { period, ...(hasRole(principal, 'operator') ? {} : { partyId: principal.participantId }) },
+      order: { statementId: 'ASC' },
+    });
+    return { period, closed: rows.length > 0 || undefined, items: rows.map((row) => row.data) };
+  }
+
+  async running(period: string, principal: Principal) {
+    this.checkPeriod(period);
+    const rows = await this.readModels.getRepository(RunningChargeRow).find({
+      where: { period, ...(hasRole(principal, 'operator') ? {} : { buyerId: principal.participantId }) },
+      order: { buyerId: 'ASC', currency: 'ASC' },
+    });
+    return { period, items: rows };
+  }
+
+  private checkPeriod(period: string): void {
+    if (!PERIOD_PATTERN.test(period)) {
+      throw DomainError.invalid([{ field: 'period', message: 'must be a calendar month YYYY-MM' }]);
+    }
+  }
+}
+
+function uuidOf(period: string, index: number): string {
+  return uuidV5(`settlement\u0000${period}\u0000${index}`);
+}

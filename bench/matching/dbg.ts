@@ -1,0 +1,11 @@
+import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
+import { matchOrders } from '../../libs/matching/src';
+const snap = randomSnapshot({ seed: 3, orders: 200, sites: 6, slots: 24, maxGpus: 64 });
+const o = snap.orders.find((x) => x.orderId === 'order-00000')!;
+console.log(o);
+const r = matchOrders(snap);
+console.log(r.unfilled.find((u) => u.orderId === 'order-00000'));
+for (const s of snap.sites) console.log(s.siteId, s.country, s.gpuModel, s.currency, s.reservePricePerGpuHour, s.operatorJurisdiction, JSON.stringify(Object.values(s.freeGpus)));
+const t = o.earliestStart;
+console.log(r.allocations.filter((a) => a.slot >= o.earliestStart && a.slot < o.deadline).map((a) => `${a.siteId} ${a.slot.slice(11,13)} ${a.orderId} g${a.gpus} b${a.bidPerGpuHour}`).join('\n'));
+for (const k of snap.offers) console.log(k.offerId, k.siteIds.join(','), k.source, k.carbonGPerKwh, JSON.stringify(Object.values(k.unallocatedWh)));

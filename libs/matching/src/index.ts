@@ -1,0 +1,4 @@
+export * from './matching.types';
+export * from './matching.errors';
+export * from './matching.rules';
+export * from './matching';

@@ -1,0 +1,704 @@
+/**
+ * The allocation engine: a lazy greedy by surplus per GPU-hour, then an improvement phase.
+ * Everything here works on the compiled model's indices and mutates only its own copies.
+ */
+import { CompiledModel } from './matching.model';
+import { ceilDiv } from './matching.rules';
+import { OrderQueue } from './priority-queue';
+
+export interface EngineAllocation {
+  o: number;
+  s: number;
+  t: number;
+  reserve: number;
+  /** Pairs (offer index, Wh), in draw order. */
+  draws: number[];
+  alive: boolean;
+}
+
+const NONE = -1;
+
+/**
+ * Work allowed to the improvement phase, in site evaluations (about 10-20 ns each). Counted,
+ * not timed, so a run is deterministic on any machine.
+ */
+export const DEFAULT_BUDGET = 30_000_000;
+
+export class MatchingEngine {
+  readonly T: number;
+  readonly free: Int32Array;
+  readonly whLeft: Float64Array;
+  /** Lowest bid and highest reserve among the allocations of each (site, slot). */
+  readonly minBid: Float64Array;
+  readonly maxReserve: Float64Array;
+  readonly cellAllocs: number[][];
+  readonly allocs: EngineAllocation[] = [];
+  /** Allocation of (order, slot) or NONE. */
+  readonly orderSlot: Int32Array;
+  readonly filled: Int32Array;
+  /** Sites each offer feeds. */
+  readonly offerSites: number[][];
+
+  /** Σ gpus × (bid − reserve) over live allocations. */
+  welfare = 0;
+  /** Changes since `begin()`: an allocation index for a placement, its complement for a removal. */
+  private journal: number[] | undefined;
+  /** Evaluations done so far and the limit of the improvement phase. */
+  work = 0;
+  private budget = Infinity;
+  private usable = new Uint8Array(0);
+  private siteOrders: number[][] = [];
+  // Scratch result of `evaluate`.
+  private evalSlack = 0;
+
+  constructor(readonly m: CompiledModel) {
+    this.T = m.slotCount;
+    this.free = m.free.slice();
+    this.whLeft = m.whLeft.slice();
+    const cells = m.sites.length * this.T;
+    this.minBid = new Float64Array(cells).fill(Infinity);
+    this.maxReserve = new Float64Array(cells).fill(-Infinity);
+    this.cellAllocs = Array.from({ length: cells }, () => []);
+    this.orderSlot = new Int32Array(m.orders.length * this.T).fill(NONE);
+    this.filled = new Int32Array(m.orders.length);
+    this.offerSites = m.offers.map(() => []);
+    m.siteOffers.forEach((feeding, s) => feeding.forEach((k) => this.offerSites[k].push(s)));
+  }
+
+  /**
+   * Can order `o` take slot `t` at site `s` now? Returns the reserve per GPU-hour it would pay
+   * (energy drawn in the site's draw order; offers flagged in `avoid` last), or -1. Sets
+   * `evalSlack`: how many more GPUs of the order's size would still fit after it (a
+   * tie-breaker that leaves scarce slots to others).
+   */
+  evaluate(o: number, s: number, t: number, avoid?: Uint8Array): number {
+    this.work++;
+    const m = this.m;
+    const order = m.orders[o];
+    const g = order.gpus;
+    const cell = s * this.T + t;
+    const freeGpus = this.free[cell];
+    if (freeGpus < g) return -1;
+    const e = m.siteE[s];
+    const need = g * e;
+    const feeding = m.siteOffers[s];
+    const reserves = m.siteOfferReserve[s];
+    let remaining = need;
+    let weighted = 0;
+    let available = 0;
+    for (let pass = avoid ? 0 : 1; pass < 2; pass++) {
+      for (let j = 0; j < feeding.length; j++) {
+        const k = feeding[j];
+        if (avoid && (avoid[k] === 1) !== (pass === 1)) continue;
+        if (order.renewableOnly && m.offerRenewable[k] === 0) continue;
+        if (m.offerCarbon[k] > order.maxCarbon) continue;
+        const left = this.whLeft[k * this.T + t];
+        if (left <= 0) continue;
+        available += left;
+        if (remaining > 0) {
+          const take = left < remaining ? left : remaining;
+          weighted += take * reserves[j];
+          remaining -= take;
+        }
+      }
+    }
+    if (remaining > 0) return -1;
+    const energyReserve = ceilDiv(weighted, need);
+    const reserve = energyReserve > m.siteReserve[s] ? energyReserve : m.siteReserve[s];
+    if (reserve > order.bid) return -1;
+    // One uniform price per (site, slot) must lie between every reserve and every bid there.
+    if (reserve > this.minBid[cell] || order.bid < this.maxReserve[cell]) return -1;
+    const energySlack = Math.floor(available / e) - g;
+    this.evalSlack = Math.min(freeGpus - g, energySlack);
+    return reserve;
+  }
+
+  /** Commits what `evaluate(o, s, t, avoid)` accepted; returns the allocation index. */
+  place(o: number, s: number, t: number, avoid?: Uint8Array): number {
+    const m = this.m;
+    const order = m.orders[o];
+    const g = order.gpus;
+    const cell = s * this.T + t;
+    const need = g * m.siteE[s];
+    const feeding = m.siteOffers[s];
+    const reserves = m.siteOfferReserve[s];
+    const draws: number[] = [];
+    let remaining = need;
+    let weighted = 0;
+    for (let pass = avoid ? 0 : 1; pass < 2; pass++) {
+      for (let j = 0; j < feeding.length && remaining > 0; j++) {
+        const k = feeding[j];
+        if (avoid && (avoid[k] === 1) !== (pass === 1)) continue;
+        if (order.renewableOnly && m.offerRenewable[k] === 0) continue;
+        if (m.offerCarbon[k] > order.maxCarbon) continue;
+        const index = k * this.T + t;
+        const left = this.whLeft[index];
+        if (left <= 0) continue;
+        const take = left < remaining ? left : remaining;
+        this.whLeft[index] = left - take;
+        weighted += take * reserves[j];
+        remaining -= take;
+        draws.push(k, take);
+      }
+    }
+    if (remaining > 0 || this.free[cell] < g) throw new Error('place() without capacity');
+    const energyReserve = ceilDiv(weighted, need);
+    const reserve = Math.max(energyReserve, m.siteReserve[s]);
+    const id = this.allocs.length;
+    this.allocs.push({ o, s, t, reserve, draws, alive: false });
+    for (let i = 0; i < draws.length; i += 2) this.whLeft[draws[i] * this.T + t] += draws[i + 1];
+    this.revive(id);
+    return id;
+  }
+
+  /** (Re)applies an allocation exactly as recorded: its GPUs, its draws, its price bounds. */
+  private revive(id: number): void {
+    const a = this.allocs[id];
+    const order = this.m.orders[a.o];
+    const cell = a.s * this.T + a.t;
+    a.alive = true;
+    this.free[cell] -= order.gpus;
+    for (let i = 0; i < a.draws.length; i += 2) this.whLeft[a.draws[i] * this.T + a.t] -= a.draws[i + 1];
+    this.cellAllocs[cell].push(id);
+    if (order.bid < this.minBid[cell]) this.minBid[cell] = order.bid;
+    if (a.reserve > this.maxReserve[cell]) this.maxReserve[cell] = a.reserve;
+    this.orderSlot[a.o * this.T + a.t] = id;
+    this.filled[a.o]++;
+    this.welfare += order.gpus * (order.bid - a.reserve);
+    this.journal?.push(id);
+  }
+
+  /** Undoes an allocation: GPUs and Wh go back, the cell's price bounds are recomputed. */
+  remove(id: number): void {
+    const a = this.allocs[id];
+    if (!a.alive) throw new Error('remove() of a removed allocation');
+    a.alive = false;
+    const m = this.m;
+    const order = m.orders[a.o];
+    const cell = a.s * this.T + a.t;
+    this.free[cell] += order.gpus;
+    for (let i = 0; i < a.draws.length; i += 2) this.whLeft[a.draws[i] * this.T + a.t] += a.draws[i + 1];
+    const list = this.cellAllocs[cell];
+    list.splice(list.indexOf(id), 1);
+    let minBid = Infinity;
+    let maxReserve = -Infinity;
+    for (const other of list) {
+      const bid = m.orders[this.allocs[other].o].bid;
+      if (bid < minBid) minBid = bid;
+      if (this.allocs[other].reserve > maxReserve) maxReserve = this.allocs[other].reserve;
+    }
+    this.minBid[cell] = minBid;
+    this.maxReserve[cell] = maxReserve;
+    this.orderSlot[a.o * this.T + a.t] = NONE;
+    this.filled[a.o]--;
+    this.welfare -= order.gpus * (order.bid - a.reserve);
+    this.journal?.push(~id);
+  }
+
+  /** Starts recording changes (nested transactions share one journal); returns a mark. */
+  private begin(): number {
+    this.journal ??= [];
+    return this.journal.length;
+  }
+
+  /** Undoes every change since `mark`, newest first. */
+  private rollback(mark: number): void {
+    const journal = this.journal as number[];
+    const changes = journal.splice(mark);
+    for (let i = changes.length - 1; i >= 0; i--) {
+      const entry = changes[i];
+      if (entry >= 0) this.remove(entry);
+      else this.revive(~entry);
+    }
+    journal.length = mark;
+  }
+
+  /** Surplus of an allocation: GPUs × (bid − reserve). */
+  welfareOf(id: number): number {
+    const a = this.allocs[id];
+    const order = this.m.orders[a.o];
+    return order.gpus * (order.bid - a.reserve);
+  }
+
+  /**
+   * Best site for order `o` in slot `t`: lowest reserve, then most slack, then site order.
+   * Sites are scanned by their lowest possible reserve, so the scan stops early.
+   */
+  bestSite(o: number, t: number, out: { s: number; reserve: number; slack: number }): boolean {
+    const order = this.m.orders[o];
+    const sites = order.sites;
+    const minReserve = order.minReserve;
+    let bestS = NONE;
+    let bestReserve = Infinity;
+    let bestSlack = -1;
+    for (let i = 0; i < sites.length; i++) {
+      if (minReserve[i] > bestReserve || minReserve[i] > order.bid) break;
+      const reserve = this.evaluate(o, sites[i], t);
+      if (reserve < 0) continue;
+      if (reserve < bestReserve || (reserve === bestReserve && this.evalSlack > bestSlack)) {
+        bestS = sites[i];
+        bestReserve = reserve;
+        bestSlack = this.evalSlack;
+      }
+    }
+    if (bestS === NONE) return false;
+    out.s = bestS;
+    out.reserve = bestReserve;
+    out.slack = bestSlack;
+    return true;
+  }
+
+  // ------------------------------------------------------------------ greedy
+
+  /**
+   * Lazy greedy: orders wait in a queue keyed by an upper bound of their best surplus per
+   * GPU-hour. The top order is re-evaluated against current capacity; it takes every slot whose
+   * surplus still beats the next order's key and goes back in the queue with its next best.
+   * An all-or-none order is a bundle: its key is the mean surplus of its best full set of
+   * slots, placed at once or not at all.
+   */
+  greedy(): void {
+    const m = this.m;
+    const queue = new OrderQueue();
+    m.orders.forEach((order, o) => {
+      if (order.staticReason === undefined && order.wanted > 0) {
+        queue.push(o, order.bid - order.minReserve[0], order.rank);
+      }
+    });
+    const maxSlots = m.orders.reduce((max, order) => Math.max(max, order.slots.length), 0);
+    const candT = new Int32Array(maxSlots);
+    const candS = new Int32Array(maxSlots);
+    const candReserve = new Float64Array(maxSlots);
+    const candSlack = new Float64Array(maxSlots);
+    const index: number[] = [];
+    const best = { s: 0, reserve: 0, slack: 0 };
+
+    while (queue.size > 0) {
+      const o = queue.pop();
+      const order = m.orders[o];
+      let count = 0;
+      for (let i = 0; i < order.slots.length; i++) {
+        const t = order.slots[i];
+        if (this.orderSlot[o * this.T + t] !== NONE) continue;
+        if (!this.bestSite(o, t, best)) continue;
+        candT[count] = t;
+        candS[count] = best.s;
+        candReserve[count] = best.reserve;
+        candSlack[count] = best.slack;
+        count++;
+      }
+      const need = order.wanted - this.filled[o];
+      if (count === 0 || (order.allOrNone && count < need)) continue;
+      index.length = count;
+      for (let i = 0; i < count; i++) index[i] = i;
+      index.sort(
+        (a, b) =>
+          candReserve[a] - candReserve[b] || candSlack[b] - candSlack[a] || candT[a] - candT[b],
+      );
+      const hasNext = queue.size > 0;
+      const nextKey = hasNext ? queue.topKey() : 0;
+      const nextRank = hasNext ? queue.topRank() : 0;
+
+      if (order.allOrNone) {
+        let total = 0;
+        for (let i = 0; i < need; i++) total += order.bid - candReserve[index[i]];
+        const mean = total / need;
+        if (hasNext && !OrderQueue.before(mean, order.rank, nextKey, nextRank)) {
+          queue.push(o, mean, order.rank);
+          continue;
+        }
+        for (let i = 0; i < need; i++) this.place(o, candS[index[i]], candT[index[i]]);
+        continue;
+      }
+
+      let taken = 0;
+      for (; taken < count && taken < need; taken++) {
+        const c = index[taken];
+        const surplus = order.bid - candReserve[c];
+        if (hasNext && !OrderQueue.before(surplus, order.rank, nextKey, nextRank)) break;
+        this.place(o, candS[c], candT[c]);
+      }
+      if (taken < need && taken < count) {
+        queue.push(o, order.bid - candReserve[index[taken]], order.rank);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ improvement
+
+  /** Keeps the changes since `mark`; the outermost transaction also clears the journal. */
+  private commit(mark: number): void {
+    if (mark === 0) this.journal = undefined;
+  }
+
+  /**
+   * Local search after the greedy, in passes until a pass gains nothing: every order short of
+   * what it wants tries to take more slots, making room by moving other allocations to free
+   * capacity elsewhere (another site in the slot, another slot of their window, or other
+   * energy) or by displacing them, and keeps a change only if total welfare strictly rises.
+   * All-or-none orders are tried as a whole bundle.
+   */
+  improve(budget = DEFAULT_BUDGET): void {
+    const m = this.m;
+    this.budget = this.work + budget;
+    const sequence = m.orders
+      .map((order, o) => o)
+      .filter((o) => m.orders[o].staticReason === undefined && m.orders[o].wanted > 0)
+      .sort(
+        (a, b) =>
+          m.orders[b].bid - m.orders[b].minReserve[0] - (m.orders[a].bid - m.orders[a].minReserve[0]) ||
+          m.orders[a].rank - m.orders[b].rank,
+      );
+    this.usable = new Uint8Array(m.orders.length * this.T);
+    this.siteOrders = m.sites.map(() => []);
+    for (const o of sequence) {
+      const order = m.orders[o];
+      for (const t of order.slots) this.usable[o * this.T + t] = 1;
+      order.sites.forEach((s, i) => {
+        if (order.minReserve[i] <= order.bid) this.siteOrders[s].push(o);
+      });
+    }
+    for (const list of this.siteOrders) list.sort((a, b) => a - b);
+    for (let pass = 0; pass < 8 && this.work < this.budget; pass++) {
+      const before = this.welfare;
+      for (const o of sequence) {
+        if (this.work >= this.budget) break;
+        const order = m.orders[o];
+        if (this.filled[o] >= order.wanted) continue;
+        if (order.allOrNone) this.insertBundle(o);
+        else this.fillOrder(o);
+      }
+      for (let s = 0; s < m.sites.length && this.work < this.budget; s++) {
+        for (let t = 0; t < this.T && this.work < this.budget; t++) this.repackCell(s, t);
+      }
+      if (this.welfare <= before) break;
+    }
+  }
+
+  /**
+   * Re-packs one (site, slot) as a knapsack: its occupants (worth what evicting them would
+   * cost) and the divisible orders that could use it (worth their surplus there, less what
+   * they give up: a slot elsewhere, or their worst slot when already complete). When the best
+   * packing beats the current one, it is applied and kept if total welfare rises.
+   */
+  private repackCell(s: number, t: number): void {
+    const m = this.m;
+    const T = this.T;
+    const cell = s * T + t;
+    const candidates = this.siteOrders[s];
+    if (candidates.length === 0) return;
+    const occupants = [...this.cellAllocs[cell]].sort((a, b) => a - b);
+    let gpus = this.free[cell];
+    let wh = 0;
+    for (const k of m.siteOffers[s]) wh += this.whLeft[k * T + t];
+    for (const id of occupants) {
+      gpus += m.orders[this.allocs[id].o].gpus;
+      const draws = this.allocs[id].draws;
+      for (let i = 1; i < draws.length; i += 2) wh += draws[i];
+    }
+    const capacity = Math.min(gpus, Math.floor(wh / m.siteE[s]));
+    if (capacity <= 0) return;
+
+    const itemOrder: number[] = [];
+    const itemGpus: number[] = [];
+    const itemValue: number[] = [];
+    /** For newcomers: the allocation they give up (NONE if none). */
+    const itemGiveUp: number[] = [];
+    let current = 0;
+    let newcomers = 0;
+    for (const id of occupants) {
+      const o = this.allocs[id].o;
+      const cost = this.relocation(id, s, t, this.noOffers(), false);
+      itemOrder.push(o);
+      itemGpus.push(m.orders[o].gpus);
+      itemValue.push(cost);
+      itemGiveUp.push(id);
+      current += cost;
+    }
+    const occupantCount = occupants.length;
+    for (const o of candidates) {
+      const order = m.orders[o];
+      if (order.allOrNone || this.usable[o * T + t] === 0 || order.gpus > capacity) continue;
+      const here = this.orderSlot[o * T + t];
+      if (here !== NONE && this.allocs[here].s === s) continue;
+      const i = order.sites.indexOf(s);
+      const base = order.gpus * (order.bid - order.minReserve[i]);
+      let giveUp = here;
+      if (giveUp === NONE && this.filled[o] >= order.wanted) {
+        let worst = Infinity;
+        for (const u of order.slots) {
+          const id = this.orderSlot[o * T + u];
+          if (id !== NONE && this.welfareOf(id) < worst) {
+            worst = this.welfareOf(id);
+            giveUp = id;
+          }
+        }
+      }
+      const value = base - (giveUp === NONE ? 0 : this.welfareOf(giveUp));
+      if (value <= 0) continue;
+      itemOrder.push(o);
+      itemGpus.push(order.gpus);
+      itemValue.push(value);
+      itemGiveUp.push(giveUp);
+      newcomers++;
+    }
+    if (newcomers === 0) return;
+    this.work += itemOrder.length * capacity;
+
+    // 0/1 knapsack over GPUs; ties keep the earlier items (occupants come first).
+    const n = itemOrder.length;
+    const width = capacity + 1;
+    const best = new Float64Array(width);
+    const take = new Uint8Array(n * width);
+    for (let j = 0; j < n; j++) {
+      const g = itemGpus[j];
+      const v = itemValue[j];
+      for (let c = capacity; c >= g; c--) {
+        const with_ = best[c - g] + v;
+        if (with_ > best[c]) {
+          best[c] = with_;
+          take[j * width + c] = 1;
+        }
+      }
+    }
+    if (best[capacity] <= current) return;
+    const chosen = new Uint8Array(n);
+    for (let j = n - 1, c = capacity; j >= 0; j--) {
+      if (take[j * width + c] === 1) {
+        chosen[j] = 1;
+        c -= itemGpus[j];
+      }
+    }
+
+    const mark = this.begin();
+    const before = this.welfare;
+    for (let j = 0; j < occupantCount; j++) {
+      if (chosen[j] === 0 && this.allocs[itemGiveUp[j]].alive) {
+        this.relocation(itemGiveUp[j], s, t, this.noOffers(), true);
+      }
+    }
+    const entering: number[] = [];
+    for (let j = occupantCount; j < n; j++) if (chosen[j] === 1) entering.push(j);
+    entering.sort((a, b) => itemValue[b] - itemValue[a] || itemOrder[a] - itemOrder[b]);
+    for (const j of entering) {
+      const o = itemOrder[j];
+      const giveUp = itemGiveUp[j];
+      if (this.orderSlot[o * T + t] !== NONE && this.orderSlot[o * T + t] !== giveUp) continue;
+      if (giveUp !== NONE) {
+        if (!this.allocs[giveUp].alive) continue;
+        this.remove(giveUp);
+      }
+      if (this.evaluate(o, s, t) >= 0) this.place(o, s, t);
+    }
+    if (this.welfare > before) this.commit(mark);
+    else this.rollback(mark);
+  }
+
+  private zeroMask: Uint8Array | undefined;
+
+  private noOffers(): Uint8Array {
+    this.zeroMask ??= new Uint8Array(this.m.offers.length);
+    return this.zeroMask;
+  }
+
+  /** Tries more slots for a divisible order, cheapest sites first. */
+  private fillOrder(o: number): void {
+    const order = this.m.orders[o];
+    for (let i = 0; i < order.sites.length && this.filled[o] < order.wanted; i++) {
+      if (order.minReserve[i] > order.bid) break;
+      const s = order.sites[i];
+      for (let n = 0; n < order.slots.length && this.filled[o] < order.wanted; n++) {
+        const t = order.slots[n];
+        if (this.orderSlot[o * this.T + t] !== NONE) continue;
+        const mark = this.begin();
+        const before = this.welfare;
+        if (this.insert(o, s, t, order.gpus * (order.bid - order.minReserve[i])) && this.welfare > before) {
+          this.commit(mark);
+        } else {
+          this.rollback(mark);
+        }
+      }
+    }
+  }
+
+  /** Tries to place every wanted slot of an all-or-none order; keeps it only with a gain. */
+  private insertBundle(o: number): void {
+    const order = this.m.orders[o];
+    const need = order.wanted - this.filled[o];
+    const mark = this.begin();
+    const before = this.welfare;
+    // Estimate each slot's net gain on its own, then place the best ones for real.
+    const options: { t: number; s: number; net: number }[] = [];
+    for (let n = 0; n < order.slots.length; n++) {
+      const t = order.slots[n];
+      if (this.orderSlot[o * this.T + t] !== NONE) continue;
+      let best: { t: number; s: number; net: number } | undefined;
+      for (let i = 0; i < order.sites.length && order.minReserve[i] <= order.bid; i++) {
+        const trial = this.begin();
+        const at = this.welfare;
+        if (this.insert(o, order.sites[i], t, Infinity)) {
+          const net = this.welfare - at;
+          if (!best || net > best.net) best = { t, s: order.sites[i], net };
+        }
+        this.rollback(trial);
+      }
+      if (best) options.push(best);
+    }
+    if (options.length < need) return this.rollback(mark);
+    options.sort((a, b) => b.net - a.net || a.t - b.t);
+    let placed = 0;
+    for (const option of options) {
+      if (placed === need) break;
+      if (this.insert(o, option.s, option.t, Infinity)) placed++;
+    }
+    if (placed === need && this.welfare > before) this.commit(mark);
+    else this.rollback(mark);
+  }
+
+  /**
+   * Places order `o` at (s, t), first moving allocations out of the way if needed. Gives up
+   * (returning false, changes left for the caller to roll back) when the losses reach
+   * `potential`, or when a blocking all-or-none allocation has nowhere to go.
+   */
+  private insert(o: number, s: number, t: number, potential: number): boolean {
+    if (this.evaluate(o, s, t) >= 0) {
+      this.place(o, s, t);
+      return true;
+    }
+    const m = this.m;
+    const order = m.orders[o];
+    const start = this.welfare;
+    const avoid = this.offersUsableBy(o, s);
+    const victims = this.blockers(o, s, t, avoid);
+    if (victims.length === 0) return false;
+    const scored = victims.map((id) => ({ id, cost: this.relocation(id, s, t, avoid, false) }));
+    scored.sort(
+      (a, b) =>
+        a.cost - b.cost ||
+        m.orders[this.allocs[b.id].o].gpus - m.orders[this.allocs[a.id].o].gpus ||
+        a.id - b.id,
+    );
+    for (const { id, cost } of scored) {
+      if (cost === Infinity || start - this.welfare + cost >= potential) return false;
+      if (!this.allocs[id].alive) continue;
+      if (this.relocation(id, s, t, avoid, true) === Infinity) return false;
+      if (this.evaluate(o, s, t) >= 0) {
+        this.place(o, s, t);
+        return true;
+      }
+    }
+    void order;
+    return false;
+  }
+
+  /** Offers feeding `s` that order `o` may use, as a mask over offers. */
+  private offersUsableBy(o: number, s: number): Uint8Array {
+    const m = this.m;
+    const order = m.orders[o];
+    const mask = new Uint8Array(m.offers.length);
+    for (const k of m.siteOffers[s]) {
+      if (order.renewableOnly && m.offerRenewable[k] === 0) continue;
+      if (m.offerCarbon[k] > order.maxCarbon) continue;
+      mask[k] = 1;
+    }
+    return mask;
+  }
+
+  /**
+   * Allocations standing in the way of order `o` at (s, t): those of the cell (GPUs, price
+   * bounds, energy) and, when energy is short, those elsewhere drawing the same offers.
+   */
+  private blockers(o: number, s: number, t: number, usable: Uint8Array): number[] {
+    const m = this.m;
+    const order = m.orders[o];
+    const victims = [...this.cellAllocs[s * this.T + t]];
+    let available = 0;
+    for (const k of m.siteOffers[s]) if (usable[k] === 1) available += this.whLeft[k * this.T + t];
+    if (available < order.gpus * m.siteE[s]) {
+      for (const k of m.siteOffers[s]) {
+        if (usable[k] === 0) continue;
+        for (const s2 of this.offerSites[k]) {
+          if (s2 === s) continue;
+          for (const id of this.cellAllocs[s2 * this.T + t]) {
+            const draws = this.allocs[id].draws;
+            for (let i = 0; i < draws.length; i += 2) {
+              if (draws[i] === k) {
+                victims.push(id);
+                break;
+              }
+            }
+          }
+        }
+      }
+    }
+    return [...new Set(victims)];
+  }
+
+  /**
+   * Moves allocation `id` out of cell (s, t)'s way: to another site in its slot, to the same
+   * site with other energy, or to another slot of its order's window, whichever keeps most
+   * welfare; a divisible order may also just lose the slot. Returns the welfare lost, or
+   * Infinity when it cannot move. With `apply` false nothing changes.
+   */
+  private relocation(id: number, s: number, t: number, avoid: Uint8Array, apply: boolean): number {
+    const m = this.m;
+    const a = this.allocs[id];
+    const victim = a.o;
+    const order = m.orders[victim];
+    const old = order.gpus * (order.bid - a.reserve);
+    const mark = this.begin();
+    this.remove(id);
+    let bestCost = order.allOrNone ? Infinity : old;
+    let bestS = NONE;
+    let bestT = NONE;
+    let bestAvoid = false;
+    const consider = (cs: number, ct: number, withAvoid: boolean) => {
+      const reserve = this.evaluate(victim, cs, ct, withAvoid ? avoid : undefined);
+      if (reserve < 0) return;
+      const cost = old - order.gpus * (order.bid - reserve);
+      if (cost < bestCost) {
+        bestCost = cost;
+        bestS = cs;
+        bestT = ct;
+        bestAvoid = withAvoid;
+      }
+    };
+    // Same slot: its own site with other energy (when it is not the contested cell), other sites.
+    if (a.s !== s) consider(a.s, a.t, true);
+    for (let i = 0; i < order.sites.length; i++) {
+      const cs = order.sites[i];
+      if (order.minReserve[i] > order.bid || old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost) break;
+      if (cs === s || cs === a.s) continue;
+      consider(cs, a.t, false);
+    }
+    // Other slots of its window.
+    for (let n = 0; n < order.slots.length; n++) {
+      const ct = order.slots[n];
+      if (ct === a.t || this.orderSlot[victim * this.T + ct] !== NONE) continue;
+      for (let i = 0; i < order.sites.length; i++) {
+        if (order.minReserve[i] > order.bid || old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost) break;
+        consider(order.sites[i], ct, false);
+      }
+    }
+    if (bestS === NONE && order.allOrNone) {
+      // Nowhere to go: the whole bundle may still give way, every slot of it.
+      bestCost = old;
+      for (let n = 0; n < order.slots.length; n++) {
+        const other = this.orderSlot[victim * this.T + order.slots[n]];
+        if (other !== NONE) bestCost += this.welfareOf(other);
+      }
+      if (apply) {
+        for (let n = 0; n < order.slots.length; n++) {
+          const other = this.orderSlot[victim * this.T + order.slots[n]];
+          if (other !== NONE) this.remove(other);
+        }
+      }
+    }
+    if (!apply) {
+      this.rollback(mark);
+      return bestCost;
+    }
+    if (bestS !== NONE) this.place(victim, bestS, bestT, bestAvoid ? avoid : undefined);
+    return bestCost;
+  }
+}

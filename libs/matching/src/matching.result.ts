@@ -1,0 +1,122 @@
+/** The engine's state turned into the canonical, hash-friendly `MatchingResult`. */
+import { CurrencyCode } from '@policloud/domain';
+import { MatchingEngine } from './matching.engine';
+import { compareText } from './matching.model';
+import {
+  Allocation,
+  ClearingPrice,
+  EnergyDraw,
+  MatchingResult,
+  UnfilledOrder,
+  WelfareLine,
+} from './matching.types';
+
+export function buildResult(engine: MatchingEngine): MatchingResult {
+  const { m, T } = engine;
+
+  // Clearing price of (site, slot): the highest reserve accepted there. The engine never puts
+  // an allocation where its reserve exceeds a bid, or its bid falls below a reserve, so this
+  // price is ≤ every accepted bid and ≥ the reserve of all the energy used there.
+  const live = engine.allocs.filter((a) => a.alive);
+  const cellPrice = new Map<number, number>();
+  const cellGpus = new Map<number, number>();
+  for (const a of live) {
+    const cell = a.s * T + a.t;
+    cellPrice.set(cell, Math.max(cellPrice.get(cell) ?? 0, a.reserve));
+    cellGpus.set(cell, (cellGpus.get(cell) ?? 0) + m.orders[a.o].gpus);
+  }
+
+  const allocations: Allocation[] = live.map((a) => {
+    const compiled = m.orders[a.o];
+    const order = compiled.order;
+    const site = m.sites[a.s];
+    const slot = m.slots[a.t];
+    const energy: EnergyDraw[] = [];
+    for (let i = 0; i < a.draws.length; i += 2) {
+      const offer = m.offers[a.draws[i]];
+      energy.push({
+        offerId: offer.offerId,
+        producerId: offer.producerId,
+        wh: a.draws[i + 1],
+        source: offer.source,
+        carbonGPerKwh: offer.carbonGPerKwh,
+        floorPricePerMwh: offer.floorPricePerMwh,
+      });
+    }
+    energy.sort((x, y) => compareText(x.offerId, y.offerId));
+    return {
+      allocationId: `${order.orderId}@${slot}`,
+      orderId: order.orderId,
+      buyerId: order.buyerId,
+      siteId: site.siteId,
+      slot,
+      gpus: compiled.gpus,
+      currency: order.currency,
+      pricePerGpuHour: cellPrice.get(a.s * T + a.t) as number,
+      bidPerGpuHour: compiled.bid,
+      reservePerGpuHour: a.reserve,
+      energy,
+      site: {
+        country: site.country,
+        operatorJurisdiction: site.operatorJurisdiction,
+        certifications: [...site.certifications].sort(compareText),
+        energyPerGpuHourWh: site.energyPerGpuHourWh,
+      },
+    };
+  });
+  allocations.sort(
+    (x, y) =>
+      compareText(x.slot, y.slot) ||
+      compareText(x.siteId, y.siteId) ||
+      compareText(x.orderId, y.orderId),
+  );
+
+  const clearingPrices: ClearingPrice[] = [...cellPrice.keys()]
+    .sort((x, y) => x - y) // sites are indexed by id and slots by time: cell order is canonical
+    .map((cell) => {
+      const site = m.sites[Math.floor(cell / T)];
+      return {
+        siteId: site.siteId,
+        slot: m.slots[cell % T],
+        currency: site.currency,
+        pricePerGpuHour: cellPrice.get(cell) as number,
+        gpus: cellGpus.get(cell) as number,
+      };
+    });
+
+  const welfareByCurrency = new Map<CurrencyCode, WelfareLine>();
+  for (const a of live) {
+    const order = m.orders[a.o];
+    const line = welfareByCurrency.get(order.order.currency) ?? {
+      currency: order.order.currency,
+      welfare: 0,
+      gpuHours: 0,
+    };
+    line.welfare += order.gpus * (order.bid - a.reserve);
+    line.gpuHours += order.gpus;
+    welfareByCurrency.set(order.order.currency, line);
+  }
+  const welfare = [...welfareByCurrency.values()].sort((x, y) => compareText(x.currency, y.currency));
+
+  const unfilled: UnfilledOrder[] = [];
+  m.orders.forEach((order, o) => {
+    const slotsFilled = engine.filled[o];
+    if (slotsFilled >= order.wanted) return;
+    unfilled.push({
+      orderId: order.order.orderId,
+      slotsRequested: order.wanted,
+      slotsFilled,
+      unfilledGpuHours: (order.wanted - slotsFilled) * order.gpus,
+      reason: order.staticReason ?? 'capacity',
+    });
+  });
+  unfilled.sort((x, y) => compareText(x.orderId, y.orderId));
+
+  return {
+    allocations,
+    clearingPrices,
+    welfare,
+    totalWelfare: welfare.reduce((sum, line) => sum + line.welfare, 0),
+    unfilled,
+  };
+}
