@@ -1,3 +1,7 @@
+import { DataSource } from 'typeorm';
+import { READ_MODELS } from '@policloud/http';
+import { ProjectionRunner, SettlementReadModelsMigration } from '@policloud/projections';
+import { PROJECTION_RUNNER } from '@policloud/runtime';
 import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
 
 interface Line {
@@ -171,6 +175,22 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     expect(sum(byRole(april, 'producer').lines, 'surplus_share')).toBe(918);
     expect(byRole(april, 'host').total).toBe(394);
     expect(april.reduce((total, s) => total + s.total, 0)).toBe(0);
+  });
+
+  it('rebuilding the settlement read models from position 0 gives the same statements and totals', async () => {
+    const readModels = market.app.get<DataSource>(READ_MODELS);
+    const tables = async () => ({
+      statements: await readModels.query('SELECT * FROM rm_settlement_statements ORDER BY statement_id'),
+      running: await readModels.query('SELECT * FROM rm_running_charges ORDER BY period, buyer_id, currency'),
+    });
+    const before = await tables();
+    expect(before.statements.length).toBeGreaterThan(0);
+    await readModels.query('DROP TABLE rm_settlement_statements, rm_running_charges');
+    await new SettlementReadModelsMigration().up(readModels.createQueryRunner());
+    const runner = market.app.get<ProjectionRunner>(PROJECTION_RUNNER);
+    await runner.rebuild();
+    await runner.waitFor(await market.head());
+    expect(await tables()).toEqual(before);
   });
 });
 
