@@ -12,6 +12,7 @@ import { energyOfferDecider } from './energy-offer';
 import { EVENT_REGISTRY, READABLE_EVENT_VERSIONS, rehydrate, upcastEvent } from './events.registry';
 import { AllocationMade, matchingRunDecider } from './matching-run';
 import { participantDecider } from './participant';
+import { SettlementPeriodClosed, settlementDecider, SettlementStatementIssued } from './settlement';
 import { Decider } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { COUNTRY_CODES, CURRENCY_CODES } from './shared/units';
@@ -19,6 +20,7 @@ import { siteDecider } from './site';
 import {
   agreementSet,
   allocationInput,
+  closeSettlementPeriod,
   computeOrderFilled,
   energyAllocated,
   listEnergyOffer,
@@ -30,6 +32,8 @@ import {
   reportUsage,
   siteAfter,
   siteContext,
+  settledPool,
+  settlementBalance,
   siteRegistered,
   usageContext,
 } from './testing/examples';
@@ -369,6 +373,230 @@ const samples: StoredEventLike[] = [
     },
     usageContext(allocation),
   ),
+  // settlement
+  ...emit(settlementDecider, [], closeSettlementPeriod()),
+  // every optional field the settlement library sets: adjustments of an earlier pool, caps,
+  // excess energy, heat, several currencies, an unfunded energy cost
+  ...emit(
+    settlementDecider,
+    [],
+    closeSettlementPeriod({
+      period: '2026-04',
+      closedAt: '2026-05-01T00:00:00.000Z',
+      inputPosition: 0,
+      statements: [
+        {
+          statementId: 'st-2026-04-producer-1-EUR',
+          partyId: 'producer-1',
+          role: 'producer',
+          period: '2026-04',
+          currency: 'EUR',
+          lines: [
+            {
+              kind: 'adjustment',
+              adjusts: 'energy_payment',
+              poolPeriod: '2026-03',
+              siteId: 'site-1',
+              agreementVersion: 1,
+              allocationIds: ['alloc-1'],
+              usageEventIds: ['evt-1', 'evt-2'],
+              offerId: 'offer-1',
+              quantity: -600,
+              unit: 'wh',
+              unitPrice: 4_000,
+              amount: -2,
+              exact: '-12/5',
+              description:
+                'Adjustment for pool site-1 v1 2026-03: 5000 Wh of offer offer-1 × 40.00/MWh (previously settled 0.22)',
+            },
+          ],
+          total: -2,
+        },
+        {
+          statementId: 'st-2026-04-buyer-1-EUR',
+          partyId: 'buyer-1',
+          role: 'buyer',
+          period: '2026-04',
+          currency: 'EUR',
+          lines: [
+            {
+              kind: 'adjustment',
+              adjusts: 'compute_charge',
+              poolPeriod: '2026-03',
+              siteId: 'site-1',
+              agreementVersion: 1,
+              allocationId: 'alloc-1',
+              usageEventIds: ['evt-1', 'evt-2'],
+              quantity: -1,
+              unit: 'gpu_hour',
+              unitPrice: 180,
+              amount: 180,
+              exact: '180',
+              description:
+                'Adjustment for pool site-1 v1 2026-03: 7 GPU-hours (previously 8 GPU-hours)',
+            },
+          ],
+          total: 180,
+        },
+        {
+          statementId: 'st-2026-04-host-1-EUR',
+          partyId: 'host-1',
+          role: 'host',
+          period: '2026-04',
+          currency: 'EUR',
+          lines: [
+            {
+              kind: 'adjustment',
+              adjusts: 'surplus_share',
+              poolPeriod: '2026-03',
+              siteId: 'site-1',
+              agreementVersion: 1,
+              allocationIds: ['alloc-1'],
+              usageEventIds: ['evt-1', 'evt-2'],
+              quantity: 0,
+              unit: 'wh',
+              amount: -178,
+              exact: '-4462/25',
+              description:
+                'Adjustment for pool site-1 v1 2026-03: host share (previously settled 3.82)',
+            },
+          ],
+          total: -178,
+        },
+        {
+          statementId: 'st-2026-04-host-9-KWD',
+          partyId: 'host-9',
+          role: 'host',
+          period: '2026-04',
+          currency: 'KWD',
+          lines: [
+            {
+              kind: 'heat_purchase',
+              poolPeriod: '2026-04',
+              siteId: 'site-9',
+              agreementVersion: 3,
+              quantity: 1_000,
+              unit: 'wh',
+              unitPrice: 5_000,
+              amount: -5,
+              exact: '-5',
+              description: '1000 Wh of recovered heat at site-9 in 2026-04 × 5.000/MWh',
+            },
+          ],
+          total: -5,
+        },
+        {
+          statementId: 'st-2026-04-producer-9-KWD',
+          partyId: 'producer-9',
+          role: 'producer',
+          period: '2026-04',
+          currency: 'KWD',
+          lines: [
+            {
+              kind: 'heat_revenue',
+              poolPeriod: '2026-04',
+              siteId: 'site-9',
+              agreementVersion: 3,
+              quantity: 2_000,
+              unit: 'wh',
+              amount: 5,
+              exact: '5',
+              description:
+                'Recovered heat sold to the host at site-9, pro rata to 2000 of 2000 Wh supplied',
+            },
+            {
+              kind: 'surplus_share',
+              poolPeriod: '2026-04',
+              siteId: 'site-9',
+              agreementVersion: 3,
+              quantity: 2_000,
+              unit: 'wh',
+              amount: 3,
+              exact: '10/3',
+              description: "Producers' share 100% of the surplus at site-9",
+            },
+            {
+              kind: 'excess_energy',
+              poolPeriod: '2026-04',
+              siteId: 'site-9',
+              agreementVersion: 3,
+              quantity: 400,
+              unit: 'wh',
+              amount: -3,
+              exact: '-3',
+              description: "Borne by the producers' share: 400 Wh beyond e × GPU-hours",
+            },
+          ],
+          total: 5,
+        },
+      ],
+      balances: [
+        settlementBalance({
+          period: '2026-04',
+          charged: -180,
+          paidOut: -180,
+          platformFee: 0,
+          pools: 1,
+          adjustedPools: 1,
+          gpuHoursDelivered: 0,
+          meteredWh: 0,
+          attributedWh: 0,
+        }),
+        settlementBalance({
+          period: '2026-04',
+          currency: 'KWD',
+          charged: 5,
+          paidOut: 5,
+          platformFee: 0,
+          gpuHoursDelivered: 2,
+          meteredWh: 2_400,
+          attributedWh: 2_000,
+          excessWh: 400,
+          heatWhSold: 1_000,
+          unfundedEnergy: '7/3',
+        }),
+      ],
+      settledPools: [
+        settledPool({
+          settledIn: '2026-04',
+          members: [
+            {
+              allocationId: 'alloc-1',
+              usageEventId: 'evt-2',
+              platformFeeBps: 10_000,
+              gpuHoursDelivered: 7,
+              whConsumed: 5_000,
+              heatWhRecovered: 0,
+              capsWh: { 'offer-1': 0, 'offer-2': 4_000 },
+            },
+          ],
+        }),
+        settledPool({
+          period: '2026-04',
+          siteId: 'site-9',
+          agreementVersion: 3,
+          currency: 'KWD',
+          settledIn: '2026-04',
+          members: [],
+          lines: [
+            {
+              key: '["excess_energy","producer","producer-9"]',
+              partyId: 'producer-9',
+              role: 'producer',
+              kind: 'excess_energy',
+              quantity: 400,
+              amount: -3,
+            },
+          ],
+        }),
+      ],
+    }),
+  ),
+  ...emit(
+    settlementDecider,
+    [],
+    closeSettlementPeriod({ statements: [], balances: [], settledPools: [] }),
+  ),
 ];
 
 const describeEvent = (event: StoredEventLike) =>
@@ -470,6 +698,33 @@ describe('event contracts', () => {
         ...amendment,
         data: { ...amendment.data, previous: { gpuHoursDelivered: 1, whConsumed: 1 } },
       });
+    });
+
+    it('rejects unknown fields and malformed amounts in settlement statements and records', () => {
+      const statement = first('SettlementStatementIssued') as unknown as SettlementStatementIssued;
+      const [line] = statement.data.lines;
+      const withLine = (changed: object) => ({
+        ...statement,
+        data: { ...statement.data, lines: [changed] },
+      });
+      rejects(withLine({ ...line, vat: 0 }));
+      rejects(withLine({ ...line, exact: '-1440.0' }));
+      rejects(withLine({ ...line, amount: 1.5 }));
+      rejects(withLine({ ...line, adjusts: 'compute_charge' }));
+      rejects(withLine({ ...line, kind: 'adjustment' }));
+      rejects({ ...statement, data: { ...statement.data, period: '2026-3' } });
+      const close = first('SettlementPeriodClosed') as unknown as SettlementPeriodClosed;
+      const [balance] = close.data.balances;
+      const [pool] = close.data.settledPools;
+      const withClose = (changed: object) => ({ ...close, data: { ...close.data, ...changed } });
+      rejects(withClose({ balances: [{ ...balance, difference: 1 }] }));
+      rejects(withClose({ balances: [{ ...balance, fx: 1 }] }));
+      rejects(withClose({ settledPools: [{ ...pool, lines: [{ ...pool.lines[0], note: '' }] }] }));
+      rejects(
+        withClose({
+          settledPools: [{ ...pool, members: [{ ...pool.members[0], capsWh: { 'offer-1': -1 } }] }],
+        }),
+      );
     });
 
     it('rejects a missing required field', () => {

@@ -23,6 +23,10 @@ const NONE = -1;
  * not timed, so a run is deterministic on any machine.
  */
 export const DEFAULT_BUDGET = 30_000_000;
+/** How far a chain of moves goes: 2 = the order, the allocations it moves, the ones they move. */
+const CHAIN_DEPTH = 2;
+/** Cells a moved allocation tries to push its way into, best first. */
+const CHAIN_CELLS = 4;
 
 export class MatchingEngine {
   readonly T: number;
@@ -48,6 +52,8 @@ export class MatchingEngine {
   private budget = Infinity;
   private usable = new Uint8Array(0);
   private siteOrders: number[][] = [];
+  /** Cells being freed by the moves in progress: no chain may move anything into them. */
+  private contested: number[] = [];
   // Scratch result of `evaluate`.
   private evalSlack = 0;
 
@@ -560,35 +566,42 @@ export class MatchingEngine {
    * (returning false, changes left for the caller to roll back) when the losses reach
    * `potential`, or when a blocking all-or-none allocation has nowhere to go.
    */
-  private insert(o: number, s: number, t: number, potential: number): boolean {
+  private insert(o: number, s: number, t: number, potential: number, depth = CHAIN_DEPTH): boolean {
     if (this.evaluate(o, s, t) >= 0) {
       this.place(o, s, t);
       return true;
     }
+    if (depth === 0 || this.work >= this.budget) return false;
     const m = this.m;
-    const order = m.orders[o];
     const start = this.welfare;
     const avoid = this.offersUsableBy(o, s);
     const victims = this.blockers(o, s, t, avoid);
     if (victims.length === 0) return false;
-    const scored = victims.map((id) => ({ id, cost: this.relocation(id, s, t, avoid, false) }));
-    scored.sort(
-      (a, b) =>
-        a.cost - b.cost ||
-        m.orders[this.allocs[b.id].o].gpus - m.orders[this.allocs[a.id].o].gpus ||
-        a.id - b.id,
-    );
-    for (const { id, cost } of scored) {
-      if (cost === Infinity || start - this.welfare + cost >= potential) return false;
-      if (!this.allocs[id].alive) continue;
-      if (this.relocation(id, s, t, avoid, true) === Infinity) return false;
-      if (this.evaluate(o, s, t) >= 0) {
-        this.place(o, s, t);
-        return true;
+    this.contested.push(s * this.T + t);
+    try {
+      const scored = victims.map((id) => ({
+        id,
+        cost: this.relocation(id, s, t, avoid, false, depth - 1),
+      }));
+      scored.sort(
+        (a, b) =>
+          a.cost - b.cost ||
+          m.orders[this.allocs[b.id].o].gpus - m.orders[this.allocs[a.id].o].gpus ||
+          a.id - b.id,
+      );
+      for (const { id, cost } of scored) {
+        if (cost === Infinity || start - this.welfare + cost >= potential) return false;
+        if (!this.allocs[id].alive) continue;
+        if (this.relocation(id, s, t, avoid, true, depth - 1) === Infinity) return false;
+        if (this.evaluate(o, s, t) >= 0) {
+          this.place(o, s, t);
+          return true;
+        }
       }
+      return false;
+    } finally {
+      this.contested.pop();
     }
-    void order;
-    return false;
   }
 
   /** Offers feeding `s` that order `o` may use, as a mask over offers. */
@@ -640,19 +653,31 @@ export class MatchingEngine {
    * welfare; a divisible order may also just lose the slot. Returns the welfare lost, or
    * Infinity when it cannot move. With `apply` false nothing changes.
    */
-  private relocation(id: number, s: number, t: number, avoid: Uint8Array, apply: boolean): number {
+  private relocation(
+    id: number,
+    s: number,
+    t: number,
+    avoid: Uint8Array,
+    apply: boolean,
+    depth = 0,
+  ): number {
     const m = this.m;
+    const T = this.T;
     const a = this.allocs[id];
     const victim = a.o;
     const order = m.orders[victim];
     const old = order.gpus * (order.bid - a.reserve);
     const mark = this.begin();
     this.remove(id);
+    const afterRemoval = this.welfare;
     let bestCost = order.allOrNone ? Infinity : old;
     let bestS = NONE;
     let bestT = NONE;
     let bestAvoid = false;
+    let bestChain = false;
+    const contested = this.contested;
     const consider = (cs: number, ct: number, withAvoid: boolean) => {
+      if (contested.includes(cs * T + ct)) return;
       const reserve = this.evaluate(victim, cs, ct, withAvoid ? avoid : undefined);
       if (reserve < 0) return;
       const cost = old - order.gpus * (order.bid - reserve);
@@ -661,6 +686,7 @@ export class MatchingEngine {
         bestS = cs;
         bestT = ct;
         bestAvoid = withAvoid;
+        bestChain = false;
       }
     };
     // Same slot: its own site with other energy (when it is not the contested cell), other sites.
@@ -674,22 +700,54 @@ export class MatchingEngine {
     // Other slots of its window.
     for (let n = 0; n < order.slots.length; n++) {
       const ct = order.slots[n];
-      if (ct === a.t || this.orderSlot[victim * this.T + ct] !== NONE) continue;
+      if (ct === a.t || this.orderSlot[victim * T + ct] !== NONE) continue;
       for (let i = 0; i < order.sites.length; i++) {
         if (order.minReserve[i] > order.bid || old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost) break;
         consider(order.sites[i], ct, false);
+      }
+    }
+    // Chains: the victim itself pushes others out of a cell, one level further down.
+    if (depth > 0 && bestCost > 0 && this.work < this.budget) {
+      const cells: { cs: number; ct: number; bound: number }[] = [];
+      for (let n = 0; n < order.slots.length; n++) {
+        const ct = order.slots[n];
+        if (ct !== a.t && this.orderSlot[victim * T + ct] !== NONE) continue;
+        for (let i = 0; i < order.sites.length && cells.length < 64; i++) {
+          const cs = order.sites[i];
+          const bound = old - order.gpus * (order.bid - order.minReserve[i]);
+          if (order.minReserve[i] > order.bid || bound >= bestCost) break;
+          if ((cs === s && ct === t) || (cs === a.s && ct === a.t) || contested.includes(cs * T + ct)) continue;
+          cells.push({ cs, ct, bound });
+        }
+      }
+      cells.sort((x, y) => x.bound - y.bound || x.ct - y.ct || x.cs - y.cs);
+      for (let c = 0; c < cells.length && c < CHAIN_CELLS; c++) {
+        const { cs, ct, bound } = cells[c];
+        if (bound >= bestCost) break;
+        const trial = this.begin();
+        if (this.insert(victim, cs, ct, bestCost === Infinity ? Infinity : old - bound, depth)) {
+          const cost = old - (this.welfare - afterRemoval);
+          if (cost < bestCost) {
+            bestCost = cost;
+            bestS = cs;
+            bestT = ct;
+            bestAvoid = false;
+            bestChain = true;
+          }
+        }
+        this.rollback(trial);
       }
     }
     if (bestS === NONE && order.allOrNone) {
       // Nowhere to go: the whole bundle may still give way, every slot of it.
       bestCost = old;
       for (let n = 0; n < order.slots.length; n++) {
-        const other = this.orderSlot[victim * this.T + order.slots[n]];
+        const other = this.orderSlot[victim * T + order.slots[n]];
         if (other !== NONE) bestCost += this.welfareOf(other);
       }
       if (apply) {
         for (let n = 0; n < order.slots.length; n++) {
-          const other = this.orderSlot[victim * this.T + order.slots[n]];
+          const other = this.orderSlot[victim * T + order.slots[n]];
           if (other !== NONE) this.remove(other);
         }
       }
@@ -698,7 +756,11 @@ export class MatchingEngine {
       this.rollback(mark);
       return bestCost;
     }
-    if (bestS !== NONE) this.place(victim, bestS, bestT, bestAvoid ? avoid : undefined);
+    if (bestChain) {
+      if (!this.insert(victim, bestS, bestT, Infinity, depth)) return Infinity;
+    } else if (bestS !== NONE) {
+      this.place(victim, bestS, bestT, bestAvoid ? avoid : undefined);
+    }
     return bestCost;
   }
 }

@@ -9,3 +9,4 @@ export * from './marketplace';
 export * from './matching';
 export * from './history';
 export * from './settlement';
+export * from './upsert-rows';

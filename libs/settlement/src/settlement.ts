@@ -431,7 +431,11 @@ function indexRecords(
     if (record.settledIn >= period || record.period >= period) continue;
     const keyString = poolKeyString(record);
     const known = records.get(keyString);
-    if (known && known.settledIn === record.settledIn) {
+    if (
+      known &&
+      known.settledIn === record.settledIn &&
+      JSON.stringify(known) !== JSON.stringify(record)
+    ) {
       throw new SettlementInputError(
         `Two records of pool ${record.siteId} ${record.period} from the close of ${record.settledIn}`,
       );
@@ -698,8 +702,12 @@ function adjustClosedPool(
           kind: line.kind,
           exact: ZERO,
           quantity: 0,
-          unit: 'wh',
-          description: `No longer due`,
+          // GPU-hours for the fee and the host's share, Wh for everything else (settlement.pool).
+          unit:
+            line.kind === 'platform_fee' || (line.kind === 'surplus_share' && line.role === 'host')
+              ? 'gpu_hour'
+              : 'wh',
+          description: 'No longer due',
         },
       ],
     });

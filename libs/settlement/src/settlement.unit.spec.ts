@@ -510,6 +510,16 @@ describe('settlement, hand-worked', () => {
       ).toThrow(/11 GPU-hours delivered on 10 GPUs/);
     });
 
+    it('an allocation listed twice, or drawing no energy', () => {
+      const used = [usage('a1', 'u1', 1, 10, 7_000)];
+      expect(() =>
+        settlePeriod(input({ allocations: [allocation('a1'), allocation('a1')], usage: used })),
+      ).toThrow(/a1 is listed twice/);
+      expect(() =>
+        settlePeriod(input({ allocations: [allocation('a1', { energy: [] })], usage: used })),
+      ).toThrow(/a1 draws no energy/);
+    });
+
     it('a malformed period', () => {
       expect(() => settlePeriod(input({ period: '2026-3' }))).toThrow(SettlementInputError);
     });

@@ -38,25 +38,34 @@ export function checkFeeBps(bps: unknown, what: string): number {
   return bps as number;
 }
 
-export function checkAllocation(allocation: SettlementAllocation): void {
+/** The allocation as the domain guarantees it, checked without building any message. */
+function isWellFormed(allocation: SettlementAllocation): boolean {
   const draws = allocation.energy;
   if (
-    typeof allocation.allocationId === 'string' &&
-    allocation.allocationId !== '' &&
-    typeof allocation.slot === 'string' &&
-    SLOT_PATTERN.test(allocation.slot) &&
-    isCount(allocation.gpus, 1) &&
-    isCount(allocation.pricePerGpuHour, 0) &&
-    isCount(allocation.energyPerGpuHourWh, 0) &&
-    allocation.platformFeeBps === undefined &&
-    Array.isArray(draws) &&
-    draws.length === 1 &&
-    isCount(draws[0].wh, 1) &&
-    isCount(draws[0].floorPricePerMwh, 0)
+    typeof allocation.allocationId !== 'string' ||
+    allocation.allocationId === '' ||
+    typeof allocation.slot !== 'string' ||
+    !SLOT_PATTERN.test(allocation.slot) ||
+    !isCount(allocation.gpus, 1) ||
+    !isCount(allocation.pricePerGpuHour, 0) ||
+    !isCount(allocation.energyPerGpuHourWh, 0) ||
+    (allocation.platformFeeBps !== undefined &&
+      !(isCount(allocation.platformFeeBps, 0) && allocation.platformFeeBps <= BPS_WHOLE)) ||
+    !Array.isArray(draws) ||
+    draws.length === 0
   ) {
-    return; // the common case, checked without building a message
+    return false;
   }
+  for (const draw of draws) {
+    if (!isCount(draw.wh, 1) || !isCount(draw.floorPricePerMwh, 0)) return false;
+  }
+  return draws.length === 1 || new Set(draws.map((draw) => draw.offerId)).size === draws.length;
+}
+
+export function checkAllocation(allocation: SettlementAllocation): void {
+  if (isWellFormed(allocation)) return;
   const id = allocation.allocationId;
+  const draws = allocation.energy;
   if (typeof id !== 'string' || id === '')
     throw new SettlementInputError('allocationId is missing');
   if (typeof allocation.slot !== 'string' || !SLOT_PATTERN.test(allocation.slot)) {

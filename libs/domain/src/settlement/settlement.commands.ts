@@ -1,9 +1,5 @@
 import { Command } from '../shared/event';
-import {
-  SettlementBalance,
-  SettlementPoolRecord,
-  SettlementStatement,
-} from './settlement.events';
+import { SettlementBalance, SettlementPoolRecord, SettlementStatement } from './settlement.events';
 
 /** A statement as the settlement library returns it, with the id the caller gives it. */
 export type SettlementStatementInput = SettlementStatement & { statementId: string };

@@ -81,7 +81,10 @@ function closeSettlementPeriod(
 ): SettlementEvent[] {
   if (state.status === 'closed') return [];
   if (state.status === 'closing') {
-    throw new CorruptStreamError('settlement', `period ${state.period} has no SettlementPeriodClosed`);
+    throw new CorruptStreamError(
+      'settlement',
+      `period ${state.period} has no SettlementPeriodClosed`,
+    );
   }
   const input = validFields({
     period: parsePeriod(data.period, 'period'),
@@ -125,23 +128,21 @@ function closeSettlementPeriod(
     },
   };
   return [
-    ...statements.map(
-      (statement): SettlementStatementIssued => ({
-        type: 'SettlementStatementIssued',
-        schemaVersion: 1,
-        data: {
-          period,
-          statementId: statement.statementId,
-          closedAt,
-          inputPosition,
-          partyId: statement.partyId,
-          role: statement.role,
-          currency: statement.currency,
-          lines: statement.lines,
-          total: statement.total,
-        },
-      }),
-    ),
+    ...statements.map((statement): SettlementStatementIssued => ({
+      type: 'SettlementStatementIssued',
+      schemaVersion: 1,
+      data: {
+        period,
+        statementId: statement.statementId,
+        closedAt,
+        inputPosition,
+        partyId: statement.partyId,
+        role: statement.role,
+        currency: statement.currency,
+        lines: statement.lines,
+        total: statement.total,
+      },
+    })),
     closed,
   ];
 }
@@ -382,7 +383,12 @@ function poolErrors(period: string, pools: readonly SettlementPoolRecord[]): Fie
   return pools.flatMap((pool, i): FieldError[] => [
     ...(pool.settledIn === period
       ? []
-      : [{ field: `settledPools[${i}].settledIn`, message: `must be ${period}, the period closed` }]),
+      : [
+          {
+            field: `settledPools[${i}].settledIn`,
+            message: `must be ${period}, the period closed`,
+          },
+        ]),
     ...(pool.period <= period
       ? []
       : [{ field: `settledPools[${i}].period`, message: `must be ${period} or earlier` }]),

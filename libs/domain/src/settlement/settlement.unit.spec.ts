@@ -43,7 +43,9 @@ const issued = (statement: SettlementStatementInput): SettlementStatementIssued 
   };
 };
 
-const closed = (overrides: Partial<SettlementPeriodClosed['data']> = {}): SettlementPeriodClosed => ({
+const closed = (
+  overrides: Partial<SettlementPeriodClosed['data']> = {},
+): SettlementPeriodClosed => ({
   type: 'SettlementPeriodClosed',
   schemaVersion: 1,
   data: {

@@ -454,7 +454,9 @@ export const settlementBalance = (
   ...overrides,
 });
 
-export const settledPool = (overrides: Partial<SettlementPoolRecord> = {}): SettlementPoolRecord => ({
+export const settledPool = (
+  overrides: Partial<SettlementPoolRecord> = {},
+): SettlementPoolRecord => ({
   period: '2026-03',
   siteId: 'site-1',
   agreementVersion: 1,

@@ -40,10 +40,11 @@ export function aggregateStateProjection<State, Row extends ObjectLiteral & { id
     const stateOf = new Map(current.map((row) => [row.id, row.state]));
     const rows: Row[] = [];
     for (const [id, own] of byId) {
-      const state = own.reduce(
-        (folded, event) => model.decider.evolve(folded, event),
-        stateOf.get(id) ?? model.decider.initialState(),
-      );
+      const from = stateOf.get(id) ?? model.decider.initialState();
+      // A one-pass fold where the aggregate has one (an offer's slot record is big).
+      const state = model.decider.evolveAll
+        ? model.decider.evolveAll(from, own)
+        : own.reduce((folded, event) => model.decider.evolve(folded, event), from);
       rows.push({ ...model.columns(state), id, revision: own[own.length - 1].revision, state } as Row);
       await model.derived?.write(id, state, own, manager);
     }

@@ -1,29 +1,32 @@
 import type { AllocationMade, MatchingRunCompleted } from '@policloud/domain';
+import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
+import { upsertRows } from '../upsert-rows';
 import { AllocationRow, MatchingRunRow } from './allocation.entity';
+
+function allocationRow(event: RecordedEvent): AllocationRow {
+  const data = event.data as unknown as AllocationMade['data'];
+  return {
+    allocationId: data.allocationId,
+    runId: data.runId,
+    orderId: data.orderId,
+    buyerId: data.buyerId,
+    siteId: data.siteId,
+    hostId: data.site.hostParticipantId,
+    producerIds: [...new Set(data.energy.map((draw) => draw.producerId))].sort(),
+    slot: data.slot,
+    gpus: data.gpus,
+    data,
+  };
+}
 
 const allocations: Projection = {
   name: 'rm_allocations',
   eventTypes: ['AllocationMade'],
   tables: ['rm_allocations'],
-  async apply(event, manager) {
-    const data = event.data as AllocationMade['data'];
-    await manager.getRepository(AllocationRow).upsert(
-      {
-        allocationId: data.allocationId,
-        runId: data.runId,
-        orderId: data.orderId,
-        buyerId: data.buyerId,
-        siteId: data.siteId,
-        hostId: data.site.hostParticipantId,
-        producerIds: [...new Set(data.energy.map((draw) => draw.producerId))].sort(),
-        slot: data.slot,
-        gpus: data.gpus,
-        data,
-      },
-      ['allocationId'],
-    );
-  },
+  apply: (event, manager) => upsertRows(manager.getRepository(AllocationRow), [allocationRow(event)], ['allocationId']),
+  applyBatch: (events, manager) =>
+    upsertRows(manager.getRepository(AllocationRow), events.map(allocationRow), ['allocationId']),
 };
 
 const runs: Projection = {

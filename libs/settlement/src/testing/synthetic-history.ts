@@ -187,6 +187,7 @@ export function generateSyntheticHistory(options: SyntheticHistoryOptions): Synt
       reservePerGpuHour: site.reserve,
       energy,
       site: site.facts,
+      platformFeeBps: 1_000, // the fee of the run that made it, as the projector passes it
     };
   }
 
