@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Principal } from '@policloud/auth';
 import {
+  DomainError,
   AllocationUsageCommand,
   allocationUsageDecider,
   allocationUsageStreamId,
@@ -10,6 +11,7 @@ import { READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { Caller } from '../shared/caller.decorator';
+import { inRequestTerms } from '../shared/field-names';
 import { Written } from '../shared/resource';
 import { AmendUsageDto, ReportUsageDto } from './usage.dto';
 
@@ -43,13 +45,15 @@ export class UsageService {
     command: AllocationUsageCommand,
   ): Promise<Written> {
     const row = await this.readModels.getRepository(AllocationRow).findOneBy({ allocationId });
-    const result = await this.commands.handle(
+    // Another site's allocation does not exist for this site: its id reveals nothing.
+    if (row && row.siteId !== principal.siteId) throw DomainError.notFound('Allocation', allocationId);
+    const result = await inRequestTerms(this.commands.handle(
       allocationUsageStreamId(allocationId),
       allocationUsageDecider,
       command,
       { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
       caller,
-    );
+    ), { reportedAt: 'slot', amendedAt: 'slot' });
     return { id: allocationId, revision: result.revision };
   }
 }

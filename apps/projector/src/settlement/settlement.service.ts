@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@policloud/auth';
 import { AppConfig } from '@policloud/config';
 import { DomainError } from '@policloud/domain';
-import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@policloud/event-store';
+import { EVENT_STORE, EventStore, StreamNotFoundError, WrongExpectedRevisionError } from '@policloud/event-store';
 import { ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
 import {
   marketHistoryAt,
@@ -19,7 +19,9 @@ import { closedPeriods, settlementInput } from './settlement-input';
 /** The first instant after a `YYYY-MM` period. */
 function periodEnd(period: string): Date {
   const [year, month] = period.split('-').map(Number);
-  return new Date(Date.UTC(year, month, 1));
+  const end = new Date(0);
+  end.setUTCFullYear(year, month, 1); // setUTCFullYear, unlike Date.UTC, keeps years below 100
+  return end;
 }
 
 /**
@@ -92,7 +94,17 @@ export class SettlementService {
       where: { period, ...(hasRole(principal, 'operator') ? {} : { partyId: principal.participantId }) },
       order: { statementId: 'ASC' },
     });
-    return { period, closed: rows.length > 0 || undefined, items: rows.map((row) => row.data) };
+    return { period, closed: await this.isClosed(period), items: rows.map((row) => row.data) };
+  }
+
+  private async isClosed(period: string): Promise<boolean> {
+    try {
+      const events = await this.store.readStream(settlementStreamId(period), { direction: 'backwards', maxCount: 1 });
+      return events[0]?.type === 'SettlementPeriodClosed';
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return false;
+      throw error;
+    }
   }
 
   async running(period: string, principal: Principal) {
@@ -105,8 +117,8 @@ export class SettlementService {
   }
 
   private checkPeriod(period: string): void {
-    if (!PERIOD_PATTERN.test(period)) {
-      throw DomainError.invalid([{ field: 'period', message: 'must be a calendar month YYYY-MM' }]);
+    if (!PERIOD_PATTERN.test(period) || Number(period.slice(0, 4)) < 1970) {
+      throw DomainError.invalid([{ field: 'period', message: 'must be a calendar month YYYY-MM from 1970-01' }]);
     }
   }
 }
