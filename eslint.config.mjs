@@ -11,7 +11,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/domain/**/*.ts', 'libs/matching/**/*.ts'],
+    files: ['libs/domain/**/*.ts', 'libs/matching/**/*.ts', 'libs/settlement/**/*.ts', 'libs/audit/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
