@@ -1,8 +1,11 @@
 /**
  * `npm run demo`: boots the all-in-one app on the embedded store in a fresh temporary directory,
+ * with a clock the demo moves (a ManualClock as the CLOCK provider, started at the real time),
  * plays a week of the marketplace through the public HTTP API (participants, sites, agreements,
- * energy offers, orders, a matching run) and prints a report. Exits 1 if an FR-only order ran
- * outside France or any allocation breaks its order's constraints.
+ * energy offers, orders, a matching run), lets the week happen (site meters report usage slot by
+ * slot, a producer reports a curtailment), closes the months it touches and prints a report that
+ * ends with every party's settlement statements. Exits 1 if an FR-only order ran outside France,
+ * any allocation breaks its order's constraints, or any period's statements do not balance.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -11,20 +14,24 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { loadConfig } from '@policloud/config';
-import { createApp } from '@policloud/runtime';
+import { CLOCK, configureApp, fastifyAdapter, ManualClock } from '@policloud/runtime';
 import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
 import { ApiClient } from './api-client';
 import { checkAllocations, proveFrOnly } from './checks';
 import { renderReport } from './report';
 import { matchAndRead, populateMarket } from './scenario';
 import { buildSeed } from './seed';
+import { simulateAndSettle } from './settlement';
+import { renderSettlement } from './settlement-report';
 
 const HOUR_MS = 3_600_000;
 
 async function boot(
   dataDir: string,
   operatorKey: string,
+  clock: ManualClock,
 ): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
   // Only what the demo chooses: the embedded default, no broker, matching on demand only.
   const config = loadConfig({
@@ -32,7 +39,17 @@ async function boot(
     DATA_DIR: dataDir,
     OPERATOR_API_KEY: operatorKey,
   });
-  const app = await createApp(AllInOneModule.forRoot(config), { logger: false });
+  // As `npm start` builds it, but the time the app stamps commands with is the demo's clock.
+  const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = configureApp(
+    moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), {
+      bodyParser: false,
+      logger: false,
+    }),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, baseUrl: `http://127.0.0.1:${port}` };
@@ -44,7 +61,8 @@ async function main(): Promise<number> {
   let app: NestFastifyApplication | undefined;
   try {
     const started = Date.now();
-    const server = await boot(dataDir, operatorKey);
+    const clock = new ManualClock(new Date());
+    const server = await boot(dataDir, operatorKey, clock);
     app = server.app;
     const api = new ApiClient(server.baseUrl);
     const booted = Date.now();
@@ -54,7 +72,7 @@ async function main(): Promise<number> {
     const today = Math.floor(Date.now() / (24 * HOUR_MS)) * 24 * HOUR_MS;
     const seed = buildSeed(new Date(nextHour + HOUR_MS), new Date(today));
     const operator = api.as(operatorKey);
-    const orderRefs = await populateMarket(api, operator, seed);
+    const { orderRefs, keys } = await populateMarket(api, operator, seed);
     const seeded = Date.now();
 
     const outcome = await matchAndRead(operator, seed, orderRefs);
@@ -62,15 +80,21 @@ async function main(): Promise<number> {
     const violations = checkAllocations(outcome);
     const matched = Date.now();
 
+    const settlement = await simulateAndSettle(api, operator, keys, clock, seed, outcome);
+    const settled = Date.now();
+    const statements = renderSettlement(outcome, settlement);
+
     console.log(
       renderReport(seed, outcome, proof, violations, {
         bootMs: booted - started,
         seedMs: seeded - booted,
         matchMs: matched - seeded,
+        settleMs: settled - matched,
         requests: api.requests,
       }),
     );
-    return proof.violations.length === 0 && violations.length === 0 ? 0 : 1;
+    console.log(statements.text);
+    return proof.violations.length === 0 && violations.length === 0 && statements.ok ? 0 : 1;
   } finally {
     await app?.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -115,3 +115,61 @@ export interface Written {
 export interface Listed<T> {
   items: T[];
 }
+
+export interface EnergyOffer {
+  offerId: string;
+  producerId: string;
+  siteIds: string[];
+  source: string;
+  floorPricePerMwh: number;
+  currency: string;
+  status: string;
+  /** Keyed by slot. */
+  slots: Record<string, { offeredWh: number; allocatedWh: number; curtailedWh: number }>;
+}
+
+export type StatementLineKind =
+  | 'compute_charge'
+  | 'energy_payment'
+  | 'surplus_share'
+  | 'heat_purchase'
+  | 'heat_revenue'
+  | 'platform_fee'
+  | 'excess_energy'
+  | 'adjustment';
+
+export interface StatementLine {
+  kind: StatementLineKind;
+  /** For an adjustment: the kind of line it corrects. */
+  adjusts?: Exclude<StatementLineKind, 'adjustment'>;
+  poolPeriod: string;
+  siteId: string;
+  agreementVersion: number;
+  allocationId?: string;
+  allocationIds?: string[];
+  usageEventIds?: string[];
+  offerId?: string;
+  quantity: number;
+  unit: 'gpu_hour' | 'wh';
+  unitPrice?: number;
+  /** Signed minor units: positive is owed to the party, negative is owed by it. */
+  amount: number;
+  exact: string;
+  description: string;
+}
+
+export interface Statement {
+  statementId: string;
+  partyId: string;
+  role: 'buyer' | 'producer' | 'host' | 'platform';
+  period: string;
+  currency: string;
+  lines: StatementLine[];
+  total: number;
+}
+
+export interface PeriodStatements {
+  period: string;
+  closed?: boolean;
+  items: Statement[];
+}

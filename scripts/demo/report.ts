@@ -19,7 +19,7 @@ const kwh = (wh: number) => dec1.format(wh / 1000);
 const pct = (part: number, whole: number) =>
   whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`;
 
-function table(headers: string[], rows: string[][], rightAligned: number[] = []): string {
+export function table(headers: string[], rows: string[][], rightAligned: number[] = []): string {
   const widths = headers.map((header, i) =>
     Math.max(header.length, ...rows.map((row) => row[i].length)),
   );
@@ -66,7 +66,7 @@ export function renderReport(
   outcome: MarketOutcome,
   proof: FrOnlyProof,
   violations: string[],
-  timings: { bootMs: number; seedMs: number; matchMs: number; requests: number },
+  timings: { bootMs: number; seedMs: number; matchMs: number; settleMs: number; requests: number },
 ): string {
   const { run, allocations, orders, sites, capacity } = outcome;
   const out: string[] = [];
@@ -289,7 +289,7 @@ export function renderReport(
   out.push(
     '',
     `Timings: boot ${timings.bootMs} ms, seeding ${timings.seedMs} ms, matching + reads ${timings.matchMs} ms, ` +
-      `${timings.requests} HTTP requests`,
+      `usage + closes + statements ${timings.settleMs} ms, ${timings.requests} HTTP requests`,
   );
   return out.join('\n');
 }

@@ -27,11 +27,18 @@ export interface MarketOutcome {
   orderRefs: Map<string, string>;
 }
 
+export interface PopulatedMarket {
+  /** Order id → the seed's reference. */
+  orderRefs: Map<string, string>;
+  /** Participant id → its API key (shown once, at registration). */
+  keys: Map<string, string>;
+}
+
 export async function populateMarket(
   api: ApiClient,
   operator: Caller,
   seed: MarketSeed,
-): Promise<Map<string, string>> {
+): Promise<PopulatedMarket> {
   const keys = new Map<string, string>();
   for (const participant of seed.participants) {
     const created = await operator.post<{ id: string; apiKey: string }>(
@@ -71,7 +78,7 @@ export async function populateMarket(
     );
     orderRefs.set(placed.id, ref);
   }
-  return orderRefs;
+  return { orderRefs, keys };
 }
 
 export async function matchAndRead(
