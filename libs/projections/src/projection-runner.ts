@@ -49,7 +49,7 @@ export class ProjectionRunner {
     this.lastError = undefined;
     this.subscription = this.store.subscribeToAll({
       after: this.position,
-      batchSize: this.options.batchSize ?? 2_000,
+      batchSize: this.options.batchSize ?? 5_000,
       idleMs: this.options.idleMs ?? 50,
       onBatch: (events) => this.applyBatch(events),
       onError: (error) => {
