@@ -26,6 +26,15 @@ describe('the committed OpenAPI document', () => {
         '/v1/allocations',
         '/v1/matching/runs',
         '/v1/matching/runs/{id}',
+        '/v1/usage',
+        '/v1/settlements/{period}/close',
+        '/v1/settlements/{period}/statements',
+        '/v1/audit/events',
+        '/v1/audit/verify',
+        '/v1/audit/checkpoints',
+        '/v1/audit/sovereignty/{buyerId}',
+        '/v1/audit/export',
+        '/v1/audit/matching-runs/{id}/replay',
       ]),
     );
   });

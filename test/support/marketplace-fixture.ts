@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '@policloud/event-store';
 import { ManualClock } from '@policloud/runtime';
+import { generateSigningKey } from '@policloud/audit';
 import { createTestSchema, TestSchema } from './postgres-test-database';
 import { bootTestApp } from './test-app';
 
@@ -27,6 +28,7 @@ export interface Party {
 /** The booted all-in-one app on a fresh PostgreSQL schema, with a known operator key. */
 export class Marketplace {
   readonly operatorKey = `op-${randomUUID()}`;
+  readonly auditSigningKey = generateSigningKey();
   /** Commands are stamped with this time: tests move it to report what happened in a slot. */
   readonly clock = new ManualClock(new Date('2027-02-01T00:00:00Z'));
   app!: NestFastifyApplication;
@@ -39,6 +41,8 @@ export class Marketplace {
       EVENT_STORE: 'postgres',
       DATABASE_URL: marketplace.schema.url,
       OPERATOR_API_KEY: marketplace.operatorKey,
+      AUDIT_SIGNING_KEY: marketplace.auditSigningKey,
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
     }, marketplace.clock));
     return marketplace;
   }

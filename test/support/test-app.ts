@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
@@ -9,7 +12,8 @@ export async function bootTestApp(
   env: Record<string, string>,
   clock: Clock = systemClock,
 ): Promise<{ app: NestFastifyApplication; config: AppConfig }> {
-  const config = loadConfig(env);
+  // Keys and embedded files of a test app never land in the working tree.
+  const config = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'policloud-test-')), AUDIT_SEAL_INTERVAL_SECONDS: '0', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })
     .overrideProvider(CLOCK)
     .useValue(clock)

@@ -3,6 +3,7 @@ import { AppConfig } from '@policloud/config';
 import { RuntimeModule } from '@policloud/runtime';
 import { MatchingEngineModule } from '../../matching-engine/src/matching-engine.module';
 import { ProjectorModule } from '../../projector/src/projector.module';
+import { AuditApiModule } from '../../audit-api/src/audit-api.module';
 import { MARKETPLACE_FEATURES, MarketplaceModule } from '../../marketplace-api/src/marketplace.module';
 
 /** Every module in one process: the embedded default. */
@@ -11,7 +12,13 @@ export class AllInOneModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AllInOneModule,
-      imports: [RuntimeModule.forRoot(config, MARKETPLACE_FEATURES), MarketplaceModule, MatchingEngineModule, ProjectorModule],
+      imports: [
+        RuntimeModule.forRoot(config, MARKETPLACE_FEATURES),
+        MarketplaceModule,
+        MatchingEngineModule,
+        ProjectorModule,
+        AuditApiModule,
+      ],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface AppConfig {
   platformFeeBps: number;
   /** Minutes between scheduled matching runs; 0 runs matching only on demand. */
   matchingIntervalMinutes: number;
+  /** Seconds between audit checkpoints; 0 seals only on demand. */
+  auditSealIntervalSeconds: number;
 }
 
 /** Platform fee on buyer charges when PLATFORM_FEE_BPS is unset: 10%. */
@@ -84,5 +86,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
     platformFeeBps: integer(env, 'PLATFORM_FEE_BPS', DEFAULT_PLATFORM_FEE_BPS, 0, 9_999),
     matchingIntervalMinutes: integer(env, 'MATCHING_INTERVAL_MINUTES', 0, 0, 10_080),
+    auditSealIntervalSeconds: integer(env, 'AUDIT_SEAL_INTERVAL_SECONDS', 60, 0, 86_400),
   };
 }

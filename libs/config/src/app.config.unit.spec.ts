@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       auditSigningKey: undefined,
       platformFeeBps: DEFAULT_PLATFORM_FEE_BPS,
       matchingIntervalMinutes: 0,
+      auditSealIntervalSeconds: 60,
     });
   });
 

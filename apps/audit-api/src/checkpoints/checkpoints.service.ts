@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  checkpointBodyOf,
+  sealCheckpoint,
+  SignedCheckpoint,
+} from '@policloud/audit';
+import { AppConfig } from '@policloud/config';
+import {
+  EVENT_STORE,
+  EventStore,
+  NO_STREAM,
+  RecordedEvent,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '@policloud/event-store';
+import { uuidV5 } from '@policloud/http';
+import { APP_CONFIG, Clock, CLOCK } from '@policloud/runtime';
+import { AuditKeyService } from './audit-key.service';
+
+/** One stream holds every checkpoint in sequence: its expected revision keeps them in order. */
+export const CHECKPOINT_STREAM = 'auditcheckpoint-log';
+export const CHECKPOINT_EVENT = 'AuditCheckpointSealed';
+const PAGE = 5_000;
+
+/** Reads the global log in pages over (after, to]. */
+export async function readRange(store: EventStore, after: number, to: number): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  while (after < to) {
+    const page = (await store.readAll({ after, maxCount: PAGE })).filter((e) => e.globalPosition <= to);
+    if (page.length === 0) break;
+    events.push(...page);
+    after = page[page.length - 1].globalPosition;
+  }
+  return events;
+}
+
+/**
+ * Seals the global log into signed, chained Merkle checkpoints (every AUDIT_SEAL_INTERVAL_SECONDS,
+ * and on demand). Checkpoints are events too: the next checkpoint covers the previous one.
+ */
+@Injectable()
+export class CheckpointsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private timer: NodeJS.Timeout | undefined;
+  private sealing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly key: AuditKeyService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.auditSealIntervalSeconds <= 0) return;
+    this.timer = setInterval(() => {
+      this.sealing = this.sealing
+        .then(() => this.seal())
+        .catch((error: Error) => this.logger.error(`sealing failed: ${error.message}`));
+    }, this.config.auditSealIntervalSeconds * 1000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sealing;
+  }
+
+  async list(): Promise<SignedCheckpoint[]> {
+    try {
+      return (await this.store.readStream(CHECKPOINT_STREAM)).map((event) => event.data as unknown as SignedCheckpoint);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  /** Seals what the log holds beyond the last checkpoint; null when there is nothing new. */
+  async seal(): Promise<SignedCheckpoint | null> {
+    const checkpoints = await this.list();
+    const previous = checkpoints.at(-1);
+    const head = await this.store.headPosition();
+    const events = await readRange(this.store, previous?.toPosition ?? 0, head);
+    if (events.every((event) => event.type === CHECKPOINT_EVENT)) return null;
+    const checkpoint = sealCheckpoint(
+      {
+        previous: previous ? checkpointBodyOf(previous) : undefined,
+        fromPosition: previous?.toPosition ?? 0,
+        toPosition: head,
+        events,
+        sealedAt: this.clock.now().toISOString(),
+      },
+      this.key.privateKey,
+    );
+    try {
+      await this.store.append(
+        CHECKPOINT_STREAM,
+        [
+          {
+            id: uuidV5(`checkpoint\u0000${checkpoint.sequence}\u0000${checkpoint.merkleRoot}`),
+            type: CHECKPOINT_EVENT,
+            schemaVersion: 1,
+            data: checkpoint as unknown as Record<string, unknown>,
+            metadata: { actor: 'audit-sealer' },
+          },
+        ],
+        checkpoints.length === 0 ? NO_STREAM : checkpoints.length - 1,
+      );
+    } catch (error) {
+      // Another sealer sealed this range first: its checkpoint stands.
+      if (error instanceof WrongExpectedRevisionError) return null;
+      throw error;
+    }
+    return checkpoint;
+  }
+}
