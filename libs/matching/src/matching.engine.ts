@@ -22,7 +22,9 @@ const NONE = -1;
  * Work allowed to the improvement phase, in site evaluations (about 10-20 ns each). Counted,
  * not timed, so a run is deterministic on any machine.
  */
-export const DEFAULT_BUDGET = 30_000_000;
+export const DEFAULT_BUDGET = 8_000_000;
+/** Work one order's attempt may take in one pass, so no single order starves the others. */
+const ORDER_BUDGET = 40_000;
 /** How far a chain of moves goes: 2 = the order, the allocations it moves, the ones they move. */
 const CHAIN_DEPTH = 2;
 /** Cells a moved allocation tries to push its way into, best first. */
@@ -50,10 +52,14 @@ export class MatchingEngine {
   /** Evaluations done so far and the limit of the improvement phase. */
   work = 0;
   private budget = Infinity;
+  /** The budget of the current attempt (≤ budget). */
+  private limit = Infinity;
   private usable = new Uint8Array(0);
   private siteOrders: number[][] = [];
   /** Cells being freed by the moves in progress: no chain may move anything into them. */
   private contested: number[] = [];
+  /** Orders whose insertion is in progress, outermost first. */
+  private inserting: number[] = [];
   // Scratch result of `evaluate`.
   private evalSlack = 0;
 
@@ -162,9 +168,12 @@ export class MatchingEngine {
     const a = this.allocs[id];
     const order = this.m.orders[a.o];
     const cell = a.s * this.T + a.t;
+    if (this.orderSlot[a.o * this.T + a.t] !== NONE)
+      throw new Error(`order ${a.o} twice in slot ${a.t}`);
     a.alive = true;
     this.free[cell] -= order.gpus;
-    for (let i = 0; i < a.draws.length; i += 2) this.whLeft[a.draws[i] * this.T + a.t] -= a.draws[i + 1];
+    for (let i = 0; i < a.draws.length; i += 2)
+      this.whLeft[a.draws[i] * this.T + a.t] -= a.draws[i + 1];
     this.cellAllocs[cell].push(id);
     if (order.bid < this.minBid[cell]) this.minBid[cell] = order.bid;
     if (a.reserve > this.maxReserve[cell]) this.maxReserve[cell] = a.reserve;
@@ -183,7 +192,8 @@ export class MatchingEngine {
     const order = m.orders[a.o];
     const cell = a.s * this.T + a.t;
     this.free[cell] += order.gpus;
-    for (let i = 0; i < a.draws.length; i += 2) this.whLeft[a.draws[i] * this.T + a.t] += a.draws[i + 1];
+    for (let i = 0; i < a.draws.length; i += 2)
+      this.whLeft[a.draws[i] * this.T + a.t] += a.draws[i + 1];
     const list = this.cellAllocs[cell];
     list.splice(list.indexOf(id), 1);
     let minBid = Infinity;
@@ -263,12 +273,14 @@ export class MatchingEngine {
    * An all-or-none order is a bundle: its key is the mean surplus of its best full set of
    * slots, placed at once or not at all.
    */
-  greedy(): void {
+  greedy(sizeBias = 0): void {
     const m = this.m;
     const queue = new OrderQueue();
+    // Keys are surplus per GPU-hour, optionally favouring large orders (which pack worse late).
+    const weight = m.orders.map((order) => 1 + (sizeBias * Math.min(order.gpus, 64)) / 64);
     m.orders.forEach((order, o) => {
       if (order.staticReason === undefined && order.wanted > 0) {
-        queue.push(o, order.bid - order.minReserve[0], order.rank);
+        queue.push(o, (order.bid - order.minReserve[0]) * weight[o], order.rank);
       }
     });
     const maxSlots = m.orders.reduce((max, order) => Math.max(max, order.slots.length), 0);
@@ -308,7 +320,7 @@ export class MatchingEngine {
       if (order.allOrNone) {
         let total = 0;
         for (let i = 0; i < need; i++) total += order.bid - candReserve[index[i]];
-        const mean = total / need;
+        const mean = (total / need) * weight[o];
         if (hasNext && !OrderQueue.before(mean, order.rank, nextKey, nextRank)) {
           queue.push(o, mean, order.rank);
           continue;
@@ -320,12 +332,12 @@ export class MatchingEngine {
       let taken = 0;
       for (; taken < count && taken < need; taken++) {
         const c = index[taken];
-        const surplus = order.bid - candReserve[c];
+        const surplus = (order.bid - candReserve[c]) * weight[o];
         if (hasNext && !OrderQueue.before(surplus, order.rank, nextKey, nextRank)) break;
         this.place(o, candS[c], candT[c]);
       }
       if (taken < need && taken < count) {
-        queue.push(o, order.bid - candReserve[index[taken]], order.rank);
+        queue.push(o, (order.bid - candReserve[index[taken]]) * weight[o], order.rank);
       }
     }
   }
@@ -352,8 +364,9 @@ export class MatchingEngine {
       .filter((o) => m.orders[o].staticReason === undefined && m.orders[o].wanted > 0)
       .sort(
         (a, b) =>
-          m.orders[b].bid - m.orders[b].minReserve[0] - (m.orders[a].bid - m.orders[a].minReserve[0]) ||
-          m.orders[a].rank - m.orders[b].rank,
+          m.orders[b].bid -
+            m.orders[b].minReserve[0] -
+            (m.orders[a].bid - m.orders[a].minReserve[0]) || m.orders[a].rank - m.orders[b].rank,
       );
     this.usable = new Uint8Array(m.orders.length * this.T);
     this.siteOrders = m.sites.map(() => []);
@@ -371,9 +384,11 @@ export class MatchingEngine {
         if (this.work >= this.budget) break;
         const order = m.orders[o];
         if (this.filled[o] >= order.wanted) continue;
+        this.limit = Math.min(this.budget, this.work + ORDER_BUDGET);
         if (order.allOrNone) this.insertBundle(o);
         else this.fillOrder(o);
       }
+      this.limit = this.budget;
       for (let s = 0; s < m.sites.length && this.work < this.budget; s++) {
         for (let t = 0; t < this.T && this.work < this.budget; t++) this.repackCell(s, t);
       }
@@ -511,14 +526,17 @@ export class MatchingEngine {
   private fillOrder(o: number): void {
     const order = this.m.orders[o];
     for (let i = 0; i < order.sites.length && this.filled[o] < order.wanted; i++) {
-      if (order.minReserve[i] > order.bid) break;
+      if (order.minReserve[i] > order.bid || this.work >= this.limit) break;
       const s = order.sites[i];
       for (let n = 0; n < order.slots.length && this.filled[o] < order.wanted; n++) {
         const t = order.slots[n];
         if (this.orderSlot[o * this.T + t] !== NONE) continue;
         const mark = this.begin();
         const before = this.welfare;
-        if (this.insert(o, s, t, order.gpus * (order.bid - order.minReserve[i])) && this.welfare > before) {
+        if (
+          this.insert(o, s, t, order.gpus * (order.bid - order.minReserve[i])) &&
+          this.welfare > before
+        ) {
           this.commit(mark);
         } else {
           this.rollback(mark);
@@ -536,6 +554,7 @@ export class MatchingEngine {
     // Estimate each slot's net gain on its own, then place the best ones for real.
     const options: { t: number; s: number; net: number }[] = [];
     for (let n = 0; n < order.slots.length; n++) {
+      if (this.work >= this.limit) return this.rollback(mark);
       const t = order.slots[n];
       if (this.orderSlot[o * this.T + t] !== NONE) continue;
       let best: { t: number; s: number; net: number } | undefined;
@@ -571,13 +590,17 @@ export class MatchingEngine {
       this.place(o, s, t);
       return true;
     }
-    if (depth === 0 || this.work >= this.budget) return false;
+    if (depth === 0 || this.work >= this.limit) return false;
     const m = this.m;
     const start = this.welfare;
     const avoid = this.offersUsableBy(o, s);
-    const victims = this.blockers(o, s, t, avoid);
+    // Allocations of orders being inserted up the chain never give way to their own moves.
+    const victims = this.blockers(o, s, t, avoid).filter(
+      (id) => this.allocs[id].o !== o && !this.inserting.includes(this.allocs[id].o),
+    );
     if (victims.length === 0) return false;
     this.contested.push(s * this.T + t);
+    this.inserting.push(o);
     try {
       const scored = victims.map((id) => ({
         id,
@@ -601,6 +624,7 @@ export class MatchingEngine {
       return false;
     } finally {
       this.contested.pop();
+      this.inserting.pop();
     }
   }
 
@@ -693,7 +717,11 @@ export class MatchingEngine {
     if (a.s !== s) consider(a.s, a.t, true);
     for (let i = 0; i < order.sites.length; i++) {
       const cs = order.sites[i];
-      if (order.minReserve[i] > order.bid || old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost) break;
+      if (
+        order.minReserve[i] > order.bid ||
+        old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost
+      )
+        break;
       if (cs === s || cs === a.s) continue;
       consider(cs, a.t, false);
     }
@@ -702,12 +730,16 @@ export class MatchingEngine {
       const ct = order.slots[n];
       if (ct === a.t || this.orderSlot[victim * T + ct] !== NONE) continue;
       for (let i = 0; i < order.sites.length; i++) {
-        if (order.minReserve[i] > order.bid || old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost) break;
+        if (
+          order.minReserve[i] > order.bid ||
+          old - order.gpus * (order.bid - order.minReserve[i]) >= bestCost
+        )
+          break;
         consider(order.sites[i], ct, false);
       }
     }
     // Chains: the victim itself pushes others out of a cell, one level further down.
-    if (depth > 0 && bestCost > 0 && this.work < this.budget) {
+    if (depth > 0 && bestCost > 0 && this.work < this.limit) {
       const cells: { cs: number; ct: number; bound: number }[] = [];
       for (let n = 0; n < order.slots.length; n++) {
         const ct = order.slots[n];
@@ -716,7 +748,12 @@ export class MatchingEngine {
           const cs = order.sites[i];
           const bound = old - order.gpus * (order.bid - order.minReserve[i]);
           if (order.minReserve[i] > order.bid || bound >= bestCost) break;
-          if ((cs === s && ct === t) || (cs === a.s && ct === a.t) || contested.includes(cs * T + ct)) continue;
+          if (
+            (cs === s && ct === t) ||
+            (cs === a.s && ct === a.t) ||
+            contested.includes(cs * T + ct)
+          )
+            continue;
           cells.push({ cs, ct, bound });
         }
       }

@@ -28,6 +28,8 @@ export interface CompiledOrder {
   order: MatchingOrder;
   /** Position by (placedAt, orderId): the tie-breaker, lower first. */
   rank: number;
+  /** Position by order id. */
+  idRank: number;
   gpus: number;
   bid: number;
   /** Slots wanted from this run. */
@@ -100,11 +102,12 @@ function perSlot(
   into: Int32Array | Float64Array,
   offset: number,
 ): void {
-  for (const [slot, value] of Object.entries(values)) {
-    checkSlot(slot, `${what} slot`);
-    checkCount(value, `${what} at ${slot}`);
+  // Only the horizon's slots are read (and checked): other keys are outside this run.
+  for (let t = 0; t < slots.length; t++) {
+    const value = values[slots[t]];
+    if (value === undefined) continue;
+    into[offset + t] = checkCount(value, `${what} at ${slots[t]}`);
   }
-  for (let t = 0; t < slots.length; t++) into[offset + t] = values[slots[t]] ?? 0;
 }
 
 export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
@@ -135,15 +138,24 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
   offers.forEach((offer, k) => {
     checkCount(offer.floorPricePerMwh, `offer ${offer.offerId} floorPricePerMwh`);
     checkCount(offer.carbonGPerKwh, `offer ${offer.offerId} carbonGPerKwh`);
-    perSlot(offer.unallocatedWh, slots, `offer ${offer.offerId} unallocatedWh`, whLeft, k * slotCount);
+    perSlot(
+      offer.unallocatedWh,
+      slots,
+      `offer ${offer.offerId} unallocatedWh`,
+      whLeft,
+      k * slotCount,
+    );
     offerRenewable[k] = isRenewable(offer.source) ? 1 : 0;
     offerCarbon[k] = offer.carbonGPerKwh;
   });
 
   // Draw order at a site: energy whose reserve the site's own reserve covers costs nothing
-  // extra, so among those the offers fewest orders can use go first (grid, then the most
-  // carbon-intensive), keeping clean energy for orders that require it; above the site
+  // extra, so among those the offers fewest orders can use go first (grid before renewables,
+  // offers feeding only this site before shared ones, then the most carbon-intensive),
+  // keeping clean and shared energy for the orders and sites that need it; above the site
   // reserve, the cheapest first. Offer id breaks the last ties.
+  const siteIds = new Set(sites.map((site) => site.siteId));
+  const sitesFed = offers.map((offer) => offer.siteIds.filter((id) => siteIds.has(id)).length);
   const siteOffers: Int32Array[] = [];
   const siteOfferReserve: Float64Array[] = [];
   sites.forEach((site, s) => {
@@ -154,6 +166,7 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
       (a, b) =>
         Math.max(a.reserve, siteReserve[s]) - Math.max(b.reserve, siteReserve[s]) ||
         offerRenewable[a.k] - offerRenewable[b.k] ||
+        sitesFed[a.k] - sitesFed[b.k] ||
         offerCarbon[b.k] - offerCarbon[a.k] ||
         a.k - b.k,
     );
@@ -169,9 +182,27 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
     })
     .sort((a, b) => a.placed - b.placed || compareText(a.order.orderId, b.order.orderId));
 
-  const orders = byRank.map(({ order }, rank) =>
-    compileOrder(order, rank, { sites, offers, siteOffers, siteOfferReserve, siteReserve, snapshot }),
-  );
+  const sitesByCurrency = new Map<string, number[]>();
+  sites.forEach((site, s) => {
+    const list = sitesByCurrency.get(site.currency);
+    if (list) list.push(s);
+    else sitesByCurrency.set(site.currency, [s]);
+  });
+  const context = {
+    sites,
+    offers,
+    siteOffers,
+    siteOfferReserve,
+    siteReserve,
+    sitesByCurrency,
+    snapshot,
+  };
+  const orders = byRank.map(({ order }, rank) => compileOrder(order, rank, context));
+  // Position by order id, for the canonical output order.
+  const byId = orders
+    .map((_, o) => o)
+    .sort((a, b) => compareText(orders[a].order.orderId, orders[b].order.orderId));
+  byId.forEach((o, position) => (orders[o].idRank = position));
 
   return {
     slotCount,
@@ -200,6 +231,7 @@ function compileOrder(
     siteOffers: Int32Array[];
     siteOfferReserve: Float64Array[];
     siteReserve: Float64Array;
+    sitesByCurrency: Map<string, number[]>;
     snapshot: MatchingSnapshot;
   },
 ): CompiledOrder {
@@ -211,11 +243,15 @@ function compileOrder(
   checkSlot(order.deadline, `${what} deadline`);
   for (const slot of order.filledSlots ?? []) checkSlot(slot, `${what} filledSlots`);
   const wanted = slotsToFill(order);
-  const slots = Int32Array.from(usableSlotIndices(order, ctx.snapshot.horizon));
+  const usable = usableSlotIndices(order, ctx.snapshot.horizon);
+  const slots = new Int32Array(usable.length);
+  for (let i = 0; i < usable.length; i++) slots[i] = usable[i];
 
   const eligible: { s: number; minReserve: number }[] = [];
-  ctx.sites.forEach((site, s) => {
-    if (!siteEligibleForOrder(order, site)) return;
+  for (const s of ctx.sitesByCurrency.get(order.currency) ?? []) {
+    const site = ctx.sites[s];
+    if (order.gpuModel !== undefined && order.gpuModel !== site.gpuModel) continue;
+    if (!siteEligibleForOrder(order, site)) continue;
     let best = Infinity;
     const feeding = ctx.siteOffers[s];
     for (let j = 0; j < feeding.length; j++) {
@@ -224,9 +260,15 @@ function compileOrder(
       }
     }
     if (best < Infinity) eligible.push({ s, minReserve: Math.max(ctx.siteReserve[s], best) });
-  });
+  }
   eligible.sort((a, b) => a.minReserve - b.minReserve || a.s - b.s);
 
+  const eligibleSites = new Int32Array(eligible.length);
+  const minReserve = new Float64Array(eligible.length);
+  for (let i = 0; i < eligible.length; i++) {
+    eligibleSites[i] = eligible[i].s;
+    minReserve[i] = eligible[i].minReserve;
+  }
   let staticReason: UnfilledReason | undefined;
   if (eligible.length === 0) staticReason = 'no_eligible_site';
   else if (slots.length === 0 || (order.allOrNone && slots.length < wanted)) {
@@ -236,13 +278,14 @@ function compileOrder(
   return {
     order,
     rank,
+    idRank: 0,
     gpus,
     bid,
     wanted,
     allOrNone: order.allOrNone,
     slots,
-    sites: Int32Array.from(eligible, (e) => e.s),
-    minReserve: Float64Array.from(eligible, (e) => e.minReserve),
+    sites: eligibleSites,
+    minReserve,
     renewableOnly: order.constraints.renewableOnly === true,
     maxCarbon: order.constraints.maxCarbonGPerKwh ?? Infinity,
     staticReason,

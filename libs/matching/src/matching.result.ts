@@ -26,6 +26,17 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
     cellGpus.set(cell, (cellGpus.get(cell) ?? 0) + m.orders[a.o].gpus);
   }
 
+  // Canonical order: slot, site id, order id (sites are indexed by id, slots by time).
+  live.sort((x, y) => x.t - y.t || x.s - y.s || m.orders[x.o].idRank - m.orders[y.o].idRank);
+  // One frozen facts record per site, shared by its allocations.
+  const siteFacts = m.sites.map((site) =>
+    Object.freeze({
+      country: site.country,
+      operatorJurisdiction: site.operatorJurisdiction,
+      certifications: Object.freeze([...site.certifications].sort(compareText)) as string[],
+      energyPerGpuHourWh: site.energyPerGpuHourWh,
+    }),
+  );
   const allocations: Allocation[] = live.map((a) => {
     const compiled = m.orders[a.o];
     const order = compiled.order;
@@ -43,7 +54,8 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
         floorPricePerMwh: offer.floorPricePerMwh,
       });
     }
-    energy.sort((x, y) => compareText(x.offerId, y.offerId));
+    // Offers are indexed by id, so index order is id order.
+    if (energy.length > 1) energy.sort((x, y) => compareText(x.offerId, y.offerId));
     return {
       allocationId: `${order.orderId}@${slot}`,
       orderId: order.orderId,
@@ -56,20 +68,9 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
       bidPerGpuHour: compiled.bid,
       reservePerGpuHour: a.reserve,
       energy,
-      site: {
-        country: site.country,
-        operatorJurisdiction: site.operatorJurisdiction,
-        certifications: [...site.certifications].sort(compareText),
-        energyPerGpuHourWh: site.energyPerGpuHourWh,
-      },
+      site: siteFacts[a.s],
     };
   });
-  allocations.sort(
-    (x, y) =>
-      compareText(x.slot, y.slot) ||
-      compareText(x.siteId, y.siteId) ||
-      compareText(x.orderId, y.orderId),
-  );
 
   const clearingPrices: ClearingPrice[] = [...cellPrice.keys()]
     .sort((x, y) => x - y) // sites are indexed by id and slots by time: cell order is canonical
@@ -96,7 +97,9 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
     line.gpuHours += order.gpus;
     welfareByCurrency.set(order.order.currency, line);
   }
-  const welfare = [...welfareByCurrency.values()].sort((x, y) => compareText(x.currency, y.currency));
+  const welfare = [...welfareByCurrency.values()].sort((x, y) =>
+    compareText(x.currency, y.currency),
+  );
 
   const unfilled: UnfilledOrder[] = [];
   m.orders.forEach((order, o) => {

@@ -10,7 +10,12 @@ import {
   reservePricePerGpuHour,
   slotHour,
 } from '@policloud/domain';
-import { MatchingEnergyOffer, MatchingHorizon, MatchingOrder, MatchingSite } from './matching.types';
+import {
+  MatchingEnergyOffer,
+  MatchingHorizon,
+  MatchingOrder,
+  MatchingSite,
+} from './matching.types';
 
 /**
  * Static filters of a site for an order: currency, GPU model, jurisdictions (countries and blocs),
@@ -112,8 +117,12 @@ export function usableSlotIndices(order: MatchingOrder, horizon: MatchingHorizon
   const start = slotHour(horizon.start);
   const from = Math.max(slotHour(order.earliestStart), start);
   const to = Math.min(slotHour(order.deadline), slotHour(horizon.end));
-  const filled = new Set((order.filledSlots ?? []).map(slotHour));
   const indices: number[] = [];
+  if (order.filledSlots === undefined || order.filledSlots.length === 0) {
+    for (let hour = from; hour < to; hour++) indices.push(hour - start);
+    return indices;
+  }
+  const filled = new Set(order.filledSlots.map(slotHour));
   for (let hour = from; hour < to; hour++) if (!filled.has(hour)) indices.push(hour - start);
   return indices;
 }

@@ -141,7 +141,12 @@ export function solveMatchingMilp(
         const cheapest = Math.min(...usable.map((q) => q.reserve));
         if (Math.max(r, cheapest) > order.maxPricePerGpuHour) continue;
         const energyBinds = usable.some((q) => q.reserve > r);
-        const x = b.col(energyBinds ? g * order.maxPricePerGpuHour : g * (order.maxPricePerGpuHour - r), 0, 1, true);
+        const x = b.col(
+          energyBinds ? g * order.maxPricePerGpuHour : g * (order.maxPricePerGpuHour - r),
+          0,
+          1,
+          true,
+        );
         orderCols.push(x);
         chosenOf.push({ x, orderId: order.orderId, siteId: site.siteId, slot: slotAt(start + t) });
         const energy: [number, number][] = [];
@@ -156,8 +161,14 @@ export function solveMatchingMilp(
         b.row(0, 0, draw);
         if (energyBinds) {
           const c = b.col(-1, 0, INF);
-          b.row(0, INF, [[c, 1], [x, -g * r]]);
-          b.row(0, INF, [[c, 1], ...energy.map(([w, reserve]) => [w, -reserve] as [number, number])]);
+          b.row(0, INF, [
+            [c, 1],
+            [x, -g * r],
+          ]);
+          b.row(0, INF, [
+            [c, 1],
+            ...energy.map(([w, reserve]) => [w, -reserve] as [number, number]),
+          ]);
           cellsWhereReservesDiffer.add(`${s}|${t}`);
         }
         push(couplings, `${s}|${t}`, {
@@ -175,7 +186,11 @@ export function solveMatchingMilp(
       const y = b.col(0, 0, 1, true);
       b.row(0, 0, [...orderCols.map((x) => [x, 1] as [number, number]), [y, -hours]]);
     } else if (orderCols.length > hours) {
-      b.row(-INF, hours, orderCols.map((x) => [x, 1] as [number, number]));
+      b.row(
+        -INF,
+        hours,
+        orderCols.map((x) => [x, 1] as [number, number]),
+      );
     }
   });
   for (const terms of orderSlotRows.values()) if (terms.length > 1) b.row(-INF, 1, terms);
@@ -192,7 +207,10 @@ export function solveMatchingMilp(
     if (members.length < 2 || !cellsWhereReservesDiffer.has(cell)) continue;
     const price = b.col(0, 0, M);
     for (const { x, bid, energy, gpus } of members) {
-      b.row(-INF, bid + M, [[price, 1], [x, M]]);
+      b.row(-INF, bid + M, [
+        [price, 1],
+        [x, M],
+      ]);
       if (!energy) continue;
       b.row(-INF, M, [
         ...energy.map(([w, reserve]) => [w, reserve / gpus] as [number, number]),
@@ -205,7 +223,16 @@ export function solveMatchingMilp(
   const numCols = b.cost.length;
   const numRows = b.rowLower.length;
   if (numCols === 0) {
-    return { status: 'Empty', optimal: true, welfare: 0, bound: 0, seconds: 0, columns: 0, rows: 0, chosen: [] };
+    return {
+      status: 'Empty',
+      optimal: true,
+      welfare: 0,
+      bound: 0,
+      seconds: 0,
+      columns: 0,
+      rows: 0,
+      chosen: [],
+    };
   }
   const model = highs.createModel({
     numCols,

@@ -135,7 +135,12 @@ export function randomSnapshot(options: RandomSnapshotOptions): MatchingSnapshot
     const hours = int(1, maxHours);
     const first = int(-4, options.slots - hours);
     const slack = chance(0.3) ? 0 : int(0, Math.max(2, Math.min(48, options.slots)));
-    const model = single ? GPU_MODELS[0] : weighted(GPU_MODELS, GPU_MODELS.map((m) => m.weight));
+    const model = single
+      ? GPU_MODELS[0]
+      : weighted(
+          GPU_MODELS,
+          GPU_MODELS.map((m) => m.weight),
+        );
     const currency: CurrencyCode = single ? 'EUR' : chance(0.85) ? 'EUR' : 'USD';
     const constraints: OrderConstraints = {};
     if (chance(constraintRate)) constraints.jurisdictions = pick(JURISDICTION_CHOICES);
@@ -178,7 +183,12 @@ export function randomSnapshot(options: RandomSnapshotOptions): MatchingSnapshot
   let supplyGpuHours = 0;
   for (let i = 0; i < options.sites; i++) {
     const country = single ? pick(COUNTRIES.filter((c) => c.currency === 'EUR')) : pick(COUNTRIES);
-    const model = single ? GPU_MODELS[0] : weighted(GPU_MODELS, GPU_MODELS.map((m) => m.weight));
+    const model = single
+      ? GPU_MODELS[0]
+      : weighted(
+          GPU_MODELS,
+          GPU_MODELS.map((m) => m.weight),
+        );
     const gpuCount = pick([100, 360, 400]);
     const pue = (1 + int(30, 400) / 1000).toFixed(3);
     const e = energyPerGpuHourWh(storedThousandths(model.powerKw), storedThousandths(pue));
@@ -193,7 +203,10 @@ export function randomSnapshot(options: RandomSnapshotOptions): MatchingSnapshot
     }
     // Energy: a co-located plant sized around the site's full draw, sometimes a grid offer.
     const fullDraw = gpuCount * e;
-    const source = weighted<EnergySource>(['wind', 'solar', 'hydro', 'biomass'], [0.45, 0.3, 0.15, 0.1]);
+    const source = weighted<EnergySource>(
+      ['wind', 'solar', 'hydro', 'biomass'],
+      [0.45, 0.3, 0.15, 0.1],
+    );
     const floor = () => (options.priceyEnergy ? int(20_000, 450_000) : int(1_500, 9_000));
     const plantWh: number[] = [];
     let wind = random();
