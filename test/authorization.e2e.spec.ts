@@ -8,6 +8,7 @@ import {
   Response,
   siteBody,
 } from './support/marketplace-fixture';
+import { matrixCells } from './support/problem-assertions';
 
 /**
  * Every role/ownership combination of the marketplace endpoints (DESIGN §4): 401 without a
@@ -56,29 +57,9 @@ const MATRIX: [endpoint: string, ...statuses: number[]][] = [
   ['GET /v1/compute-orders/:id',                401, 401, 401, 200, 403, 403, 403, 200, 404, 403, 403],
 ];
 
-function ruleOf(status: number): string {
-  if (status === 401) return 'a call without a valid API key is unauthenticated';
-  if (status === 403) return 'a caller without one of the route roles is forbidden';
-  if (status === 404) return "another party's resource does not exist for the caller";
-  return 'the caller may do this';
-}
 
-interface Cell {
-  endpoint: string;
-  caller: CallerName;
-  status: number;
-  rule: string;
-}
 
-const CELLS: Cell[] = MATRIX.flatMap(([endpoint, ...statuses]) => {
-  if (statuses.length !== CALLERS.length) throw new Error(`${endpoint}: one status per caller`);
-  return statuses.map((status, index) => ({
-    endpoint,
-    caller: CALLERS[index],
-    status,
-    rule: ruleOf(status),
-  }));
-});
+const CELLS = matrixCells(CALLERS, MATRIX, "another party's resource does not exist for the caller");
 
 /** What one cell sends, prepared just before the call (fresh resources for writes). */
 interface Call {

@@ -7,6 +7,7 @@ import {
   JURISDICTION_BLOC_NAMES,
 } from '@policloud/domain';
 import { ROLES } from '@policloud/auth';
+import { BODY_LIMIT_BYTES, expectProblem, fieldsOf, normaliseField } from './support/problem-assertions';
 import {
   Marketplace,
   offerBody,
@@ -27,34 +28,14 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-interface FieldError {
-  field: string;
-  message: string;
-}
 
 const SITE = 'bad-input-site';
 const ORIGINAL_TIME = '2027-02-01T00:00:00Z';
 /** After the slot the curtailment cases report on (2027-03-01T12:00Z) has started. */
 const CURTAILMENT_TIME = '2027-03-01T13:05:00Z';
-const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** `profile[0].wh` and `profile.0.wh` name the same field. */
-const normaliseField = (field: string) => field.replace(/\[(\d+)\]/g, '.$1');
 
-function expectProblem(response: Response, status: number): void {
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status,
-  });
-  expect((response.body.type as string).length).toBeGreaterThan(0);
-}
 
-function fieldsOf(response: Response): string[] {
-  const errors = response.body.errors as FieldError[] | undefined;
-  return (errors ?? []).map((error) => normaliseField(error.field));
-}
 
 describe('bad input is refused with problem+json and writes nothing', () => {
   let market: Marketplace;

@@ -9,6 +9,7 @@ import {
   Response,
   siteBody,
 } from './support/marketplace-fixture';
+import { BODY_LIMIT_BYTES, expectProblem, fieldsOf, matrixCells, normaliseField } from './support/problem-assertions';
 
 /**
  * The guards of metering and settlement (DESIGN §4), in the style of the marketplace's
@@ -27,10 +28,6 @@ import {
 
 type Method = 'GET' | 'POST';
 
-interface FieldError {
-  field: string;
-  message: string;
-}
 interface Allocation {
   allocationId: string;
   siteId: string;
@@ -50,24 +47,9 @@ const DIJON = 'guards-dijon';
 const NOW = '2027-04-02T00:00:00Z';
 /** When A0 and A1 were reported (after all four slots started). */
 const REPORTED_AT = '2027-03-01T14:05:00Z';
-const BODY_LIMIT_BYTES = 256 * 1024;
 
-const normaliseField = (field: string) => field.replace(/\[(\d+)\]/g, '.$1');
 
-function expectProblem(response: Response, status: number): void {
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status,
-  });
-  expect((response.body.type as string).length).toBeGreaterThan(0);
-}
 
-function fieldsOf(response: Response): string[] {
-  const errors = response.body.errors as FieldError[] | undefined;
-  return (errors ?? []).map((error) => normaliseField(error.field));
-}
 
 function expect400(response: Response, ...fields: string[]): void {
   expectProblem(response, 400);
@@ -107,29 +89,9 @@ const MATRIX: [endpoint: string, ...statuses: number[]][] = [
   ['GET /v1/settlements/:period/running',             401, 401, 401, 200, 403, 403, 200, 200, 403, 403, 403],
 ];
 
-function ruleOf(status: number): string {
-  if (status === 401) return 'a call without a valid API key is unauthenticated';
-  if (status === 403) return 'a caller without one of the route roles is forbidden';
-  if (status === 404) return "another site's allocation does not exist for the caller";
-  return 'the caller may do this';
-}
 
-interface Cell {
-  endpoint: string;
-  caller: CallerName;
-  status: number;
-  rule: string;
-}
 
-const CELLS: Cell[] = MATRIX.flatMap(([endpoint, ...statuses]) => {
-  if (statuses.length !== CALLERS.length) throw new Error(`${endpoint}: one status per caller`);
-  return statuses.map((status, index) => ({
-    endpoint,
-    caller: CALLERS[index],
-    status,
-    rule: ruleOf(status),
-  }));
-});
+const CELLS = matrixCells(CALLERS, MATRIX, "another site's allocation does not exist for the caller");
 
 /** What one cell sends, prepared just before the call. */
 interface Call {

@@ -113,12 +113,21 @@ function matchingRunCompleted(
 
 interface Line {
   kind: string;
+  adjusts?: string;
+  poolPeriod: string;
+  siteId: string;
+  agreementVersion: number;
   allocationId?: string;
   quantity: number;
+  unit: 'gpu_hour' | 'wh';
   unitPrice?: number;
   amount: number;
+  exact: string;
   description: string;
 }
+
+/** Where every synthetic line was settled: one site, agreement version 1, the statement's month. */
+const pool = (period: string) => ({ poolPeriod: period, siteId: 'cannes', agreementVersion: 1 });
 
 function statement(
   history: History,
@@ -142,16 +151,22 @@ function statement(
 
 const computeCharge = (a: Allocation, delivered: number): Line => ({
   kind: 'compute_charge',
+  ...pool(a.slot.slice(0, 7)),
   allocationId: a.allocationId,
   quantity: delivered,
+  unit: 'gpu_hour',
   unitPrice: a.price,
   amount: -delivered * a.price,
+  exact: String(-delivered * a.price),
   description: `${delivered} GPU-hours delivered at ${a.slot}`,
 });
-const payout = (kind: string, amount: number): Line => ({
+const payout = (kind: string, amount: number, period = '2026-03'): Line => ({
   kind,
+  ...pool(period),
   quantity: 1,
+  unit: 'wh',
   amount,
+  exact: String(amount),
   description: `${kind} for the period`,
 });
 
@@ -166,16 +181,28 @@ function periodClosed(
   return history.record(`settlement-${period}`, 'SettlementPeriodClosed', {
     period,
     closedAt: `${period}-28T00:00:00.000Z`,
+    closedBy: 'operator',
     inputPosition: 500,
     statementIds: statements.map((s) => (s.data as { statementId: string }).statementId),
-    totals: [
+    balances: [
       {
+        period,
         currency: 'EUR',
-        charges: -sum(['buyer']),
-        payouts: sum(['producer', 'host']),
-        fee: sum(['platform']),
+        charged: -sum(['buyer']),
+        paidOut: sum(['producer', 'host']),
+        platformFee: sum(['platform']),
+        difference: 0,
+        pools: 1,
+        adjustedPools: 0,
+        gpuHoursDelivered: 17,
+        meteredWh: 14_280,
+        attributedWh: 14_280,
+        excessWh: 0,
+        heatWhSold: 0,
+        unfundedEnergy: '0',
       },
     ],
+    settledPools: [],
   });
 }
 
@@ -220,8 +247,12 @@ function march(history: History) {
     computeCharge(B1, 3),
     {
       kind: 'adjustment',
+      adjusts: 'compute_charge',
+      ...pool('2026-02'),
       quantity: 1,
+      unit: 'gpu_hour',
       amount: 100,
+      exact: '100',
       description: 'credit for late usage of February',
     },
   ]);
@@ -443,9 +474,9 @@ describe('billing consumer against the real broker', () => {
     expect(b.allocations.map((x) => x.allocationId)).toEqual(['alloc-b1']);
     expect(b.committed).toEqual({ EUR: 900 });
     expect(b.invoiced).toEqual({ EUR: 800 });
-    expect(ledger.closedPeriods().map((p) => [p.period, p.totals])).toEqual([
-      ['2026-03', [{ currency: 'EUR', charges: 4500, payouts: 4050, fee: 450 }]],
-    ]);
+    expect(
+      ledger.closedPeriods().map((p) => [p.period, p.balances.map(({ currency, charged, paidOut, platformFee }) => ({ currency, charged, paidOut, platformFee }))]),
+    ).toEqual([['2026-03', [{ currency: 'EUR', charged: 4500, paidOut: 4050, platformFee: 450 }]]]);
   });
 
   it('a restarted consumer in the same group does not count anything twice', async () => {

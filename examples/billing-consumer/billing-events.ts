@@ -33,8 +33,10 @@ export interface SettlementPeriodClosedV1 {
   period: string;
   closedAt: string;
   inputPosition: number;
+  closedBy: string;
   statementIds: string[];
-  totals: { currency: string; charges: number; payouts: number; fee: number }[];
+  /** Per currency: what payers owe = what is paid out + the platform fee (the event carries more). */
+  balances: { currency: string; charged: number; paidOut: number; platformFee: number }[];
 }
 
 /** AllocationMade v1: what billing keeps of an allocation (the event carries more). */
