@@ -5,14 +5,14 @@ import type { AllocationMade } from '@policloud/domain';
 @Entity({ name: 'rm_allocations' })
 export class AllocationRow {
   @PrimaryColumn({ type: 'text', name: 'allocation_id' }) allocationId!: string;
-  @Index() @Column({ type: 'text', name: 'run_id' }) runId!: string;
+  @Column({ type: 'text', name: 'run_id' }) runId!: string;
   @Index() @Column({ type: 'text', name: 'order_id' }) orderId!: string;
   @Index() @Column({ type: 'text', name: 'buyer_id' }) buyerId!: string;
-  @Index() @Column({ type: 'text', name: 'site_id' }) siteId!: string;
+  @Column({ type: 'text', name: 'site_id' }) siteId!: string;
   @Index() @Column({ type: 'text', name: 'host_id' }) hostId!: string;
   /** Producers whose energy the allocation runs on. */
   @Column({ type: 'jsonb', name: 'producer_ids' }) producerIds!: string[];
-  @Index() @Column({ type: 'text' }) slot!: string;
+  @Column({ type: 'text' }) slot!: string;
   @Column({ type: 'integer' }) gpus!: number;
   @Column({ type: 'jsonb' }) data!: AllocationMade['data'];
 }
