@@ -2,6 +2,7 @@ import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { Decider, EVENT_REGISTRY } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
+import { upsertRows } from '../upsert-rows';
 
 export interface AggregateStateReadModel<State, Row extends ObjectLiteral> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,8 +17,6 @@ export interface AggregateStateReadModel<State, Row extends ObjectLiteral> {
     write(id: string, state: State, events: RecordedEvent[], manager: EntityManager): Promise<void>;
   };
 }
-
-const ROWS_PER_STATEMENT = 500;
 
 /**
  * One projection for any aggregate: folds events into the stored state with the domain's own
@@ -48,9 +47,7 @@ export function aggregateStateProjection<State, Row extends ObjectLiteral & { id
       rows.push({ ...model.columns(state), id, revision: own[own.length - 1].revision, state } as Row);
       await model.derived?.write(id, state, own, manager);
     }
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      await repository.upsert(rows.slice(start, start + ROWS_PER_STATEMENT) as never, ['id']);
-    }
+    await upsertRows(repository as never, rows, ['id']);
   }
 
   return {

@@ -11,6 +11,7 @@ import {
 import { In } from 'typeorm';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
+import { upsertRows } from '../upsert-rows';
 import { aggregateStateProjection } from './aggregate-state.projection';
 import {
   ApiKeyRow,
@@ -76,9 +77,7 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
       const slots = manager.getRepository(EnergyOfferSlotRow);
       const gone = touched.filter((slot) => !offer.slots[slot]);
       if (gone.length) await slots.delete({ offerId, slot: In(gone) });
-      for (let start = 0; start < rows.length; start += 1000) {
-        await slots.upsert(rows.slice(start, start + 1000), ['offerId', 'slot']);
-      }
+      await upsertRows(slots, rows, ['offerId', 'slot']);
     },
   },
 });
