@@ -9,7 +9,16 @@ import type {
   Agreement,
   AllocationEnergy,
   AllocationMade,
-  CurrencyCode,
+  SettlementBalance,
+  SettlementLine,
+  SettlementLineKind,
+  SettlementPartyRole,
+  SettlementPoolLine,
+  SettlementPoolMember,
+  SettlementPoolRecord,
+  SettlementQuantityUnit,
+  SettlementSettledKind,
+  SettlementStatement,
   UsageFigures,
 } from '@policloud/domain';
 
@@ -97,127 +106,26 @@ export interface SettlementInput {
 
 // ---------------------------------------------------------------- output
 
-export type PartyRole = 'buyer' | 'producer' | 'host' | 'platform';
-
-export type LineKind =
-  | 'compute_charge'
-  | 'energy_payment'
-  | 'surplus_share'
-  | 'heat_purchase'
-  | 'heat_revenue'
-  | 'platform_fee'
-  | 'excess_energy'
-  | 'adjustment';
-
+// The statement shapes are the domain's: settlement produces exactly what the domain records.
+export type PartyRole = SettlementPartyRole;
+export type LineKind = SettlementLineKind;
 /** The kinds an amount is first settled as; an `adjustment` line corrects one of them. */
-export type SettledKind = Exclude<LineKind, 'adjustment'>;
-
-export type QuantityUnit = 'gpu_hour' | 'wh';
-
-export interface StatementLine {
-  kind: LineKind;
-  /** For an adjustment: the kind of line it corrects. */
-  adjusts?: SettledKind;
-  /** The period of the pool the line settles: the statement's period, or an earlier one for an
-   * adjustment. */
-  poolPeriod: Period;
-  siteId: string;
-  agreementVersion: number;
-  /** Lines about one allocation: its charge, or its adjustment. */
-  allocationId?: string;
-  /** Adjustments of pool-wide lines: the allocations whose late or corrected usage caused them. */
-  allocationIds?: string[];
-  /** The usage events behind the line: the figures settled (for an adjustment, the previously
-   * settled event of each allocation concerned, then its current one). */
-  usageEventIds?: string[];
-  /** Energy payments: the offer paid for. */
-  offerId?: string;
-  /** GPU-hours or Wh (`unit`); for an adjustment, the change of the corrected line's quantity. */
-  quantity: number;
-  unit: QuantityUnit;
-  /** Minor units per GPU-hour (charges) or per MWh (energy, heat). */
-  unitPrice?: number;
-  /** Signed minor units: positive is owed to the party, negative is owed by it. */
-  amount: number;
-  /** The exact amount the rounding started from, as a reduced fraction `n/d` (or `n`). */
-  exact: string;
-  description: string;
-}
-
-export interface Statement {
-  partyId: string;
-  role: PartyRole;
-  period: Period;
-  currency: CurrencyCode;
-  lines: StatementLine[];
-  /** Σ line amounts. */
-  total: number;
-}
-
+export type SettledKind = SettlementSettledKind;
+export type QuantityUnit = SettlementQuantityUnit;
+export type StatementLine = SettlementLine;
+export type Statement = SettlementStatement;
 /** Per period and currency: what the payers owe equals what is paid out plus the fee. */
-export interface CurrencyBalance {
-  period: Period;
-  currency: CurrencyCode;
-  /** Owed by payers: −Σ of compute_charge and heat_purchase lines and of their adjustments. */
-  charged: number;
-  /** Σ of producer and host payout lines (energy, surplus shares net of excess, heat revenue)
-   * and of their adjustments. */
-  paidOut: number;
-  /** Σ of the platform's lines (fee net of the excess it bore) and of their adjustments. */
-  platformFee: number;
-  /** charged − paidOut − platformFee: always 0. */
-  difference: number;
-  /** Pools settled this close: the period's own and the earlier ones adjusted. */
-  pools: number;
-  adjustedPools: number;
-  /** Figures of the period's own pools (adjustments excluded). */
-  gpuHoursDelivered: number;
-  meteredWh: number;
-  /** Metered Wh attributed to producers (the rest came from no allocated offer: unpaid). */
-  attributedWh: number;
-  /** Attributed Wh beyond `e` × delivered GPU-hours: its cost is borne as `excess_energy`. */
-  excessWh: number;
-  heatWhSold: number;
-  /** Energy cost no one could fund (charges below energy cost), as an exact fraction. */
-  unfundedEnergy: string;
-}
-
+export type CurrencyBalance = SettlementBalance;
 /** An allocation as a pool record settled it. */
-export interface SettledMember extends UsageFigures {
-  allocationId: string;
-  /** The usage event whose figures were settled. */
-  usageEventId: string;
-  platformFeeBps: number;
-  /** Caps (Wh) applied to curtailed draws, by offer id; absent when none was curtailed. */
-  capsWh?: Record<string, number>;
-}
-
+export type SettledMember = SettlementPoolMember;
 /** One pool-wide line of a pool record, cumulated over the original close and adjustments. */
-export interface SettledLine {
-  key: string;
-  partyId: string;
-  role: PartyRole;
-  kind: SettledKind;
-  quantity: number;
-  amount: number;
-}
-
+export type SettledLine = SettlementPoolLine;
 /**
  * What has been settled for one pool (the allocations of one site under one agreement version in
  * one period), cumulated: the original close, then each adjustment. The app stores these with the
  * statements and feeds them back; the next close corrects a pool against its latest record.
- * Buyer charges are not listed: they are exact integers, recomputed from the members' figures.
  */
-export interface SettledPool {
-  period: Period;
-  siteId: string;
-  agreementVersion: number;
-  currency: CurrencyCode;
-  /** The close that wrote this record. */
-  settledIn: Period;
-  members: SettledMember[];
-  lines: SettledLine[];
-}
+export type SettledPool = SettlementPoolRecord;
 
 export interface SettlementResult {
   period: Period;
