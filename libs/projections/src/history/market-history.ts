@@ -27,8 +27,6 @@ export interface MarketHistory {
   sites: Map<string, Versioned<Site>>;
   offers: Map<string, Versioned<EnergyOffer>>;
   orders: Map<string, Versioned<ComputeOrder>>;
-  /** GPUs allocated by earlier runs, by site then slot. */
-  allocatedGpus: Map<string, Map<string, number>>;
   allocations: Map<string, AllocationMade['data']>;
   /** The platform fee of each matching run: the rate its allocations were priced against. */
   runFees: Map<string, number>;
@@ -50,7 +48,6 @@ export function emptyHistory(): MarketHistory {
     sites: new Map(),
     offers: new Map(),
     orders: new Map(),
-    allocatedGpus: new Map(),
     allocations: new Map(),
     runFees: new Map(),
     usage: [],
@@ -82,9 +79,6 @@ function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
   switch (event.type) {
     case 'AllocationMade': {
       const allocation = event.data as AllocationMade['data'];
-      const bySlot = history.allocatedGpus.get(allocation.siteId) ?? new Map<string, number>();
-      bySlot.set(allocation.slot, (bySlot.get(allocation.slot) ?? 0) + allocation.gpus);
-      history.allocatedGpus.set(allocation.siteId, bySlot);
       history.allocations.set(allocation.allocationId, allocation);
       return true;
     }
