@@ -15,23 +15,48 @@ export interface HashedEventFields {
   metadata: unknown;
 }
 
+/** An event whose data and metadata are already canonical JSON text. */
+export interface CanonicalEventFields extends Omit<HashedEventFields, 'data' | 'metadata'> {
+  dataJson: string;
+  metadataJson: string;
+}
+
+/**
+ * SHA-256 (hex) of the RFC 8785 form of {data, id, metadata, prevHash, revision, schemaVersion,
+ * stream, type} — keys in canonical order, assembled around data and metadata already
+ * canonicalised, so an append canonicalises each payload once and stores that same text.
+ */
+export function canonicalEventHash(event: CanonicalEventFields, prevHash: string): string {
+  const envelope =
+    `{"data":${event.dataJson},"id":${JSON.stringify(event.id)},"metadata":${event.metadataJson},` +
+    `"prevHash":${JSON.stringify(prevHash)},"revision":${canonicalJson(event.revision)},` +
+    `"schemaVersion":${canonicalJson(event.schemaVersion)},"stream":${JSON.stringify(event.streamId)},` +
+    `"type":${JSON.stringify(event.type)}}`;
+  return createHash('sha256').update(envelope, 'utf8').digest('hex');
+}
+
 /** SHA-256 (hex) of the canonical event chained to the previous event's hash in its stream. */
 export function eventHash(event: HashedEventFields, prevHash: string): string {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        id: event.id,
-        stream: event.streamId,
-        revision: event.revision,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: event.data,
-        metadata: event.metadata,
-        prevHash,
-      }),
-      'utf8',
-    )
-    .digest('hex');
+  return canonicalEventHash(
+    { ...event, dataJson: canonicalJson(event.data), metadataJson: canonicalJson(event.metadata) },
+    prevHash,
+  );
+}
+
+/** Hashes of a batch of canonical events appended after `prevHash`, from `firstRevision`. */
+export function chainCanonicalHashes(
+  streamId: string,
+  events: readonly Omit<CanonicalEventFields, 'streamId' | 'revision'>[],
+  firstRevision: number,
+  prevHash: string,
+): string[] {
+  const hashes: string[] = [];
+  let previous = prevHash;
+  events.forEach((event, index) => {
+    previous = canonicalEventHash({ ...event, streamId, revision: firstRevision + index }, previous);
+    hashes.push(previous);
+  });
+  return hashes;
 }
 
 /** Hashes of a batch appended after `prevHash`, starting at `firstRevision`. */
@@ -41,11 +66,14 @@ export function chainHashes(
   firstRevision: number,
   prevHash: string,
 ): string[] {
-  const hashes: string[] = [];
-  let previous = prevHash;
-  events.forEach((event, index) => {
-    previous = eventHash({ ...event, streamId, revision: firstRevision + index }, previous);
-    hashes.push(previous);
-  });
-  return hashes;
+  return chainCanonicalHashes(
+    streamId,
+    events.map((event) => ({
+      ...event,
+      dataJson: canonicalJson(event.data),
+      metadataJson: canonicalJson(event.metadata),
+    })),
+    firstRevision,
+    prevHash,
+  );
 }

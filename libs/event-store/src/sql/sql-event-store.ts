@@ -20,7 +20,7 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../event-store.errors';
-import { chainHashes, GENESIS_HASH } from '@policloud/audit';
+import { canonicalJson, chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
 import { PollingSubscription } from '../polling-subscription';
 import { validateAppend } from '../validate-append';
 import { migrateEventStore } from './event-store.migrations';
@@ -125,12 +125,19 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     const { streamId, events, expectedRevision } = batch;
     const expected =
       typeof expectedRevision === 'number' ? expectedRevision : EXPECTED_CODES[expectedRevision];
+    // With the chain, payloads are stored as the canonical JSON the hashes were computed over.
+    const serialise = this.hashChain ? canonicalJson : (value: unknown) => JSON.stringify(value);
+    const payloads = events.map((event) => ({
+      ...event,
+      dataJson: serialise(event.data),
+      metadataJson: serialise(event.metadata),
+    }));
     for (let attempt = 0; ; attempt++) {
       const tip = this.hashChain
         ? await this.chainTip(client, streamId, expectedRevision, inTransaction)
         : undefined;
       const hashes = tip
-        ? chainHashes(streamId, events, tip.revision + 1, tip.hash)
+        ? chainCanonicalHashes(streamId, payloads, tip.revision + 1, tip.hash)
         : events.map(() => null);
       try {
         const [row] = await client.query<{ next_revision: number; last_position: number }>(
@@ -141,8 +148,8 @@ export class SqlEventStore implements EventStore, CheckpointStore {
             events.map((event) => event.id),
             events.map((event) => event.type),
             events.map((event) => event.schemaVersion),
-            events.map((event) => JSON.stringify(event.data)),
-            events.map((event) => JSON.stringify(event.metadata)),
+            payloads.map((payload) => payload.dataJson),
+            payloads.map((payload) => payload.metadataJson),
             tip?.hash ?? null,
             hashes,
           ],
