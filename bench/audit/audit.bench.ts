@@ -11,11 +11,14 @@
  *      batch   16 writers, each appending batches of 10 events to its own stream (exact expected
  *              revisions; a new stream every 20 batches),
  *      single  16 writers, one event per append (a new stream every 20 events).
- *    events/s = events committed in all the mode's segments / their summed wall time.
+ *    events/s = events committed in all the mode's segments / their summed wall time. Also on
+ *    stderr: CPU µs per event of this process and of the PostgreSQL backends of each mode's pool
+ *    (from /proc, by application_name), and the stored row sizes: where the overhead goes.
  * 2. Verification, in memory: VERIFY_EVENTS events of realistic content in interleaved streams of
  *    ~20 events with valid hash chains (chainHashes), sealed into signed checkpoints of 10,000
  *    events (sealCheckpoint), then verifyHistory over all of them, against a reference that only
- *    computes SHA-256 of each event's canonical JSON (the floor of any verification). Both run
+ *    computes SHA-256 of each event's canonical JSON (the floor of any verification). Events are
+ *    passed through JSON once when generated, as stored or exported events always are. Both run
  *    alternately; the median of the repetitions is reported. A breakdown (canonical JSON alone,
  *    SHA-256 alone, Merkle roots alone) follows, to see where the time goes.
  * 3. Verification from PostgreSQL: PG_VERIFY_EVENTS events appended with appendMany (interleaved
@@ -23,8 +26,11 @@
  *    5,000 (as the audit API's readRange) + verifyHistory.
  * Figures go to stdout as `RESULT key=value`; progress goes to stderr.
  */
+import { execSync } from 'node:child_process';
 import { createHash, KeyObject, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import {
   AuditedEvent,
   canonicalJson,
@@ -57,16 +63,18 @@ const WRITERS = 16;
 const BATCH_SIZE = 10;
 const APPENDS_PER_STREAM = 20;
 const ROUNDS = QUICK ? 4 : 6; // each round: one segment per mode (ABBA order across rounds)
-const SEGMENT_MS = QUICK ? 1_100 : 4_000;
-const WARMUP_MS = QUICK ? 600 : 2_000;
+const SEGMENT_MS = QUICK ? 1_000 : 3_000;
+const WARMUP_MS = QUICK ? 500 : 1_500;
 const VERIFY_EVENTS = QUICK ? 100_000 : 1_000_000;
-const VERIFY_REPS = 3;
+const VERIFY_REPS = QUICK ? 3 : 2; // a pass over a million events takes half a minute
 const CHECKPOINT_EVERY = 10_000;
 const PG_VERIFY_EVENTS = 100_000;
 const PG_APPEND_WRITERS = 4;
 const PG_STREAMS_PER_CALL = 200;
 const PG_CHUNKS_PER_STREAM = 4;
 const PG_PAGE = 5_000;
+const CPUS = availableParallelism();
+const applicationName = (mode: Mode): string => `bench_audit_${mode}_${process.pid}`;
 
 // ---------------------------------------------------------------- realistic events
 
@@ -218,7 +226,7 @@ function newContext(): StreamContext {
 
 /** A market stream of its own, producing events one by one. */
 class StreamSource {
-  readonly streamId = `offer-${randomUUID()}`;
+  readonly streamId = 'offer-' + randomUUID();
   private readonly context = newContext();
   revision = 0;
 
@@ -256,6 +264,46 @@ function writer(store: SqlEventStore, eventsPerAppend: number): () => Promise<nu
   };
 }
 
+/** Clock ticks per second of /proc/<pid>/stat times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a local process has used so far; undefined if unreadable. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of the PostgreSQL backends serving one application_name (a local server only). */
+async function backendCpu(admin: PgExecutor, application: string): Promise<Map<number, number>> {
+  const rows = await admin.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+    [application],
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== undefined) cpu.set(pid, seconds);
+  }
+  return cpu;
+}
+
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 async function timed(
   store: SqlEventStore,
   workload: Workload,
@@ -284,10 +332,11 @@ async function measureAppend(
   for (const mode of ['hashed', 'unhashed'] as const) {
     await timed(stores[mode], workload, WARMUP_MS);
   }
-  const totals: Record<Mode, { events: number; seconds: number }> = {
-    hashed: { events: 0, seconds: 0 },
-    unhashed: { events: 0, seconds: 0 },
-  };
+  const totals: Record<Mode, { events: number; seconds: number; nodeCpu: number; pgCpu: number }> =
+    {
+      hashed: { events: 0, seconds: 0, nodeCpu: 0, pgCpu: 0 },
+      unhashed: { events: 0, seconds: 0, nodeCpu: 0, pgCpu: 0 },
+    };
   const perRound: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // ABBA: H U, U H, H U, …
@@ -295,7 +344,15 @@ async function measureAppend(
     const rates = {} as Record<Mode, number>;
     for (const mode of order) {
       await admin.exec('CHECKPOINT');
+      const backendsBefore = await backendCpu(admin, applicationName(mode));
+      const nodeBefore = process.cpuUsage();
       const { events, seconds } = await timed(stores[mode], workload, SEGMENT_MS);
+      const node = process.cpuUsage(nodeBefore);
+      totals[mode].nodeCpu += (node.user + node.system) / 1e6;
+      totals[mode].pgCpu += cpuSince(
+        backendsBefore,
+        await backendCpu(admin, applicationName(mode)),
+      );
       totals[mode].events += events;
       totals[mode].seconds += seconds;
       rates[mode] = events / seconds;
@@ -308,14 +365,27 @@ async function measureAppend(
     `append ${workload.name}: hashed ${Math.round(hashed)} events/s, unhashed ${Math.round(unhashed)} events/s, ` +
       `overhead per round ${perRound.join(' ')}`,
   );
+  const perEvent = (mode: Mode, what: 'nodeCpu' | 'pgCpu') =>
+    ((totals[mode][what] * 1e6) / totals[mode].events).toFixed(1);
+  progress(
+    `append ${workload.name}: CPU µs/event hashed: node ${perEvent('hashed', 'nodeCpu')} + PostgreSQL backends ${perEvent('hashed', 'pgCpu')}; ` +
+      `unhashed: node ${perEvent('unhashed', 'nodeCpu')} + backends ${perEvent('unhashed', 'pgCpu')} ` +
+      `(${CPUS} CPUs, load average ${loadavg()[0].toFixed(2)})`,
+  );
   return { hashed, unhashed };
 }
 
 async function benchAppend(): Promise<void> {
   const schema = await createTestSchema('bench_audit_append');
   const config = { ...schema.poolConfig, max: POOL_SIZE };
-  const hashedExecutor = new PgExecutor(config);
-  const unhashedExecutor = new PgExecutor(config);
+  const hashedExecutor = new PgExecutor({
+    ...config,
+    application_name: applicationName('hashed'),
+  });
+  const unhashedExecutor = new PgExecutor({
+    ...config,
+    application_name: applicationName('unhashed'),
+  });
   const admin = new PgExecutor({ ...schema.poolConfig, max: 1 });
   try {
     const stores: Record<Mode, SqlEventStore> = {
@@ -327,11 +397,22 @@ async function benchAppend(): Promise<void> {
       eventsPerAppend: BATCH_SIZE,
     });
     const single = await measureAppend(stores, admin, { name: 'single', eventsPerAppend: 1 });
-    const [check] = await admin.query<{ hashed: number; unhashed: number }>(
+    const [check] = await admin.query<{
+      hashed: number;
+      unhashed: number;
+      hashed_bytes: number;
+      unhashed_bytes: number;
+    }>(
       `SELECT count(*) FILTER (WHERE hash IS NOT NULL)::int AS hashed,
-              count(*) FILTER (WHERE hash IS NULL)::int AS unhashed FROM es_events`,
+              count(*) FILTER (WHERE hash IS NULL)::int AS unhashed,
+              avg(pg_column_size(e.*)) FILTER (WHERE hash IS NOT NULL)::float8 AS hashed_bytes,
+              avg(pg_column_size(e.*)) FILTER (WHERE hash IS NULL)::float8 AS unhashed_bytes
+         FROM es_events e`,
     );
-    progress(`append: ${check.hashed} hashed and ${check.unhashed} unhashed events stored`);
+    progress(
+      `append: ${check.hashed} hashed and ${check.unhashed} unhashed events stored, ` +
+        `rows of ${Math.round(check.hashed_bytes)} vs ${Math.round(check.unhashed_bytes)} bytes`,
+    );
     if (check.hashed === 0 || check.unhashed === 0) throw new Error('a mode stored nothing');
 
     result('append_hashed_events_per_s', Math.round(batch.hashed));
@@ -358,20 +439,28 @@ function generateHistory(count: number): AuditedEvent[] {
   const events: AuditedEvent[] = new Array(count);
   interface Open {
     source: StreamSource;
+    streamId: string;
     length: number;
     tip: string;
   }
-  const open = (): Open => ({ source: new StreamSource(), length: int(10, 30), tip: GENESIS_HASH });
+  const open = (): Open => {
+    const source = new StreamSource();
+    // A flat copy of the id (a read stream id is flat; a concatenated one serialises slower).
+    const streamId = JSON.parse(JSON.stringify(source.streamId)) as string;
+    return { source, streamId, length: int(10, 30), tip: GENESIS_HASH };
+  };
   const active: Open[] = Array.from({ length: 256 }, open);
   for (let position = 1; position <= count; position++) {
     const slot = Math.floor(random() * active.length);
     const stream = active[slot];
     const revision = stream.source.revision;
-    const event = stream.source.next();
-    const [hash] = chainHashes(stream.source.streamId, [event], revision, stream.tip);
+    // Through JSON, as every verified event arrives (pg's json columns, NDJSON bundles): flat
+    // strings and parser-made objects, which V8 serialises markedly faster than built ones.
+    const event = JSON.parse(JSON.stringify(stream.source.next())) as EventToAppend;
+    const [hash] = chainHashes(stream.streamId, [event], revision, stream.tip);
     events[position - 1] = {
       ...event,
-      streamId: stream.source.streamId,
+      streamId: stream.streamId,
       revision,
       globalPosition: position,
       recordedAt: new Date(Date.UTC(2025, 4, 17) + position * 37).toISOString(),
@@ -455,6 +544,19 @@ function hashOnly(events: readonly AuditedEvent[]): number {
   return seconds;
 }
 
+/** Runs synchronous work and sums the GC pauses reported meanwhile. */
+async function withGc<T>(work: () => T): Promise<{ value: T; gcSeconds: number }> {
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const value = work();
+  await new Promise((resolve) => setTimeout(resolve, 200)); // GC entries arrive asynchronously
+  observer.disconnect();
+  return { value, gcSeconds: gcMs / 1000 };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -463,13 +565,14 @@ function median(values: number[]): number {
 
 /** Where the time of a verification goes, measured piece by piece on the same events. */
 function breakdown(events: readonly AuditedEvent[]): void {
-  // (on at most the first 200k events: the canonical texts are kept in memory)
+  // Nothing is retained (retained texts would be promoted and trigger full GCs of a big heap):
+  // SHA-256 runs over the texts of the first 1,000 events, cycled.
   const n = events.length;
+  let sink = 0;
   let start = performance.now();
-  const texts: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const event = events[i];
-    texts[i] = canonicalJson({
+    sink ^= canonicalJson({
       id: event.id,
       stream: event.streamId,
       revision: event.revision,
@@ -478,14 +581,29 @@ function breakdown(events: readonly AuditedEvent[]): void {
       data: event.data,
       metadata: event.metadata,
       prevHash: event.prevHash,
-    });
+    }).length;
   }
   const canonicalSeconds = (performance.now() - start) / 1000;
 
+  const texts = events.slice(0, 1_000).map((event) =>
+    canonicalJson({
+      id: event.id,
+      stream: event.streamId,
+      revision: event.revision,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: event.metadata,
+      prevHash: event.prevHash,
+    }),
+  );
   start = performance.now();
-  let sink = 0;
-  for (const text of texts)
-    sink ^= createHash('sha256').update(text, 'utf8').digest('hex').charCodeAt(0);
+  for (let i = 0; i < n; i++) {
+    sink ^= createHash('sha256')
+      .update(texts[i % texts.length], 'utf8')
+      .digest('hex')
+      .charCodeAt(0);
+  }
   const shaSeconds = (performance.now() - start) / 1000;
 
   start = performance.now();
@@ -514,13 +632,14 @@ function breakdown(events: readonly AuditedEvent[]): void {
   if (sink < 0) progress('unreachable');
 
   const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  const sampled = texts.length;
   progress(
     `breakdown over ${n} events, µs/event: ` +
       `canonicalJson ${((canonicalSeconds * 1e6) / n).toFixed(2)}, ` +
       `JSON.stringify (no sorting, for comparison) ${((stringifySeconds * 1e6) / n).toFixed(2)}, ` +
       `SHA-256 of the text ${((shaSeconds * 1e6) / n).toFixed(2)}, ` +
       `Merkle roots ${((merkleSeconds * 1e6) / n).toFixed(2)}; ` +
-      `canonical event ${Math.round(bytes / n)} bytes`,
+      `canonical event ${Math.round(bytes / sampled)} bytes`,
   );
   result('canonical_json_events_per_s', Math.round(n / canonicalSeconds));
   result('sha256_only_events_per_s', Math.round(n / shaSeconds));
@@ -549,10 +668,13 @@ async function benchVerifyInMemory(key: KeyObject, publicKey: string): Promise<v
   const verifySeconds: number[] = [];
   const hashSeconds: number[] = [];
   for (let rep = 0; rep < VERIFY_REPS; rep++) {
-    verifySeconds.push(verifyAll(events, checkpoints, publicKey, toPosition));
-    hashSeconds.push(hashOnly(events));
+    const verify = await withGc(() => verifyAll(events, checkpoints, publicKey, toPosition));
+    const hash = await withGc(() => hashOnly(events));
+    verifySeconds.push(verify.value);
+    hashSeconds.push(hash.value);
     progress(
-      `verify rep ${rep + 1}: verifyHistory ${verifySeconds[rep].toFixed(2)} s, hash only ${hashSeconds[rep].toFixed(2)} s`,
+      `verify rep ${rep + 1}: verifyHistory ${verify.value.toFixed(2)} s (GC ${verify.gcSeconds.toFixed(2)} s), ` +
+        `hash only ${hash.value.toFixed(2)} s (GC ${hash.gcSeconds.toFixed(2)} s), load average ${loadavg()[0].toFixed(2)}`,
     );
   }
   const verifyRate = events.length / median(verifySeconds);
@@ -561,7 +683,7 @@ async function benchVerifyInMemory(key: KeyObject, publicKey: string): Promise<v
   result('verify_events_per_s', Math.round(verifyRate));
   result('hash_only_events_per_s', Math.round(hashRate));
   result('ratio_verify_vs_hash_only', verifyRate / hashRate, 2);
-  breakdown(events.slice(0, 200_000));
+  breakdown(events.slice(0, 100_000));
 }
 
 // ---------------------------------------------------------------- 3. verification from PostgreSQL
