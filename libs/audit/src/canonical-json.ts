@@ -1,22 +1,53 @@
 /**
  * RFC 8785 JSON Canonicalization Scheme: object keys sorted by UTF-16 code units, no whitespace,
  * strings and numbers as ECMAScript serialises them. The same value always gives the same bytes,
- * whatever key order or store (jsonb reorders keys) it went through. It runs for every event
- * appended, so the serialising is left to the native JSON.stringify; only key order is ours.
+ * whatever key order or store (jsonb reorders keys) it went through. Written as one appending
+ * walk: it runs for every event appended.
  */
 export function canonicalJson(value: unknown): string {
-  const json = JSON.stringify(value, canonicalOrder);
-  if (json === undefined) throw new TypeError(`cannot canonicalise a ${typeof value}`);
-  return json;
+  const parts: string[] = [];
+  write(value, parts);
+  return parts.join('');
 }
 
-function canonicalOrder(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new TypeError('JSON has no representation for NaN or Infinity');
+function write(value: unknown, out: string[]): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      out.push(JSON.stringify(value));
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('JSON has no representation for NaN or Infinity');
+      out.push(JSON.stringify(value));
+      return;
+    case 'object':
+      if (value === null) {
+        out.push('null');
+      } else if (Array.isArray(value)) {
+        out.push('[');
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(',');
+          write(value[i] ?? null, out);
+        }
+        out.push(']');
+      } else {
+        const object = value as Record<string, unknown>;
+        // Default sort compares UTF-16 code units, as RFC 8785 requires.
+        const keys = Object.keys(object).sort();
+        out.push('{');
+        let first = true;
+        for (const key of keys) {
+          const item = object[key];
+          if (item === undefined) continue;
+          if (!first) out.push(',');
+          first = false;
+          out.push(JSON.stringify(key), ':');
+          write(item, out);
+        }
+        out.push('}');
+      }
+      return;
+    default:
+      throw new TypeError(`cannot canonicalise a ${typeof value}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const sorted: Record<string, unknown> = {};
-  // Default sort compares UTF-16 code units, as RFC 8785 requires.
-  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
-  return sorted;
 }

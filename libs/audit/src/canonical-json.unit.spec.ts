@@ -9,6 +9,10 @@ describe('RFC 8785 canonical JSON', () => {
     );
   });
 
+  it('orders integer-like keys as strings, not as numbers (JS objects would reorder them)', () => {
+    expect(canonicalJson({ '10': 1, '9': 2, b: 3, a: 4 })).toBe('{"10":1,"9":2,"a":4,"b":3}');
+  });
+
   it('serialises numbers as ECMAScript does (RFC 8785 appendix B samples)', () => {
     expect(canonicalJson([1e21, 1e-7, 0.000001, -0, 333333333.3333333, 4.5, 2 ** 53])).toBe(
       '[1e+21,1e-7,0.000001,0,333333333.3333333,4.5,9007199254740992]',
