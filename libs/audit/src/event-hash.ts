@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 
 /** The previous hash of a stream's first event. */
@@ -32,7 +32,8 @@ export function canonicalEventHash(event: CanonicalEventFields, prevHash: string
     `"prevHash":${JSON.stringify(prevHash)},"revision":${canonicalJson(event.revision)},` +
     `"schemaVersion":${canonicalJson(event.schemaVersion)},"stream":${JSON.stringify(event.streamId)},` +
     `"type":${JSON.stringify(event.type)}}`;
-  return createHash('sha256').update(envelope, 'utf8').digest('hex');
+  // One-shot hashing: no hash object per event on the append path.
+  return hash('sha256', envelope, 'hex');
 }
 
 /** SHA-256 (hex) of the canonical event chained to the previous event's hash in its stream. */
