@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 (Certificate Transparency) Merkle tree over event hashes in global-position order.
@@ -32,12 +32,16 @@ function toBytes(hex: string, what: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+const LEAF_PREFIX = Buffer.of(0x00);
+const NODE_PREFIX = Buffer.of(0x01);
+
+// One-shot hashing: a tree of a checkpoint range hashes every event twice over.
 function leafBytes(data: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.of(0x00)).update(data).digest();
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer') as unknown as Buffer;
 }
 
 function nodeBytes(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.of(0x01)).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer') as unknown as Buffer;
 }
 
 /** The largest power of two strictly smaller than n (n ≥ 2). */
@@ -116,9 +120,21 @@ export class MerkleTree {
   }
 }
 
-/** MTH of the event hashes (in global-position order). */
+/**
+ * MTH of the event hashes (in global-position order), bottom-up: pairing neighbours level by level
+ * and carrying an odd last node up unchanged gives the same root as RFC 6962's split at the
+ * largest power of two, without the proof memo.
+ */
 export function merkleRoot(hashes: readonly string[]): string {
-  return new MerkleTree(hashes).root();
+  if (hashes.length === 0) return EMPTY_TREE_ROOT;
+  let level = hashes.map((leaf, index) => leafBytes(toBytes(leaf, `leaf ${index}`)));
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeBytes(level[i], level[i + 1]));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]);
+    level = next;
+  }
+  return level[0].toString('hex');
 }
 
 /** The RFC 6962 audit path of `hashes[index]`. */

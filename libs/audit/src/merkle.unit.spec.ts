@@ -139,3 +139,16 @@ describe('RFC 6962 Merkle tree', () => {
     expect(verifyInclusion('aa'.repeat(32), null as never, root)).toBe(false);
   });
 });
+
+describe('the bottom-up root', () => {
+  it('equals the RFC 6962 recursive root for every size up to 70', () => {
+    const hashes = Array.from({ length: 70 }, (_, i) => eventLikeHash(i));
+    for (let n = 0; n <= 70; n++) {
+      expect(merkleRoot(hashes.slice(0, n))).toBe(new MerkleTree(hashes.slice(0, n)).root());
+    }
+  });
+});
+
+function eventLikeHash(i: number): string {
+  return createHash('sha256').update(String(i)).digest('hex');
+}
