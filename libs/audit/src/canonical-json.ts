@@ -5,9 +5,45 @@
  * walk: it runs for every event appended.
  */
 export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, parts);
-  return parts.join('');
+  try {
+    const json = JSON.stringify(value, sortedKeys);
+    if (json === undefined) throw new TypeError(`cannot canonicalise a ${typeof value}`);
+    return json;
+  } catch (error) {
+    if (error !== INDEX_LIKE_KEY) throw error;
+    const parts: string[] = [];
+    write(value, parts);
+    return parts.join('');
+  }
+}
+
+/**
+ * The fast path: native serialisation, objects re-created with sorted keys. JS keeps integer-like
+ * keys ("9", "10") first and in numeric order whatever the insertion order, so an object holding
+ * one falls back to the explicit walk below.
+ */
+const INDEX_LIKE_KEY = Symbol('index-like key');
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new TypeError('JSON has no representation for NaN or Infinity');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length > 0 && isIndexLike(keys[0])) throw INDEX_LIKE_KEY;
+  const sorted: Record<string, unknown> = {};
+  for (const key of keys.sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
+}
+
+/** Array-index-like keys come first in Object.keys, so checking the first one is enough. */
+function isIndexLike(key: string): boolean {
+  if (key.length === 0 || key.length > 10 || (key.length > 1 && key.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return Number(key) < 4_294_967_295;
 }
 
 function write(value: unknown, out: string[]): void {

@@ -23,6 +23,24 @@ describe('RFC 8785 canonical JSON', () => {
     expect(canonicalJson('\u20ac$\u000F\u000aA\'\u0042\u0022\u005c\\"\/')).toBe('"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"');
   });
 
+  it('sorts keys by code units also when some look like array indexes', () => {
+    const reference = (value: unknown): string =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? `{${Object.keys(value)
+            .sort()
+            .map((key) => `${JSON.stringify(key)}:${reference((value as Record<string, unknown>)[key])}`)
+            .join(',')}}`
+        : JSON.stringify(value);
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.oneof(fc.string(), fc.nat().map(String)), fc.oneof(fc.integer(), fc.string(), fc.dictionary(fc.nat().map(String), fc.boolean()))),
+        (object) => {
+          expect(canonicalJson(object)).toBe(reference(object));
+        },
+      ),
+    );
+  });
+
   it('is independent of key order', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
