@@ -29,8 +29,8 @@ export interface CanonicalEventFields extends Omit<HashedEventFields, 'data' | '
 export function canonicalEventHash(event: CanonicalEventFields, prevHash: string): string {
   const envelope =
     `{"data":${event.dataJson},"id":${JSON.stringify(event.id)},"metadata":${event.metadataJson},` +
-    `"prevHash":${JSON.stringify(prevHash)},"revision":${canonicalJson(event.revision)},` +
-    `"schemaVersion":${canonicalJson(event.schemaVersion)},"stream":${JSON.stringify(event.streamId)},` +
+    `"prevHash":${JSON.stringify(prevHash)},"revision":${JSON.stringify(event.revision)},` +
+    `"schemaVersion":${JSON.stringify(event.schemaVersion)},"stream":${JSON.stringify(event.streamId)},` +
     `"type":${JSON.stringify(event.type)}}`;
   // One-shot hashing: no hash object per event on the append path.
   return hash('sha256', envelope, 'hex');
@@ -51,12 +51,24 @@ export function chainCanonicalHashes(
   firstRevision: number,
   prevHash: string,
 ): string[] {
-  const hashes: string[] = [];
+  const hashes = new Array<string>(events.length);
   let previous = prevHash;
-  events.forEach((event, index) => {
-    previous = canonicalEventHash({ ...event, streamId, revision: firstRevision + index }, previous);
-    hashes.push(previous);
-  });
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index];
+    previous = canonicalEventHash(
+      {
+        id: event.id,
+        streamId,
+        revision: firstRevision + index,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        dataJson: event.dataJson,
+        metadataJson: event.metadataJson,
+      },
+      previous,
+    );
+    hashes[index] = previous;
+  }
   return hashes;
 }
 

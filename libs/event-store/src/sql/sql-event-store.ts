@@ -128,7 +128,9 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     // With the chain, payloads are stored as the canonical JSON the hashes were computed over.
     const serialise = this.hashChain ? canonicalJson : (value: unknown) => JSON.stringify(value);
     const payloads = events.map((event) => ({
-      ...event,
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
       dataJson: serialise(event.data),
       metadataJson: serialise(event.metadata),
     }));
