@@ -31,9 +31,15 @@ function sortedKeys(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const keys = Object.keys(value);
   if (keys.length > 0 && isIndexLike(keys[0])) throw INDEX_LIKE_KEY;
+  if (isSorted(keys)) return value; // already canonical: no copy
   const sorted: Record<string, unknown> = {};
   for (const key of keys.sort()) sorted[key] = (value as Record<string, unknown>)[key];
   return sorted;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /** Array-index-like keys come first in Object.keys, so checking the first one is enough. */
