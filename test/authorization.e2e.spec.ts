@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   Marketplace,
   offerBody,
@@ -8,6 +8,7 @@ import {
   Response,
   siteBody,
 } from './support/marketplace-fixture';
+import { anonymousCredentials } from './support/anonymous-callers';
 import { matrixCells } from './support/problem-assertions';
 
 /**
@@ -125,14 +126,9 @@ describe('authorization: every role and ownership combination of the marketplace
   }
 
   function credentials(caller: CallerName): Pick<RequestOptions, 'key' | 'headers'> {
+    const anonymous = anonymousCredentials(caller, market.operatorKey);
+    if (anonymous) return anonymous;
     switch (caller) {
-      case 'a caller without an Authorization header':
-        return { key: null };
-      case 'a caller with a malformed Authorization header':
-        // The operator's real key, in a scheme the API does not speak.
-        return { key: null, headers: { authorization: `Token ${market.operatorKey}` } };
-      case 'a caller with an unknown API key':
-        return { key: `pc_${randomBytes(32).toString('base64url')}` };
       case 'the operator':
         return { key: market.operatorKey };
       case 'the producer owning the offer':
@@ -149,6 +145,8 @@ describe('authorization: every role and ownership combination of the marketplace
         return { key: party.site.key };
       case 'an auditor':
         return { key: party.auditor.key };
+      default:
+        throw new Error(`no credentials for ${caller}`);
     }
   }
 

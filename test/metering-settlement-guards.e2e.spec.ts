@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   Marketplace,
   offerBody,
@@ -9,6 +9,7 @@ import {
   Response,
   siteBody,
 } from './support/marketplace-fixture';
+import { anonymousCredentials } from './support/anonymous-callers';
 import { BODY_LIMIT_BYTES, expectProblem, fieldsOf, matrixCells, normaliseField } from './support/problem-assertions';
 
 /**
@@ -203,14 +204,9 @@ describe('metering and settlement guards: every caller and every bad input is re
   // ================================================================== authorization
 
   function credentials(caller: CallerName): Pick<RequestOptions, 'key' | 'headers'> {
+    const anonymous = anonymousCredentials(caller, market.operatorKey);
+    if (anonymous) return anonymous;
     switch (caller) {
-      case 'a caller without an Authorization header':
-        return { key: null };
-      case 'a caller with a malformed Authorization header':
-        // The operator's real key, in a scheme the API does not speak.
-        return { key: null, headers: { authorization: `Token ${market.operatorKey}` } };
-      case 'a caller with an unknown API key':
-        return { key: `pc_${randomBytes(32).toString('base64url')}` };
       case 'the operator':
         return { key: market.operatorKey };
       case 'the producer':
@@ -227,6 +223,8 @@ describe('metering and settlement guards: every caller and every bad input is re
         return { key: party.otherSite.key };
       case 'an auditor':
         return { key: party.auditor.key };
+      default:
+        throw new Error(`no credentials for ${caller}`);
     }
   }
 

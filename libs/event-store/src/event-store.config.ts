@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { EsdbEventStore } from './esdb/esdb-event-store';
 import { CheckpointStore, EventStore } from './event-store.port';
 import { PgExecutor } from './sql/pg-executor';
@@ -10,8 +8,8 @@ export type EventStoreKind = 'embedded' | 'postgres' | 'esdb';
 
 export interface EventStoreConfig {
   kind: EventStoreKind;
-  /** Directory of the embedded (PGlite) database files. */
-  dataDir?: string;
+  /** The embedded database, opened by the caller (the read models may share it). */
+  embedded?: PgliteExecutor;
   databaseUrl?: string;
   esdbConnectionString?: string;
 }
@@ -32,10 +30,8 @@ export async function openEventStore(
         throw new Error('ESDB_CONNECTION_STRING is required for EVENT_STORE=esdb');
       }
       return EsdbEventStore.connect(config.esdbConnectionString);
-    case 'embedded': {
-      const directory = path.join(config.dataDir ?? './data', 'event-store');
-      mkdirSync(directory, { recursive: true });
-      return SqlEventStore.open('embedded', await PgliteExecutor.open(directory));
-    }
+    case 'embedded':
+      if (!config.embedded) throw new Error('EVENT_STORE=embedded needs the embedded database');
+      return SqlEventStore.open('embedded', config.embedded);
   }
 }

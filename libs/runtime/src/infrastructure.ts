@@ -6,7 +6,6 @@ import {
   EventStore,
   openEventStore,
   PgliteExecutor,
-  SqlEventStore,
 } from '@policloud/event-store';
 import { ReadModelDatabase } from '@policloud/projections';
 
@@ -25,11 +24,11 @@ export async function openConfiguredEventStore(
   config: AppConfig,
   embedded: PgliteExecutor | null,
 ): Promise<EventStore & CheckpointStore> {
-  if (config.eventStore === 'embedded') return SqlEventStore.open('embedded', embedded!);
   return openEventStore({
     kind: config.eventStore,
     databaseUrl: config.databaseUrl,
     esdbConnectionString: config.esdbConnectionString,
+    embedded: embedded ?? undefined,
   });
 }
 
