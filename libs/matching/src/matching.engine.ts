@@ -62,6 +62,12 @@ export class MatchingEngine {
   private inserting: number[] = [];
   // Scratch result of `evaluate`.
   private evalSlack = 0;
+  // Scratch energy plan of `collect`/`split`: offer, Wh left, reserve, Wh taken.
+  private planK = new Int32Array(0);
+  private planLeft = new Float64Array(0);
+  private planReserve = new Float64Array(0);
+  private planTake = new Float64Array(0);
+  private planAvailable = 0;
 
   constructor(readonly m: CompiledModel) {
     this.T = m.slotCount;
@@ -93,34 +99,14 @@ export class MatchingEngine {
     if (freeGpus < g) return -1;
     const e = m.siteE[s];
     const need = g * e;
-    const feeding = m.siteOffers[s];
-    const reserves = m.siteOfferReserve[s];
-    let remaining = need;
-    let weighted = 0;
-    let available = 0;
-    for (let pass = avoid ? 0 : 1; pass < 2; pass++) {
-      for (let j = 0; j < feeding.length; j++) {
-        const k = feeding[j];
-        if (avoid && (avoid[k] === 1) !== (pass === 1)) continue;
-        if (order.renewableOnly && m.offerRenewable[k] === 0) continue;
-        if (m.offerCarbon[k] > order.maxCarbon) continue;
-        const left = this.whLeft[k * this.T + t];
-        if (left <= 0) continue;
-        available += left;
-        if (remaining > 0) {
-          const take = left < remaining ? left : remaining;
-          weighted += take * reserves[j];
-          remaining -= take;
-        }
-      }
-    }
-    if (remaining > 0) return -1;
-    const energyReserve = ceilDiv(weighted, need);
+    const n = this.collect(o, s, t, avoid);
+    if (this.planAvailable < need) return -1;
+    const energyReserve = ceilDiv(this.split(n, need, m.siteReserve[s]), need);
     const reserve = energyReserve > m.siteReserve[s] ? energyReserve : m.siteReserve[s];
     if (reserve > order.bid) return -1;
     // One uniform price per (site, slot) must lie between every reserve and every bid there.
     if (reserve > this.minBid[cell] || order.bid < this.maxReserve[cell]) return -1;
-    const energySlack = Math.floor(available / e) - g;
+    const energySlack = Math.floor(this.planAvailable / e) - g;
     this.evalSlack = Math.min(freeGpus - g, energySlack);
     return reserve;
   }
@@ -132,35 +118,121 @@ export class MatchingEngine {
     const g = order.gpus;
     const cell = s * this.T + t;
     const need = g * m.siteE[s];
+    const n = this.collect(o, s, t, avoid);
+    if (this.planAvailable < need || this.free[cell] < g) {
+      throw new Error('place() without capacity');
+    }
+    const energyReserve = ceilDiv(this.split(n, need, m.siteReserve[s]), need);
+    const reserve = Math.max(energyReserve, m.siteReserve[s]);
+    const draws: number[] = [];
+    for (let i = 0; i < n; i++) if (this.planTake[i] > 0) draws.push(this.planK[i], this.planTake[i]);
+    const id = this.allocs.length;
+    this.allocs.push({ o, s, t, reserve, draws, alive: false });
+    this.revive(id);
+    return id;
+  }
+
+  /**
+   * The offers order `o` may draw from at (s, t), in the site's draw order (those in `avoid`
+   * last), into the plan's scratch arrays; returns their count and sets `planAvailable`.
+   */
+  private collect(o: number, s: number, t: number, avoid?: Uint8Array): number {
+    const m = this.m;
+    const order = m.orders[o];
     const feeding = m.siteOffers[s];
     const reserves = m.siteOfferReserve[s];
-    const draws: number[] = [];
-    let remaining = need;
-    let weighted = 0;
+    if (this.planK.length < feeding.length) this.growPlan(feeding.length);
+    let n = 0;
+    let available = 0;
     for (let pass = avoid ? 0 : 1; pass < 2; pass++) {
-      for (let j = 0; j < feeding.length && remaining > 0; j++) {
+      for (let j = 0; j < feeding.length; j++) {
         const k = feeding[j];
         if (avoid && (avoid[k] === 1) !== (pass === 1)) continue;
         if (order.renewableOnly && m.offerRenewable[k] === 0) continue;
         if (m.offerCarbon[k] > order.maxCarbon) continue;
-        const index = k * this.T + t;
-        const left = this.whLeft[index];
+        const left = this.whLeft[k * this.T + t];
         if (left <= 0) continue;
-        const take = left < remaining ? left : remaining;
-        this.whLeft[index] = left - take;
-        weighted += take * reserves[j];
-        remaining -= take;
-        draws.push(k, take);
+        this.planK[n] = k;
+        this.planLeft[n] = left;
+        this.planReserve[n] = reserves[j];
+        available += left;
+        n++;
       }
     }
-    if (remaining > 0 || this.free[cell] < g) throw new Error('place() without capacity');
-    const energyReserve = ceilDiv(weighted, need);
-    const reserve = Math.max(energyReserve, m.siteReserve[s]);
-    const id = this.allocs.length;
-    this.allocs.push({ o, s, t, reserve, draws, alive: false });
-    for (let i = 0; i < draws.length; i += 2) this.whLeft[draws[i] * this.T + t] += draws[i + 1];
-    this.revive(id);
-    return id;
+    this.planAvailable = available;
+    return n;
+  }
+
+  /**
+   * Splits `need` Wh over the collected offers into `planTake`; returns Σ Wh × reserve.
+   * In draw order, except that energy dearer than the site reserve is blended in as far as the
+   * mix stays within the site reserve: it costs this allocation nothing (its reserve is the
+   * site's either way) and saves the cheap energy for allocations that could not pay for more.
+   */
+  private split(n: number, need: number, siteReserve: number): number {
+    let cheap = 0;
+    let dear = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.planReserve[i] > siteReserve) dear += this.planLeft[i];
+      else cheap += this.planLeft[i];
+    }
+    if (dear === 0 || cheap < need) return this.take(n, need, 0, siteReserve);
+    // Largest amount of dear energy (cheapest dear first) keeping the mean within the site reserve.
+    let low = 0;
+    let high = Math.min(need, dear);
+    if (this.excess(n, need, high, siteReserve) > 0) {
+      while (low < high) {
+        const mid = Math.floor((low + high + 1) / 2);
+        if (this.excess(n, need, mid, siteReserve) <= 0) low = mid;
+        else high = mid - 1;
+      }
+    } else {
+      low = high;
+    }
+    return this.take(n, need, low, siteReserve);
+  }
+
+  /** Σ Wh × (reserve − site reserve) of the split taking `dearWh` of dear energy. */
+  private excess(n: number, need: number, dearWh: number, siteReserve: number): number {
+    const weighted = this.take(n, need, dearWh, siteReserve);
+    return weighted - need * siteReserve;
+  }
+
+  /**
+   * Fills `planTake`: `dearWh` from the offers dearer than the site reserve, the rest from the
+   * others, each group in draw order; with `dearWh` 0, plain draw order. Returns Σ Wh × reserve.
+   */
+  private take(n: number, need: number, dearWh: number, siteReserve: number): number {
+    let weighted = 0;
+    if (dearWh === 0) {
+      let remaining = need;
+      for (let i = 0; i < n; i++) {
+        const amount = remaining > 0 ? Math.min(this.planLeft[i], remaining) : 0;
+        this.planTake[i] = amount;
+        weighted += amount * this.planReserve[i];
+        remaining -= amount;
+      }
+      return weighted;
+    }
+    let dearLeft = dearWh;
+    let cheapLeft = need - dearWh;
+    for (let i = 0; i < n; i++) {
+      const isDear = this.planReserve[i] > siteReserve;
+      const wanted = isDear ? dearLeft : cheapLeft;
+      const amount = wanted > 0 ? Math.min(this.planLeft[i], wanted) : 0;
+      if (isDear) dearLeft -= amount;
+      else cheapLeft -= amount;
+      this.planTake[i] = amount;
+      weighted += amount * this.planReserve[i];
+    }
+    return weighted;
+  }
+
+  private growPlan(size: number): void {
+    this.planK = new Int32Array(size);
+    this.planLeft = new Float64Array(size);
+    this.planReserve = new Float64Array(size);
+    this.planTake = new Float64Array(size);
   }
 
   /** (Re)applies an allocation exactly as recorded: its GPUs, its draws, its price bounds. */
@@ -383,10 +455,12 @@ export class MatchingEngine {
       for (const o of sequence) {
         if (this.work >= this.budget) break;
         const order = m.orders[o];
-        if (this.filled[o] >= order.wanted) continue;
         this.limit = Math.min(this.budget, this.work + ORDER_BUDGET);
-        if (order.allOrNone) this.insertBundle(o);
-        else this.fillOrder(o);
+        if (this.filled[o] < order.wanted) {
+          if (order.allOrNone) this.insertBundle(o);
+          else this.fillOrder(o);
+        }
+        if (this.filled[o] > 0) this.upgradeOrder(o);
       }
       this.limit = this.budget;
       for (let s = 0; s < m.sites.length && this.work < this.budget; s++) {
@@ -541,6 +615,33 @@ export class MatchingEngine {
         } else {
           this.rollback(mark);
         }
+      }
+    }
+  }
+
+  /**
+   * Moves the order's allocations to a site where its reserve is lower in the same slot,
+   * making room there as `insert` does; kept only if total welfare rises.
+   */
+  private upgradeOrder(o: number): void {
+    const order = this.m.orders[o];
+    for (let n = 0; n < order.slots.length && this.work < this.limit; n++) {
+      const t = order.slots[n];
+      const id = this.orderSlot[o * this.T + t];
+      if (id === NONE) continue;
+      const current = this.allocs[id];
+      for (let i = 0; i < order.sites.length && order.minReserve[i] < current.reserve; i++) {
+        const s = order.sites[i];
+        if (s === current.s || this.work >= this.limit) continue;
+        const mark = this.begin();
+        const before = this.welfare;
+        this.remove(id);
+        const gain = order.gpus * (current.reserve - order.minReserve[i]);
+        if (this.insert(o, s, t, gain) && this.welfare > before) {
+          this.commit(mark);
+          break;
+        }
+        this.rollback(mark);
       }
     }
   }
