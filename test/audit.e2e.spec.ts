@@ -157,7 +157,9 @@ describe('sovereignty audits on PostgreSQL', () => {
         `INSERT INTO es_events (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
         columns.map((column) => {
           const value = (filled.rows[0] as Record<string, unknown>)[column];
-          return value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value;
+          // json columns go back as text; timestamps and hashes (bytea: Buffers) as they came.
+          const json = value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value);
+          return json ? JSON.stringify(value) : value;
         }),
       );
     }

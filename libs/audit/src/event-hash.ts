@@ -27,21 +27,72 @@ export interface CanonicalEventFields extends Omit<HashedEventFields, 'data' | '
  * canonicalised, so an append canonicalises each payload once and stores that same text.
  */
 export function canonicalEventHash(event: CanonicalEventFields, prevHash: string): string {
+  return envelopeHash(event, jsonString(event.streamId), event.revision, prevHash);
+}
+
+/** The hash of one event, its stream id already in JSON (once per batch). */
+function envelopeHash(
+  event: Omit<CanonicalEventFields, 'streamId' | 'revision'>,
+  streamJson: string,
+  revision: number,
+  prevHash: string,
+): string {
   const envelope =
-    `{"data":${event.dataJson},"id":${JSON.stringify(event.id)},"metadata":${event.metadataJson},` +
-    `"prevHash":${JSON.stringify(prevHash)},"revision":${JSON.stringify(event.revision)},` +
-    `"schemaVersion":${JSON.stringify(event.schemaVersion)},"stream":${JSON.stringify(event.streamId)},` +
-    `"type":${JSON.stringify(event.type)}}`;
+    '{"data":' +
+    event.dataJson +
+    ',"id":' +
+    jsonString(event.id) +
+    ',"metadata":' +
+    event.metadataJson +
+    ',"prevHash":' +
+    jsonString(prevHash) +
+    ',"revision":' +
+    jsonNumber(revision) +
+    ',"schemaVersion":' +
+    jsonNumber(event.schemaVersion) +
+    ',"stream":' +
+    streamJson +
+    ',"type":' +
+    jsonString(event.type) +
+    '}';
   // One-shot hashing: no hash object per event on the append path.
   return hash('sha256', envelope, 'hex');
 }
 
+/**
+ * JSON.stringify(value), without calling it for the short strings that need no escaping (ids,
+ * hashes, types): a third of the envelope's cost on the append path.
+ */
+function jsonString(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 128) return JSON.stringify(value);
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    // Control characters, quote, backslash, surrogates: JSON.stringify escapes them.
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
+      return JSON.stringify(value);
+    }
+  }
+  return '"' + value + '"';
+}
+
+/** JSON.stringify(value): a finite number serialises as String(number) does. */
+function jsonNumber(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? String(value)
+    : JSON.stringify(value);
+}
+
 /** SHA-256 (hex) of the canonical event chained to the previous event's hash in its stream. */
 export function eventHash(event: HashedEventFields, prevHash: string): string {
-  return canonicalEventHash(
-    { ...event, dataJson: canonicalJson(event.data), metadataJson: canonicalJson(event.metadata) },
-    prevHash,
-  );
+  // Only the hashed fields: a verifier calls this for every event, whatever else events carry.
+  const canonical = {
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    dataJson: canonicalJson(event.data),
+    metadataJson: canonicalJson(event.metadata),
+  };
+  return envelopeHash(canonical, jsonString(event.streamId), event.revision, prevHash);
 }
 
 /** Hashes of a batch of canonical events appended after `prevHash`, from `firstRevision`. */
@@ -52,21 +103,10 @@ export function chainCanonicalHashes(
   prevHash: string,
 ): string[] {
   const hashes = new Array<string>(events.length);
+  const streamJson = jsonString(streamId);
   let previous = prevHash;
   for (let index = 0; index < events.length; index++) {
-    const event = events[index];
-    previous = canonicalEventHash(
-      {
-        id: event.id,
-        streamId,
-        revision: firstRevision + index,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        dataJson: event.dataJson,
-        metadataJson: event.metadataJson,
-      },
-      previous,
-    );
+    previous = envelopeHash(events[index], streamJson, firstRevision + index, previous);
     hashes[index] = previous;
   }
   return hashes;

@@ -212,6 +212,106 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 3: hashes as their 32 bytes (bytea) rather than 64 hex characters: half the bytes stored and
+  // written per hash. A batch's hashes arrive as one bytea (32 bytes per event, in order), a
+  // binary parameter the driver sends as is, instead of a text array escaped element by element.
+  `
+  ALTER TABLE es_events
+    ALTER COLUMN prev_hash TYPE bytea USING decode(prev_hash, 'hex'),
+    ALTER COLUMN hash TYPE bytea USING decode(hash, 'hex');
+  ALTER TABLE es_streams ALTER COLUMN last_hash TYPE bytea USING decode(last_hash, 'hex');
+
+  DROP FUNCTION es_append(text, bigint, uuid[], text[], integer[], json[], json[], text, text[]);
+
+  -- As before, with p_prev_hash (32 bytes) and p_hashes (the batch's hashes end to end).
+  CREATE FUNCTION es_append(
+    p_stream text, p_expected bigint,
+    p_ids uuid[], p_types text[], p_versions integer[], p_data json[], p_metadata json[],
+    p_prev_hash bytea, p_hashes bytea)
+  RETURNS TABLE (next_revision bigint, last_position bigint)
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_count int := cardinality(p_ids);
+    v_current bigint;
+    v_last_hash bytea;
+    v_found boolean;
+    v_first record;
+    v_matching int;
+  BEGIN
+    IF (p_prev_hash IS NULL) <> (p_hashes IS NULL)
+       OR octet_length(p_prev_hash) <> 32 OR octet_length(p_hashes) <> 32 * v_count THEN
+      RAISE EXCEPTION 'a hashed batch needs a 32-byte previous hash and 32 bytes per event'
+        USING ERRCODE = '22023';
+    END IF;
+
+    PERFORM pg_advisory_xact_lock_shared(${GLOBAL_LOG_LOCK_KEY});
+
+    SELECT e.stream_id, e.stream_revision INTO v_first
+      FROM es_events e WHERE e.event_id = p_ids[1];
+    IF FOUND THEN
+      SELECT count(*) INTO v_matching
+        FROM unnest(p_ids) WITH ORDINALITY AS x(id, n)
+        JOIN es_events e ON e.event_id = x.id
+       WHERE e.stream_id = p_stream AND e.stream_revision = v_first.stream_revision + x.n - 1;
+      IF v_first.stream_id <> p_stream OR v_matching <> v_count THEN
+        RAISE EXCEPTION 'event ids of this batch were already used for other events'
+          USING ERRCODE = 'PC422';
+      END IF;
+      RETURN QUERY
+        SELECT v_first.stream_revision + v_count - 1, max(e.global_position)
+          FROM es_events e
+         WHERE e.stream_id = p_stream
+           AND e.stream_revision BETWEEN v_first.stream_revision AND v_first.stream_revision + v_count - 1;
+      RETURN;
+    END IF;
+
+    LOOP
+      SELECT s.revision, s.last_hash INTO v_current, v_last_hash
+        FROM es_streams s WHERE s.stream_id = p_stream FOR UPDATE;
+      v_found := FOUND;
+      IF (p_expected = -2 AND v_found)
+         OR (p_expected = -3 AND NOT v_found)
+         OR (p_expected >= 0 AND (NOT v_found OR v_current <> p_expected)) THEN
+        RAISE EXCEPTION 'wrong expected revision'
+          USING ERRCODE = 'PC409', DETAIL = coalesce(v_current::text, 'none');
+      END IF;
+      IF p_prev_hash IS NOT NULL
+         AND coalesce(v_last_hash, decode('${GENESIS}', 'hex')) IS DISTINCT FROM p_prev_hash THEN
+        RAISE EXCEPTION 'the batch does not extend the stream''s hash chain'
+          USING ERRCODE = 'PC412', DETAIL = coalesce(v_current::text, 'none');
+      END IF;
+      IF v_found THEN
+        UPDATE es_streams
+           SET revision = v_current + v_count,
+               last_hash = substring(p_hashes FROM 32 * v_count - 31 FOR 32)
+         WHERE stream_id = p_stream;
+        EXIT;
+      END IF;
+      v_current := -1;
+      INSERT INTO es_streams (stream_id, revision, last_hash)
+        VALUES (p_stream, v_count - 1, substring(p_hashes FROM 32 * v_count - 31 FOR 32))
+        ON CONFLICT (stream_id) DO NOTHING;
+      EXIT WHEN FOUND;
+    END LOOP;
+
+    RETURN QUERY
+      WITH inserted AS (
+        INSERT INTO es_events
+          (global_position, event_id, stream_id, stream_revision, event_type, schema_version, data,
+           metadata, prev_hash, hash)
+        SELECT nextval('es_global_position_seq'), x.id, p_stream, v_current + x.n,
+               x.type, x.version, x.data, x.metadata,
+               CASE WHEN x.n = 1 THEN p_prev_hash ELSE substring(p_hashes FROM 32 * x.n::int - 63 FOR 32) END,
+               substring(p_hashes FROM 32 * x.n::int - 31 FOR 32)
+          FROM unnest(p_ids, p_types, p_versions, p_data, p_metadata)
+               WITH ORDINALITY AS x(id, type, version, data, metadata, n)
+         ORDER BY x.n
+        RETURNING global_position
+      )
+      SELECT v_current + v_count, max(inserted.global_position) FROM inserted;
+  END
+  $fn$;
+  `,
 ];
 /** Brings the schema to the latest version; safe to call from several processes at once. */
 export async function migrateEventStore(executor: SqlExecutor): Promise<void> {

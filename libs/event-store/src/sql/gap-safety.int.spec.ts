@@ -33,8 +33,8 @@ describe('postgres global log under late commits', () => {
     const event = anEvent('Slow');
     await slowWriter.query('BEGIN');
     await slowWriter.query(
-      `SELECT * FROM es_append($1, -2, $2::uuid[], $3::text[], $4::int[], $5::json[], $6::json[], NULL, $7::text[])`,
-      [streamId, [event.id], [event.type], [1], ['{}'], ['{}'], [null]],
+      `SELECT * FROM es_append($1, -2, $2::uuid[], $3::text[], $4::int[], $5::json[], $6::json[], NULL, NULL)`,
+      [streamId, [event.id], [event.type], [1], ['{}'], ['{}']],
     );
     return { event, commit: () => slowWriter.query('COMMIT') };
   }

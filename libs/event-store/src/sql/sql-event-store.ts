@@ -40,8 +40,9 @@ interface EventRow {
   hash: string | null;
 }
 
+// Hashes are stored as bytes (bytea) and read as the hex the hash chain is defined on.
 const EVENT_COLUMNS =
-  'global_position, event_id, stream_id, stream_revision, event_type, schema_version, data, metadata, recorded_at, prev_hash, hash';
+  "global_position, event_id, stream_id, stream_revision, event_type, schema_version, data, metadata, recorded_at, encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash";
 
 /** How many streams' chain tips are remembered, to skip reading them before an append. */
 const CHAIN_TIPS_CACHED = 10_000;
@@ -66,6 +67,13 @@ function toRecorded(row: EventRow): RecordedEvent {
     recordedAt: new Date(row.recorded_at).toISOString(),
     ...(row.hash ? { hash: row.hash, prevHash: row.prev_hash ?? undefined } : {}),
   };
+}
+
+/** A batch's hex hashes end to end as bytes: es_append's p_hashes (one binary parameter). */
+function hashBytes(hexHashes: readonly string[]): Buffer {
+  const bytes = Buffer.allocUnsafe(32 * hexHashes.length);
+  for (let index = 0; index < hexHashes.length; index++) bytes.write(hexHashes[index], 32 * index, 'hex');
+  return bytes;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -138,9 +146,7 @@ export class SqlEventStore implements EventStore, CheckpointStore {
       const tip = this.hashChain
         ? await this.chainTip(client, streamId, expectedRevision, inTransaction)
         : undefined;
-      const hashes = tip
-        ? chainCanonicalHashes(streamId, payloads, tip.revision + 1, tip.hash)
-        : events.map(() => null);
+      const hashes = tip ? chainCanonicalHashes(streamId, payloads, tip.revision + 1, tip.hash) : undefined;
       try {
         const [row] = await client.query<{ next_revision: number; last_position: number }>(
           'SELECT next_revision, last_position FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9)',
@@ -152,15 +158,15 @@ export class SqlEventStore implements EventStore, CheckpointStore {
             events.map((event) => event.schemaVersion),
             payloads.map((payload) => payload.dataJson),
             payloads.map((payload) => payload.metadataJson),
-            tip?.hash ?? null,
-            hashes,
+            tip ? Buffer.from(tip.hash, 'hex') : null,
+            hashes ? hashBytes(hashes) : null,
           ],
         );
         const result = {
           nextExpectedRevision: Number(row.next_revision),
           lastGlobalPosition: Number(row.last_position),
         };
-        if (tip) this.rememberTip(streamId, { revision: result.nextExpectedRevision, hash: hashes[hashes.length - 1]! });
+        if (hashes) this.rememberTip(streamId, { revision: result.nextExpectedRevision, hash: hashes[hashes.length - 1] });
         return result;
       } catch (error) {
         this.chainTips.delete(streamId);
@@ -182,7 +188,7 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     const cached = this.chainTips.get(streamId);
     if (cached && typeof expected === 'number' && cached.revision === expected) return cached;
     const [row] = await client.query<{ revision: number; last_hash: string | null }>(
-      `SELECT revision, last_hash FROM es_streams WHERE stream_id = $1${inTransaction ? ' FOR UPDATE' : ''}`,
+      `SELECT revision, encode(last_hash, 'hex') AS last_hash FROM es_streams WHERE stream_id = $1${inTransaction ? ' FOR UPDATE' : ''}`,
       [streamId],
     );
     return row ? { revision: Number(row.revision), hash: row.last_hash ?? GENESIS_HASH } : { revision: -1, hash: GENESIS_HASH };
