@@ -51,10 +51,12 @@ describe('read models rebuilt from position 0', () => {
     await market.request('POST', '/v1/compute-orders', { key: buyer.key, body: orderBody({ gpus: 2 }) });
     await market.request('DELETE', `/v1/compute-orders/${order.body.id}`, { key: buyer.key });
 
+    // Commands answer once durable: the tables are read directly, so wait for them first.
+    const runner = market.app.get<ProjectionRunner>(PROJECTION_RUNNER);
+    await runner.waitFor(await market.head());
     const before = await snapshot();
     expect(before.rm_energy_offer_slots).toHaveLength(24);
 
-    const runner = market.app.get<ProjectionRunner>(PROJECTION_RUNNER);
     await runner.rebuild();
     await runner.waitFor(await market.head());
     expect(await snapshot()).toEqual(before);

@@ -8,7 +8,9 @@
  *          fresh schema, a random operator key, system clock, logger off), but listening on a real
  *          TCP port on 127.0.0.1. A buyer is created over HTTP, then autocannon POSTs
  *          /v1/compute-orders with the buyer's bearer key and a valid order: every request is
- *          authenticated, validated, appended to PostgreSQL and waits for the read model.
+ *          authenticated, validated and durably appended to PostgreSQL before its 201 (reads,
+ *          not writes, wait for the read models). After the run the log must hold at least one
+ *          order per 201 answered, or the benchmark fails.
  * - bare:  a bare Fastify server in this same process, on another port, with a POST route that
  *          parses the same JSON body and answers 201 with a small JSON. Measured with the same
  *          autocannon settings right before AND right after ours; the figures are the mean of
@@ -120,9 +122,10 @@ async function measure(
   warmupSeconds: number,
   headers: Record<string, string>,
   body: string,
-): Promise<LoadResult> {
+): Promise<LoadResult & { answered2xx: number }> {
   progress(`${label}: warm-up ${warmupSeconds}s`);
-  check(`${label} warm-up`, await runLoad(url, warmupSeconds, headers, body));
+  const warmup = await runLoad(url, warmupSeconds, headers, body);
+  check(`${label} warm-up`, warmup);
   progress(`${label}: measuring ${MEASURE_SECONDS}s with ${CONNECTIONS} connections`);
   const run = await runLoad(url, MEASURE_SECONDS, headers, body);
   check(label, run);
@@ -130,7 +133,21 @@ async function measure(
     `${label}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, ` +
       `${run.total} responses ${JSON.stringify(run.statusCodes)}`,
   );
-  return run;
+  return { ...run, answered2xx: warmup.total - warmup.non2xx + run.total - run.non2xx };
+}
+
+/** Orders in the log: each 201 must stand for a durably appended order. */
+async function ordersInLog(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM es_events WHERE event_type = 'ComputeOrderPlaced'`,
+    );
+    return rows[0].count;
+  } finally {
+    await client.end();
+  }
 }
 
 // ---------------------------------------------------------------- servers
@@ -280,6 +297,17 @@ async function main(): Promise<number> {
       headers,
       body,
     );
+    const stored = await ordersInLog(schema.url);
+    progress(`${ours.answered2xx} orders answered 2xx, ${stored} orders in the log`);
+    if (stored < ours.answered2xx) {
+      failures.push({
+        label: `only ${stored} orders in the log for ${ours.answered2xx} answered 2xx`,
+        non2xx: 0,
+        errors: 0,
+        statusCodes: {},
+        samples: [],
+      });
+    }
     const bareAfter = await measure(
       'bare after',
       `${bareBooted.url}${ORDERS_PATH}`,

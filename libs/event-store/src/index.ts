@@ -8,3 +8,4 @@ export * from './sql/pglite-executor';
 export * from './sql/sql-event-store';
 export * from './sql/event-store.migrations';
 export * from './esdb/esdb-event-store';
+export * from './group-commit-event-store';

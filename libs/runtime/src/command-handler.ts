@@ -13,9 +13,7 @@ import {
   PreconditionFailedException,
   ProblemException,
 } from '@policloud/http';
-import { ProjectionRunner } from '@policloud/projections';
 import { Command, Decider, DomainEvent, rehydrate } from '@policloud/domain';
-import { PROJECTION_RUNNER } from './runtime.tokens';
 
 /** An aggregate of libs/domain, seen from the outside: any decider. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +42,11 @@ export interface CommandResult<State> {
   events: DomainEvent[];
   /** True when this was a repeat of an idempotent request whose events were already stored. */
   replayed: boolean;
+  /**
+   * Global position of the command's last event (0 when it appended nothing): wait for the
+   * read models to reach it before reading them in the same request.
+   */
+  position: number;
 }
 
 export interface LoadedStream<State> {
@@ -54,15 +57,13 @@ export interface LoadedStream<State> {
 }
 
 /**
- * The one command handler shape: load the stream → decide → append with the expected revision,
- * then wait until the read models include the new events (read-your-writes for the caller).
+ * The one command handler shape: load the stream → decide → append with the expected revision.
+ * It answers once the events are durable; reads wait for the read models instead
+ * (ReadModelBarrier), so the caller still reads its own writes.
  */
 @Injectable()
 export class CommandHandler {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
-  ) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async load<State>(streamId: string, aggregate: Aggregate<State, any, any>): Promise<LoadedStream<State>> {
@@ -106,7 +107,7 @@ export class CommandHandler {
       events.push(...decided);
     }
     if (events.length === 0) {
-      return { streamId, revision: loaded.revision, state, events, replayed: false };
+      return { streamId, revision: loaded.revision, state, events, replayed: false, position: 0 };
     }
     const metadata = { actor: options.actor, correlationId: options.correlationId ?? firstId };
     try {
@@ -121,8 +122,14 @@ export class CommandHandler {
         })),
         loaded.revision < 0 ? NO_STREAM : loaded.revision,
       );
-      await this.projections.waitFor(result.lastGlobalPosition);
-      return { streamId, revision: result.nextExpectedRevision, state, events, replayed: false };
+      return {
+        streamId,
+        revision: result.nextExpectedRevision,
+        state,
+        events,
+        replayed: false,
+        position: result.lastGlobalPosition,
+      };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       // A concurrent repeat of this idempotent request won the race: answer as it did.
@@ -154,6 +161,7 @@ export class CommandHandler {
       state: loaded.state,
       events: batch as unknown as DomainEvent[],
       replayed: true,
+      position: last.globalPosition,
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './create-app';
 export * from './command-handler';
 export * from './infrastructure';
 export * from './clock';
+export * from './read-your-writes';

@@ -4,7 +4,9 @@ import { AppConfig } from '@policloud/config';
 import {
   CheckpointStore,
   EventStore,
+  GroupCommitEventStore,
   openEventStore,
+  PgExecutor,
   PgliteExecutor,
 } from '@policloud/event-store';
 import { ReadModelDatabase } from '@policloud/projections';
@@ -20,10 +22,17 @@ export async function openEmbeddedDatabase(config: AppConfig): Promise<PgliteExe
   return PgliteExecutor.open(directory);
 }
 
+/** The configured event store; the SQL ones append new streams with group commit. */
 export async function openConfiguredEventStore(
   config: AppConfig,
   embedded: PgliteExecutor | null,
 ): Promise<EventStore & CheckpointStore> {
+  if (config.eventStore === 'postgres' && config.databaseUrl) {
+    return GroupCommitEventStore.open('postgres', new PgExecutor({ connectionString: config.databaseUrl }));
+  }
+  if (config.eventStore === 'embedded' && embedded) {
+    return GroupCommitEventStore.open('embedded', embedded);
+  }
   return openEventStore({
     kind: config.eventStore,
     databaseUrl: config.databaseUrl,

@@ -22,7 +22,9 @@ import {
   IdempotencyInterceptor,
   IdempotencyRecordEntity,
   IdempotencyRecordsMigration,
+  problem,
   ProblemDetailsFilter,
+  registerProblemMapper,
 } from '@policloud/http';
 import { createKafka } from '@policloud/messaging';
 import {
@@ -30,6 +32,7 @@ import {
   Projection,
   ProjectionCheckpointEntity,
   ProjectionCheckpointsMigration,
+  ProjectionLagTimeoutError,
   ProjectionRunner,
   ReadModelSchema,
 } from '@policloud/projections';
@@ -38,6 +41,7 @@ import { HealthService } from './health/health.service';
 import { openConfiguredEventStore, openEmbeddedDatabase, readModelDatabase } from './infrastructure';
 import { CLOCK, systemClock } from './clock';
 import { KafkaRelayService } from './kafka-relay.service';
+import { ReadModelBarrier, ReadYourWritesGuard } from './read-your-writes';
 import {
   APP_CONFIG,
   EMBEDDED_DATABASE,
@@ -45,6 +49,11 @@ import {
   PROJECTION_RUNNER,
   READ_MODELS,
 } from './runtime.tokens';
+
+// Read models that stay behind are a passing condition: the client may retry.
+registerProblemMapper((error) =>
+  error instanceof ProjectionLagTimeoutError ? problem(503, error.message) : undefined,
+);
 
 export interface RuntimeFeatures {
   /** Entities and migrations of every read model the process hosts. */
@@ -118,13 +127,25 @@ export class RuntimeModule implements OnApplicationShutdown {
         },
         KafkaRelayService,
         HealthService,
+        ReadModelBarrier,
         { provide: PRINCIPAL_DIRECTORY, useClass: features.principalDirectory },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // After authentication: a request that is refused anyway does not wait for read models.
+        { provide: APP_GUARD, useClass: ReadYourWritesGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [APP_CONFIG, CLOCK, EVENT_STORE, CHECKPOINT_STORE, READ_MODELS, PROJECTION_RUNNER, KAFKA],
+      exports: [
+        APP_CONFIG,
+        CLOCK,
+        EVENT_STORE,
+        CHECKPOINT_STORE,
+        READ_MODELS,
+        PROJECTION_RUNNER,
+        KAFKA,
+        ReadModelBarrier,
+      ],
     };
   }
 

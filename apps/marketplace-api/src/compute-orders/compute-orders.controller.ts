@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '@policloud/auth';
+import { ReadsNoReadModels } from '@policloud/runtime';
 import { Caller, CallerOf } from '../shared/caller.decorator';
 import { WrittenDto } from '../shared/common.dto';
 import { withEtag, Written } from '../shared/resource';
@@ -16,6 +17,7 @@ export class ComputeOrdersController {
 
   @Post()
   @Roles('buyer')
+  @ReadsNoReadModels()
   @ApiOperation({ summary: 'Order GPU-hours under price and sovereignty constraints' })
   @ApiCreatedResponse({ type: WrittenDto })
   async place(@Body() dto: PlaceComputeOrderDto, @CallerOf() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<Written> {

@@ -3,7 +3,7 @@ import { generateApiKey, hashApiKey } from '@policloud/auth';
 import { AppConfig } from '@policloud/config';
 import { participantDecider, participantStreamId } from '@policloud/domain';
 import { idsFor } from '@policloud/http';
-import { APP_CONFIG, CommandHandler } from '@policloud/runtime';
+import { APP_CONFIG, CommandHandler, ReadModelBarrier } from '@policloud/runtime';
 import { apiKeyId, ParticipantsService } from './participants.service';
 
 export const FIRST_OPERATOR_ID = 'operator';
@@ -21,9 +21,16 @@ export class OperatorBootstrapService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly commands: CommandHandler,
     private readonly participants: ParticipantsService,
+    private readonly barrier: ReadModelBarrier,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.bootstrapOperator();
+    // The app starts serving with its read models up to date (health reports no lag).
+    await this.barrier.catchUp();
+  }
+
+  private async bootstrapOperator(): Promise<void> {
     const configured = this.config.operatorApiKey;
     const streamId = participantStreamId(FIRST_OPERATOR_ID);
     const { state } = await this.commands.load(streamId, participantDecider);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Principal, PrincipalDirectory, Role } from '@policloud/auth';
 import { READ_MODELS } from '@policloud/http';
 import { ApiKeyRow, ParticipantRow } from '@policloud/projections';
+import { ReadModelBarrier } from '@policloud/runtime';
 
 const CACHE_LIMIT = 10_000;
 
@@ -11,11 +12,24 @@ const CACHE_LIMIT = 10_000;
 export class PrincipalDirectoryService implements PrincipalDirectory {
   private readonly cache = new Map<string, Principal>();
 
-  constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly barrier: ReadModelBarrier,
+  ) {}
 
   async findByKeyHash(keyHash: string): Promise<Principal | null> {
     const cached = this.cache.get(keyHash);
     if (cached) return cached;
+    return (await this.lookUp(keyHash)) ?? (await this.lookUpCaughtUp(keyHash));
+  }
+
+  /** A key issued by a command just answered may not be projected yet: wait, then look again. */
+  private async lookUpCaughtUp(keyHash: string): Promise<Principal | null> {
+    await this.barrier.catchUp();
+    return this.lookUp(keyHash);
+  }
+
+  private async lookUp(keyHash: string): Promise<Principal | null> {
     const key = await this.readModels.getRepository(ApiKeyRow).findOneBy({ keyHash });
     if (!key) return null;
     const participant = await this.readModels

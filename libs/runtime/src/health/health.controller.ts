@@ -2,10 +2,13 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@policloud/auth';
 import { FastifyReply } from 'fastify';
+import { ReadsNoReadModels } from '../read-your-writes';
 import { HealthReport, HealthService } from './health.service';
 
 @ApiTags('operations')
 @Public()
+// It reports how far behind the read models are: waiting for them would hide that.
+@ReadsNoReadModels()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -1,0 +1,2 @@
+export * from './read-model-barrier';
+export * from './read-your-writes.guard';

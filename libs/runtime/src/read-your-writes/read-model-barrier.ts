@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@policloud/event-store';
+import { ProjectionRunner } from '@policloud/projections';
+import { PROJECTION_RUNNER } from '../runtime.tokens';
+import { SharedHeadReads } from './shared-head-reads';
+
+/** How long a read waits for the read models before it is answered 503. */
+export const CATCH_UP_TIMEOUT_MS = 10_000;
+
+/**
+ * Read-your-writes on the read side: commands answer as soon as their events are durable, and a
+ * read first waits until the read models include everything committed before it arrived. A
+ * client that reads after one of its writes was answered therefore always sees that write.
+ */
+@Injectable()
+export class ReadModelBarrier {
+  private readonly head: SharedHeadReads;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+  ) {
+    this.head = new SharedHeadReads(() => store.headPosition());
+  }
+
+  /** Resolves once the read models include every event committed before the call. */
+  async catchUp(timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<void> {
+    await this.projections.waitFor(await this.head.read(), timeoutMs);
+  }
+}
