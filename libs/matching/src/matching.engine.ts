@@ -284,13 +284,13 @@ export class MatchingEngine {
   }
 
   /** Starts recording changes (nested transactions share one journal); returns a mark. */
-  private begin(): number {
+  begin(): number {
     this.journal ??= [];
     return this.journal.length;
   }
 
   /** Undoes every change since `mark`, newest first. */
-  private rollback(mark: number): void {
+  rollback(mark: number): void {
     const journal = this.journal as number[];
     const changes = journal.splice(mark);
     for (let i = changes.length - 1; i >= 0; i--) {
@@ -299,6 +299,30 @@ export class MatchingEngine {
       else this.revive(~entry);
     }
     journal.length = mark;
+  }
+
+  /**
+   * Forgets the allocation records made since `count` records existed: after a rollback they
+   * are all dead, and a search that tries many refills would otherwise keep every one of them.
+   */
+  forgetAllocationsSince(count: number): void {
+    for (let id = count; id < this.allocs.length; id++) {
+      if (this.allocs[id].alive) throw new Error(`allocation ${id} is still alive`);
+    }
+    this.allocs.length = count;
+  }
+
+  /** The live allocations, to come back to with `restoreAllocations`. */
+  liveAllocationIds(): number[] {
+    const ids: number[] = [];
+    for (let id = 0; id < this.allocs.length; id++) if (this.allocs[id].alive) ids.push(id);
+    return ids;
+  }
+
+  /** Brings back exactly the allocations `liveAllocationIds` returned (outside transactions). */
+  restoreAllocations(ids: readonly number[]): void {
+    for (let id = 0; id < this.allocs.length; id++) if (this.allocs[id].alive) this.remove(id);
+    for (const id of ids) this.revive(id);
   }
 
   /** Surplus of an allocation: GPUs × (bid − reserve). */
@@ -417,7 +441,7 @@ export class MatchingEngine {
   // ------------------------------------------------------------------ improvement
 
   /** Keeps the changes since `mark`; the outermost transaction also clears the journal. */
-  private commit(mark: number): void {
+  commit(mark: number): void {
     if (mark === 0) this.journal = undefined;
   }
 

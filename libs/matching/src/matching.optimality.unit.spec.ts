@@ -1,7 +1,7 @@
 /**
  * Optimality against HiGHS: the same problem as a MILP (testing/milp-reference.ts, built from
  * the shared rules only), solved on random small and medium instances. The MILP's energy is
- * continuous and its mixed reserves unrounded, so its optimum is an upper bound of ours.
+ * continuous (whole Wh in ours), so its optimum is an upper bound of ours.
  */
 import type { Highs } from 'highs';
 import { matchOrders } from './matching';
@@ -68,11 +68,13 @@ describe('matching: welfare against the HiGHS optimum', () => {
         compare({ seed, orders: 30, sites: 3, slots: 6, maxGpus: 16, priceyEnergy: true }, 20),
       );
     }
-    // Never above the optimum (the MILP is an upper bound), and close to it overall.
+    // Never above the optimum (the MILP is an upper bound). The target is 0.1 % on every
+    // instance; seed 7 is at 0.215 % (a repacking across both sites that the search misses),
+    // every other one within 0.1 %. Held to 0.25 % each and 0.1 % overall.
     for (const gap of list) expect(gap.ours).toBeLessThanOrEqual(gap.optimum + 1e-6);
+    for (const gap of list) expect(gap.gapPct).toBeLessThanOrEqual(0.25);
     const { ours, optimum } = summary(list);
-    expect(ours).toBeGreaterThanOrEqual(0.99 * optimum);
-    for (const gap of list) expect(gap.ours).toBeGreaterThanOrEqual(0.9 * gap.optimum);
+    expect(ours).toBeGreaterThanOrEqual(0.999 * optimum);
   }, 180_000);
 
   it('on medium instances (120 orders, 4 sites, 12 slots)', () => {
@@ -80,8 +82,10 @@ describe('matching: welfare against the HiGHS optimum', () => {
     for (let seed = 201; seed <= 203; seed++) {
       list.push(compare({ seed, orders: 120, sites: 4, slots: 12, maxGpus: 16 }, 20));
     }
+    // Seed 202 is 0.58 % short of the optimum (the target, 0.1 %, is not met there): held to
+    // 1 % each and 0.25 % overall.
     const { ours, optimum } = summary(list);
-    expect(ours).toBeGreaterThanOrEqual(0.99 * optimum);
-    for (const gap of list) expect(gap.ours).toBeGreaterThanOrEqual(0.98 * gap.optimum);
+    expect(ours).toBeGreaterThanOrEqual(0.9975 * optimum);
+    for (const gap of list) expect(gap.ours).toBeGreaterThanOrEqual(0.99 * gap.optimum);
   }, 180_000);
 });

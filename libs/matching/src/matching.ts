@@ -1,5 +1,6 @@
 import { MatchingEngine } from './matching.engine';
 import { compileSnapshot } from './matching.model';
+import { searchNeighbourhoods } from './matching.neighbourhoods';
 import { buildResult } from './matching.result';
 import { MatchingResult, MatchingSnapshot } from './matching.types';
 
@@ -33,6 +34,7 @@ export function matchOrders(
     if (!best || engine.welfare > best.welfare) best = engine;
     if (options.improve === false || spent >= TOTAL_WORK / 2) break;
   }
+  if (options.improve !== false) searchNeighbourhoods(best as MatchingEngine, NEIGHBOURHOOD_WORK);
   return buildResult(best as MatchingEngine);
 }
 
@@ -40,3 +42,5 @@ export function matchOrders(
 const TOTAL_WORK = 10_000_000;
 const MIN_IMPROVEMENT_WORK = 1_500_000;
 const SIZE_BIASES = [0, 1, 3];
+/** Work of the ruin-and-recreate search after the best improved greedy. */
+const NEIGHBOURHOOD_WORK = 500_000;

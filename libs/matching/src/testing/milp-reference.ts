@@ -106,7 +106,7 @@ export function solveMatchingMilp(
   const offerRows = new Map<string, [number, number][]>();
   const couplings = new Map<
     string,
-    { x: number; bid: number; energy: [number, number][] | undefined; gpus: number }[]
+    { x: number; bid: number; reserve: number | undefined }[]
   >();
   const cellsWhereReservesDiffer = new Set<string>();
   const chosenOf: { x: number; orderId: string; siteId: string; slot: string }[] = [];
@@ -159,24 +159,22 @@ export function solveMatchingMilp(
           maxEnergyReserve = Math.max(maxEnergyReserve, q.reserve);
         }
         b.row(0, 0, draw);
+        let reserve: number | undefined;
         if (energyBinds) {
-          const c = b.col(-1, 0, INF);
+          // ρ: the reserve per GPU-hour, a whole minor unit ≥ the mix's mean (rounded up, as
+          // the engine rounds it), paid on every GPU.
+          reserve = b.col(-g, 0, INF, true);
           b.row(0, INF, [
-            [c, 1],
-            [x, -g * r],
+            [reserve, 1],
+            [x, -r],
           ]);
           b.row(0, INF, [
-            [c, 1],
-            ...energy.map(([w, reserve]) => [w, -reserve] as [number, number]),
+            [reserve, g],
+            ...energy.map(([w, perGpu]) => [w, -perGpu] as [number, number]),
           ]);
           cellsWhereReservesDiffer.add(`${s}|${t}`);
         }
-        push(couplings, `${s}|${t}`, {
-          x,
-          bid: order.maxPricePerGpuHour,
-          energy: energyBinds ? energy : undefined,
-          gpus: g,
-        });
+        push(couplings, `${s}|${t}`, { x, bid: order.maxPricePerGpuHour, reserve });
         push(orderSlotRows, `${order.orderId}|${t}`, [x, 1] as [number, number]);
         push(cellRows, `${s}|${t}`, [x, g] as [number, number]);
       }
@@ -206,14 +204,14 @@ export function solveMatchingMilp(
   for (const [cell, members] of couplings) {
     if (members.length < 2 || !cellsWhereReservesDiffer.has(cell)) continue;
     const price = b.col(0, 0, M);
-    for (const { x, bid, energy, gpus } of members) {
+    for (const { x, bid, reserve } of members) {
       b.row(-INF, bid + M, [
         [price, 1],
         [x, M],
       ]);
-      if (!energy) continue;
+      if (reserve === undefined) continue;
       b.row(-INF, M, [
-        ...energy.map(([w, reserve]) => [w, reserve / gpus] as [number, number]),
+        [reserve, 1],
         [price, -1],
         [x, M],
       ]);
