@@ -9,6 +9,7 @@
  * run is still deterministic.
  */
 import { MatchingEngine } from './matching.engine';
+import { prng } from './seeded-random';
 
 const NONE = -1;
 /** How far an order's refill key may be perturbed, as a share of it. */
@@ -86,7 +87,7 @@ class NeighbourhoodSearch {
         if (order.minReserve[i] <= order.bid) this.siteOrders[s].push(o);
       });
     });
-    this.random = mulberry32(0x5eed);
+    this.random = prng(0x5eed);
   }
 
   /** Empties the block and refills it once; keeps the refill unless welfare fell. */
@@ -214,16 +215,4 @@ function neighbourhoodsOf(engine: MatchingEngine): Neighbourhood[] {
     blocks.push({ sites: allSites, slots: allSlots });
   }
   return blocks;
-}
-
-/** mulberry32: a small seedable generator (deterministic perturbations, not security). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -21,18 +21,9 @@ import {
   MatchingSite,
   MatchingSnapshot,
 } from '../matching.types';
+import { prng } from '../seeded-random';
 
-/** mulberry32: a tiny, fast, seedable PRNG (test data only; matching itself has no randomness). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface RandomSnapshotOptions {
   seed: number;
