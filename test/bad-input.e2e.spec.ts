@@ -158,6 +158,8 @@ describe('bad input is refused with problem+json and writes nothing', () => {
     { name: 'POST /v1/sites: body wrapped in an array', method: 'POST', url: () => sites, key: operator, body: () => [newSite()], status: 400, field: '0' },
     { name: 'POST /v1/sites: JSON null as the body', method: 'POST', url: () => sites, key: operator, raw: () => 'null', status: 400, field: 'name' },
     { name: 'POST /v1/sites: malformed JSON (no field to name)', method: 'POST', url: () => sites, key: operator, raw: () => '{"name": "Cannes",', status: 400 },
+    { name: 'POST /v1/sites: a __proto__ key inside a field (valid JSON, never accepted)', method: 'POST', url: () => sites, key: operator, raw: () => JSON.stringify(newSite()).replace('"location":{', '"location":{"__proto__":{"lat":1},'), status: 400, field: 'location.__proto__' },
+    { name: 'POST /v1/sites: a constructor.prototype pair at the top level', method: 'POST', url: () => sites, key: operator, raw: () => JSON.stringify(newSite()).replace('{', '{"constructor":{"prototype":{"isAdmin":true}},'), status: 400, field: 'constructor.prototype' },
     { name: 'POST /v1/sites: body over the 256 KiB limit', method: 'POST', url: () => sites, key: operator, body: () => newSite({ name: 'x'.repeat(BODY_LIMIT_BYTES + 1) }), status: 413 },
     { name: 'POST /v1/sites: XML content type', method: 'POST', url: () => sites, key: operator, raw: () => '<site><name>Cannes</name></site>', headers: { 'content-type': 'application/xml' }, status: 415 },
     { name: 'POST /v1/sites: JSON sent as text/plain', method: 'POST', url: () => sites, key: operator, raw: () => JSON.stringify(newSite()), headers: { 'content-type': 'text/plain' }, status: 415 },

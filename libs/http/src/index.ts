@@ -7,3 +7,4 @@ export * from './request-ids';
 export * from './idempotency.interceptor';
 export * from './idempotency-record.entity';
 export * from './idempotency-records.migration';
+export * from './json-body';

@@ -2,6 +2,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { parseJsonBody } from '@policloud/http';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -23,7 +24,15 @@ export async function createApp(
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.enableShutdownHooks();
   // The API speaks JSON only: any other body type is a 415, never parsed into something else.
-  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain', 'application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
