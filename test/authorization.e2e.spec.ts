@@ -8,7 +8,7 @@ import {
   Response,
   siteBody,
 } from './support/marketplace-fixture';
-import { anonymousCredentials } from './support/anonymous-callers';
+import { callerCredentials } from './support/anonymous-callers';
 import { matrixCells } from './support/problem-assertions';
 
 /**
@@ -126,28 +126,16 @@ describe('authorization: every role and ownership combination of the marketplace
   }
 
   function credentials(caller: CallerName): Pick<RequestOptions, 'key' | 'headers'> {
-    const anonymous = anonymousCredentials(caller, market.operatorKey);
-    if (anonymous) return anonymous;
-    switch (caller) {
-      case 'the operator':
-        return { key: market.operatorKey };
-      case 'the producer owning the offer':
-        return { key: party.producer.key };
-      case 'another producer':
-        return { key: party.otherProducer.key };
-      case 'a host':
-        return { key: party.host.key };
-      case 'the buyer owning the order':
-        return { key: party.buyer.key };
-      case 'another buyer':
-        return { key: party.otherBuyer.key };
-      case 'a site identity':
-        return { key: party.site.key };
-      case 'an auditor':
-        return { key: party.auditor.key };
-      default:
-        throw new Error(`no credentials for ${caller}`);
-    }
+    return callerCredentials(caller, market.operatorKey, {
+      'the operator': () => market.operatorKey,
+      'the producer owning the offer': () => party.producer.key,
+      'another producer': () => party.otherProducer.key,
+      'a host': () => party.host.key,
+      'the buyer owning the order': () => party.buyer.key,
+      'another buyer': () => party.otherBuyer.key,
+      'a site identity': () => party.site.key,
+      'an auditor': () => party.auditor.key,
+    });
   }
 
   const listed = (response: Response) =>

@@ -9,7 +9,7 @@ import {
   Response,
   siteBody,
 } from './support/marketplace-fixture';
-import { anonymousCredentials } from './support/anonymous-callers';
+import { callerCredentials } from './support/anonymous-callers';
 import { BODY_LIMIT_BYTES, expectProblem, fieldsOf, matrixCells, normaliseField } from './support/problem-assertions';
 
 /**
@@ -204,28 +204,16 @@ describe('metering and settlement guards: every caller and every bad input is re
   // ================================================================== authorization
 
   function credentials(caller: CallerName): Pick<RequestOptions, 'key' | 'headers'> {
-    const anonymous = anonymousCredentials(caller, market.operatorKey);
-    if (anonymous) return anonymous;
-    switch (caller) {
-      case 'the operator':
-        return { key: market.operatorKey };
-      case 'the producer':
-        return { key: party.producer.key };
-      case 'the host':
-        return { key: party.host.key };
-      case 'the buyer':
-        return { key: party.buyer.key };
-      case 'another buyer':
-        return { key: party.otherBuyer.key };
-      case "the allocation's site identity":
-        return { key: party.site.key };
-      case "another site's identity":
-        return { key: party.otherSite.key };
-      case 'an auditor':
-        return { key: party.auditor.key };
-      default:
-        throw new Error(`no credentials for ${caller}`);
-    }
+    return callerCredentials(caller, market.operatorKey, {
+      'the operator': () => market.operatorKey,
+      'the producer': () => party.producer.key,
+      'the host': () => party.host.key,
+      'the buyer': () => party.buyer.key,
+      'another buyer': () => party.otherBuyer.key,
+      "the allocation's site identity": () => party.site.key,
+      "another site's identity": () => party.otherSite.key,
+      'an auditor': () => party.auditor.key,
+    });
   }
 
   const partyIdOf = (caller: CallerName): string | undefined =>

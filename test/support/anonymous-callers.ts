@@ -22,3 +22,19 @@ export function anonymousCredentials(caller: string, operatorKey: string): Pick<
       return undefined;
   }
 }
+
+/**
+ * Credentials of any caller of a matrix: the anonymous ones, else the key its table names
+ * (read when the request is made: parties are created after the matrix is declared).
+ */
+export function callerCredentials(
+  caller: string,
+  operatorKey: string,
+  keys: Readonly<Record<string, () => string>>,
+): Pick<RequestOptions, 'key' | 'headers'> {
+  const anonymous = anonymousCredentials(caller, operatorKey);
+  if (anonymous) return anonymous;
+  const key = keys[caller];
+  if (!key) throw new Error(`no credentials for ${caller}`);
+  return { key: key() };
+}
