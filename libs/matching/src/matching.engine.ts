@@ -68,6 +68,7 @@ export class MatchingEngine {
   private planReserve = new Float64Array(0);
   private planTake = new Float64Array(0);
   private planAvailable = 0;
+  private planCount = 0;
 
   constructor(readonly m: CompiledModel) {
     this.T = m.slotCount;
@@ -125,7 +126,8 @@ export class MatchingEngine {
     const energyReserve = ceilDiv(this.split(n, need, m.siteReserve[s]), need);
     const reserve = Math.max(energyReserve, m.siteReserve[s]);
     const draws: number[] = [];
-    for (let i = 0; i < n; i++) if (this.planTake[i] > 0) draws.push(this.planK[i], this.planTake[i]);
+    for (let i = 0; i < n; i++)
+      if (this.planTake[i] > 0) draws.push(this.planK[i], this.planTake[i]);
     const id = this.allocs.length;
     this.allocs.push({ o, s, t, reserve, draws, alive: false });
     this.revive(id);
@@ -160,6 +162,7 @@ export class MatchingEngine {
       }
     }
     this.planAvailable = available;
+    this.planCount = n;
     return n;
   }
 
@@ -226,6 +229,13 @@ export class MatchingEngine {
       weighted += amount * this.planReserve[i];
     }
     return weighted;
+  }
+
+  /** Wh the last evaluated plan draws from the offers flagged in `mask`. */
+  private plannedFrom(mask: Uint8Array): number {
+    let wh = 0;
+    for (let i = 0; i < this.planCount; i++) if (mask[this.planK[i]] === 1) wh += this.planTake[i];
+    return wh;
   }
 
   private growPlan(size: number): void {
@@ -825,10 +835,21 @@ export class MatchingEngine {
     let bestAvoid = false;
     let bestChain = false;
     const contested = this.contested;
+    // An allocation blocking only by the energy it draws elsewhere in slot t must draw less of
+    // that energy wherever it goes in slot t: moving it to a site fed by the same offers frees
+    // nothing, and would hide the real alternative (giving the slot up).
+    let drawnBefore = Infinity;
+    if (a.t === t && a.s !== s) {
+      drawnBefore = 0;
+      for (let i = 0; i < a.draws.length; i += 2) {
+        if (avoid[a.draws[i]] === 1) drawnBefore += a.draws[i + 1];
+      }
+    }
     const consider = (cs: number, ct: number, withAvoid: boolean) => {
       if (contested.includes(cs * T + ct)) return;
       const reserve = this.evaluate(victim, cs, ct, withAvoid ? avoid : undefined);
       if (reserve < 0) return;
+      if (ct === t && this.plannedFrom(avoid) >= drawnBefore) return;
       const cost = old - order.gpus * (order.bid - reserve);
       if (cost < bestCost) {
         bestCost = cost;
@@ -848,7 +869,7 @@ export class MatchingEngine {
       )
         break;
       if (cs === s || cs === a.s) continue;
-      consider(cs, a.t, false);
+      consider(cs, a.t, a.t === t);
     }
     // Other slots of its window.
     for (let n = 0; n < order.slots.length; n++) {

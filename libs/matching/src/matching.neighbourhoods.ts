@@ -1,10 +1,12 @@
 /**
- * Ruin and recreate after the local improvement: empty a block of cells (a site over the whole
- * horizon, a slot over every site, the whole instance while it is small) and refill it
- * greedily, the orders involved taken in a perturbed order of surplus, each slot's site chosen
- * with a perturbed reserve; keep a refill unless total welfare falls. Local moves cannot
- * untangle a tightly packed site (a long all-or-none order against several short ones) or a
- * repacking that spans sites; thousands of rebuilds, walking across equal-welfare plateaus, can.
+ * Ruin and recreate after the local improvement. Each step empties part of the solution and
+ * refills it greedily, the orders involved taken in a perturbed order of surplus, each slot's
+ * site chosen with a perturbed reserve, and keeps the refill unless total welfare falls. What
+ * is emptied is either a few related orders (one occupying a random cell, then orders sharing
+ * cells with those removed) or a block of cells (a site over the whole horizon, a slot over
+ * every site, the whole instance while it is small). Local moves cannot untangle a tightly
+ * packed site (a long all-or-none order against several short ones) or a repacking that spans
+ * sites; thousands of refills, walking across equal-welfare plateaus, can.
  * The randomness is a fixed-seed generator and the work is counted in site evaluations, so a
  * run is still deterministic.
  */
@@ -15,9 +17,13 @@ const NONE = -1;
 /** How far an order's refill key may be perturbed, as a share of it. */
 const KEY_NOISE = 0.5;
 /** Rebuilds in a row without a gain after which the search stops. */
-const STALE_REBUILDS = 500;
+const STALE_REBUILDS = 3_000;
 /** Work charged per rebuild on top of its site evaluations (allocation records, sorting). */
 const REBUILD_WORK = 50;
+/** Share of rebuilds that ruin a few related orders rather than a block of cells. */
+const ORDER_RUIN_SHARE = 0.8;
+/** Most orders one related-order ruin removes (at least 2). */
+const ORDER_RUIN_MAX = 12;
 /** How far a slot's site choice may be perturbed, as a share of the order's best surplus. */
 const SITE_NOISE = 0.5;
 /** The whole instance is one more block while it holds at most this many allocations. */
@@ -29,7 +35,7 @@ interface Neighbourhood {
   slots: number[];
 }
 
-/** Rebuilds blocks round-robin until the work budget is spent; returns the work spent. */
+/** Rebuilds until the work budget is spent or gains stop coming; returns the work spent. */
 export function searchNeighbourhoods(engine: MatchingEngine, budget: number): number {
   const startWork = engine.work;
   const limit = startWork + budget;
@@ -43,16 +49,15 @@ export function searchNeighbourhoods(engine: MatchingEngine, budget: number): nu
   const startAllocations = engine.liveAllocationIds();
   let best = engine.welfare;
   let sinceGain = 0;
-  while (engine.work < limit && sinceGain < STALE_REBUILDS && engine.welfare < ceiling) {
-    for (const block of blocks) {
-      if (engine.work >= limit) break;
-      search.rebuild(block);
-      if (engine.welfare > best) {
-        best = engine.welfare;
-        sinceGain = 0;
-      } else {
-        sinceGain++;
-      }
+  const choose = prng(0x0dde);
+  while (engine.work < limit && sinceGain < STALE_REBUILDS && best < ceiling) {
+    if (choose() < ORDER_RUIN_SHARE) search.rebuildOrders();
+    else search.rebuild(blocks[Math.floor(choose() * blocks.length)]);
+    if (engine.welfare > best) {
+      best = engine.welfare;
+      sinceGain = 0;
+    } else {
+      sinceGain++;
     }
   }
   if (engine.welfare <= start) engine.restoreAllocations(startAllocations);
@@ -74,6 +79,11 @@ class NeighbourhoodSearch {
   /** Orders that may run at each site (eligible, reserve within their bid). */
   private readonly siteOrders: number[][];
   private readonly random: () => number;
+  /** Scratch of `fill`: per free slot of the order, its chosen site and perturbed reserve. */
+  private readonly optionSite: Int32Array;
+  private readonly optionSlot: Int32Array;
+  private readonly optionTie: Float64Array;
+  private readonly ranked: number[] = [];
 
   constructor(
     private readonly engine: MatchingEngine,
@@ -88,6 +98,9 @@ class NeighbourhoodSearch {
       });
     });
     this.random = prng(0x5eed);
+    this.optionSite = new Int32Array(engine.T);
+    this.optionSlot = new Int32Array(engine.T);
+    this.optionTie = new Float64Array(engine.T);
   }
 
   /** Empties the block and refills it once; keeps the refill unless welfare fell. */
@@ -98,6 +111,72 @@ class NeighbourhoodSearch {
     const records = engine.allocs.length;
     const before = engine.welfare;
     const incumbents = this.ruin(block);
+    this.refill(block, incumbents, mark, records, before);
+  }
+
+  /**
+   * Removes a few related orders whole (an occupied cell's order, then orders sharing cells
+   * with those removed) and refills what they freed.
+   */
+  rebuildOrders(): void {
+    const engine = this.engine;
+    const before = engine.welfare;
+    const seed = this.randomOccupiedCell();
+    if (seed === NONE) return;
+    engine.work += REBUILD_WORK;
+    const mark = engine.begin();
+    const records = engine.allocs.length;
+    const T = engine.T;
+    const count = 2 + Math.floor(this.random() * (ORDER_RUIN_MAX - 1));
+    const removed = new Set<number>();
+    const sites = new Set<number>();
+    const slots = new Set<number>();
+    const frontier = [seed];
+    while (frontier.length > 0 && removed.size < count) {
+      const cell = frontier.splice(Math.floor(this.random() * frontier.length), 1)[0];
+      const occupants = engine.cellAllocs[cell];
+      if (occupants.length === 0) continue;
+      const o = engine.allocs[occupants[Math.floor(this.random() * occupants.length)]].o;
+      if (removed.has(o)) continue;
+      removed.add(o);
+      for (const t of engine.m.orders[o].slots) {
+        const id = engine.orderSlot[o * T + t];
+        if (id === NONE) continue;
+        const a = engine.allocs[id];
+        sites.add(a.s);
+        slots.add(a.t);
+        frontier.push(a.s * T + a.t);
+        engine.remove(id);
+      }
+      if (engine.cellAllocs[cell].length > 0) frontier.push(cell);
+    }
+    const ascending = (a: number, b: number) => a - b;
+    const block = { sites: [...sites].sort(ascending), slots: [...slots].sort(ascending) };
+    this.refill(block, removed, mark, records, before);
+  }
+
+  /** A random (site, slot) holding at least one allocation, or NONE after a few misses. */
+  private randomOccupiedCell(): number {
+    const cells = this.engine.cellAllocs;
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const cell = Math.floor(this.random() * cells.length);
+      if (cells[cell].length > 0) return cell;
+    }
+    return NONE;
+  }
+
+  /**
+   * Refills a ruined block in a perturbed greedy order; keeps the refill if welfare is back to
+   * at least `before`, else rolls back to the mark.
+   */
+  private refill(
+    block: Neighbourhood,
+    incumbents: Set<number>,
+    mark: number,
+    records: number,
+    before: number,
+  ): void {
+    const engine = this.engine;
     const candidates = this.candidates(block, incumbents);
     engine.work += incumbents.size + candidates.length;
     if (candidates.length === 0) return engine.rollback(mark);
@@ -183,23 +262,34 @@ class NeighbourhoodSearch {
     const T = engine.T;
     const need = order.wanted - engine.filled[o];
     if (need <= 0 || (order.allOrNone && engine.filled[o] > 0)) return;
-    const options: { t: number; s: number; reserve: number; tie: number }[] = [];
     const spread = SITE_NOISE * (order.bid - order.minReserve[0]);
+    const { optionSite, optionSlot, optionTie, ranked } = this;
+    let count = 0;
     for (const t of order.slots) {
       if (engine.orderSlot[o * T + t] !== NONE) continue;
-      let chosen: { t: number; s: number; reserve: number; tie: number } | undefined;
+      let bestSite = NONE;
+      let bestTie = Infinity;
       for (let i = 0; i < order.sites.length && order.minReserve[i] <= order.bid; i++) {
         const reserve = engine.evaluate(o, order.sites[i], t);
         if (reserve < 0) continue;
         const tie = reserve + spread * this.random();
-        if (!chosen || tie < chosen.tie) chosen = { t, s: order.sites[i], reserve, tie };
+        if (tie < bestTie) {
+          bestTie = tie;
+          bestSite = order.sites[i];
+        }
       }
-      if (chosen) options.push(chosen);
+      if (bestSite === NONE) continue;
+      optionSite[count] = bestSite;
+      optionSlot[count] = t;
+      optionTie[count] = bestTie;
+      count++;
     }
-    if (options.length === 0 || (order.allOrNone && options.length < need)) return;
-    options.sort((a, b) => a.tie - b.tie);
-    const count = Math.min(need, options.length);
-    for (let i = 0; i < count; i++) engine.place(o, options[i].s, options[i].t);
+    if (count === 0 || (order.allOrNone && count < need)) return;
+    ranked.length = count;
+    for (let i = 0; i < count; i++) ranked[i] = i;
+    ranked.sort((a, b) => optionTie[a] - optionTie[b]);
+    const take = Math.min(need, count);
+    for (let i = 0; i < take; i++) engine.place(o, optionSite[ranked[i]], optionSlot[ranked[i]]);
   }
 }
 

@@ -68,24 +68,24 @@ describe('matching: welfare against the HiGHS optimum', () => {
         compare({ seed, orders: 30, sites: 3, slots: 6, maxGpus: 16, priceyEnergy: true }, 20),
       );
     }
-    // Never above the optimum (the MILP is an upper bound). The target is 0.1 % on every
-    // instance; seed 7 is at 0.215 % (a repacking across both sites that the search misses),
-    // every other one within 0.1 %. Held to 0.25 % each and 0.1 % overall.
+    // Never above the optimum (the MILP is an upper bound); the target, 0.1 %, on every one.
     for (const gap of list) expect(gap.ours).toBeLessThanOrEqual(gap.optimum + 1e-6);
-    for (const gap of list) expect(gap.gapPct).toBeLessThanOrEqual(0.25);
+    for (const gap of list) expect(gap.gapPct).toBeLessThanOrEqual(0.1);
     const { ours, optimum } = summary(list);
-    expect(ours).toBeGreaterThanOrEqual(0.999 * optimum);
+    expect(ours).toBeGreaterThanOrEqual(0.9995 * optimum);
   }, 180_000);
 
   it('on medium instances (120 orders, 4 sites, 12 slots)', () => {
     const list: Gap[] = [];
-    for (let seed = 201; seed <= 203; seed++) {
-      list.push(compare({ seed, orders: 120, sites: 4, slots: 12, maxGpus: 16 }, 20));
+    for (let seed = 201; seed <= 209; seed++) {
+      list.push(compare({ seed, orders: 120, sites: 4, slots: 12, maxGpus: 16 }, 30));
     }
-    // Seed 202 is 0.58 % short of the optimum (the target, 0.1 %, is not met there): held to
-    // 1 % each and 0.25 % overall.
+    // The target, 0.1 %, is not met on every one: seeds 205 and 208 are at about 0.17 %
+    // (repackings across the two small sites that the search does not find within its
+    // budget), 202 at 0.11 %. Held to 0.2 % each and 0.1 % overall.
+    for (const gap of list) expect(gap.ours).toBeLessThanOrEqual(gap.optimum + 1e-6);
+    for (const gap of list) expect(gap.gapPct).toBeLessThanOrEqual(0.2);
     const { ours, optimum } = summary(list);
-    expect(ours).toBeGreaterThanOrEqual(0.9975 * optimum);
-    for (const gap of list) expect(gap.ours).toBeGreaterThanOrEqual(0.99 * gap.optimum);
-  }, 180_000);
+    expect(ours).toBeGreaterThanOrEqual(0.999 * optimum);
+  }, 300_000);
 });

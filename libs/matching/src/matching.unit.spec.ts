@@ -183,6 +183,34 @@ describe('matching: hand-worked cases', () => {
     expect(result.totalWelfare).toBe(3_600);
   });
 
+  it('gives up a slot elsewhere whose energy a more valuable order needs (energy shared by two sites)', () => {
+    const result = run({
+      sites: [
+        site('de-1', {
+          country: 'DE',
+          operatorJurisdiction: 'DE',
+          reservePricePerGpuHour: 189,
+          energyPerGpuHourWh: 1213,
+          freeGpus: { [S0]: 4 },
+        }),
+        site('fr-1', {
+          reservePricePerGpuHour: 85,
+          energyPerGpuHourWh: 364,
+          freeGpus: { [S0]: 16 },
+        }),
+      ],
+      offers: [offer('shared', ['de-1', 'fr-1'], { unallocatedWh: { [S0]: 3_000 } })],
+      orders: [
+        // The best surplus per GPU-hour (223), so the greedy serves it first...
+        order('x-de', { gpus: 1, maxPricePerGpuHour: 412, constraints: { jurisdictions: ['DE'] } }),
+        // ...leaving 1,787 Wh where this one needs 8 × 364 = 2,912 Wh for 8 × 58 = 464.
+        order('y-fr', { gpus: 8, maxPricePerGpuHour: 143, constraints: { jurisdictions: ['FR'] } }),
+      ],
+    });
+    expect(placements(result)).toEqual(['y-fr→fr-1@10×8']);
+    expect(result.totalWelfare).toBe(464);
+  });
+
   it('caps capacity at the energy: min(free GPUs, floor(Wh / e))', () => {
     const result = run({
       sites: [site('fr-1', { freeGpus: { [S0]: 10 } })],
