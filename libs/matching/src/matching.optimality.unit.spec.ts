@@ -40,7 +40,9 @@ function compare(options: RandomSnapshotOptions, timeLimitSeconds: number): Gap 
   const result = matchOrders(snapshot);
   expect(verifyMatching(snapshot, result)).toEqual([]);
   const milp = solveMatchingMilp(highs, snapshot, { timeLimitSeconds });
-  const optimum = milp.welfare;
+  // Out of time, HiGHS's incumbent may be below ours: its proven bound is then the reference
+  // (an upper bound of the optimum, so the gap is overstated, never hidden).
+  const optimum = milp.optimal ? milp.welfare : milp.bound;
   const gap: Gap = {
     name: JSON.stringify(options),
     ours: result.totalWelfare,
@@ -78,7 +80,7 @@ describe('matching: welfare against the HiGHS optimum', () => {
   it('on medium instances (120 orders, 4 sites, 12 slots)', () => {
     const list: Gap[] = [];
     for (let seed = 201; seed <= 209; seed++) {
-      list.push(compare({ seed, orders: 120, sites: 4, slots: 12, maxGpus: 16 }, 30));
+      list.push(compare({ seed, orders: 120, sites: 4, slots: 12, maxGpus: 16 }, 60));
     }
     // The target, 0.1 %, is not met on every one: seeds 205 and 208 are at about 0.17 %
     // (repackings across the two small sites that the search does not find within its
