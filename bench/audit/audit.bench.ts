@@ -45,6 +45,7 @@ import {
   SignedCheckpoint,
   verifyHistory,
 } from '../../libs/audit/src';
+import { prng } from '../../libs/domain/src';
 import {
   EventToAppend,
   ExpectedRevision,
@@ -77,18 +78,6 @@ const CPUS = availableParallelism();
 const applicationName = (mode: Mode): string => `bench_audit_${mode}_${process.pid}`;
 
 // ---------------------------------------------------------------- realistic events
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(20240517);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];

@@ -1,4 +1,5 @@
 /** Test fixture (not exported from the lib): a valid hash-chained history with signed checkpoints. */
+import { prng } from '@policloud/domain';
 import { chainHashes, GENESIS_HASH } from './event-hash';
 import { sealCheckpoint, SignedCheckpoint } from './checkpoint';
 import { AuditedEvent } from './verify-history';
@@ -8,18 +9,6 @@ export interface History {
   checkpoints: SignedCheckpoint[];
   /** Per checkpoint sequence, the hashes of its range. */
   leaves: Map<number, string[]>;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -14,3 +14,4 @@ export * from './matching-run';
 export * from './allocation-usage';
 export * from './settlement';
 export * from './events.registry';
+export * from './shared/seeded-random';

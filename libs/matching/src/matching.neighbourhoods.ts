@@ -11,7 +11,7 @@
  * run is still deterministic.
  */
 import { MatchingEngine } from './matching.engine';
-import { prng } from './seeded-random';
+import { prng } from '@policloud/domain';
 
 const NONE = -1;
 /** How far an order's refill key may be perturbed, as a share of it. */

@@ -4,7 +4,8 @@ import { matchOrders } from './matching';
 import { energyReservePerGpuHour, slotsToFill } from './matching.rules';
 import { MatchingSnapshot } from './matching.types';
 import { verifyMatching } from './matching.verify';
-import { prng, randomSnapshot } from './testing/random-snapshot';
+import { prng } from '@policloud/domain';
+import { randomSnapshot } from './testing/random-snapshot';
 
 /** Random marketplaces: tight or loose, cheap or dear energy, lumpy or fine-grained orders. */
 const instances = fc

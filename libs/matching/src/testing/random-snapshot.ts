@@ -11,6 +11,7 @@ import {
   energyPerGpuHourWh,
   Jurisdiction,
   OrderConstraints,
+  prng,
   slotAt,
   slotHour,
   storedThousandths,
@@ -21,9 +22,6 @@ import {
   MatchingSite,
   MatchingSnapshot,
 } from '../matching.types';
-import { prng } from '../seeded-random';
-
-export { prng };
 
 export interface RandomSnapshotOptions {
   seed: number;

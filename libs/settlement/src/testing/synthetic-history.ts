@@ -11,6 +11,7 @@ import type {
   UsageAmended,
   UsageReported,
 } from '@policloud/domain';
+import { prng } from '@policloud/domain';
 import {
   MeteredUsage,
   OfferSlotSupply,
@@ -41,18 +42,6 @@ export interface SyntheticHistory {
   /** In log order: positions 1, 2, 3, ... */
   usage: MeteredUsage[];
   supplies: OfferSlotSupply[];
-}
-
-/** mulberry32: a small, fast, seeded PRNG (benchmarks need the same data every run). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const SOURCES = ['wind', 'solar', 'hydro', 'biomass'] as const;
