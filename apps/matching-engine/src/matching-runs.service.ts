@@ -21,10 +21,10 @@ import {
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
-import { matchOrders } from '@policloud/matching';
 import { marketHistoryAt, MatchingRunRow, ProjectionRunner } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, PROJECTION_RUNNER } from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
+import { MatchingThread } from './matching-thread';
 import { allocationInputs, runBatches } from './run-events';
 
 /** A week of hourly slots: the default horizon and the longest one. */
@@ -58,6 +58,7 @@ export class MatchingRunsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly thread: MatchingThread,
   ) {}
 
   async run(request: { from?: string; to?: string }, requester: RunRequester) {
@@ -66,7 +67,7 @@ export class MatchingRunsService {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const history = await this.historyAt(await this.store.headPosition());
       const snapshot = matchingSnapshot(history, horizon, this.config.platformFeeBps);
-      const result = matchOrders(snapshot);
+      const result = await this.thread.match(snapshot);
       const batches = runBatches(
         {
           runId,
@@ -113,7 +114,7 @@ export class MatchingRunsService {
       });
     const history = await this.historyAt(completed.inputPosition);
     const snapshot = matchingSnapshot(history, completed.horizon, completed.platformFeeBps);
-    const replayed = allocationInputs(matchOrders(snapshot), history);
+    const replayed = allocationInputs(await this.thread.match(snapshot), history);
     return {
       runId,
       inputPosition: completed.inputPosition,
