@@ -188,7 +188,7 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
     if (list) list.push(s);
     else sitesByCurrency.set(site.currency, [s]);
   });
-  const context = {
+  const context: CompileContext = {
     sites,
     offers,
     siteOffers,
@@ -196,6 +196,7 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
     siteReserve,
     sitesByCurrency,
     snapshot,
+    eligibleByConstraints: new Map(),
   };
   const orders = byRank.map(({ order }, rank) => compileOrder(order, rank, context));
   // Position by order id, for the canonical output order.
@@ -222,19 +223,25 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
   };
 }
 
-function compileOrder(
-  order: MatchingOrder,
-  rank: number,
-  ctx: {
-    sites: MatchingSite[];
-    offers: MatchingEnergyOffer[];
-    siteOffers: Int32Array[];
-    siteOfferReserve: Float64Array[];
-    siteReserve: Float64Array;
-    sitesByCurrency: Map<string, number[]>;
-    snapshot: MatchingSnapshot;
-  },
-): CompiledOrder {
+interface CompileContext {
+  sites: MatchingSite[];
+  offers: MatchingEnergyOffer[];
+  siteOffers: Int32Array[];
+  siteOfferReserve: Float64Array[];
+  siteReserve: Float64Array;
+  sitesByCurrency: Map<string, number[]>;
+  snapshot: MatchingSnapshot;
+  /** Eligible sites by the static constraints that decide them (shared, never mutated). */
+  eligibleByConstraints: Map<string, EligibleSites>;
+}
+
+interface EligibleSites {
+  /** By lowest possible reserve, then site index. */
+  sites: Int32Array;
+  minReserve: Float64Array;
+}
+
+function compileOrder(order: MatchingOrder, rank: number, ctx: CompileContext): CompiledOrder {
   const what = `order ${order.orderId}`;
   const gpus = checkCount(order.gpus, `${what} gpus`, 1);
   const bid = checkCount(order.maxPricePerGpuHour, `${what} maxPricePerGpuHour`);
@@ -247,33 +254,12 @@ function compileOrder(
   const slots = new Int32Array(usable.length);
   for (let i = 0; i < usable.length; i++) slots[i] = usable[i];
 
-  const eligible: { s: number; minReserve: number }[] = [];
-  for (const s of ctx.sitesByCurrency.get(order.currency) ?? []) {
-    const site = ctx.sites[s];
-    if (order.gpuModel !== undefined && order.gpuModel !== site.gpuModel) continue;
-    if (!siteEligibleForOrder(order, site)) continue;
-    let best = Infinity;
-    const feeding = ctx.siteOffers[s];
-    for (let j = 0; j < feeding.length; j++) {
-      if (offerQualifiesForOrder(order, ctx.offers[feeding[j]])) {
-        best = Math.min(best, ctx.siteOfferReserve[s][j]);
-      }
-    }
-    if (best < Infinity) eligible.push({ s, minReserve: Math.max(ctx.siteReserve[s], best) });
-  }
-  eligible.sort((a, b) => a.minReserve - b.minReserve || a.s - b.s);
-
-  const eligibleSites = new Int32Array(eligible.length);
-  const minReserve = new Float64Array(eligible.length);
-  for (let i = 0; i < eligible.length; i++) {
-    eligibleSites[i] = eligible[i].s;
-    minReserve[i] = eligible[i].minReserve;
-  }
+  const { sites: eligibleSites, minReserve } = eligibleSitesOf(order, ctx);
   let staticReason: UnfilledReason | undefined;
-  if (eligible.length === 0) staticReason = 'no_eligible_site';
+  if (eligibleSites.length === 0) staticReason = 'no_eligible_site';
   else if (slots.length === 0 || (order.allOrNone && slots.length < wanted)) {
     staticReason = 'no_slot_in_horizon';
-  } else if (eligible[0].minReserve > bid) staticReason = 'below_reserve';
+  } else if (minReserve[0] > bid) staticReason = 'below_reserve';
 
   return {
     order,
@@ -290,4 +276,38 @@ function compileOrder(
     maxCarbon: order.constraints.maxCarbonGPerKwh ?? Infinity,
     staticReason,
   };
+}
+
+/**
+ * The order's eligible sites and the lowest reserve it could pay at each (its best qualifying
+ * energy). Decided by currency, GPU model and constraints alone, so orders that share them
+ * (most do) share one computation: a large market has thousands of orders and hundreds of sites.
+ */
+function eligibleSitesOf(order: MatchingOrder, ctx: CompileContext): EligibleSites {
+  // The whole constraints object is in the key, so a constraint added later can never be
+  // shared by mistake (a different key order only costs a second computation).
+  const key = JSON.stringify([order.currency, order.gpuModel ?? null, order.constraints]);
+  const known = ctx.eligibleByConstraints.get(key);
+  if (known) return known;
+  const eligible: { s: number; minReserve: number }[] = [];
+  for (const s of ctx.sitesByCurrency.get(order.currency) ?? []) {
+    const site = ctx.sites[s];
+    if (order.gpuModel !== undefined && order.gpuModel !== site.gpuModel) continue;
+    if (!siteEligibleForOrder(order, site)) continue;
+    let best = Infinity;
+    const feeding = ctx.siteOffers[s];
+    for (let j = 0; j < feeding.length; j++) {
+      if (offerQualifiesForOrder(order, ctx.offers[feeding[j]])) {
+        best = Math.min(best, ctx.siteOfferReserve[s][j]);
+      }
+    }
+    if (best < Infinity) eligible.push({ s, minReserve: Math.max(ctx.siteReserve[s], best) });
+  }
+  eligible.sort((a, b) => a.minReserve - b.minReserve || a.s - b.s);
+  const computed: EligibleSites = {
+    sites: Int32Array.from(eligible, (e) => e.s),
+    minReserve: Float64Array.from(eligible, (e) => e.minReserve),
+  };
+  ctx.eligibleByConstraints.set(key, computed);
+  return computed;
 }
