@@ -10,7 +10,11 @@ const states = <State>(versioned: Map<string, Versioned<State>>): State[] =>
   [...versioned.values()].map(({ state }) => state);
 
 /** The matching snapshot of a horizon, from the market as of one position. Pure. */
-export function matchingSnapshot(history: MarketHistory, horizon: Horizon, platformFeeBps: number): MatchingSnapshot {
+export function matchingSnapshot(
+  history: MarketHistory,
+  horizon: Horizon,
+  platformFeeBps: number,
+): MatchingSnapshot {
   return buildMatchingSnapshot({
     horizon: { start: horizon.from, end: horizon.to },
     platformFeeBps,

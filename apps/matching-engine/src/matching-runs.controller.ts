@@ -14,7 +14,11 @@ export class MatchingRunsController {
   @Post()
   @Roles('operator')
   @ApiOperation({ summary: 'Run matching over a horizon now; returns the recorded run' })
-  run(@Body() dto: StartMatchingRunDto, @CurrentPrincipal() principal: Principal, @RequestIds() ids: IdSource) {
+  run(
+    @Body() dto: StartMatchingRunDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestIds() ids: IdSource,
+  ) {
     return this.runs.run(dto, { actor: principal.participantId, ids });
   }
 

@@ -101,11 +101,14 @@ export class MatchingRunsService {
 
   /** Re-executes a recorded run from its input position and compares the allocations. */
   async replay(runId: string): Promise<ReplayReport> {
-    const events = await this.store.readStream(matchingRunStreamId(runId)).catch((error: unknown) => {
-      if (error instanceof StreamNotFoundError) throw DomainError.notFound('Matching run', runId);
-      throw error;
-    });
-    const completed = events.find((e) => e.type === 'MatchingRunCompleted')!.data as MatchingRunCompleted['data'];
+    const events = await this.store
+      .readStream(matchingRunStreamId(runId))
+      .catch((error: unknown) => {
+        if (error instanceof StreamNotFoundError) throw DomainError.notFound('Matching run', runId);
+        throw error;
+      });
+    const completed = events.find((e) => e.type === 'MatchingRunCompleted')!
+      .data as MatchingRunCompleted['data'];
     const recorded = events
       .filter((e) => e.type === 'AllocationMade')
       .map((e) => {
@@ -136,12 +139,21 @@ export class MatchingRunsService {
       if (!parsed.ok) errors.push(...parsed.errors);
       return parsed.ok ? parsed.value : undefined;
     };
-    const from = request.from === undefined ? slotAt(Math.floor(this.clock.now().getTime() / 3_600_000) + 1) : slot('from');
-    const to = request.to === undefined ? (from ? addHours(from, DEFAULT_HORIZON_HOURS) : undefined) : slot('to');
+    const from =
+      request.from === undefined
+        ? slotAt(Math.floor(this.clock.now().getTime() / 3_600_000) + 1)
+        : slot('from');
+    const to =
+      request.to === undefined
+        ? from
+          ? addHours(from, DEFAULT_HORIZON_HOURS)
+          : undefined
+        : slot('to');
     if (from && to) {
       const hours = slotHour(to) - slotHour(from);
       if (hours <= 0) errors.push({ field: 'to', message: 'must be after from' });
-      if (hours > MAX_HORIZON_HOURS) errors.push({ field: 'to', message: `at most ${MAX_HORIZON_HOURS} hours after from` });
+      if (hours > MAX_HORIZON_HOURS)
+        errors.push({ field: 'to', message: `at most ${MAX_HORIZON_HOURS} hours after from` });
     }
     throwIfInvalid(errors);
     return { from: from!, to: to! };

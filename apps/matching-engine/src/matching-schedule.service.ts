@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig } from '@policloud/config';
 import { idsFor } from '@policloud/http';
 import { APP_CONFIG } from '@policloud/runtime';
@@ -22,7 +28,9 @@ export class MatchingScheduleService implements OnApplicationBootstrap, OnApplic
     this.timer = setInterval(() => {
       this.running = this.running
         .then(() => this.runs.run({}, { actor: 'system', ids: idsFor(undefined) }))
-        .catch((error: Error) => this.logger.error(`scheduled matching run failed: ${error.message}`));
+        .catch((error: Error) =>
+          this.logger.error(`scheduled matching run failed: ${error.message}`),
+        );
     }, minutes * 60_000);
   }
 

@@ -30,7 +30,10 @@ export function allocationIdOf(orderId: string, slot: string): string {
 }
 
 /** The matching result in the terms of the domain's RecordMatchingRun, with the site facts of the moment. */
-export function allocationInputs(result: MatchingResult, history: MarketHistory): AllocationInput[] {
+export function allocationInputs(
+  result: MatchingResult,
+  history: MarketHistory,
+): AllocationInput[] {
   return result.allocations.map((allocation) => {
     const site = history.sites.get(allocation.siteId)!.state;
     return {
@@ -62,7 +65,11 @@ export function allocationInputs(result: MatchingResult, history: MarketHistory)
  * energy each offer gave, the fills of each order. Appended all at once, so a run that raced with
  * an amendment or a cancellation writes nothing and is retried on fresh input.
  */
-export function runBatches(record: RunRecord, result: MatchingResult, history: MarketHistory): StreamBatch[] {
+export function runBatches(
+  record: RunRecord,
+  result: MatchingResult,
+  history: MarketHistory,
+): StreamBatch[] {
   const allocations = allocationInputs(result, history);
   const command: RecordMatchingRun = {
     type: 'RecordMatchingRun',
@@ -79,7 +86,11 @@ export function runBatches(record: RunRecord, result: MatchingResult, history: M
       unfilledOrderIds: result.unfilled.map((unfilled) => unfilled.orderId),
     },
   };
-  const runEvents = matchingRunDecider.decide(command, matchingRunDecider.initialState(), undefined);
+  const runEvents = matchingRunDecider.decide(
+    command,
+    matchingRunDecider.initialState(),
+    undefined,
+  );
 
   const offerEvents = new Map<string, EnergyAllocated[]>();
   const orderEvents = new Map<string, ComputeOrderFilled[]>();
@@ -89,7 +100,12 @@ export function runBatches(record: RunRecord, result: MatchingResult, history: M
       events.push({
         type: 'EnergyAllocated',
         schemaVersion: 1,
-        data: { offerId: draw.offerId, slot: allocation.slot, wh: draw.wh, allocationId: allocation.allocationId },
+        data: {
+          offerId: draw.offerId,
+          slot: allocation.slot,
+          wh: draw.wh,
+          allocationId: allocation.allocationId,
+        },
       });
       offerEvents.set(draw.offerId, events);
     }
@@ -110,18 +126,20 @@ export function runBatches(record: RunRecord, result: MatchingResult, history: M
   }
 
   const metadata: EventMetadata = { actor: record.requestedBy, correlationId: record.runId };
-  const batch = (streamId: string, events: readonly { type: string; schemaVersion: number; data: object }[], expectedRevision: StreamBatch['expectedRevision']): StreamBatch => ({
+  const batch = (
+    streamId: string,
+    events: readonly { type: string; schemaVersion: number; data: object }[],
+    expectedRevision: StreamBatch['expectedRevision'],
+  ): StreamBatch => ({
     streamId,
     expectedRevision,
-    events: events.map(
-      (event, index): EventToAppend => ({
-        id: uuidV5(`${record.runId}\u0000${streamId}\u0000${index}`),
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: event.data as Record<string, unknown>,
-        metadata,
-      }),
-    ),
+    events: events.map((event, index): EventToAppend => ({
+      id: uuidV5(`${record.runId}\u0000${streamId}\u0000${index}`),
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data as Record<string, unknown>,
+      metadata,
+    })),
   });
   return [
     batch(matchingRunStreamId(record.runId), runEvents, NO_STREAM),
