@@ -17,7 +17,7 @@ export type MatchingReply =
   | { id: number; error: { name: string; message: string } };
 
 /** Allocations per message: a few milliseconds to decode. */
-export const ALLOCATIONS_PER_MESSAGE = 2_000;
+const ALLOCATIONS_PER_MESSAGE = 2_000;
 
 const port = parentPort;
 if (!port) throw new Error('matching-thread.worker must run in a worker thread');
