@@ -8,36 +8,13 @@
  * what the service does), while a 5 ms timer records the longest pause of the event loop.
  * Figures go to stdout as `RESULT key=value`; progress goes to stderr.
  */
-import { performance } from 'node:perf_hooks';
 import { MatchingThread } from '../../apps/matching-engine/src/matching-thread';
 import { matchOrders, MatchingSnapshot } from '../../libs/matching/src';
 import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
+import { longestPauseDuring } from '../../test/support/event-loop-pauses';
 import { hasFlag, progress, result } from '../support/bench-io';
 
 const QUICK = hasFlag('--quick');
-const TICK_MS = 5;
-
-/** Runs `work` while a timer ticks; returns the longest gap between ticks and the run's time. */
-async function pausesDuring(
-  work: () => Promise<unknown>,
-): Promise<{ pauseMs: number; runMs: number }> {
-  let longest = 0;
-  let last = performance.now();
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, TICK_MS);
-  const started = performance.now();
-  try {
-    await work();
-    // One more turn of the loop, so a pause that ends with the run is measured too.
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS * 2));
-  } finally {
-    clearInterval(ticker);
-  }
-  return { pauseMs: longest, runMs: performance.now() - started - TICK_MS * 2 };
-}
 
 async function main(): Promise<void> {
   const market = QUICK
@@ -49,11 +26,11 @@ async function main(): Promise<void> {
   try {
     await thread.match(snapshot); // warm-up: starts the thread and compiles its code
     matchOrders(snapshot);
-    const inline = await pausesDuring(async () => matchOrders(snapshot));
+    const inline = await longestPauseDuring(async () => matchOrders(snapshot));
     progress(
       `inline: run ${inline.runMs.toFixed(0)} ms, longest pause ${inline.pauseMs.toFixed(0)} ms`,
     );
-    const threaded = await pausesDuring(() => thread.match(snapshot));
+    const threaded = await longestPauseDuring(() => thread.match(snapshot));
     progress(
       `thread: run ${threaded.runMs.toFixed(0)} ms, longest pause ${threaded.pauseMs.toFixed(1)} ms`,
     );
