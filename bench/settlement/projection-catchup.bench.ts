@@ -38,7 +38,7 @@ import {
 } from '@policloud/projections';
 import { createTestSchema } from '../../test/support/postgres-test-database';
 import { matchingSnapshot } from '../../apps/matching-engine/src/matching-input';
-import { runBatches } from '../../apps/matching-engine/src/run-events';
+import { runBatches, runContextOf } from '../../apps/matching-engine/src/run-events';
 import { hasFlag, progress, result } from '../support/bench-io';
 
 const QUICK = hasFlag('--quick');
@@ -126,7 +126,7 @@ async function seed(store: SqlEventStore): Promise<void> {
     runBatches(
       { runId: 'bench-run', requestedBy: 'bench', completedAt: '2027-02-02T00:00:00.000Z', horizon, inputPosition: history.position, inputHash: '0'.repeat(64), platformFeeBps: 1000 },
       run,
-      history,
+      runContextOf(history),
     ),
   );
   const after = await marketHistoryAt(store, await store.headPosition());

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { stableStringify } from '@policloud/http';
 import { buildMatchingSnapshot, MatchingSnapshot } from '@policloud/matching';
 import { MarketHistory, Versioned } from '@policloud/projections';
 
@@ -22,4 +24,9 @@ export function matchingSnapshot(
     offers: states(history.offers),
     orders: states(history.orders),
   });
+}
+
+/** Lowercase hex SHA-256 of the snapshot's canonical JSON: what an auditor recomputes. */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
 }

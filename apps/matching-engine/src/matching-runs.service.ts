@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
@@ -17,15 +16,16 @@ import {
 import {
   EVENT_STORE,
   EventStore,
+  StreamBatch,
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
-import { marketHistoryAt, MatchingRunRow, ProjectionRunner } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK, PROJECTION_RUNNER } from '@policloud/runtime';
+import { MarketHistory, marketHistoryAt, MatchingRunRow } from '@policloud/projections';
+import { APP_CONFIG, Clock, CLOCK } from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
-import { MatchingThread } from './matching-thread';
-import { allocationInputs, runBatches } from './run-events';
+import { MatchingThread, RecordedRun } from './matching-thread';
+import { runContextOf } from './run-events';
 
 /** A week of hourly slots: the default horizon and the longest one. */
 export const DEFAULT_HORIZON_HOURS = 168;
@@ -56,7 +56,6 @@ export class MatchingRunsService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly thread: MatchingThread,
   ) {}
@@ -66,25 +65,15 @@ export class MatchingRunsService {
     const runId = requester.ids('matching-run');
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const history = await this.historyAt(await this.store.headPosition());
-      const snapshot = matchingSnapshot(history, horizon, this.config.platformFeeBps);
-      const result = await this.thread.match(snapshot);
-      const batches = runBatches(
-        {
-          runId,
-          requestedBy: requester.actor,
-          completedAt: this.clock.now().toISOString(),
-          horizon,
-          inputPosition: history.position,
-          inputHash: hashOf(snapshot),
-          platformFeeBps: this.config.platformFeeBps,
-        },
-        result,
-        history,
-      );
+      const { batches } = await this.record(history, horizon, this.config.platformFeeBps, {
+        runId,
+        requestedBy: requester.actor,
+        completedAt: () => this.clock.now().toISOString(),
+      });
       try {
-        const appended = await this.store.appendMany(batches);
-        await this.projections.waitFor(Math.max(...appended.map((a) => a.lastGlobalPosition)));
-        return this.get(runId);
+        await this.store.appendMany(batches);
+        // Answered once durable, as every command is; reads wait for the read models themselves.
+        return summaryOf(batches[0]);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // An order or offer changed while we matched: match again on the new state.
@@ -109,23 +98,38 @@ export class MatchingRunsService {
       });
     const completed = events.find((e) => e.type === 'MatchingRunCompleted')!
       .data as MatchingRunCompleted['data'];
-    const recorded = events
-      .filter((e) => e.type === 'AllocationMade')
-      .map((e) => {
-        const { runId: _, ...allocation } = e.data as AllocationMade['data'];
-        return allocation;
-      });
+    const recorded = allocationsIn(events);
     const history = await this.historyAt(completed.inputPosition);
-    const snapshot = matchingSnapshot(history, completed.horizon, completed.platformFeeBps);
-    const replayed = allocationInputs(await this.thread.match(snapshot), history);
+    const replayed = await this.record(history, completed.horizon, completed.platformFeeBps, {
+      runId,
+      requestedBy: completed.requestedBy,
+      completedAt: () => completed.completedAt,
+    });
+    const replayedAllocations = allocationsIn(replayed.batches[0].events);
     return {
       runId,
       inputPosition: completed.inputPosition,
-      inputHashMatches: hashOf(snapshot) === completed.inputHash,
-      identical: stableStringify(replayed) === stableStringify(recorded),
+      inputHashMatches: replayed.inputHash === completed.inputHash,
+      identical: stableStringify(replayedAllocations) === stableStringify(recorded),
       recordedAllocations: recorded.length,
-      replayedAllocations: replayed.length,
+      replayedAllocations: replayedAllocations.length,
     };
+  }
+
+  /** Matches the market as of `history` and builds the run's events, on the matching thread. */
+  private record(
+    history: MarketHistory,
+    horizon: Horizon,
+    platformFeeBps: number,
+    run: { runId: string; requestedBy: string; completedAt: () => string },
+  ): Promise<RecordedRun> {
+    const { completedAt, ...identity } = run;
+    return this.thread.record(
+      matchingSnapshot(history, horizon, platformFeeBps),
+      { ...identity, horizon, inputPosition: history.position, platformFeeBps },
+      runContextOf(history),
+      completedAt,
+    );
   }
 
   private historyAt(position: number) {
@@ -160,7 +164,16 @@ export class MatchingRunsService {
   }
 }
 
-/** Lowercase hex SHA-256 of the snapshot's canonical JSON: what an auditor recomputes. */
-export function hashOf(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex');
+/** The allocations a run's stream records. */
+function allocationsIn(events: readonly { type: string; data: unknown }[]) {
+  return events
+    .filter((e) => e.type === 'AllocationMade')
+    .map((e) => e.data as AllocationMade['data']);
+}
+
+/** The run as GET /v1/matching/runs/:id shows it, from the completion its stream ends with. */
+function summaryOf(runStream: StreamBatch) {
+  const completed = runStream.events[runStream.events.length - 1]
+    .data as MatchingRunCompleted['data'];
+  return { id: completed.runId, ...completed };
 }

@@ -7,20 +7,31 @@ import {
   MatchingResult,
   MatchingSnapshot,
 } from '@policloud/matching';
-import type { MatchingReply, MatchingRequest } from './matching-thread.worker';
+import { EventToAppend, StreamBatch } from '@policloud/event-store';
+import type { MatchingReply, MatchingRequest, RunRequest } from './matching-thread.worker';
+import { RunContext } from './run-events';
+
+/** What a `record` request gives back: the run's streams, ready to append, and its input hash. */
+export interface RecordedRun {
+  inputHash: string;
+  batches: StreamBatch[];
+}
 
 interface Pending {
-  /** Allocations received so far, in the result's order. */
-  allocations: Allocation[];
-  resolve: (result: MatchingResult) => void;
+  /** Allocations or stream pieces received so far, in order. */
+  items: unknown[];
+  /** For a run being recorded: the completion time, read once matching is done. */
+  completedAt?: () => string;
+  resolve: (value: MatchingResult | RecordedRun) => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Runs matching on a worker thread. A run is seconds of pure CPU on a large market; on the
- * event loop it would stall every request the service is answering meanwhile. One thread,
- * started on first use and kept for later runs; requests queue on it in order. The result is
- * the same function's on the same input: runs and replays stay identical.
+ * Runs matching on a worker thread. A run is seconds of pure CPU on a large market, and building
+ * its events (tens of thousands, checked by the domain) seconds more; on the event loop they
+ * would stall every request the service is answering meanwhile. One thread, started on first use
+ * and kept for later runs; requests queue on it in order. The results are the same functions'
+ * on the same input: runs and replays stay identical.
  */
 @Injectable()
 export class MatchingThread implements OnApplicationShutdown {
@@ -28,20 +39,44 @@ export class MatchingThread implements OnApplicationShutdown {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
+  /** `matchOrders(snapshot)`, off the event loop. */
   match(snapshot: MatchingSnapshot): Promise<MatchingResult> {
-    const worker = this.worker ?? this.start();
-    const id = this.nextId++;
-    worker.ref(); // a run in progress keeps the process alive; an idle thread does not
-    return new Promise<MatchingResult>((resolve, reject) => {
-      this.pending.set(id, { allocations: [], resolve, reject });
-      worker.postMessage({ id, snapshot } satisfies MatchingRequest);
-    });
+    return this.request((id) => ({ id, match: snapshot })) as Promise<MatchingResult>;
+  }
+
+  /**
+   * Matches and builds the run's events (`runBatches`), off the event loop; `completedAt` is read
+   * when matching is done.
+   */
+  record(
+    snapshot: MatchingSnapshot,
+    run: RunRequest,
+    context: RunContext,
+    completedAt: () => string,
+  ): Promise<RecordedRun> {
+    return this.request(
+      (id) => ({ id, record: { snapshot, run, context } }),
+      completedAt,
+    ) as Promise<RecordedRun>;
   }
 
   async onApplicationShutdown(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
+  }
+
+  private request(
+    message: (id: number) => MatchingRequest,
+    completedAt?: () => string,
+  ): Promise<MatchingResult | RecordedRun> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    worker.ref(); // a run in progress keeps the process alive; an idle thread does not
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { items: [], completedAt, resolve, reject });
+      worker.postMessage(message(id));
+    });
   }
 
   private start(): Worker {
@@ -58,15 +93,24 @@ export class MatchingThread implements OnApplicationShutdown {
   private receive(reply: MatchingReply): void {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
-    if ('allocations' in reply) {
-      for (const allocation of reply.allocations) waiting.allocations.push(allocation);
-      this.worker?.postMessage({ id: reply.id, next: true } satisfies MatchingRequest);
-      return;
+    const ask = (extra: { completedAt?: string } = {}) =>
+      this.worker?.postMessage({ id: reply.id, next: true, ...extra } satisfies MatchingRequest);
+    if ('matched' in reply) return ask({ completedAt: waiting.completedAt!() });
+    if ('allocations' in reply || 'pieces' in reply) {
+      for (const item of 'allocations' in reply ? reply.allocations : reply.pieces)
+        waiting.items.push(item);
+      return ask();
     }
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
     if ('result' in reply) {
-      return waiting.resolve({ ...reply.result, allocations: waiting.allocations });
+      return waiting.resolve({ ...reply.result, allocations: waiting.items as Allocation[] });
+    }
+    if ('recorded' in reply) {
+      return waiting.resolve({
+        ...reply.recorded,
+        batches: joinPieces(waiting.items as StreamBatch[]),
+      });
     }
     const { name, message } = reply.error;
     waiting.reject(
@@ -80,6 +124,17 @@ export class MatchingThread implements OnApplicationShutdown {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
+}
+
+/** Consecutive pieces of one stream back into its batch. */
+function joinPieces(pieces: readonly StreamBatch[]): StreamBatch[] {
+  const batches: StreamBatch[] = [];
+  for (const piece of pieces) {
+    const last = batches[batches.length - 1];
+    if (last?.streamId === piece.streamId) (last.events as EventToAppend[]).push(...piece.events);
+    else batches.push({ ...piece, events: [...piece.events] });
+  }
+  return batches;
 }
 
 /**

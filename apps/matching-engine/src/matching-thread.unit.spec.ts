@@ -1,7 +1,35 @@
-import { canonicalJson, matchOrders, MatchingInputError } from '@policloud/matching';
+import {
+  canonicalJson,
+  matchOrders,
+  MatchingInputError,
+  MatchingSnapshot,
+} from '@policloud/matching';
 import { randomSnapshot } from '../../../libs/matching/src/testing/random-snapshot';
 import { longestPauseDuring } from '@policloud/test-support/event-loop-pauses';
 import { MatchingThread } from './matching-thread';
+import { hashOf } from './matching-input';
+import { RunContext, runBatches } from './run-events';
+
+/** The facts a run copies into allocations, made up for a random market. */
+function contextOf(snapshot: MatchingSnapshot): RunContext {
+  return {
+    sites: Object.fromEntries(
+      snapshot.sites.map((site) => [
+        site.siteId,
+        {
+          country: site.country,
+          operatorJurisdiction: site.operatorJurisdiction,
+          operatorLegalEntity: `Operator of ${site.siteId}`,
+          certifications: [...site.certifications],
+          hostParticipantId: `host-${site.siteId}`,
+          gpuModel: site.gpuModel,
+        },
+      ]),
+    ),
+    offerRevisions: Object.fromEntries(snapshot.offers.map((offer, i) => [offer.offerId, i % 4])),
+    orderRevisions: Object.fromEntries(snapshot.orders.map((order, i) => [order.orderId, i % 3])),
+  };
+}
 
 describe('MatchingThread: matching off the event loop', () => {
   const thread = new MatchingThread();
@@ -22,6 +50,33 @@ describe('MatchingThread: matching off the event loop', () => {
     const duplicated = { ...snapshot, orders: [...snapshot.orders, snapshot.orders[0]] };
     await expect(thread.match(duplicated)).rejects.toBeInstanceOf(MatchingInputError);
     await expect(thread.match(snapshot)).resolves.toEqual(matchOrders(snapshot));
+  }, 60_000);
+
+  it('records a run: the same streams and events runBatches builds in process, completed when matched', async () => {
+    const snapshot = randomSnapshot({ seed: 7, orders: 600, sites: 8, slots: 24, maxGpus: 16 });
+    const context = contextOf(snapshot);
+    const run = {
+      runId: 'run-7',
+      requestedBy: 'operator',
+      horizon: { from: snapshot.horizon.start, to: snapshot.horizon.end },
+      inputPosition: 42,
+      platformFeeBps: 1000,
+    };
+    let asked = 0;
+    const recorded = await thread.record(snapshot, run, context, () => {
+      asked++;
+      return '2026-03-02T01:02:03.000Z';
+    });
+    const expected = runBatches(
+      { ...run, completedAt: '2026-03-02T01:02:03.000Z', inputHash: hashOf(snapshot) },
+      matchOrders(snapshot),
+      context,
+    );
+    expect(asked).toBe(1);
+    expect(recorded.inputHash).toBe(hashOf(snapshot));
+    expect(recorded.batches.length).toBeGreaterThan(100);
+    expect(recorded.batches[0].events.length).toBeGreaterThan(2_000); // crossed in several parts
+    expect(canonicalJson(recorded.batches)).toBe(canonicalJson(expected));
   }, 60_000);
 
   it('keeps the event loop turning while a large market is matched', async () => {

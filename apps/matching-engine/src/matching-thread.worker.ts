@@ -1,50 +1,129 @@
 /**
- * Body of the matching thread: runs `matchOrders` on each snapshot it is sent and posts the
- * result (or the error) back under the request's id. Pure computation, no I/O.
- * Allocations go back in parts, the next one when the receiver asks for it: a large market's
- * result is tens of megabytes, decoded on the receiving event loop, and messages already queued
- * are all decoded in one turn of it. One part per turn keeps its pauses short.
+ * Body of the matching thread: pure computation, no I/O. Two kinds of request:
+ * - `match`: runs `matchOrders` on the snapshot; the allocations go back in parts.
+ * - `record`: matches, hashes the snapshot, reports `matched`, and once told the completion time
+ *   builds every event of the run (`runBatches`: the domain's checks of the run included); the
+ *   streams' events go back in parts.
+ * Parts go one at a time, the next when the receiver asks for it: a large market's run is tens of
+ * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
+ * one turn of it. One part per turn keeps its pauses short. Errors go back under the request's id.
  */
 import { parentPort } from 'node:worker_threads';
+import { StreamBatch } from '@policloud/event-store';
 import { Allocation, matchOrders, MatchingResult, MatchingSnapshot } from '@policloud/matching';
+import { hashOf } from './matching-input';
+import { RunContext, runBatches, RunRecord } from './run-events';
+
+/** A run to record, but for what is only known after matching. */
+export type RunRequest = Omit<RunRecord, 'completedAt' | 'inputHash'>;
 
 export type MatchingRequest =
-  { id: number; snapshot: MatchingSnapshot } | { id: number; next: true };
+  | { id: number; match: MatchingSnapshot }
+  | { id: number; record: { snapshot: MatchingSnapshot; run: RunRequest; context: RunContext } }
+  | { id: number; next: true; completedAt?: string };
 
 export type MatchingReply =
   | { id: number; allocations: Allocation[] }
+  | { id: number; pieces: StreamBatch[] }
   | { id: number; result: MatchingResult }
+  | { id: number; matched: true }
+  | { id: number; recorded: { inputHash: string } }
   | { id: number; error: { name: string; message: string } };
 
-/** Allocations per message: a few milliseconds to decode. */
-const ALLOCATIONS_PER_MESSAGE = 2_000;
+/** Allocations or events per message: a few milliseconds to decode. */
+const ITEMS_PER_MESSAGE = 2_000;
 
 const port = parentPort;
 if (!port) throw new Error('matching-thread.worker must run in a worker thread');
 const reply = (message: MatchingReply) => port.postMessage(message);
-/** Results being sent back, with how many allocations went already. */
-const sending = new Map<number, { result: MatchingResult; sent: number }>();
+
+interface Sending {
+  parts: MatchingReply[];
+  sent: number;
+}
+/** Replies being sent, part by part. */
+const sending = new Map<number, Sending>();
+/** Runs matched and waiting for their completion time. */
+const matched = new Map<
+  number,
+  { result: MatchingResult; inputHash: string; run: RunRequest; context: RunContext }
+>();
 
 function sendNext(id: number): void {
   const state = sending.get(id);
   if (!state) return;
-  const { allocations } = state.result;
-  if (state.sent < allocations.length) {
-    reply({ id, allocations: allocations.slice(state.sent, state.sent + ALLOCATIONS_PER_MESSAGE) });
-    state.sent += ALLOCATIONS_PER_MESSAGE;
-    return;
+  reply(state.parts[state.sent++]);
+  if (state.sent === state.parts.length) sending.delete(id);
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const parts: T[][] = [];
+  for (let start = 0; start < items.length; start += ITEMS_PER_MESSAGE) {
+    parts.push(items.slice(start, start + ITEMS_PER_MESSAGE));
   }
-  sending.delete(id);
-  reply({ id, result: { ...state.result, allocations: [] } });
+  return parts;
+}
+
+/** The batches cut into pieces of whole or partial batches, ITEMS_PER_MESSAGE events a message. */
+function pieceMessages(id: number, batches: readonly StreamBatch[]): MatchingReply[] {
+  const messages: MatchingReply[] = [];
+  let pieces: StreamBatch[] = [];
+  let events = 0;
+  for (const batch of batches) {
+    for (let start = 0; start < batch.events.length;) {
+      const take = Math.min(batch.events.length - start, ITEMS_PER_MESSAGE - events);
+      pieces.push({ ...batch, events: batch.events.slice(start, start + take) });
+      start += take;
+      events += take;
+      if (events === ITEMS_PER_MESSAGE) {
+        messages.push({ id, pieces });
+        pieces = [];
+        events = 0;
+      }
+    }
+  }
+  if (pieces.length > 0) messages.push({ id, pieces });
+  return messages;
+}
+
+function handle(request: MatchingRequest): void {
+  const { id } = request;
+  if ('match' in request) {
+    const result = matchOrders(request.match);
+    sending.set(id, {
+      parts: [
+        ...chunks(result.allocations).map((allocations) => ({ id, allocations })),
+        { id, result: { ...result, allocations: [] } },
+      ],
+      sent: 0,
+    });
+    return sendNext(id);
+  }
+  if ('record' in request) {
+    const { snapshot, run, context } = request.record;
+    matched.set(id, { result: matchOrders(snapshot), inputHash: hashOf(snapshot), run, context });
+    return reply({ id, matched: true });
+  }
+  const run = matched.get(id);
+  if (run && request.completedAt !== undefined) {
+    matched.delete(id);
+    const record = { ...run.run, completedAt: request.completedAt, inputHash: run.inputHash };
+    const batches = runBatches(record, run.result, run.context);
+    sending.set(id, {
+      parts: [...pieceMessages(id, batches), { id, recorded: { inputHash: run.inputHash } }],
+      sent: 0,
+    });
+  }
+  sendNext(id);
 }
 
 port.on('message', (request: MatchingRequest) => {
-  if ('next' in request) return sendNext(request.id);
   try {
-    sending.set(request.id, { result: matchOrders(request.snapshot), sent: 0 });
+    handle(request);
   } catch (error) {
+    matched.delete(request.id);
+    sending.delete(request.id);
     const { name, message } = error instanceof Error ? error : new Error(String(error));
-    return reply({ id: request.id, error: { name, message } });
+    reply({ id: request.id, error: { name, message } });
   }
-  sendNext(request.id);
 });

@@ -14,6 +14,39 @@ import { MatchingResult } from '@policloud/matching';
 import { MarketHistory } from '@policloud/projections';
 import { Horizon } from './matching-input';
 
+/**
+ * What a run's events need from the market besides the matching result: the facts of each site
+ * copied into its allocations, and the revision of each offer and order read (the expected
+ * revisions of the run's appends). Plain data, so it can cross to the matching thread.
+ */
+export interface RunContext {
+  sites: Record<string, AllocationInput['site']>;
+  offerRevisions: Record<string, number>;
+  orderRevisions: Record<string, number>;
+}
+
+export function runContextOf(history: MarketHistory): RunContext {
+  const revisions = (versioned: Map<string, { revision: number }>) =>
+    Object.fromEntries([...versioned].map(([id, { revision }]) => [id, revision]));
+  return {
+    sites: Object.fromEntries(
+      [...history.sites].map(([siteId, { state: site }]) => [
+        siteId,
+        {
+          country: site.country,
+          operatorJurisdiction: site.operatorJurisdiction,
+          operatorLegalEntity: site.operatorLegalEntity,
+          certifications: [...site.certifications],
+          hostParticipantId: site.hostParticipantId,
+          gpuModel: site.gpuModel,
+        },
+      ]),
+    ),
+    offerRevisions: revisions(history.offers),
+    orderRevisions: revisions(history.orders),
+  };
+}
+
 export interface RunRecord {
   runId: string;
   requestedBy: string;
@@ -30,12 +63,9 @@ export function allocationIdOf(orderId: string, slot: string): string {
 }
 
 /** The matching result in the terms of the domain's RecordMatchingRun, with the site facts of the moment. */
-export function allocationInputs(
-  result: MatchingResult,
-  history: MarketHistory,
-): AllocationInput[] {
+export function allocationInputs(result: MatchingResult, context: RunContext): AllocationInput[] {
   return result.allocations.map((allocation) => {
-    const site = history.sites.get(allocation.siteId)!.state;
+    const site = context.sites[allocation.siteId];
     return {
       allocationId: allocationIdOf(allocation.orderId, allocation.slot),
       orderId: allocation.orderId,
@@ -48,14 +78,7 @@ export function allocationInputs(
       energyPerGpuHourWh: allocation.site.energyPerGpuHourWh,
       reservePerGpuHour: allocation.reservePerGpuHour,
       energy: allocation.energy.map((draw) => ({ ...draw })),
-      site: {
-        country: site.country,
-        operatorJurisdiction: site.operatorJurisdiction,
-        operatorLegalEntity: site.operatorLegalEntity,
-        certifications: [...site.certifications],
-        hostParticipantId: site.hostParticipantId,
-        gpuModel: site.gpuModel,
-      },
+      site: { ...site, certifications: [...site.certifications] },
     };
   });
 }
@@ -68,9 +91,9 @@ export function allocationInputs(
 export function runBatches(
   record: RunRecord,
   result: MatchingResult,
-  history: MarketHistory,
+  context: RunContext,
 ): StreamBatch[] {
-  const allocations = allocationInputs(result, history);
+  const allocations = allocationInputs(result, context);
   const command: RecordMatchingRun = {
     type: 'RecordMatchingRun',
     data: {
@@ -144,10 +167,10 @@ export function runBatches(
   return [
     batch(matchingRunStreamId(record.runId), runEvents, NO_STREAM),
     ...[...offerEvents].map(([offerId, events]) =>
-      batch(energyOfferStreamId(offerId), events, history.offers.get(offerId)!.revision),
+      batch(energyOfferStreamId(offerId), events, context.offerRevisions[offerId]),
     ),
     ...[...orderEvents].map(([orderId, events]) =>
-      batch(computeOrderStreamId(orderId), events, history.orders.get(orderId)!.revision),
+      batch(computeOrderStreamId(orderId), events, context.orderRevisions[orderId]),
     ),
   ];
 }

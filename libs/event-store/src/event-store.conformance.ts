@@ -195,7 +195,9 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
       it('stays intact under concurrent appends with Any', async () => {
         const id = stream();
         await store.append(id, [anEvent()], NO_STREAM);
-        await settle(Array.from({ length: 12 }, () => store.append(id, [anEvent(), anEvent()], ANY)));
+        await settle(
+          Array.from({ length: 12 }, () => store.append(id, [anEvent(), anEvent()], ANY)),
+        );
         const events = await store.readStream(id);
         expect(events).toHaveLength(25);
         expectIntactChain(events);
@@ -215,7 +217,73 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
         expect(await store.readStream(b)).toHaveLength(2);
       });
 
+      // A matching run's size: a long batch and hundreds of streams, existing and new.
+      it('appends a long batch and hundreds of streams, each at its revision, in batch order', async () => {
+        const existing = Array.from({ length: 150 }, () => stream());
+        for (const id of existing) await store.append(id, [anEvent()], NO_STREAM);
+        const run = stream('run');
+        const batches = [
+          {
+            streamId: run,
+            events: Array.from({ length: 4_500 }, () => anEvent()),
+            expectedRevision: NO_STREAM,
+          },
+          ...existing.map((streamId, i) => ({
+            streamId,
+            events: Array.from({ length: 1 + (i % 3) }, () => anEvent()),
+            expectedRevision: i % 2 === 0 ? 0 : ANY,
+          })),
+          ...Array.from({ length: 150 }, () => ({
+            streamId: stream(),
+            events: [anEvent()],
+            expectedRevision: NO_STREAM,
+          })),
+        ] as const;
+        const head = await store.headPosition();
+        const results = await store.appendMany(batches);
+
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual(
+          batches.map((batch, i) =>
+            i === 0 ? 4_499 : batch.expectedRevision === NO_STREAM ? 0 : batch.events.length,
+          ),
+        );
+        expectStrictlyIncreasing(results.map((r) => r.lastGlobalPosition));
+        const written = await store.readAll({ after: head, maxCount: 10_000 });
+        expect(written.map((event) => event.id)).toEqual(
+          batches.flatMap((batch) => batch.events.map((e) => e.id)),
+        );
+        const runEvents = await store.readStream(run);
+        expect(runEvents.map((event) => event.revision)).toEqual(runEvents.map((_, i) => i));
+        expectIntactChain(runEvents);
+        expectIntactChain(await store.readStream(existing[1]));
+        // Retried whole, it reports the same results and stores nothing twice.
+        expect(await store.appendMany(batches)).toEqual(results);
+        expect(await store.headPosition()).toBe(results[results.length - 1].lastGlobalPosition);
+      }, 60_000);
+
       if (target.atomicAppendMany !== false) {
+        it('names the stream whose revision was wrong, and writes nothing, among hundreds', async () => {
+          const existing = Array.from({ length: 40 }, () => stream());
+          for (const id of existing) await store.append(id, [anEvent()], NO_STREAM);
+          const head = await store.headPosition();
+          const batches = [
+            {
+              streamId: stream('run'),
+              events: Array.from({ length: 3_000 }, () => anEvent()),
+              expectedRevision: NO_STREAM,
+            },
+            ...existing.map((streamId, i) => ({
+              streamId,
+              events: [anEvent()],
+              expectedRevision: i === 33 ? 1 : 0,
+            })),
+          ];
+          const failure = await store.appendMany(batches).catch((error: unknown) => error);
+          expect(failure).toBeInstanceOf(WrongExpectedRevisionError);
+          expect(failure).toMatchObject({ streamId: existing[33], expected: 1, actual: 0 });
+          expect(await store.headPosition()).toBe(head);
+        }, 60_000);
+
         it('writes nothing when one batch has a wrong expected revision', async () => {
           const [a, b] = [stream(), stream()];
           await store.append(b, [anEvent()], NO_STREAM);
@@ -271,7 +339,11 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
     describe('reading a stream', () => {
       it('reads forwards and backwards from a revision with a limit', async () => {
         const id = stream();
-        await store.append(id, Array.from({ length: 10 }, () => anEvent()), NO_STREAM);
+        await store.append(
+          id,
+          Array.from({ length: 10 }, () => anEvent()),
+          NO_STREAM,
+        );
         const forwards = await store.readStream(id, { fromRevision: 3, maxCount: 4 });
         expect(forwards.map((e) => e.revision)).toEqual([3, 4, 5, 6]);
         const backwards = await store.readStream(id, { direction: 'backwards', maxCount: 3 });

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import {
-  ANY,
-  PgExecutor,
-  PgliteExecutor,
-  SqlEventStore,
-} from '@policloud/event-store';
+  Column,
+  DataSource,
+  Entity,
+  MigrationInterface,
+  PrimaryColumn,
+  QueryRunner,
+} from 'typeorm';
+import { ANY, PgExecutor, PgliteExecutor, SqlEventStore } from '@policloud/event-store';
 import { createTestSchema, TestSchema } from '@policloud/test-support/postgres-test-database';
 import { anEvent } from '../../event-store/src/event-store.conformance';
 import { Projection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionLagTimeoutError, ProjectionRunner } from './projection-runner';
 import { openReadModels, ReadModelDatabase } from './read-model-data-source';
 import { ProjectionCheckpointsMigration } from './projection-checkpoints.migration';
 
@@ -23,7 +25,9 @@ class CounterEntity {
 class CountersMigration implements MigrationInterface {
   name = 'TestCounters1700000000001';
   async up(runner: QueryRunner) {
-    await runner.query('CREATE TABLE test_counters (stream text PRIMARY KEY, count integer NOT NULL)');
+    await runner.query(
+      'CREATE TABLE test_counters (stream text PRIMARY KEY, count integer NOT NULL)',
+    );
   }
   async down(runner: QueryRunner) {
     await runner.query('DROP TABLE test_counters');
@@ -101,6 +105,27 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
     await runner.stop();
   });
 
+  it('waits out a catch-up longer than its timeout while pages keep being applied; rejects a stalled one', async () => {
+    const slow: Projection = {
+      ...counters,
+      async apply(event, manager) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        await counters.apply(event, manager);
+      },
+    };
+    const stream = `c-${randomUUID()}`;
+    const last = await appendCounted([stream], 8);
+    // Eight pages of one counted event each, about 40 ms apiece: over twice the timeout in all.
+    const runner = new ProjectionRunner(store, readModels, [slow], { idleMs: 10, batchSize: 2 });
+    await runner.start();
+    await runner.waitFor(last, 150);
+    expect((await rows()).map((r) => r.count)).toEqual([8]);
+
+    await runner.stop();
+    const ahead = await appendCounted([stream], 1);
+    await expect(runner.waitFor(ahead, 150)).rejects.toBeInstanceOf(ProjectionLagTimeoutError);
+  });
+
   it('resumes from its checkpoint after a restart without applying anything twice', async () => {
     const stream = `c-${randomUUID()}`;
     const first = new ProjectionRunner(store, readModels, [counters], { idleMs: 10 });
@@ -119,11 +144,13 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
     await readModels.getRepository(CounterEntity).save({ stream: 'shared', count: 0 });
     await Promise.all(
       Array.from({ length: 10 }, () =>
-        readModels.transaction(async (manager) => {
-          const row = await manager.findOneByOrFail(CounterEntity, { stream: 'shared' });
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          await manager.update(CounterEntity, { stream: 'shared' }, { count: row.count + 1 });
-        }).catch(() => undefined),
+        readModels
+          .transaction(async (manager) => {
+            const row = await manager.findOneByOrFail(CounterEntity, { stream: 'shared' });
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            await manager.update(CounterEntity, { stream: 'shared' }, { count: row.count + 1 });
+          })
+          .catch(() => undefined),
       ),
     );
     const row = await readModels.getRepository(CounterEntity).findOneByOrFail({ stream: 'shared' });

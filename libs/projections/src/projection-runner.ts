@@ -15,9 +15,17 @@ export interface ProjectionRunnerOptions {
 
 export class ProjectionLagTimeoutError extends Error {
   constructor(position: number, reached: number) {
-    super(`read models did not reach position ${position} in time (at ${reached})`);
+    super(`read models stopped short of position ${position} (at ${reached})`);
     this.name = 'ProjectionLagTimeoutError';
   }
+}
+
+interface Waiter {
+  position: number;
+  resolve: () => void;
+  /** Gives the waiter its whole timeout again: the read models moved. */
+  restartTimer: () => void;
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -28,7 +36,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private position = 0;
   private lastError: string | undefined;
-  private waiters: { position: number; resolve: () => void }[] = [];
+  private waiters: Waiter[] = [];
   readonly name: string;
 
   constructor(
@@ -76,24 +84,39 @@ export class ProjectionRunner {
     await this.start();
   }
 
-  /** Resolves once the read models include the event at `position` (read-your-writes). */
+  /**
+   * Resolves once the read models include the event at `position` (read-your-writes). Rejects
+   * only if they stall: `timeoutMs` without applying a page. A long catch-up that keeps moving
+   * (the tens of thousands of events of a large matching run) is waited out.
+   */
   waitFor(position: number, timeoutMs = 10_000): Promise<void> {
     if (this.position >= position) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
-        reject(new ProjectionLagTimeoutError(position, this.position));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
+      const waiter: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(waiter.timer);
+          resolve();
+        },
+        restartTimer: () => {
+          clearTimeout(waiter.timer);
+          waiter.timer = setTimeout(() => {
+            this.waiters = this.waiters.filter((other) => other !== waiter);
+            reject(new ProjectionLagTimeoutError(position, this.position));
+          }, timeoutMs);
+        },
       };
-      this.waiters.push({ position, resolve: done });
+      waiter.restartTimer();
+      this.waiters.push(waiter);
     });
   }
 
   status() {
-    return { running: this.subscription !== null, position: this.position, lastError: this.lastError };
+    return {
+      running: this.subscription !== null,
+      position: this.position,
+      lastError: this.lastError,
+    };
   }
 
   private async applyBatch(events: RecordedEvent[]): Promise<void> {
@@ -107,11 +130,14 @@ export class ProjectionRunner {
         if (projection.applyBatch) await projection.applyBatch(own, manager);
         else for (const event of own) await projection.apply(event, manager);
       }
-      await manager.upsert(ProjectionCheckpointEntity, { name: this.name, position: last }, ['name']);
+      await manager.upsert(ProjectionCheckpointEntity, { name: this.name, position: last }, [
+        'name',
+      ]);
     });
     this.position = last;
     const reached = this.waiters.filter((waiter) => waiter.position <= last);
     this.waiters = this.waiters.filter((waiter) => waiter.position > last);
     reached.forEach((waiter) => waiter.resolve());
+    this.waiters.forEach((waiter) => waiter.restartTimer());
   }
 }

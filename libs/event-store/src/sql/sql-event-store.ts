@@ -1,5 +1,4 @@
 import {
-  ANY,
   AppendResult,
   CheckpointStore,
   EventStore,
@@ -10,7 +9,6 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
-  STREAM_EXISTS,
   StreamBatch,
   Subscription,
   SubscribeOptions,
@@ -23,8 +21,10 @@ import {
 import { canonicalJson, chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
 import { PollingSubscription } from '../polling-subscription';
 import { validateAppend } from '../validate-append';
+import { hexBytes } from './append-statement';
 import { migrateEventStore } from './event-store.migrations';
 import { SqlClient, SqlExecutor } from './sql-executor';
+import { appendStreams, expectedCode, PieceAppendError } from './streams-append';
 
 interface EventRow {
   global_position: number;
@@ -52,8 +52,6 @@ interface ChainTip {
   hash: string;
 }
 
-const EXPECTED_CODES: Record<string, number> = { [ANY]: -1, [NO_STREAM]: -2, [STREAM_EXISTS]: -3 };
-
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
@@ -67,13 +65,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     recordedAt: new Date(row.recorded_at).toISOString(),
     ...(row.hash ? { hash: row.hash, prevHash: row.prev_hash ?? undefined } : {}),
   };
-}
-
-/** A batch's hex hashes end to end as bytes: es_append's p_hashes (one binary parameter). */
-function hashBytes(hexHashes: readonly string[]): Buffer {
-  const bytes = Buffer.allocUnsafe(32 * hexHashes.length);
-  for (let index = 0; index < hexHashes.length; index++) bytes.write(hexHashes[index], 32 * index, 'hex');
-  return bytes;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -120,19 +111,30 @@ export class SqlEventStore implements EventStore, CheckpointStore {
 
   async appendMany(batches: readonly StreamBatch[]): Promise<AppendResult[]> {
     for (const batch of batches) validateAppend(batch.streamId, batch.events, batch.expectedRevision);
-    const results = await this.sql.transaction(async (client) => {
-      const appended: AppendResult[] = [];
-      for (const batch of batches) appended.push(await this.appendWith(client, batch, true));
-      return appended;
-    });
-    this.wakeSubscriptions();
-    return results;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { results, lastHashes } = await this.sql.transaction((client) =>
+          appendStreams(client, batches, this.hashChain),
+        );
+        batches.forEach((batch, index) => {
+          const hash = lastHashes[index];
+          if (hash) this.rememberTip(batch.streamId, { revision: results[index].nextExpectedRevision, hash });
+        });
+        this.wakeSubscriptions();
+        return results;
+      } catch (error) {
+        if (!(error instanceof PieceAppendError)) throw error;
+        this.chainTips.delete(error.batch.streamId);
+        // A stream appended with Any was created meanwhile: chain to its tip on a new attempt.
+        if (sqlState(error.failure) === 'PC412' && attempt < 5) continue;
+        throw this.translate(error.failure, error.batch.streamId, error.batch.expectedRevision);
+      }
+    }
   }
 
   private async appendWith(client: SqlClient, batch: StreamBatch, inTransaction: boolean): Promise<AppendResult> {
     const { streamId, events, expectedRevision } = batch;
-    const expected =
-      typeof expectedRevision === 'number' ? expectedRevision : EXPECTED_CODES[expectedRevision];
+    const expected = expectedCode(expectedRevision);
     // With the chain, payloads are stored as the canonical JSON the hashes were computed over.
     const serialise = this.hashChain ? canonicalJson : (value: unknown) => JSON.stringify(value);
     const payloads = events.map((event) => ({
@@ -159,7 +161,7 @@ export class SqlEventStore implements EventStore, CheckpointStore {
             payloads.map((payload) => payload.dataJson),
             payloads.map((payload) => payload.metadataJson),
             tip ? Buffer.from(tip.hash, 'hex') : null,
-            hashes ? hashBytes(hashes) : null,
+            hashes ? hexBytes(hashes) : null,
           ],
         );
         const result = {
