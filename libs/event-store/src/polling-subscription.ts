@@ -47,13 +47,23 @@ export class PollingSubscription implements Subscription {
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
+    const read = (after: number) => {
+      const page = this.source.readAll({ after, maxCount: batchSize });
+      page.catch(() => undefined); // a prefetch dropped by a stop must not fail unhandled
+      return page;
+    };
     try {
+      let next = read(this.current);
       while (!this.stopped) {
-        const events = await this.source.readAll({ after: this.current, maxCount: batchSize });
+        const events = await next;
+        const full = events.length === batchSize;
+        // Catching up, the next page is read while this one is handled: the two overlap.
+        if (full) next = read(events[events.length - 1].globalPosition);
         await this.deliver(events);
-        if (events.length < batchSize) {
+        if (!full) {
           this.markCaughtUp();
           await this.idle();
+          next = read(this.current);
         }
       }
     } catch (error) {

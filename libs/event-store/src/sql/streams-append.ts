@@ -16,7 +16,7 @@ import { SqlClient } from './sql-executor';
  * Events per statement. Bounds the work between two turns of the event loop (serialising and
  * hashing a statement's events) and the slices es_append takes out of its array parameters.
  */
-const EVENTS_PER_STATEMENT = 2_000;
+const EVENTS_PER_STATEMENT = 1_000;
 
 export const EXPECTED_CODES: Record<string, number> = {
   [ANY]: -1,
@@ -49,9 +49,9 @@ export class PieceAppendError extends Error {
 }
 
 /**
- * Appends many batches inside the caller's transaction, in statements of a few thousand events
- * (a batch longer than that continues in the next ones at its exact revision): a run that writes
- * thousands of streams makes tens of round trips, not thousands, and leaves the event loop
+ * Appends many batches inside the caller's transaction, in statements of a thousand events (a
+ * batch longer than that continues in the next ones at its exact revision): a run that writes
+ * thousands of streams makes a hundred round trips, not thousands, and leaves the event loop
  * between statements. The tips of existing streams are read and locked first, in one query.
  */
 export async function appendStreams(
@@ -69,6 +69,7 @@ export async function appendStreams(
   const flush = async () => {
     if (statement.length === 0) return;
     const pieces = statement.map(({ piece }) => piece);
+    await nextTurn(); // between serialising the statement and binding it
     let appended;
     try {
       appended = await appendPieces(client, pieces);
