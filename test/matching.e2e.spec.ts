@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { MatchingRunsService } from '../apps/matching-engine/src/matching-runs.service';
+import { matchingRunStreamId } from '@policloud/domain';
+import { NO_STREAM } from '@policloud/event-store';
 import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
 
 interface Allocation {
@@ -161,6 +164,25 @@ describe('matching through the API on PostgreSQL', () => {
   it('replaying the run from its recorded position reproduces its allocations exactly', async () => {
     const report = await market.app.get(MatchingRunsService).replay(runId);
     expect(report).toMatchObject({ identical: true, inputHashMatches: true, recordedAllocations: 4, replayedAllocations: 4 });
+  });
+
+  it('replay tells a run whose recorded allocations differ from what the engine gives', async () => {
+    const store = market.store;
+    const recorded = await store.readStream(matchingRunStreamId(runId));
+    const forgedId = `${runId}-forged`;
+    const events = recorded.map((event, index) => ({
+      id: randomUUID(),
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      metadata: event.metadata,
+      data:
+        index === 0 // one allocation moved an hour later
+          ? { ...event.data, runId: forgedId, slot: '2027-03-01T11:00:00Z' }
+          : { ...event.data, runId: forgedId },
+    }));
+    await store.append(matchingRunStreamId(forgedId), events, NO_STREAM);
+    const report = await market.app.get(MatchingRunsService).replay(forgedId);
+    expect(report).toMatchObject({ identical: false, inputHashMatches: true, recordedAllocations: 4, replayedAllocations: 4 });
   });
 
   it('GET /v1/matching/runs/:id returns the recorded run to operators only', async () => {
