@@ -3,6 +3,7 @@ import { MatchingRunsService } from '../apps/matching-engine/src/matching-runs.s
 import { matchingRunStreamId } from '@policloud/domain';
 import { NO_STREAM } from '@policloud/event-store';
 import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
+import { expectProblem, fieldsOf } from './support/problem-assertions';
 
 interface Allocation {
   allocationId: string;
@@ -152,6 +153,23 @@ describe('matching through the API on PostgreSQL', () => {
     expect(await seen(windAe)).toEqual([openOrder, openOrder]);
     expect(await seen(hostFr)).toEqual([frOnlyOrder, frOnlyOrder]);
     expect((await market.request('GET', '/v1/allocations', { key: (await market.participant(['auditor'])).key })).status).toBe(403);
+  });
+
+  it('lists allocations a page at a time, in the same order, and refuses a bad cursor or size', async () => {
+    const whole = (await market.request<{ items: Allocation[]; nextAfter: string | null }>('GET', `/v1/allocations?runId=${runId}`)).body;
+    expect(whole.nextAfter).toBeNull();
+    const first = (await market.request<{ items: Allocation[]; nextAfter: string }>('GET', `/v1/allocations?runId=${runId}&limit=3`)).body;
+    expect(first.items).toHaveLength(3);
+    const second = (await market.request<{ items: Allocation[]; nextAfter: string | null }>('GET', `/v1/allocations?runId=${runId}&limit=3&after=${first.nextAfter}`)).body;
+    expect(second).toMatchObject({ items: [expect.anything()], nextAfter: null });
+    expect([...first.items, ...second.items]).toEqual(whole.items);
+
+    const notACursor = Buffer.from('[1,2]').toString('base64url');
+    for (const query of ['after=not-a-cursor', `after=${notACursor}`, 'limit=0', 'limit=5001', 'limit=two']) {
+      const refused = await market.request('GET', `/v1/allocations?${query}`);
+      expectProblem(refused, 400);
+      expect(new Set(fieldsOf(refused))).toEqual(new Set([query.split('=')[0]]));
+    }
   });
 
   it('a second run allocates nothing twice', async () => {

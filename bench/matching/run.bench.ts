@@ -10,7 +10,8 @@
  * the longest pause of the event loop. The reference is the matching alone (`matchOrders` inline,
  * on the same snapshot, read the way the service reads it), timed in the same process; the steps
  * around it (history fold, snapshot, hash, events) are timed the same way to show where the
- * rest goes. Figures go to stdout as `RESULT key=value`; progress goes to stderr.
+ * rest goes. Then the run is read back (the wait for the read models to include it), and the
+ * operator reads every allocation of the run, page after page, while the timer runs again. Figures go to stdout as `RESULT key=value`; progress goes to stderr.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -115,12 +116,23 @@ async function main(): Promise<void> {
     // What a client reading right after waits: the read models catching up with the run.
     const visible = await timed(() => operator.get(`/v1/matching/runs/${run!.id}`));
     progress(`GET /v1/matching/runs/:id right after: ${visible.ms.toFixed(0)} ms`);
+    // The operator reads every allocation of the run, page after page.
+    let listed = 0;
+    const listing = await longestPauseDuring(async () => {
+      listed = (await operator.getAll('/v1/allocations', { runId: run!.id })).length;
+    });
+    progress(
+      `GET /v1/allocations?runId, every page: ${listed} allocations in ${listing.runMs.toFixed(0)} ms, ` +
+        `longest event-loop pause ${listing.pauseMs.toFixed(0)} ms`,
+    );
     result('run_ms', Math.round(measured.runMs));
     result('matching_ms_inline', Math.round(matching.ms));
     result('run_ms_vs_matching_ms', measured.runMs / matching.ms, 2);
     result('event_loop_pause_ms_run', Math.round(measured.pauseMs));
     result('pause_vs_matching_ms', measured.pauseMs / matching.ms, 3);
     result('read_models_after_run_ms', Math.round(visible.ms));
+    result('list_run_allocations_ms', Math.round(listing.runMs));
+    result('event_loop_pause_ms_listing', Math.round(listing.pauseMs));
   } finally {
     await app.close();
     await schema?.drop();

@@ -73,6 +73,21 @@ export class Caller {
     return this.client.request<T>(this.apiKey, 'POST', path, { body, idempotencyKey });
   }
 
+  /** Every item of a paged list, following `nextAfter` to its last page. */
+  async getAll<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.get<{ items: T[]; nextAfter?: string | null }>(path, {
+        ...query,
+        after,
+      });
+      items.push(...page.items);
+      after = page.nextAfter ?? undefined;
+    } while (after !== undefined);
+    return items;
+  }
+
   put<T>(path: string, body: unknown): Promise<T> {
     return this.client.request<T>(this.apiKey, 'PUT', path, { body });
   }

@@ -92,8 +92,7 @@ export async function matchAndRead(
     week,
     'demo:matching-run:week-1',
   );
-  const allocations = (await operator.get<Listed<Allocation>>('/v1/allocations', { runId: run.id }))
-    .items;
+  const allocations = await operator.getAll<Allocation>('/v1/allocations', { runId: run.id });
   const orders = (await operator.get<Listed<ComputeOrder>>('/v1/compute-orders')).items;
   const sites = (await operator.get<Listed<Site>>('/v1/sites')).items;
   const capacity: SiteCapacity[] = [];
@@ -108,6 +107,6 @@ export async function matchAndRead(
     capacity,
     orderRefs,
     allocationsOfOrder: async (orderId) =>
-      (await operator.get<Listed<Allocation>>('/v1/allocations', { orderId })).items,
+      operator.getAll<Allocation>('/v1/allocations', { orderId }),
   };
 }
