@@ -118,17 +118,22 @@ export class MatchingRunsService {
   }
 
   /** Matches the market as of `history` and builds the run's events, on the matching thread. */
-  private record(
+  private async record(
     history: MarketHistory,
     horizon: Horizon,
     platformFeeBps: number,
     run: { runId: string; requestedBy: string; completedAt: () => string },
   ): Promise<RecordedRun> {
     const { completedAt, ...identity } = run;
+    // Each step is tens of milliseconds on a large market: a turn of the event loop between.
+    const snapshot = matchingSnapshot(history, horizon, platformFeeBps);
+    await nextTurn();
+    const context = runContextOf(history);
+    await nextTurn();
     return this.thread.record(
-      matchingSnapshot(history, horizon, platformFeeBps),
+      snapshot,
       { ...identity, horizon, inputPosition: history.position, platformFeeBps },
-      runContextOf(history),
+      context,
       completedAt,
     );
   }
