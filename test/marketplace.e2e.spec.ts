@@ -1,4 +1,5 @@
 import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
+import { expectProblem, fieldsOf } from './support/problem-assertions';
 
 describe('marketplace core on PostgreSQL', () => {
   let market: Marketplace;
@@ -154,6 +155,15 @@ describe('marketplace core on PostgreSQL', () => {
         [second.body.id, 'open'],
       ]),
     );
+
+    // A page at a time, in placement order, the second page where the first one stopped.
+    const first = await market.request<{ items: { id: string }[]; nextAfter: string }>('GET', '/v1/compute-orders?limit=1', { key: buyer.key });
+    const rest = await market.request<{ items: { id: string }[]; nextAfter: string | null }>('GET', `/v1/compute-orders?limit=1&after=${first.body.nextAfter}`, { key: buyer.key });
+    expect([...first.body.items, ...rest.body.items].map((o) => o.id)).toEqual(mine.body.items.map((o) => o.id));
+    expect(rest.body.nextAfter).toBeNull();
+    const refused = await market.request('GET', '/v1/compute-orders?after=nope', { key: buyer.key });
+    expectProblem(refused, 400);
+    expect(fieldsOf(refused)).toEqual(['after']);
   });
 
   it('every event records the acting participant', async () => {

@@ -93,7 +93,7 @@ export async function matchAndRead(
     'demo:matching-run:week-1',
   );
   const allocations = await operator.getAll<Allocation>('/v1/allocations', { runId: run.id });
-  const orders = (await operator.get<Listed<ComputeOrder>>('/v1/compute-orders')).items;
+  const orders = await operator.getAll<ComputeOrder>('/v1/compute-orders');
   const sites = (await operator.get<Listed<Site>>('/v1/sites')).items;
   const capacity: SiteCapacity[] = [];
   for (const site of sites) {

@@ -1,12 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '../shared/page';
 
-/** Allocations per page: a large run holds tens of thousands, too many for one response. */
-export const ALLOCATIONS_PAGE_DEFAULT = 1_000;
-export const ALLOCATIONS_PAGE_MAX = 5_000;
-
-export class ListAllocationsQuery {
+export class ListAllocationsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) orderId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) siteId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) runId?: string;
@@ -20,20 +16,4 @@ export class ListAllocationsQuery {
   @IsString()
   @MaxLength(32)
   to?: string;
-  @ApiPropertyOptional({
-    description: 'Page size',
-    default: ALLOCATIONS_PAGE_DEFAULT,
-    maximum: ALLOCATIONS_PAGE_MAX,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(ALLOCATIONS_PAGE_MAX)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'Cursor: the nextAfter of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  after?: string;
 }

@@ -4,28 +4,8 @@ import { hasRole, Principal } from '@policloud/auth';
 import { parseSlot, throwIfInvalid, FieldError } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
-import { ALLOCATIONS_PAGE_DEFAULT, ListAllocationsQuery } from './allocations.dto';
-
-/** Where a page ends: the sort key of its last allocation (slot, site, order). */
-type PageEnd = [slot: string, siteId: string, orderId: string];
-
-const cursorOf = (row: AllocationRow): string =>
-  Buffer.from(JSON.stringify([row.slot, row.siteId, row.orderId] satisfies PageEnd)).toString(
-    'base64url',
-  );
-
-function pageEndOf(after: string): PageEnd {
-  let end: unknown;
-  try {
-    end = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-  } catch {
-    end = undefined;
-  }
-  if (!Array.isArray(end) || end.length !== 3 || !end.every((part) => typeof part === 'string')) {
-    throwIfInvalid([{ field: 'after', message: 'must be the nextAfter of a previous page' }]);
-  }
-  return end as PageEnd;
-}
+import { PAGE_DEFAULT, pageOf, pageStart } from '../shared/page';
+import { ListAllocationsQuery } from './allocations.dto';
 
 /** Slot bounds of a query, parsed like the domain parses slots. */
 export function slotRange(query: { from?: string; to?: string }): { from?: string; to?: string } {
@@ -53,8 +33,8 @@ export class AllocationsService {
    */
   async list(query: ListAllocationsQuery, principal: Principal) {
     const { from, to } = slotRange(query);
-    const pageEnd = query.after === undefined ? undefined : pageEndOf(query.after);
-    const limit = query.limit ?? ALLOCATIONS_PAGE_DEFAULT;
+    const start = pageStart(query.after, 3);
+    const limit = query.limit ?? PAGE_DEFAULT;
     const builder = this.readModels.getRepository(AllocationRow).createQueryBuilder('a');
     if (query.orderId) builder.andWhere('a.order_id = :orderId', { orderId: query.orderId });
     if (query.siteId) builder.andWhere('a.site_id = :siteId', { siteId: query.siteId });
@@ -75,8 +55,8 @@ export class AllocationsService {
         }),
       );
     }
-    if (pageEnd) {
-      const [afterSlot, afterSite, afterOrder] = pageEnd;
+    if (start) {
+      const [afterSlot, afterSite, afterOrder] = start;
       builder.andWhere('(a.slot, a.site_id, a.order_id) > (:afterSlot, :afterSite, :afterOrder)', {
         afterSlot,
         afterSite,
@@ -90,10 +70,11 @@ export class AllocationsService {
       .addOrderBy('a.order_id')
       .limit(limit + 1)
       .getMany();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((row) => row.data),
-      nextAfter: rows.length > limit ? cursorOf(page[page.length - 1]) : null,
-    };
+    return pageOf(
+      rows,
+      limit,
+      (row) => [row.slot, row.siteId, row.orderId],
+      (row) => row.data,
+    );
   }
 }

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GeoPointDto } from '../shared/common.dto';
+import { PageQuery } from '../shared/page';
 
 export class MaxDistanceDto {
   @ApiProperty({ type: GeoPointDto }) @IsObject() @ValidateNested() @Type(() => GeoPointDto)
@@ -56,7 +57,7 @@ export class PlaceComputeOrderDto {
   constraints?: OrderConstraintsDto;
 }
 
-export class ListComputeOrdersQuery {
+export class ListComputeOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['open', 'partially_filled', 'filled', 'cancelled'] })
   @IsOptional() @IsIn(['open', 'partially_filled', 'filled', 'cancelled'])
   status?: string;

@@ -13,6 +13,7 @@ import { ComputeOrderRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { Caller } from '../shared/caller.decorator';
 import { assertOwner, assertVisible } from '../shared/ownership';
+import { PAGE_DEFAULT, pageOf, pageStart } from '../shared/page';
 import { present, Written } from '../shared/resource';
 import { ListComputeOrdersQuery, PlaceComputeOrderDto } from './compute-orders.dto';
 
@@ -54,20 +55,36 @@ export class ComputeOrdersService {
     assertOwner(principal, row.buyerId, 'Compute order', orderId);
     return this.execute(
       orderId,
-      { type: 'CancelComputeOrder', data: { orderId, actorId: caller.actor, cancelledAt: this.now() } },
+      {
+        type: 'CancelComputeOrder',
+        data: { orderId, actorId: caller.actor, cancelledAt: this.now() },
+      },
       caller,
     );
   }
 
+  /** Operators see every order, buyers their own; by placement time then id, a page at a time. */
   async find(query: ListComputeOrdersQuery, principal: Principal) {
-    const rows = await this.readModels.getRepository(ComputeOrderRow).find({
-      where: {
-        ...(hasRole(principal, 'operator') ? {} : { buyerId: principal.participantId }),
-        ...(query.status ? { status: query.status } : {}),
-      },
-      order: { placedAt: 'ASC', id: 'ASC' },
-    });
-    return { items: rows.map(present) };
+    const start = pageStart(query.after, 2);
+    const limit = query.limit ?? PAGE_DEFAULT;
+    const builder = this.readModels.getRepository(ComputeOrderRow).createQueryBuilder('o');
+    if (!hasRole(principal, 'operator'))
+      builder.andWhere('o.buyer_id = :me', { me: principal.participantId });
+    if (query.status) builder.andWhere('o.status = :status', { status: query.status });
+    if (start) {
+      const [afterPlacedAt, afterId] = start;
+      builder.andWhere('(o.placed_at, o.id) > (:afterPlacedAt, :afterId)', {
+        afterPlacedAt,
+        afterId,
+      });
+    }
+    // One more than the page: whether another page follows.
+    const rows = await builder
+      .orderBy('o.placed_at', 'ASC')
+      .addOrderBy('o.id')
+      .limit(limit + 1)
+      .getMany();
+    return pageOf(rows, limit, (row) => [row.placedAt, row.id], present);
   }
 
   async get(orderId: string, principal: Principal) {
