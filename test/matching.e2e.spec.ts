@@ -172,6 +172,17 @@ describe('matching through the API on PostgreSQL', () => {
     }
   });
 
+  it('a retried run request whose run was recorded answers with that run and writes nothing', async () => {
+    const head = await market.head();
+    const recorded = (await market.request<Record<string, unknown>>('GET', `/v1/matching/runs/${runId}`)).body;
+    const retried = await market.app.get(MatchingRunsService).run(
+      { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+      { actor: 'operator-retry', ids: () => runId },
+    );
+    expect(retried).toEqual(recorded);
+    expect(await market.head()).toBe(head);
+  });
+
   it('a second run allocates nothing twice', async () => {
     const again = await market.request<{ allocationCount: number }>('POST', '/v1/matching/runs', {
       body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },

@@ -17,7 +17,6 @@ import {
 import {
   EVENT_STORE,
   EventStore,
-  StreamBatch,
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
@@ -64,6 +63,9 @@ export class MatchingRunsService {
   async run(request: { from?: string; to?: string }, requester: RunRequester) {
     const horizon = this.horizonOf(request);
     const runId = requester.ids('matching-run');
+    // A retried request whose run was recorded gets that run, not a new match on a later market.
+    const recorded = await this.recordedSummary(runId);
+    if (recorded) return recorded;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const history = await this.historyAt(await this.store.headPosition());
       const { batches } = await this.record(history, horizon, this.config.platformFeeBps, {
@@ -74,7 +76,7 @@ export class MatchingRunsService {
       try {
         await this.store.appendMany(batches);
         // Answered once durable, as every command is; reads wait for the read models themselves.
-        return summaryOf(batches[0]);
+        return summaryOf(batches[0].events[batches[0].events.length - 1]);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // An order or offer changed while we matched: match again on the new state.
@@ -138,6 +140,20 @@ export class MatchingRunsService {
     );
   }
 
+  /** The recorded run's summary, from the completion its stream ends with; undefined if none. */
+  private async recordedSummary(runId: string) {
+    try {
+      const [last] = await this.store.readStream(matchingRunStreamId(runId), {
+        direction: 'backwards',
+        maxCount: 1,
+      });
+      return summaryOf(last);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   private historyAt(position: number) {
     return marketHistoryAt(this.store, position);
   }
@@ -196,8 +212,7 @@ async function sameAllocations(
 }
 
 /** The run as GET /v1/matching/runs/:id shows it, from the completion its stream ends with. */
-function summaryOf(runStream: StreamBatch) {
-  const completed = runStream.events[runStream.events.length - 1]
-    .data as MatchingRunCompleted['data'];
+function summaryOf(completion: { data: unknown }) {
+  const completed = completion.data as MatchingRunCompleted['data'];
   return { id: completed.runId, ...completed };
 }

@@ -261,6 +261,27 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
         expect(await store.headPosition()).toBe(results[results.length - 1].lastGlobalPosition);
       }, 60_000);
 
+      it('continues a stream named by several batches from where the previous one left it', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.append(b, [anEvent()], NO_STREAM);
+        const results = await store.appendMany([
+          { streamId: a, events: [anEvent(), anEvent()], expectedRevision: NO_STREAM },
+          { streamId: b, events: [anEvent()], expectedRevision: 0 },
+          {
+            streamId: a,
+            events: Array.from({ length: 1_500 }, () => anEvent()),
+            expectedRevision: ANY,
+          },
+          { streamId: b, events: [anEvent()], expectedRevision: 1 },
+          { streamId: a, events: [anEvent()], expectedRevision: 1_501 },
+        ]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1, 1_501, 2, 1_502]);
+        const events = await store.readStream(a);
+        expect(events).toHaveLength(1_503);
+        expectIntactChain(events);
+        expectIntactChain(await store.readStream(b));
+      }, 60_000);
+
       if (target.atomicAppendMany !== false) {
         it('names the stream whose revision was wrong, and writes nothing, among hundreds', async () => {
           const existing = Array.from({ length: 40 }, () => stream());

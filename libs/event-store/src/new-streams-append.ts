@@ -1,24 +1,9 @@
-import { canonicalJson, chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
+import { chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
 import { AppendResult, StreamBatch } from './event-store.port';
-import { AppendPiece, appendPieces, SerialisedEvent } from './sql/append-statement';
+import { AppendPiece, appendPieces, serialiseEvent } from './sql/append-statement';
 import { SqlClient } from './sql/sql-executor';
 
 const NO_STREAM_CODE = -2;
-
-/** An event's payloads as stored: canonical JSON under the hash chain, plain JSON without. */
-export function serialiseEvent(
-  event: StreamBatch['events'][number],
-  hashChain: boolean,
-): SerialisedEvent {
-  const serialise = hashChain ? canonicalJson : (value: unknown) => JSON.stringify(value);
-  return {
-    id: event.id,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    dataJson: serialise(event.data),
-    metadataJson: serialise(event.metadata),
-  };
-}
 
 /**
  * Appends batches that each start a new stream, as SqlEventStore would one by one, in a single

@@ -63,7 +63,7 @@ export class PollingSubscription implements Subscription {
         if (!full) {
           this.markCaughtUp();
           await this.idle();
-          next = read(this.current);
+          if (!this.stopped) next = read(this.current);
         }
       }
     } catch (error) {

@@ -23,10 +23,11 @@ export class ProjectionLagTimeoutError extends Error {
 interface Waiter {
   position: number;
   resolve: () => void;
-  /** Gives the waiter its whole timeout again: the read models moved. */
-  restartTimer: () => void;
-  timer?: NodeJS.Timeout;
+  timer: NodeJS.Timeout;
 }
+
+/** The longest a read waits for read models that keep moving but trail the writes. */
+const MAX_WAIT_MS = 120_000;
 
 /**
  * Applies the global log to the read models. Each page of events is applied in one transaction
@@ -37,6 +38,8 @@ export class ProjectionRunner {
   private position = 0;
   private lastError: string | undefined;
   private waiters: Waiter[] = [];
+  /** When the last page was applied: a waiter times out only after that long without one. */
+  private progressedAt = 0;
   readonly name: string;
 
   constructor(
@@ -86,27 +89,31 @@ export class ProjectionRunner {
 
   /**
    * Resolves once the read models include the event at `position` (read-your-writes). Rejects
-   * only if they stall: `timeoutMs` without applying a page. A long catch-up that keeps moving
-   * (the tens of thousands of events of a large matching run) is waited out.
+   * if they stall, `timeoutMs` without applying a page, or trail for `MAX_WAIT_MS` in all. A long
+   * catch-up that keeps moving (the tens of thousands of events of a large matching run) is
+   * waited out.
    */
   waitFor(position: number, timeoutMs = 10_000): Promise<void> {
     if (this.position >= position) return Promise.resolve();
+    const started = Date.now();
     return new Promise((resolve, reject) => {
+      const check = () => {
+        const now = Date.now();
+        const stalled = now - Math.max(started, this.progressedAt) >= timeoutMs;
+        if (stalled || now - started >= MAX_WAIT_MS) {
+          this.waiters = this.waiters.filter((other) => other !== waiter);
+          return reject(new ProjectionLagTimeoutError(position, this.position));
+        }
+        waiter.timer = setTimeout(check, Math.max(started, this.progressedAt) + timeoutMs - now);
+      };
       const waiter: Waiter = {
         position,
         resolve: () => {
           clearTimeout(waiter.timer);
           resolve();
         },
-        restartTimer: () => {
-          clearTimeout(waiter.timer);
-          waiter.timer = setTimeout(() => {
-            this.waiters = this.waiters.filter((other) => other !== waiter);
-            reject(new ProjectionLagTimeoutError(position, this.position));
-          }, timeoutMs);
-        },
+        timer: setTimeout(check, timeoutMs),
       };
-      waiter.restartTimer();
       this.waiters.push(waiter);
     });
   }
@@ -138,6 +145,6 @@ export class ProjectionRunner {
     const reached = this.waiters.filter((waiter) => waiter.position <= last);
     this.waiters = this.waiters.filter((waiter) => waiter.position > last);
     reached.forEach((waiter) => waiter.resolve());
-    this.waiters.forEach((waiter) => waiter.restartTimer());
+    this.progressedAt = Date.now();
   }
 }

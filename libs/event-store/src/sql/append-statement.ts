@@ -1,3 +1,5 @@
+import { canonicalJson } from '@policloud/audit';
+import { EventToAppend } from '../event-store.port';
 import { SqlClient } from './sql-executor';
 
 /**
@@ -29,6 +31,18 @@ export interface SerialisedEvent {
   schemaVersion: number;
   dataJson: string;
   metadataJson: string;
+}
+
+/** An event's payloads as stored: canonical JSON under the hash chain, plain JSON without. */
+export function serialiseEvent(event: EventToAppend, hashChain: boolean): SerialisedEvent {
+  const serialise = hashChain ? canonicalJson : (value: unknown) => JSON.stringify(value);
+  return {
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    dataJson: serialise(event.data),
+    metadataJson: serialise(event.metadata),
+  };
 }
 
 /** Events appended to one stream by one es_append call. */

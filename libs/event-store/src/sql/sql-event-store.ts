@@ -18,13 +18,19 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../event-store.errors';
-import { canonicalJson, chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
+import { chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
 import { PollingSubscription } from '../polling-subscription';
 import { validateAppend } from '../validate-append';
-import { hexBytes } from './append-statement';
+import { hexBytes, serialiseEvent } from './append-statement';
 import { migrateEventStore } from './event-store.migrations';
 import { SqlClient, SqlExecutor } from './sql-executor';
-import { appendStreams, expectedCode, PieceAppendError } from './streams-append';
+import {
+  appendStreams,
+  expectedCode,
+  PieceAppendError,
+  readTips,
+  StreamTip,
+} from './streams-append';
 
 interface EventRow {
   global_position: number;
@@ -46,11 +52,6 @@ const EVENT_COLUMNS =
 
 /** How many streams' chain tips are remembered, to skip reading them before an append. */
 const CHAIN_TIPS_CACHED = 10_000;
-
-interface ChainTip {
-  revision: number;
-  hash: string;
-}
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -78,7 +79,7 @@ function sqlState(error: unknown): string | undefined {
  */
 export class SqlEventStore implements EventStore, CheckpointStore {
   private readonly subscriptions = new Set<PollingSubscription>();
-  private readonly chainTips = new Map<string, ChainTip>();
+  private readonly chainTips = new Map<string, StreamTip>();
 
   constructor(
     readonly adapter: string,
@@ -87,7 +88,11 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     private readonly hashChain = true,
   ) {}
 
-  static async open(adapter: string, sql: SqlExecutor, options: { hashChain?: boolean } = {}): Promise<SqlEventStore> {
+  static async open(
+    adapter: string,
+    sql: SqlExecutor,
+    options: { hashChain?: boolean } = {},
+  ): Promise<SqlEventStore> {
     await migrateEventStore(sql);
     return new SqlEventStore(adapter, sql, options.hashChain ?? true);
   }
@@ -110,7 +115,8 @@ export class SqlEventStore implements EventStore, CheckpointStore {
   }
 
   async appendMany(batches: readonly StreamBatch[]): Promise<AppendResult[]> {
-    for (const batch of batches) validateAppend(batch.streamId, batch.events, batch.expectedRevision);
+    for (const batch of batches)
+      validateAppend(batch.streamId, batch.events, batch.expectedRevision);
     for (let attempt = 0; ; attempt++) {
       try {
         const { results, lastHashes } = await this.sql.transaction((client) =>
@@ -118,37 +124,40 @@ export class SqlEventStore implements EventStore, CheckpointStore {
         );
         batches.forEach((batch, index) => {
           const hash = lastHashes[index];
-          if (hash) this.rememberTip(batch.streamId, { revision: results[index].nextExpectedRevision, hash });
+          if (hash)
+            this.rememberTip(batch.streamId, {
+              revision: results[index].nextExpectedRevision,
+              hash,
+            });
         });
         this.wakeSubscriptions();
         return results;
       } catch (error) {
         if (!(error instanceof PieceAppendError)) throw error;
         this.chainTips.delete(error.batch.streamId);
-        // A stream appended with Any was created meanwhile: chain to its tip on a new attempt.
-        if (sqlState(error.failure) === 'PC412' && attempt < 5) continue;
+        // A stream the plan saw absent was created meanwhile: plan again on the new tips.
+        if (error.retryable && attempt < 5) continue;
         throw this.translate(error.failure, error.batch.streamId, error.batch.expectedRevision);
       }
     }
   }
 
-  private async appendWith(client: SqlClient, batch: StreamBatch, inTransaction: boolean): Promise<AppendResult> {
+  private async appendWith(
+    client: SqlClient,
+    batch: StreamBatch,
+    inTransaction: boolean,
+  ): Promise<AppendResult> {
     const { streamId, events, expectedRevision } = batch;
     const expected = expectedCode(expectedRevision);
     // With the chain, payloads are stored as the canonical JSON the hashes were computed over.
-    const serialise = this.hashChain ? canonicalJson : (value: unknown) => JSON.stringify(value);
-    const payloads = events.map((event) => ({
-      id: event.id,
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      dataJson: serialise(event.data),
-      metadataJson: serialise(event.metadata),
-    }));
+    const payloads = events.map((event) => serialiseEvent(event, this.hashChain));
     for (let attempt = 0; ; attempt++) {
       const tip = this.hashChain
         ? await this.chainTip(client, streamId, expectedRevision, inTransaction)
         : undefined;
-      const hashes = tip ? chainCanonicalHashes(streamId, payloads, tip.revision + 1, tip.hash) : undefined;
+      const hashes = tip
+        ? chainCanonicalHashes(streamId, payloads, tip.revision + 1, tip.hash)
+        : undefined;
       try {
         const [row] = await client.query<{ next_revision: number; last_position: number }>(
           'SELECT next_revision, last_position FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9)',
@@ -168,7 +177,11 @@ export class SqlEventStore implements EventStore, CheckpointStore {
           nextExpectedRevision: Number(row.next_revision),
           lastGlobalPosition: Number(row.last_position),
         };
-        if (hashes) this.rememberTip(streamId, { revision: result.nextExpectedRevision, hash: hashes[hashes.length - 1] });
+        if (hashes)
+          this.rememberTip(streamId, {
+            revision: result.nextExpectedRevision,
+            hash: hashes[hashes.length - 1],
+          });
         return result;
       } catch (error) {
         this.chainTips.delete(streamId);
@@ -185,18 +198,15 @@ export class SqlEventStore implements EventStore, CheckpointStore {
     streamId: string,
     expected: ExpectedRevision,
     inTransaction: boolean,
-  ): Promise<ChainTip> {
+  ): Promise<StreamTip> {
     if (expected === NO_STREAM) return { revision: -1, hash: GENESIS_HASH };
     const cached = this.chainTips.get(streamId);
     if (cached && typeof expected === 'number' && cached.revision === expected) return cached;
-    const [row] = await client.query<{ revision: number; last_hash: string | null }>(
-      `SELECT revision, encode(last_hash, 'hex') AS last_hash FROM es_streams WHERE stream_id = $1${inTransaction ? ' FOR UPDATE' : ''}`,
-      [streamId],
-    );
-    return row ? { revision: Number(row.revision), hash: row.last_hash ?? GENESIS_HASH } : { revision: -1, hash: GENESIS_HASH };
+    const tips = await readTips(client, [streamId], inTransaction);
+    return tips.get(streamId) ?? { revision: -1, hash: GENESIS_HASH };
   }
 
-  private rememberTip(streamId: string, tip: ChainTip): void {
+  private rememberTip(streamId: string, tip: StreamTip): void {
     if (this.chainTips.size >= CHAIN_TIPS_CACHED) this.chainTips.clear();
     this.chainTips.set(streamId, tip);
   }

@@ -8,8 +8,7 @@ import {
   STREAM_EXISTS,
   StreamBatch,
 } from '../event-store.port';
-import { serialiseEvent } from '../new-streams-append';
-import { AppendPiece, appendPieces } from './append-statement';
+import { AppendPiece, appendPieces, serialiseEvent } from './append-statement';
 import { SqlClient } from './sql-executor';
 
 /**
@@ -18,7 +17,7 @@ import { SqlClient } from './sql-executor';
  */
 const EVENTS_PER_STATEMENT = 1_000;
 
-export const EXPECTED_CODES: Record<string, number> = {
+const EXPECTED_CODES: Record<string, number> = {
   [ANY]: -1,
   [NO_STREAM]: -2,
   [STREAM_EXISTS]: -3,
@@ -27,6 +26,7 @@ export const EXPECTED_CODES: Record<string, number> = {
 export const expectedCode = (expected: ExpectedRevision): number =>
   typeof expected === 'number' ? expected : EXPECTED_CODES[expected];
 
+/** A stream's last revision and the hash it ends on. */
 export interface StreamTip {
   revision: number;
   hash: string;
@@ -38,49 +38,59 @@ export interface StreamsAppended {
   lastHashes: (string | undefined)[];
 }
 
-/** A statement that failed, and the batch the failure is laid to when the database cannot say. */
+/**
+ * A statement that failed: the batch it is laid to and whether the whole append may be tried
+ * again (the stores' state moved under the plan: a stream the plan saw absent was created).
+ */
 export class PieceAppendError extends Error {
   constructor(
     readonly failure: unknown,
     readonly batch: StreamBatch,
+    readonly retryable: boolean,
   ) {
     super((failure as Error).message);
   }
+}
+
+/** A piece to append and what it was planned against. */
+interface Planned {
+  piece: AppendPiece;
+  index: number;
+  /** For a batch's first piece: the stream's tip the plan expected (undefined: absent). */
+  tipBefore?: StreamTip;
+  first: boolean;
 }
 
 /**
  * Appends many batches inside the caller's transaction, in statements of a thousand events (a
  * batch longer than that continues in the next ones at its exact revision): a run that writes
  * thousands of streams makes a hundred round trips, not thousands, and leaves the event loop
- * between statements. The tips of existing streams are read and locked first, in one query.
+ * between statements. The tips of existing streams are read and locked first, in one query; a
+ * stream named by several batches continues from where the previous one left it.
  */
 export async function appendStreams(
   client: SqlClient,
   batches: readonly StreamBatch[],
   hashChain: boolean,
 ): Promise<StreamsAppended> {
-  const tips = await lockTips(client, batches);
+  const tips = await readTips(client, [...new Set(batches.map((batch) => batch.streamId))], true);
   const results: AppendResult[] = [];
   const lastHashes: (string | undefined)[] = [];
-  let statement: { piece: AppendPiece; index: number }[] = [];
+  let statement: Planned[] = [];
   let statementStreams = new Set<string>();
   let statementEvents = 0;
 
   const flush = async () => {
     if (statement.length === 0) return;
-    const pieces = statement.map(({ piece }) => piece);
     await nextTurn(); // between serialising the statement and binding it
     let appended;
     try {
-      appended = await appendPieces(client, pieces);
-    } catch (error) {
-      throw new PieceAppendError(
-        error,
-        culprit(
-          statement.map(({ index }) => batches[index]),
-          tips,
-        ),
+      appended = await appendPieces(
+        client,
+        statement.map(({ piece }) => piece),
       );
+    } catch (error) {
+      throw failureOf(error, statement, batches);
     }
     // A batch's result is its last piece's.
     statement.forEach(({ piece, index }, n) => {
@@ -97,15 +107,15 @@ export async function appendStreams(
   };
 
   for (const [index, batch] of batches.entries()) {
-    const tip = tips.get(batch.streamId);
+    const tipBefore = tips.get(batch.streamId);
     let revision =
       typeof batch.expectedRevision === 'number'
         ? batch.expectedRevision
         : batch.expectedRevision === NO_STREAM
           ? -1
-          : (tip?.revision ?? -1);
+          : (tipBefore?.revision ?? -1);
     let prevHash =
-      batch.expectedRevision === NO_STREAM ? GENESIS_HASH : (tip?.hash ?? GENESIS_HASH);
+      batch.expectedRevision === NO_STREAM ? GENESIS_HASH : (tipBefore?.hash ?? GENESIS_HASH);
     for (let offset = 0; offset < batch.events.length;) {
       if (statementEvents >= EVENTS_PER_STATEMENT || statementStreams.has(batch.streamId)) {
         await flush();
@@ -119,6 +129,8 @@ export async function appendStreams(
         : undefined;
       statement.push({
         index,
+        first: offset === 0,
+        tipBefore,
         piece: {
           streamId: batch.streamId,
           // The first piece carries the caller's expectation; the next ones continue it exactly.
@@ -133,43 +145,57 @@ export async function appendStreams(
       revision += take;
       if (hashes) prevHash = hashes[hashes.length - 1];
     }
+    tips.set(batch.streamId, { revision, hash: prevHash });
   }
   await flush();
   return { results, lastHashes };
 }
 
-/** Revisions and last hashes of the batches' existing streams, locked in a stable order. */
-async function lockTips(
+/** Revisions and last hashes of the streams that exist, locked in a stable order if asked. */
+export async function readTips(
   client: SqlClient,
-  batches: readonly StreamBatch[],
+  streamIds: readonly string[],
+  lock: boolean,
 ): Promise<Map<string, StreamTip>> {
-  const streamIds = [...new Set(batches.map((batch) => batch.streamId))];
-  const tips = new Map<string, StreamTip>();
   const rows = await client.query<{
     stream_id: string;
     revision: number;
     last_hash: string | null;
   }>(
     `SELECT stream_id, revision, encode(last_hash, 'hex') AS last_hash FROM es_streams
-      WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+      WHERE stream_id = ANY($1::text[]) ORDER BY stream_id${lock ? ' FOR UPDATE' : ''}`,
     [streamIds],
   );
-  for (const row of rows) {
-    tips.set(row.stream_id, {
-      revision: Number(row.revision),
-      hash: row.last_hash ?? GENESIS_HASH,
-    });
-  }
-  return tips;
+  return new Map(
+    rows.map((row) => [
+      row.stream_id,
+      { revision: Number(row.revision), hash: row.last_hash ?? GENESIS_HASH },
+    ]),
+  );
 }
 
-/** The first batch of a failed statement whose expectation the locked tips contradict. */
-function culprit(batches: readonly StreamBatch[], tips: Map<string, StreamTip>): StreamBatch {
-  const contradicted = batches.find(({ streamId, expectedRevision }) => {
-    const tip = tips.get(streamId);
-    if (expectedRevision === NO_STREAM) return tip !== undefined;
-    if (expectedRevision === STREAM_EXISTS) return tip === undefined;
-    return typeof expectedRevision === 'number' && (tip?.revision ?? -1) !== expectedRevision;
+/**
+ * Lays a failed statement to the first batch whose expectation contradicts the tip it was
+ * planned against. When none does, the store moved under the plan (a stream seen absent was
+ * created meanwhile): the append may be tried again on fresh tips.
+ */
+function failureOf(
+  error: unknown,
+  statement: readonly Planned[],
+  batches: readonly StreamBatch[],
+): PieceAppendError {
+  const contradicted = statement.find(({ first, index, tipBefore }) => {
+    if (!first) return false;
+    const expected = batches[index].expectedRevision;
+    if (expected === NO_STREAM) return tipBefore !== undefined;
+    if (expected === STREAM_EXISTS) return tipBefore === undefined;
+    return typeof expected === 'number' && (tipBefore?.revision ?? -1) !== expected;
   });
-  return contradicted ?? batches[0];
+  const code = (error as { code?: string }).code;
+  if (contradicted) return new PieceAppendError(error, batches[contradicted.index], false);
+  return new PieceAppendError(
+    error,
+    batches[statement[0].index],
+    code === 'PC409' || code === 'PC412',
+  );
 }
