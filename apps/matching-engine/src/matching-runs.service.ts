@@ -101,21 +101,26 @@ export class MatchingRunsService {
       });
     const completed = events.find((e) => e.type === 'MatchingRunCompleted')!
       .data as MatchingRunCompleted['data'];
-    const recorded = allocationsIn(events);
+    const recorded = events
+      .filter((e) => e.type === 'AllocationMade')
+      .map((e) => {
+        const { runId: _, ...allocation } = e.data as AllocationMade['data'];
+        return allocation;
+      });
     const history = await this.historyAt(completed.inputPosition);
-    const replayed = await this.record(history, completed.horizon, completed.platformFeeBps, {
-      runId,
-      requestedBy: completed.requestedBy,
-      completedAt: () => completed.completedAt,
-    });
-    const replayedAllocations = allocationsIn(replayed.batches[0].events);
+    const { snapshot, context } = await this.inputsOf(
+      history,
+      completed.horizon,
+      completed.platformFeeBps,
+    );
+    const replayed = await this.thread.replay(snapshot, context);
     return {
       runId,
       inputPosition: completed.inputPosition,
       inputHashMatches: replayed.inputHash === completed.inputHash,
-      identical: await sameAllocations(replayedAllocations, recorded),
+      identical: await sameAllocations(replayed.allocations, recorded),
       recordedAllocations: recorded.length,
-      replayedAllocations: replayedAllocations.length,
+      replayedAllocations: replayed.allocations.length,
     };
   }
 
@@ -127,17 +132,23 @@ export class MatchingRunsService {
     run: { runId: string; requestedBy: string; completedAt: () => string },
   ): Promise<RecordedRun> {
     const { completedAt, ...identity } = run;
-    // Each step is tens of milliseconds on a large market: a turn of the event loop between.
-    const snapshot = matchingSnapshot(history, horizon, platformFeeBps);
-    await nextTurn();
-    const context = runContextOf(history);
-    await nextTurn();
+    const { snapshot, context } = await this.inputsOf(history, horizon, platformFeeBps);
     return this.thread.record(
       snapshot,
       { ...identity, horizon, inputPosition: history.position, platformFeeBps },
       context,
       completedAt,
     );
+  }
+
+  /** What the matching thread needs from the market as of `history`. */
+  private async inputsOf(history: MarketHistory, horizon: Horizon, platformFeeBps: number) {
+    // Each step is tens of milliseconds on a large market: a turn of the event loop between.
+    const snapshot = matchingSnapshot(history, horizon, platformFeeBps);
+    await nextTurn();
+    const context = runContextOf(history);
+    await nextTurn();
+    return { snapshot, context };
   }
 
   /** The recorded run's summary, from the completion its stream ends with; undefined if none. */
@@ -186,20 +197,13 @@ export class MatchingRunsService {
   }
 }
 
-/** The allocations a run's stream records. */
-function allocationsIn(events: readonly { type: string; data: unknown }[]) {
-  return events
-    .filter((e) => e.type === 'AllocationMade')
-    .map((e) => e.data as AllocationMade['data']);
-}
-
 /**
  * Whether two runs' allocations are the same, in the same order, field for field. A thousand at a
  * time with a turn of the event loop between: a large run holds tens of thousands.
  */
 async function sameAllocations(
-  replayed: readonly AllocationMade['data'][],
-  recorded: readonly AllocationMade['data'][],
+  replayed: readonly object[],
+  recorded: readonly object[],
 ): Promise<boolean> {
   if (replayed.length !== recorded.length) return false;
   for (let start = 0; start < recorded.length; start += 1_000) {

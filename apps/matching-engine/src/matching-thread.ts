@@ -7,6 +7,7 @@ import {
   MatchingResult,
   MatchingSnapshot,
 } from '@policloud/matching';
+import { AllocationInput } from '@policloud/domain';
 import { EventToAppend, StreamBatch } from '@policloud/event-store';
 import type { MatchingReply, MatchingRequest, RunRequest } from './matching-thread.worker';
 import { RunContext } from './run-events';
@@ -17,12 +18,18 @@ export interface RecordedRun {
   batches: StreamBatch[];
 }
 
+/** What a `replay` request gives back: the allocations a run would record, and the input hash. */
+export interface ReplayedRun {
+  inputHash: string;
+  allocations: AllocationInput[];
+}
+
 interface Pending {
   /** Allocations or stream pieces received so far, in order. */
   items: unknown[];
   /** For a run being recorded: the completion time, read once matching is done. */
   completedAt?: () => string;
-  resolve: (value: MatchingResult | RecordedRun) => void;
+  resolve: (value: MatchingResult | RecordedRun | ReplayedRun) => void;
   reject: (error: Error) => void;
 }
 
@@ -60,6 +67,11 @@ export class MatchingThread implements OnApplicationShutdown {
     ) as Promise<RecordedRun>;
   }
 
+  /** The allocations a run on this snapshot records (`allocationInputs`), off the event loop. */
+  replay(snapshot: MatchingSnapshot, context: RunContext): Promise<ReplayedRun> {
+    return this.request((id) => ({ id, replay: { snapshot, context } })) as Promise<ReplayedRun>;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
@@ -69,7 +81,7 @@ export class MatchingThread implements OnApplicationShutdown {
   private request(
     message: (id: number) => MatchingRequest,
     completedAt?: () => string,
-  ): Promise<MatchingResult | RecordedRun> {
+  ): Promise<MatchingResult | RecordedRun | ReplayedRun> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     worker.ref(); // a run in progress keeps the process alive; an idle thread does not
@@ -96,15 +108,20 @@ export class MatchingThread implements OnApplicationShutdown {
     const ask = (extra: { completedAt?: string } = {}) =>
       this.worker?.postMessage({ id: reply.id, next: true, ...extra } satisfies MatchingRequest);
     if ('matched' in reply) return ask({ completedAt: waiting.completedAt!() });
-    if ('allocations' in reply || 'pieces' in reply) {
-      for (const item of 'allocations' in reply ? reply.allocations : reply.pieces)
-        waiting.items.push(item);
+    if ('items' in reply) {
+      for (const item of reply.items) waiting.items.push(item);
       return ask();
     }
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
     if ('result' in reply) {
       return waiting.resolve({ ...reply.result, allocations: waiting.items as Allocation[] });
+    }
+    if ('replayed' in reply) {
+      return waiting.resolve({
+        ...reply.replayed,
+        allocations: waiting.items as AllocationInput[],
+      });
     }
     if ('recorded' in reply) {
       return waiting.resolve({

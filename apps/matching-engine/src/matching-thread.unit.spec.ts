@@ -8,7 +8,7 @@ import { randomSnapshot } from '../../../libs/matching/src/testing/random-snapsh
 import { longestPauseDuring } from '@policloud/test-support/event-loop-pauses';
 import { MatchingThread } from './matching-thread';
 import { hashOf } from './matching-input';
-import { RunContext, runBatches } from './run-events';
+import { allocationInputs, RunContext, runBatches } from './run-events';
 
 /** The facts a run copies into allocations, made up for a random market. */
 function contextOf(snapshot: MatchingSnapshot): RunContext {
@@ -52,7 +52,7 @@ describe('MatchingThread: matching off the event loop', () => {
     await expect(thread.match(snapshot)).resolves.toEqual(matchOrders(snapshot));
   }, 60_000);
 
-  it('records a run: the same streams and events runBatches builds in process, completed when matched', async () => {
+  it('records a run: the same streams and events runBatches builds in process, completed when matched; replay gives its allocations', async () => {
     const snapshot = randomSnapshot({ seed: 7, orders: 600, sites: 8, slots: 24, maxGpus: 16 });
     const context = contextOf(snapshot);
     const run = {
@@ -77,6 +77,12 @@ describe('MatchingThread: matching off the event loop', () => {
     expect(recorded.batches.length).toBeGreaterThan(100);
     expect(recorded.batches[0].events.length).toBeGreaterThan(2_000); // crossed in several parts
     expect(canonicalJson(recorded.batches)).toBe(canonicalJson(expected));
+
+    const replayed = await thread.replay(snapshot, context);
+    expect(replayed.inputHash).toBe(hashOf(snapshot));
+    expect(canonicalJson(replayed.allocations)).toBe(
+      canonicalJson(allocationInputs(matchOrders(snapshot), context)),
+    );
   }, 60_000);
 
   it('keeps the event loop turning while a large market is matched', async () => {

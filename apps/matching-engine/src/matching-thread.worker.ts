@@ -1,9 +1,10 @@
 /**
- * Body of the matching thread: pure computation, no I/O. Two kinds of request:
+ * Body of the matching thread: pure computation, no I/O. Three kinds of request:
  * - `match`: runs `matchOrders` on the snapshot; the allocations go back in parts.
  * - `record`: matches, hashes the snapshot, reports `matched`, and once told the completion time
  *   builds every event of the run (`runBatches`: the domain's checks of the run included); the
  *   streams' events go back in parts.
+ * - `replay`: matches and hashes; the allocations, as a run would record them, go back in parts.
  * Parts go one at a time, the next when the receiver asks for it: a large market's run is tens of
  * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
  * one turn of it. One part per turn keeps its pauses short. Errors go back under the request's id.
@@ -12,7 +13,8 @@ import { parentPort } from 'node:worker_threads';
 import { StreamBatch } from '@policloud/event-store';
 import { Allocation, matchOrders, MatchingResult, MatchingSnapshot } from '@policloud/matching';
 import { hashOf } from './matching-input';
-import { RunContext, runBatches, RunRecord } from './run-events';
+import { AllocationInput } from '@policloud/domain';
+import { allocationInputs, RunContext, runBatches, RunRecord } from './run-events';
 
 /** A run to record, but for what is only known after matching. */
 export type RunRequest = Omit<RunRecord, 'completedAt' | 'inputHash'>;
@@ -20,14 +22,16 @@ export type RunRequest = Omit<RunRecord, 'completedAt' | 'inputHash'>;
 export type MatchingRequest =
   | { id: number; match: MatchingSnapshot }
   | { id: number; record: { snapshot: MatchingSnapshot; run: RunRequest; context: RunContext } }
+  | { id: number; replay: { snapshot: MatchingSnapshot; context: RunContext } }
   | { id: number; next: true; completedAt?: string };
 
 export type MatchingReply =
-  | { id: number; allocations: Allocation[] }
-  | { id: number; pieces: StreamBatch[] }
+  /** A part: allocations (`match`), stream pieces (`record`) or allocation inputs (`replay`). */
+  | { id: number; items: Allocation[] | StreamBatch[] | AllocationInput[] }
   | { id: number; result: MatchingResult }
   | { id: number; matched: true }
   | { id: number; recorded: { inputHash: string } }
+  | { id: number; replayed: { inputHash: string } }
   | { id: number; error: { name: string; message: string } };
 
 /** Allocations or events per message: a few milliseconds to decode. */
@@ -76,13 +80,13 @@ function pieceMessages(id: number, batches: readonly StreamBatch[]): MatchingRep
       start += take;
       events += take;
       if (events === ITEMS_PER_MESSAGE) {
-        messages.push({ id, pieces });
+        messages.push({ id, items: pieces });
         pieces = [];
         events = 0;
       }
     }
   }
-  if (pieces.length > 0) messages.push({ id, pieces });
+  if (pieces.length > 0) messages.push({ id, items: pieces });
   return messages;
 }
 
@@ -92,7 +96,7 @@ function handle(request: MatchingRequest): void {
     const result = matchOrders(request.match);
     sending.set(id, {
       parts: [
-        ...chunks(result.allocations).map((allocations) => ({ id, allocations })),
+        ...chunks(result.allocations).map((items) => ({ id, items })),
         { id, result: { ...result, allocations: [] } },
       ],
       sent: 0,
@@ -103,6 +107,18 @@ function handle(request: MatchingRequest): void {
     const { snapshot, run, context } = request.record;
     matched.set(id, { result: matchOrders(snapshot), inputHash: hashOf(snapshot), run, context });
     return reply({ id, matched: true });
+  }
+  if ('replay' in request) {
+    const { snapshot, context } = request.replay;
+    const inputs = allocationInputs(matchOrders(snapshot), context);
+    sending.set(id, {
+      parts: [
+        ...chunks(inputs).map((items) => ({ id, items })),
+        { id, replayed: { inputHash: hashOf(snapshot) } },
+      ],
+      sent: 0,
+    });
+    return sendNext(id);
   }
   const run = matched.get(id);
   if (run && request.completedAt !== undefined) {
