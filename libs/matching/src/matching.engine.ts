@@ -112,6 +112,11 @@ export class MatchingEngine {
     return reserve;
   }
 
+  /** Wh the last `evaluate` found for the order in the cell (every qualifying offer's). */
+  get availableWh(): number {
+    return this.planAvailable;
+  }
+
   /** Commits what `evaluate(o, s, t, avoid)` accepted; returns the allocation index. */
   place(o: number, s: number, t: number, avoid?: Uint8Array): number {
     const m = this.m;

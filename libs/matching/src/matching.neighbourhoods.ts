@@ -1,27 +1,47 @@
 /**
- * Ruin and recreate after the local improvement. Each step empties part of the solution and
- * refills it greedily, the orders involved taken in a perturbed order of surplus, each slot's
- * site chosen with a perturbed reserve, and keeps the refill unless total welfare falls. What
- * is emptied is either a few related orders (one occupying a random cell, then orders sharing
- * cells with those removed) or a block of cells (a site over the whole horizon, a slot over
- * every site, the whole instance while it is small). Local moves cannot untangle a tightly
- * packed site (a long all-or-none order against several short ones) or a repacking that spans
- * sites; thousands of refills, walking across equal-welfare plateaus, can.
+ * Ruin and recreate after the local improvement. Each step takes part of the solution out and
+ * puts it back, and keeps the result unless total welfare falls (walking across plateaus).
+ * Three kinds of step:
+ * - a few orders running around an occupied cell, reinserted at their best joint placement
+ *   in a window of slots (exact over them, `matching.exact-repair.ts`);
+ * - a few related orders (one occupying a random cell, then orders sharing cells with those
+ *   removed), refilled greedily in a perturbed order of surplus, each slot's site chosen with
+ *   a perturbed reserve;
+ * - a block of cells (a site over the whole horizon, a slot over every site, the whole
+ *   instance while it is small), refilled the same way.
+ * Local moves cannot untangle a tightly packed site (a long all-or-none order against several
+ * short ones) or a repacking that spans sites; these steps can. When a descent stalls, a kick
+ * rebuilds many orders from the best solution and a new descent starts; the best solution
+ * found is then polished with exact reinsertions alone.
  * The randomness is a fixed-seed generator and the work is counted in site evaluations, so a
  * run is still deterministic.
  */
 import { MatchingEngine } from './matching.engine';
 import { prng } from '@policloud/domain';
+import { ReinsertionSize, reinsertExactly } from './matching.exact-repair';
 
 const NONE = -1;
+/** Share of steps that reinsert orders exactly. */
+const EXACT_SHARE = 0.4;
+/** Share of steps that reinsert exactly or refill related orders; the rest rebuild blocks. */
+const ORDER_STEP_SHARE = 0.8;
+/** Most orders one exact reinsertion takes out (at least 2). */
+const EXACT_RUIN_MAX = 10;
+/** Slots on each side of the seed cell's that an exact reinsertion may use (at most). */
+const EXACT_HALF_WIDTH = 2;
 /** How far an order's refill key may be perturbed, as a share of it. */
 const KEY_NOISE = 0.5;
-/** Rebuilds in a row without a gain after which the search stops. */
+/** Steps in a row without a gain after which a descent stops. */
 const STALE_REBUILDS = 3_000;
+/** Descents after the first, each from a kick of the best solution. */
+const KICKS = 3;
+/** Share of the orders a kick rebuilds (at least ORDER_RUIN_MAX). */
+const KICK_ORDER_SHARE = 0.15;
+/** Work of the final polish, as a share of the search's budget, and its patience. */
+const POLISH_WORK_SHARE = 0.25;
+const POLISH_STALE = 1_000;
 /** Work charged per rebuild on top of its site evaluations (allocation records, sorting). */
 const REBUILD_WORK = 50;
-/** Share of rebuilds that ruin a few related orders rather than a block of cells. */
-const ORDER_RUIN_SHARE = 0.8;
 /** Most orders one related-order ruin removes (at least 2). */
 const ORDER_RUIN_MAX = 12;
 /** How far a slot's site choice may be perturbed, as a share of the order's best surplus. */
@@ -35,7 +55,10 @@ interface Neighbourhood {
   slots: number[];
 }
 
-/** Rebuilds until the work budget is spent or gains stop coming; returns the work spent. */
+/**
+ * Descents until the work budget is spent or gains stop coming, then the polish (on top of
+ * the budget, a share of it); returns the work spent.
+ */
 export function searchNeighbourhoods(engine: MatchingEngine, budget: number): number {
   const startWork = engine.work;
   const limit = startWork + budget;
@@ -47,12 +70,43 @@ export function searchNeighbourhoods(engine: MatchingEngine, budget: number): nu
   // placement time then id (plateau walks would lose it).
   const start = engine.welfare;
   const startAllocations = engine.liveAllocationIds();
+  let best = start;
+  let bestAllocations = startAllocations;
+  const choose = prng(0x0dde);
+  for (let kicks = 0; ; kicks++) {
+    descend(engine, limit, ceiling, () => {
+      const kind = choose();
+      if (kind < EXACT_SHARE) search.rebuildExactly();
+      else if (kind < ORDER_STEP_SHARE) search.rebuildOrders();
+      else search.rebuild(blocks[Math.floor(choose() * blocks.length)]);
+    });
+    if (engine.welfare > best) {
+      best = engine.welfare;
+      bestAllocations = engine.liveAllocationIds();
+    }
+    if (engine.work >= limit || best >= ceiling || kicks === KICKS) break;
+    if (engine.welfare < best) engine.restoreAllocations(bestAllocations);
+    search.kick();
+  }
+  if (engine.welfare < best) engine.restoreAllocations(bestAllocations);
+  const polishLimit = engine.work + Math.floor(budget * POLISH_WORK_SHARE);
+  descend(engine, polishLimit, ceiling, () => search.rebuildExactly(), POLISH_STALE);
+  if (engine.welfare <= start) engine.restoreAllocations(startAllocations);
+  return engine.work - startWork;
+}
+
+/** Steps until the work limit, the ceiling, or `stale` steps in a row without a gain. */
+function descend(
+  engine: MatchingEngine,
+  limit: number,
+  ceiling: number,
+  step: () => void,
+  stale = STALE_REBUILDS,
+): void {
   let best = engine.welfare;
   let sinceGain = 0;
-  const choose = prng(0x0dde);
-  while (engine.work < limit && sinceGain < STALE_REBUILDS && best < ceiling) {
-    if (choose() < ORDER_RUIN_SHARE) search.rebuildOrders();
-    else search.rebuild(blocks[Math.floor(choose() * blocks.length)]);
+  while (engine.work < limit && sinceGain < stale && best < ceiling) {
+    step();
     if (engine.welfare > best) {
       best = engine.welfare;
       sinceGain = 0;
@@ -60,8 +114,6 @@ export function searchNeighbourhoods(engine: MatchingEngine, budget: number): nu
       sinceGain++;
     }
   }
-  if (engine.welfare <= start) engine.restoreAllocations(startAllocations);
-  return engine.work - startWork;
 }
 
 /** Welfare if every order got all it wants at its cheapest site: nothing can beat it. */
@@ -84,6 +136,8 @@ class NeighbourhoodSearch {
   private readonly optionSlot: Int32Array;
   private readonly optionTie: Float64Array;
   private readonly ranked: number[] = [];
+  /** How far a step may lower welfare and still be kept: 0, except in a kick. */
+  private allowance = 0;
 
   constructor(
     private readonly engine: MatchingEngine,
@@ -118,7 +172,7 @@ class NeighbourhoodSearch {
    * Removes a few related orders whole (an occupied cell's order, then orders sharing cells
    * with those removed) and refills what they freed.
    */
-  rebuildOrders(): void {
+  rebuildOrders(count?: number): void {
     const engine = this.engine;
     const before = engine.welfare;
     const seed = this.randomOccupiedCell();
@@ -126,8 +180,92 @@ class NeighbourhoodSearch {
     engine.work += REBUILD_WORK;
     const mark = engine.begin();
     const records = engine.allocs.length;
+    const size = count ?? 2 + Math.floor(this.random() * (ORDER_RUIN_MAX - 1));
+    const { removed, block } = this.ruinRelated(seed, size);
+    this.refill(block, removed, mark, records, before);
+  }
+
+  /** Rebuilds many related orders and keeps the result whatever its welfare: a restart. */
+  kick(): void {
+    this.allowance = Infinity;
+    const count = Math.ceil(KICK_ORDER_SHARE * this.engine.m.orders.length);
+    this.rebuildOrders(Math.max(ORDER_RUIN_MAX, count));
+    this.allowance = 0;
+  }
+
+  /**
+   * Takes a few orders out of a window of slots around an occupied cell (orders running at its
+   * site there) and puts them back at their best joint placement in the window, exact over
+   * them with the rest fixed; keeps it unless welfare fell.
+   */
+  rebuildExactly(): void {
+    const engine = this.engine;
     const T = engine.T;
-    const count = 2 + Math.floor(this.random() * (ORDER_RUIN_MAX - 1));
+    const before = engine.welfare;
+    const seed = this.randomOccupiedCell();
+    if (seed === NONE) return;
+    engine.work += REBUILD_WORK;
+    const site = Math.floor(seed / T);
+    const halfWidth = 1 + Math.floor(this.random() * EXACT_HALF_WIDTH);
+    const slots: number[] = [];
+    const last = Math.min(T - 1, (seed % T) + halfWidth);
+    for (let t = Math.max(0, (seed % T) - halfWidth); t <= last; t++) slots.push(t);
+    const mark = engine.begin();
+    const records = engine.allocs.length;
+    const count = 2 + Math.floor(this.random() * (EXACT_RUIN_MAX - 1));
+    const chosen = this.takeOutOfWindow(site, slots, count);
+    const planned = reinsertExactly(engine, chosen, slots);
+    this.keepUnlessWorse(mark, records, before, planned);
+  }
+
+  /** Commits the step since `mark` if it is sound and welfare is back to `before` at least. */
+  private keepUnlessWorse(mark: number, records: number, before: number, sound = true): void {
+    const engine = this.engine;
+    // Equal welfare is kept too: walking across plateaus is what lets later steps gain.
+    if (sound && engine.welfare >= before - this.allowance) {
+      engine.commit(mark);
+    } else {
+      engine.rollback(mark);
+      engine.forgetAllocationsSince(records);
+    }
+  }
+
+  /**
+   * Takes up to `count` orders running at `site` in `slots` out of those slots (at every
+   * site), picked at random, as long as the reinsertion's states stay within its limit.
+   */
+  private takeOutOfWindow(site: number, slots: readonly number[], count: number): number[] {
+    const engine = this.engine;
+    const T = engine.T;
+    const pool: number[] = [];
+    for (const t of slots) {
+      for (const id of engine.cellAllocs[site * T + t]) {
+        const o = engine.allocs[id].o;
+        if (!pool.includes(o)) pool.push(o);
+      }
+    }
+    const size = new ReinsertionSize(engine, slots);
+    const chosen: number[] = [];
+    while (pool.length > 0 && chosen.length < count) {
+      const o = pool.splice(Math.floor(this.random() * pool.length), 1)[0];
+      const mark = engine.begin();
+      for (const t of slots) {
+        const id = engine.orderSlot[o * T + t];
+        if (id !== NONE) engine.remove(id);
+      }
+      if (size.admit(o)) chosen.push(o);
+      else engine.rollback(mark);
+    }
+    return chosen;
+  }
+
+  /**
+   * Removes up to `count` orders whole, starting from the order of cell `seed` and going on
+   * to orders sharing cells with those removed.
+   */
+  private ruinRelated(seed: number, count: number): { removed: Set<number>; block: Neighbourhood } {
+    const engine = this.engine;
+    const T = engine.T;
     const removed = new Set<number>();
     const sites = new Set<number>();
     const slots = new Set<number>();
@@ -152,7 +290,7 @@ class NeighbourhoodSearch {
     }
     const ascending = (a: number, b: number) => a - b;
     const block = { sites: [...sites].sort(ascending), slots: [...slots].sort(ascending) };
-    this.refill(block, removed, mark, records, before);
+    return { removed, block };
   }
 
   /** A random (site, slot) holding at least one allocation, or NONE after a few misses. */
@@ -191,13 +329,7 @@ class NeighbourhoodSearch {
       if (engine.work >= this.limit) break;
       this.fill(o);
     }
-    // Equal welfare is kept too: walking across plateaus is what lets later rebuilds gain.
-    if (engine.welfare >= before) {
-      engine.commit(mark);
-    } else {
-      engine.rollback(mark);
-      engine.forgetAllocationsSince(records);
-    }
+    this.keepUnlessWorse(mark, records, before);
   }
 
   /** Removes every allocation of the block (all-or-none orders lose their whole bundle). */

@@ -46,16 +46,21 @@ const MIN_IMPROVEMENT_WORK = 1_500_000;
 const SIZE_BIASES = [0, 1, 3];
 /**
  * Work of the ruin-and-recreate search after the best improved greedy: plenty on the small and
- * medium markets where repackings decide the last fraction of a percent, shrinking with the
- * number of orders so a large market's run stays fast (there it rarely finds anything).
+ * medium markets where repackings decide the last fraction of a percent (growing with the
+ * orders up to 100, as a small market settles sooner), shrinking with the number of orders
+ * beyond 150 so a large market's run stays fast (there it rarely finds anything).
  */
-const NEIGHBOURHOOD_WORK = 4_000_000;
+const NEIGHBOURHOOD_WORK = 3_000_000;
+const NEIGHBOURHOOD_WORK_PER_ORDER = 30_000;
 const NEIGHBOURHOOD_WORK_FLOOR = 500_000;
 /** Orders up to which the search gets its whole budget. */
 const NEIGHBOURHOOD_FULL_ORDERS = 150;
 
 function neighbourhoodWork(orders: number): number {
-  if (orders <= NEIGHBOURHOOD_FULL_ORDERS) return NEIGHBOURHOOD_WORK;
+  if (orders <= NEIGHBOURHOOD_FULL_ORDERS) {
+    const grown = Math.min(NEIGHBOURHOOD_WORK, orders * NEIGHBOURHOOD_WORK_PER_ORDER);
+    return Math.max(NEIGHBOURHOOD_WORK_FLOOR, grown);
+  }
   const scaled = Math.floor((NEIGHBOURHOOD_WORK * NEIGHBOURHOOD_FULL_ORDERS) / orders);
   return Math.max(NEIGHBOURHOOD_WORK_FLOOR, scaled);
 }

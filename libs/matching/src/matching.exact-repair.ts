@@ -1,0 +1,324 @@
+/**
+ * Exact reinsertion of a few orders, everything else fixed. Once the orders are taken out,
+ * each slot is independent of the others except through how many slots each order takes, so
+ * a dynamic programme over the slots, whose state is those counts, finds their best joint
+ * placement; within a slot, a depth-first search picks each order's site (or none).
+ * Values come from evaluating each (order, site, slot) alone on the emptied cells, so two of
+ * the orders sharing a cell may pay a little more for energy than planned: the caller places
+ * the plan through the engine and keeps it only if the real welfare says so.
+ * Greedy refills almost never find the tight repackings this finds (one in thousands of tries
+ * on the same orders, measured), which is why it exists.
+ */
+import { MatchingEngine } from './matching.engine';
+
+const NONE = -1;
+/** Most states (products of the tracked orders' slot counts) a reinsertion may explore. */
+const STATE_LIMIT = 4_096;
+/**
+ * Most steps one reinsertion may take, as estimated before it starts: loose markets, where
+ * any set of orders fits a slot, would otherwise make it explore every subset for nothing.
+ */
+const STEP_LIMIT = 200_000;
+/** Steps of the programme costing about one site evaluation (measured). */
+const STEPS_PER_EVALUATION = 16;
+
+/** Per set of a slot's orders (bitmask): the best value, and the site of each (mask × n + j). */
+interface SlotPlans {
+  values: Float64Array;
+  sites: Int32Array;
+}
+
+/** One way an order can run in a slot, as evaluated alone. */
+interface Option {
+  site: number;
+  value: number;
+  reserve: number;
+  /** GPUs of this order's size the qualifying energy could still run. */
+  energyGpus: number;
+}
+
+/**
+ * Places the best joint plan for `orders` in `slots` (ascending), where none of them holds an
+ * allocation. Returns false if an all-or-none order could not get a planned slot after all
+ * (the caller then rolls back); the caller compares welfare and commits or rolls back.
+ */
+export function reinsertExactly(
+  engine: MatchingEngine,
+  orders: readonly number[],
+  slots: readonly number[],
+): boolean {
+  const reinsertion = new ExactReinsertion(engine, orders, slots);
+  const plan = reinsertion.solve();
+  engine.work += Math.ceil(reinsertion.steps / STEPS_PER_EVALUATION);
+  for (const [o, s, t] of plan) {
+    if (engine.evaluate(o, s, t) >= 0) engine.place(o, s, t);
+    else if (engine.m.orders[o].allOrNone) return false;
+  }
+  return true;
+}
+
+/** Free slots of order `o` among `slots`, and how many more slots it may take. */
+function freedom(engine: MatchingEngine, o: number, inWindow: Uint8Array) {
+  const order = engine.m.orders[o];
+  let free = 0;
+  for (const t of order.slots) {
+    if (inWindow[t] === 1 && engine.orderSlot[o * engine.T + t] === NONE) free++;
+  }
+  return { free, need: order.wanted - engine.filled[o] };
+}
+
+/**
+ * States order `o` adds to the programme: its possible counts, or 1 when it needs no tracking
+ * (divisible, and no more free slots than it wants).
+ */
+function radixOf(engine: MatchingEngine, o: number, inWindow: Uint8Array): number {
+  const { free, need } = freedom(engine, o, inWindow);
+  return !engine.m.orders[o].allOrNone && free <= need ? 1 : need + 1;
+}
+
+/**
+ * Keeps a reinsertion small: admits orders (already out of the window) while the programme's
+ * states and estimated steps stay within their limits.
+ */
+export class ReinsertionSize {
+  private states = 1;
+  /** Orders admitted that may run in each slot of the window. */
+  private readonly active: number[];
+  private readonly inWindow: Uint8Array;
+
+  constructor(
+    private readonly engine: MatchingEngine,
+    private readonly slots: readonly number[],
+  ) {
+    this.active = slots.map(() => 0);
+    this.inWindow = new Uint8Array(engine.T);
+    for (const t of slots) this.inWindow[t] = 1;
+  }
+
+  admit(o: number): boolean {
+    const engine = this.engine;
+    const states = this.states * radixOf(engine, o, this.inWindow);
+    if (states > STATE_LIMIT) return false;
+    const order = engine.m.orders[o];
+    const branches = engine.m.sites.length + 1;
+    let steps = 0;
+    const active = this.slots.map((t, j) => {
+      const here = this.active[j] + (order.slots.includes(t) ? 1 : 0);
+      steps += states * 2 ** here + branches ** here;
+      return here;
+    });
+    if (steps > STEP_LIMIT) return false;
+    this.states = states;
+    active.forEach((count, j) => (this.active[j] = count));
+    return true;
+  }
+}
+
+class ExactReinsertion {
+  private readonly need: number[];
+  /** All-or-none orders that keep slots outside the window: they must take all they need. */
+  private readonly mustFill: boolean[];
+  private readonly stride: number[] = [];
+  private readonly radix: number[];
+  private readonly stateCount: number;
+  /** Programme transitions and search nodes visited: far cheaper than a site evaluation. */
+  steps = 0;
+
+  constructor(
+    private readonly engine: MatchingEngine,
+    private readonly orders: readonly number[],
+    private readonly slots: readonly number[],
+  ) {
+    const inWindow = new Uint8Array(engine.T);
+    for (const t of slots) inWindow[t] = 1;
+    this.need = orders.map((o) => freedom(engine, o, inWindow).need);
+    this.mustFill = orders.map((o) => engine.m.orders[o].allOrNone && engine.filled[o] > 0);
+    this.radix = orders.map((o) => radixOf(engine, o, inWindow));
+    let states = 1;
+    for (const r of this.radix) {
+      this.stride.push(states);
+      states *= r;
+    }
+    this.stateCount = states;
+  }
+
+  /** The plan: (order, site, slot) triples, in slot order. */
+  solve(): [number, number, number][] {
+    const { engine, orders, slots, stateCount } = this;
+    const m = engine.m;
+    const T = engine.T;
+    const options: Option[][][] = orders.map(() => []);
+    const active: number[][] = slots.map((t) => {
+      const here: number[] = [];
+      orders.forEach((o, i) => {
+        const order = m.orders[o];
+        if (engine.orderSlot[o * T + t] !== NONE || !order.slots.includes(t)) return;
+        const list: Option[] = [];
+        for (let j = 0; j < order.sites.length && order.minReserve[j] <= order.bid; j++) {
+          const s = order.sites[j];
+          const reserve = engine.evaluate(o, s, t);
+          if (reserve < 0) continue;
+          const energyGpus = Math.floor(engine.availableWh / m.siteE[s]);
+          list.push({ site: s, value: order.gpus * (order.bid - reserve), reserve, energyGpus });
+        }
+        options[i][t] = list;
+        if (list.length > 0) here.push(i);
+      });
+      return here;
+    });
+    let value = new Float64Array(stateCount).fill(-Infinity);
+    value[0] = 0;
+    let reachable = [0];
+    const parentState: Int32Array[] = [];
+    const parentMask: Int32Array[] = [];
+    const slotPlans: SlotPlans[] = [];
+    slots.forEach((t, step) => {
+      const here = active[step];
+      const best = this.bestPerMask(t, here, options);
+      slotPlans.push(best);
+      // Per mask: how the state moves when its orders each take one more slot.
+      // Orders that need no tracking leave the state as it is: of the masks that differ only
+      // in them, the best one is enough.
+      let tracked = 0;
+      here.forEach((i, j) => {
+        if (this.radix[i] > 1) tracked |= 1 << j;
+      });
+      const bestOfProjection = new Map<number, number>();
+      for (let mask = 0; mask < best.values.length; mask++) {
+        if (best.values[mask] === -Infinity) continue;
+        const projection = mask & tracked;
+        const incumbent = bestOfProjection.get(projection);
+        if (incumbent === undefined || best.values[mask] > best.values[incumbent]) {
+          bestOfProjection.set(projection, mask);
+        }
+      }
+      const masks = [...bestOfProjection.values()];
+      const increment = masks.map((mask) => {
+        let sum = 0;
+        here.forEach((i, j) => {
+          if (mask & (1 << j) && this.radix[i] > 1) sum += this.stride[i];
+        });
+        return sum;
+      });
+      const next = new Float64Array(stateCount).fill(-Infinity);
+      const fromState = new Int32Array(stateCount).fill(NONE);
+      const viaMask = new Int32Array(stateCount);
+      const nextReachable: number[] = [];
+      for (const state of reachable) {
+        const base = value[state];
+        const full = this.ordersAtNeed(state, here);
+        for (let k = 0; k < masks.length; k++) {
+          const mask = masks[k];
+          if ((mask & full) !== 0) continue;
+          const target = state + increment[k];
+          const total = base + best.values[mask];
+          if (next[target] === -Infinity) nextReachable.push(target);
+          if (total > next[target]) {
+            next[target] = total;
+            fromState[target] = state;
+            viaMask[target] = mask;
+          }
+        }
+      }
+      this.steps += reachable.length * masks.length;
+      parentState.push(fromState);
+      parentMask.push(viaMask);
+      value = next;
+      reachable = nextReachable;
+    });
+    let end = NONE;
+    for (const state of reachable) {
+      if (!this.complete(state)) continue;
+      if (end === NONE || value[state] > value[end]) end = state;
+    }
+    const plan: [number, number, number][] = [];
+    for (let step = slots.length - 1; step >= 0 && end !== NONE; step--) {
+      const mask = parentMask[step][end];
+      const { sites } = slotPlans[step];
+      const n = active[step].length;
+      active[step].forEach((i, j) => {
+        if (mask & (1 << j)) plan.push([orders[i], sites[mask * n + j], slots[step]]);
+      });
+      end = parentState[step][end];
+    }
+    return plan.reverse();
+  }
+
+  /**
+   * Bits over `here` of the orders that already have all they need in `state` (an untracked
+   * order never does: it has no more free slots than it wants).
+   */
+  private ordersAtNeed(state: number, here: number[]): number {
+    let full = 0;
+    for (let j = 0; j < here.length; j++) {
+      const i = here[j];
+      if (this.radix[i] === 1) continue;
+      if (Math.floor(state / this.stride[i]) % this.radix[i] >= this.need[i]) full |= 1 << j;
+    }
+    return full;
+  }
+
+  /** Every all-or-none order has all of its slots, or none if it holds none elsewhere. */
+  private complete(state: number): boolean {
+    for (let i = 0; i < this.orders.length; i++) {
+      if (!this.engine.m.orders[this.orders[i]].allOrNone) continue;
+      const count = Math.floor(state / this.stride[i]) % this.radix[i];
+      if (count !== this.need[i] && (count !== 0 || this.mustFill[i])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * For each set of the slot's orders (a bitmask over `here`), the best value of running
+   * exactly those, each at one site, within the cells' GPUs, energy and price bounds.
+   */
+  private bestPerMask(t: number, here: number[], options: Option[][][]): SlotPlans {
+    const engine = this.engine;
+    const m = engine.m;
+    const T = engine.T;
+    const n = here.length;
+    const values = new Float64Array(1 << n).fill(-Infinity);
+    const sites = new Int32Array((1 << n) * n);
+    values[0] = 0;
+    const siteCount = m.sites.length;
+    const usedGpus = new Int32Array(siteCount);
+    const cellBid = new Float64Array(siteCount).fill(Infinity);
+    const cellReserve = new Float64Array(siteCount).fill(-Infinity);
+    const chosen = new Int32Array(n).fill(NONE);
+    const visit = (j: number, mask: number, total: number): void => {
+      this.steps++;
+      if (j === n) {
+        if (total > values[mask]) {
+          values[mask] = total;
+          sites.set(chosen, mask * n);
+        }
+        return;
+      }
+      visit(j + 1, mask, total);
+      const i = here[j];
+      const gpusOfOrder = m.orders[this.orders[i]].gpus;
+      const bidOfOrder = m.orders[this.orders[i]].bid;
+      for (const option of options[i][t]) {
+        const s = option.site;
+        const gpus = usedGpus[s] + gpusOfOrder;
+        if (gpus > engine.free[s * T + t] || gpus > option.energyGpus) continue;
+        const savedBid = cellBid[s];
+        const savedReserve = cellReserve[s];
+        const bid = Math.min(savedBid, bidOfOrder);
+        const reserve = Math.max(savedReserve, option.reserve);
+        if (reserve > bid) continue;
+        usedGpus[s] = gpus;
+        cellBid[s] = bid;
+        cellReserve[s] = reserve;
+        chosen[j] = s;
+        visit(j + 1, mask | (1 << j), total + option.value);
+        chosen[j] = NONE;
+        usedGpus[s] -= gpusOfOrder;
+        cellBid[s] = savedBid;
+        cellReserve[s] = savedReserve;
+      }
+    };
+    visit(0, 0, 0);
+    return { values, sites };
+  }
+}
