@@ -82,9 +82,9 @@ describe('matching: welfare against the HiGHS optimum', () => {
     for (let seed = 201; seed <= 209; seed++) {
       list.push(compare({ seed, orders: 120, sites: 4, slots: 12, maxGpus: 16 }, 60));
     }
-    // The target, 0.1 %, is not met on every one: seed 206 is at 0.18 % (a repacking of the
-    // tight sites that the search does not find within its budget). Held to 0.2 % each and
-    // 0.1 % overall.
+    // The target, 0.1 %, is not met on every one: seeds 205, 202 and 206 are at 0.17 %,
+    // 0.14 % and 0.11 % (repackings of the tight sites that the search does not find within
+    // its budget). Held to 0.2 % each and 0.1 % overall.
     for (const gap of list) expect(gap.ours).toBeLessThanOrEqual(gap.optimum + 1e-6);
     for (const gap of list) expect(gap.gapPct).toBeLessThanOrEqual(0.2);
     const { ours, optimum } = summary(list);

@@ -47,10 +47,10 @@ const SIZE_BIASES = [0, 1, 3];
 /**
  * Work of the ruin-and-recreate search after the best improved greedy: plenty on the small and
  * medium markets where repackings decide the last fraction of a percent (growing with the
- * orders up to 100, as a small market settles sooner), shrinking with the number of orders
+ * orders up to 47, as a small market settles sooner), shrinking with the number of orders
  * beyond 150 so a large market's run stays fast (there it rarely finds anything).
  */
-const NEIGHBOURHOOD_WORK = 3_000_000;
+const NEIGHBOURHOOD_WORK = 1_400_000;
 const NEIGHBOURHOOD_WORK_PER_ORDER = 30_000;
 const NEIGHBOURHOOD_WORK_FLOOR = 500_000;
 /** Orders up to which the search gets its whole budget. */
