@@ -121,6 +121,8 @@ class ExactReinsertion {
   private readonly stride: number[] = [];
   private readonly radix: number[];
   private readonly stateCount: number;
+  /** Per order (index into `orders`) and slot: where it can run, evaluated alone. */
+  private readonly options: Option[][][];
   /** Programme transitions and search nodes visited: far cheaper than a site evaluation. */
   steps = 0;
 
@@ -140,32 +142,13 @@ class ExactReinsertion {
       states *= r;
     }
     this.stateCount = states;
+    this.options = orders.map(() => []);
   }
 
   /** The plan: (order, site, slot) triples, in slot order. */
   solve(): [number, number, number][] {
-    const { engine, orders, slots, stateCount } = this;
-    const m = engine.m;
-    const T = engine.T;
-    const options: Option[][][] = orders.map(() => []);
-    const active: number[][] = slots.map((t) => {
-      const here: number[] = [];
-      orders.forEach((o, i) => {
-        const order = m.orders[o];
-        if (engine.orderSlot[o * T + t] !== NONE || !order.slots.includes(t)) return;
-        const list: Option[] = [];
-        for (let j = 0; j < order.sites.length && order.minReserve[j] <= order.bid; j++) {
-          const s = order.sites[j];
-          const reserve = engine.evaluate(o, s, t);
-          if (reserve < 0) continue;
-          const energyGpus = Math.floor(engine.availableWh / m.siteE[s]);
-          list.push({ site: s, value: order.gpus * (order.bid - reserve), reserve, energyGpus });
-        }
-        options[i][t] = list;
-        if (list.length > 0) here.push(i);
-      });
-      return here;
-    });
+    const { slots, stateCount } = this;
+    const active = slots.map((t) => this.collectOptions(t));
     let value = new Float64Array(stateCount).fill(-Infinity);
     value[0] = 0;
     let reachable = [0];
@@ -174,32 +157,9 @@ class ExactReinsertion {
     const slotPlans: SlotPlans[] = [];
     slots.forEach((t, step) => {
       const here = active[step];
-      const best = this.bestPerMask(t, here, options);
+      const best = this.bestPerMask(t, here);
       slotPlans.push(best);
-      // Per mask: how the state moves when its orders each take one more slot.
-      // Orders that need no tracking leave the state as it is: of the masks that differ only
-      // in them, the best one is enough.
-      let tracked = 0;
-      here.forEach((i, j) => {
-        if (this.radix[i] > 1) tracked |= 1 << j;
-      });
-      const bestOfProjection = new Map<number, number>();
-      for (let mask = 0; mask < best.values.length; mask++) {
-        if (best.values[mask] === -Infinity) continue;
-        const projection = mask & tracked;
-        const incumbent = bestOfProjection.get(projection);
-        if (incumbent === undefined || best.values[mask] > best.values[incumbent]) {
-          bestOfProjection.set(projection, mask);
-        }
-      }
-      const masks = [...bestOfProjection.values()];
-      const increment = masks.map((mask) => {
-        let sum = 0;
-        here.forEach((i, j) => {
-          if (mask & (1 << j) && this.radix[i] > 1) sum += this.stride[i];
-        });
-        return sum;
-      });
+      const { masks, increment } = this.movesOf(best, here);
       const next = new Float64Array(stateCount).fill(-Infinity);
       const fromState = new Int32Array(stateCount).fill(NONE);
       const viaMask = new Int32Array(stateCount);
@@ -237,11 +197,65 @@ class ExactReinsertion {
       const { sites } = slotPlans[step];
       const n = active[step].length;
       active[step].forEach((i, j) => {
-        if (mask & (1 << j)) plan.push([orders[i], sites[mask * n + j], slots[step]]);
+        if (mask & (1 << j)) plan.push([this.orders[i], sites[mask * n + j], slots[step]]);
       });
       end = parentState[step][end];
     }
     return plan.reverse();
+  }
+
+  /**
+   * Evaluates each order alone at each site in slot `t` into `options`; returns the orders
+   * (indices into `orders`) that can run there.
+   */
+  private collectOptions(t: number): number[] {
+    const { engine, orders, options } = this;
+    const m = engine.m;
+    const here: number[] = [];
+    orders.forEach((o, i) => {
+      const order = m.orders[o];
+      if (engine.orderSlot[o * engine.T + t] !== NONE || !order.slots.includes(t)) return;
+      const list: Option[] = [];
+      for (let j = 0; j < order.sites.length && order.minReserve[j] <= order.bid; j++) {
+        const s = order.sites[j];
+        const reserve = engine.evaluate(o, s, t);
+        if (reserve < 0) continue;
+        const energyGpus = Math.floor(engine.availableWh / m.siteE[s]);
+        list.push({ site: s, value: order.gpus * (order.bid - reserve), reserve, energyGpus });
+      }
+      options[i][t] = list;
+      if (list.length > 0) here.push(i);
+    });
+    return here;
+  }
+
+  /**
+   * The masks worth a transition and how each moves the state. Orders that need no tracking
+   * leave the state as it is: of the masks that differ only in them, the best one is enough.
+   */
+  private movesOf(best: SlotPlans, here: number[]): { masks: number[]; increment: number[] } {
+    let tracked = 0;
+    here.forEach((i, j) => {
+      if (this.radix[i] > 1) tracked |= 1 << j;
+    });
+    const bestOfProjection = new Map<number, number>();
+    for (let mask = 0; mask < best.values.length; mask++) {
+      if (best.values[mask] === -Infinity) continue;
+      const projection = mask & tracked;
+      const incumbent = bestOfProjection.get(projection);
+      if (incumbent === undefined || best.values[mask] > best.values[incumbent]) {
+        bestOfProjection.set(projection, mask);
+      }
+    }
+    const masks = [...bestOfProjection.values()];
+    const increment = masks.map((mask) => {
+      let sum = 0;
+      here.forEach((i, j) => {
+        if (mask & tracked & (1 << j)) sum += this.stride[i];
+      });
+      return sum;
+    });
+    return { masks, increment };
   }
 
   /**
@@ -272,7 +286,8 @@ class ExactReinsertion {
    * For each set of the slot's orders (a bitmask over `here`), the best value of running
    * exactly those, each at one site, within the cells' GPUs, energy and price bounds.
    */
-  private bestPerMask(t: number, here: number[], options: Option[][][]): SlotPlans {
+  private bestPerMask(t: number, here: number[]): SlotPlans {
+    const options = this.options;
     const engine = this.engine;
     const m = engine.m;
     const T = engine.T;
