@@ -232,7 +232,7 @@ class NeighbourhoodSearch {
 
   /**
    * Takes up to `count` orders running at `site` in `slots` out of those slots (at every
-   * site), picked at random, as long as the reinsertion's states stay within its limit.
+   * site), picked at random, while the reinsertion stays within its limits.
    */
   private takeOutOfWindow(site: number, slots: readonly number[], count: number): number[] {
     const engine = this.engine;
