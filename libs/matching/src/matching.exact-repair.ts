@@ -57,14 +57,16 @@ export function reinsertExactly(
   return true;
 }
 
-/** Free slots of order `o` among `slots`, and how many more slots it may take. */
-function freedom(engine: MatchingEngine, o: number, inWindow: Uint8Array) {
-  const order = engine.m.orders[o];
-  let free = 0;
-  for (const t of order.slots) {
-    if (inWindow[t] === 1 && engine.orderSlot[o * engine.T + t] === NONE) free++;
-  }
-  return { free, need: order.wanted - engine.filled[o] };
+/** Slots an order may still take in this run. */
+function needOf(engine: MatchingEngine, o: number): number {
+  return engine.m.orders[o].wanted - engine.filled[o];
+}
+
+/** 1 for each slot of the window, by slot index. */
+function windowMask(engine: MatchingEngine, slots: readonly number[]): Uint8Array {
+  const inWindow = new Uint8Array(engine.T);
+  for (const t of slots) inWindow[t] = 1;
+  return inWindow;
 }
 
 /**
@@ -72,7 +74,11 @@ function freedom(engine: MatchingEngine, o: number, inWindow: Uint8Array) {
  * (divisible, and no more free slots than it wants).
  */
 function radixOf(engine: MatchingEngine, o: number, inWindow: Uint8Array): number {
-  const { free, need } = freedom(engine, o, inWindow);
+  let free = 0;
+  for (const t of engine.m.orders[o].slots) {
+    if (inWindow[t] === 1 && engine.orderSlot[o * engine.T + t] === NONE) free++;
+  }
+  const need = needOf(engine, o);
   return !engine.m.orders[o].allOrNone && free <= need ? 1 : need + 1;
 }
 
@@ -91,8 +97,7 @@ export class ReinsertionSize {
     private readonly slots: readonly number[],
   ) {
     this.active = slots.map(() => 0);
-    this.inWindow = new Uint8Array(engine.T);
-    for (const t of slots) this.inWindow[t] = 1;
+    this.inWindow = windowMask(engine, slots);
   }
 
   admit(o: number): boolean {
@@ -131,9 +136,8 @@ class ExactReinsertion {
     private readonly orders: readonly number[],
     private readonly slots: readonly number[],
   ) {
-    const inWindow = new Uint8Array(engine.T);
-    for (const t of slots) inWindow[t] = 1;
-    this.need = orders.map((o) => freedom(engine, o, inWindow).need);
+    const inWindow = windowMask(engine, slots);
+    this.need = orders.map((o) => needOf(engine, o));
     this.mustFill = orders.map((o) => engine.m.orders[o].allOrNone && engine.filled[o] > 0);
     this.radix = orders.map((o) => radixOf(engine, o, inWindow));
     let states = 1;
