@@ -282,16 +282,21 @@ export class MatchingEngine {
     for (let i = 0; i < a.draws.length; i += 2)
       this.whLeft[a.draws[i] * this.T + a.t] += a.draws[i + 1];
     const list = this.cellAllocs[cell];
-    list.splice(list.indexOf(id), 1);
-    let minBid = Infinity;
-    let maxReserve = -Infinity;
-    for (const other of list) {
-      const bid = m.orders[this.allocs[other].o].bid;
-      if (bid < minBid) minBid = bid;
-      if (this.allocs[other].reserve > maxReserve) maxReserve = this.allocs[other].reserve;
+    // Shifted in place, keeping the order, rather than spliced (which allocates).
+    for (let i = list.indexOf(id); i < list.length - 1; i++) list[i] = list[i + 1];
+    list.pop();
+    // The cell's price bounds change only if this allocation set one of them.
+    if (order.bid <= this.minBid[cell] || a.reserve >= this.maxReserve[cell]) {
+      let minBid = Infinity;
+      let maxReserve = -Infinity;
+      for (const other of list) {
+        const bid = m.orders[this.allocs[other].o].bid;
+        if (bid < minBid) minBid = bid;
+        if (this.allocs[other].reserve > maxReserve) maxReserve = this.allocs[other].reserve;
+      }
+      this.minBid[cell] = minBid;
+      this.maxReserve[cell] = maxReserve;
     }
-    this.minBid[cell] = minBid;
-    this.maxReserve[cell] = maxReserve;
     this.orderSlot[a.o * this.T + a.t] = NONE;
     this.filled[a.o]--;
     this.welfare -= order.gpus * (order.bid - a.reserve);
@@ -307,9 +312,9 @@ export class MatchingEngine {
   /** Undoes every change since `mark`, newest first. */
   rollback(mark: number): void {
     const journal = this.journal as number[];
-    const changes = journal.splice(mark);
-    for (let i = changes.length - 1; i >= 0; i--) {
-      const entry = changes[i];
+    // Undoing appends to the journal past the changes; all of it is cut back to the mark.
+    for (let i = journal.length - 1; i >= mark; i--) {
+      const entry = journal[i];
       if (entry >= 0) this.remove(entry);
       else this.revive(~entry);
     }
@@ -349,25 +354,38 @@ export class MatchingEngine {
 
   /**
    * Best site for order `o` in slot `t`: lowest reserve, then most slack, then site order.
-   * Sites are scanned by their lowest possible reserve, so the scan stops early.
+   * Sites are scanned by their lowest possible reserve, so the scan stops early. The scan
+   * starts at `from` (sites before it are known not to take the order) and `out.open` is set
+   * to the first site it did not find closed.
    */
-  bestSite(o: number, t: number, out: { s: number; reserve: number; slack: number }): boolean {
+  bestSite(
+    o: number,
+    t: number,
+    out: { s: number; reserve: number; slack: number; open: number },
+    from = 0,
+  ): boolean {
     const order = this.m.orders[o];
     const sites = order.sites;
     const minReserve = order.minReserve;
     let bestS = NONE;
     let bestReserve = Infinity;
     let bestSlack = -1;
-    for (let i = 0; i < sites.length; i++) {
-      if (minReserve[i] > bestReserve || minReserve[i] > order.bid) break;
+    let open = sites.length;
+    for (let i = from; i < sites.length; i++) {
+      if (minReserve[i] > bestReserve || minReserve[i] > order.bid) {
+        if (open > i) open = i;
+        break;
+      }
       const reserve = this.evaluate(o, sites[i], t);
       if (reserve < 0) continue;
+      if (open > i) open = i;
       if (reserve < bestReserve || (reserve === bestReserve && this.evalSlack > bestSlack)) {
         bestS = sites[i];
         bestReserve = reserve;
         bestSlack = this.evalSlack;
       }
     }
+    out.open = open;
     if (bestS === NONE) return false;
     out.s = bestS;
     out.reserve = bestReserve;
@@ -400,16 +418,23 @@ export class MatchingEngine {
     const candReserve = new Float64Array(maxSlots);
     const candSlack = new Float64Array(maxSlots);
     const index: number[] = [];
-    const best = { s: 0, reserve: 0, slack: 0 };
+    const best = { s: 0, reserve: 0, slack: 0, open: 0 };
 
+    // The greedy only adds allocations, so capacity, energy and price bounds only tighten: a
+    // site that cannot take an order in a slot now never will. Per (order, slot), the sites
+    // before `open` are closed and are not evaluated again.
+    const open = new Int32Array(m.orders.length * this.T);
     while (queue.size > 0) {
       const o = queue.pop();
       const order = m.orders[o];
       let count = 0;
       for (let i = 0; i < order.slots.length; i++) {
         const t = order.slots[i];
-        if (this.orderSlot[o * this.T + t] !== NONE) continue;
-        if (!this.bestSite(o, t, best)) continue;
+        const slot = o * this.T + t;
+        if (this.orderSlot[slot] !== NONE || open[slot] === order.sites.length) continue;
+        const found = this.bestSite(o, t, best, open[slot]);
+        open[slot] = best.open;
+        if (!found) continue;
         candT[count] = t;
         candS[count] = best.s;
         candReserve[count] = best.reserve;

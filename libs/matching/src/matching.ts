@@ -41,7 +41,7 @@ export function matchOrders(
 }
 
 /** Evaluations one run may spend (greedy and improvement together), and the improvement's floor. */
-const TOTAL_WORK = 10_000_000;
+const TOTAL_WORK = 6_000_000;
 const MIN_IMPROVEMENT_WORK = 1_500_000;
 const SIZE_BIASES = [0, 1, 3];
 /**
