@@ -654,6 +654,7 @@ export class MatchingEngine {
   }
 
   private zeroMask: Uint8Array | undefined;
+  private readonly usableOffers = new Map<number, Uint8Array>();
 
   private noOffers(): Uint8Array {
     this.zeroMask ??= new Uint8Array(this.m.offers.length);
@@ -793,11 +794,15 @@ export class MatchingEngine {
     }
   }
 
-  /** Offers feeding `s` that order `o` may use, as a mask over offers. */
+  /** Offers feeding `s` that order `o` may use, as a mask over offers (cached: never changes). */
   private offersUsableBy(o: number, s: number): Uint8Array {
     const m = this.m;
+    const key = o * m.sites.length + s;
+    const cached = this.usableOffers.get(key);
+    if (cached) return cached;
     const order = m.orders[o];
     const mask = new Uint8Array(m.offers.length);
+    this.usableOffers.set(key, mask);
     for (const k of m.siteOffers[s]) {
       if (order.renewableOnly && m.offerRenewable[k] === 0) continue;
       if (m.offerCarbon[k] > order.maxCarbon) continue;
@@ -813,21 +818,21 @@ export class MatchingEngine {
   private blockers(o: number, s: number, t: number, usable: Uint8Array): number[] {
     const m = this.m;
     const order = m.orders[o];
-    const victims = [...this.cellAllocs[s * this.T + t]];
+    const victims = this.cellAllocs[s * this.T + t].slice();
     let available = 0;
     for (const k of m.siteOffers[s]) if (usable[k] === 1) available += this.whLeft[k * this.T + t];
-    if (available < order.gpus * m.siteE[s]) {
-      for (const k of m.siteOffers[s]) {
-        if (usable[k] === 0) continue;
-        for (const s2 of this.offerSites[k]) {
-          if (s2 === s) continue;
-          for (const id of this.cellAllocs[s2 * this.T + t]) {
-            const draws = this.allocs[id].draws;
-            for (let i = 0; i < draws.length; i += 2) {
-              if (draws[i] === k) {
-                victims.push(id);
-                break;
-              }
+    if (available >= order.gpus * m.siteE[s]) return victims;
+    // Energy is short: allocations at other sites drawing the same offers are in the way too.
+    for (const k of m.siteOffers[s]) {
+      if (usable[k] === 0) continue;
+      for (const s2 of this.offerSites[k]) {
+        if (s2 === s) continue;
+        for (const id of this.cellAllocs[s2 * this.T + t]) {
+          const draws = this.allocs[id].draws;
+          for (let i = 0; i < draws.length; i += 2) {
+            if (draws[i] === k) {
+              victims.push(id);
+              break;
             }
           }
         }
