@@ -1,6 +1,6 @@
 /** The engine's state turned into the canonical, hash-friendly `MatchingResult`. */
 import { CurrencyCode } from '@policloud/domain';
-import { MatchingEngine } from './matching.engine';
+import { EngineAllocation, MatchingEngine } from './matching.engine';
 import { compareText } from './matching.model';
 import {
   Allocation,
@@ -17,17 +17,28 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
   // Clearing price of (site, slot): the highest reserve accepted there. The engine never puts
   // an allocation where its reserve exceeds a bid, or its bid falls below a reserve, so this
   // price is ≤ every accepted bid and ≥ the reserve of all the energy used there.
-  const live = engine.allocs.filter((a) => a.alive);
-  const cellPrice = new Map<number, number>();
-  const cellGpus = new Map<number, number>();
-  for (const a of live) {
-    const cell = a.s * T + a.t;
-    cellPrice.set(cell, Math.max(cellPrice.get(cell) ?? 0, a.reserve));
-    cellGpus.set(cell, (cellGpus.get(cell) ?? 0) + m.orders[a.o].gpus);
+  // Canonical order: slot, site id, order id (sites are indexed by id, slots by time), read
+  // cell by cell from the engine's per-cell lists rather than sorted as a whole.
+  const live: EngineAllocation[] = [];
+  const cellPrice = new Float64Array(m.sites.length * T);
+  const cellGpus = new Int32Array(m.sites.length * T);
+  const byOrderId = (x: EngineAllocation, y: EngineAllocation) =>
+    m.orders[x.o].idRank - m.orders[y.o].idRank;
+  for (let t = 0; t < T; t++) {
+    for (let s = 0; s < m.sites.length; s++) {
+      const cell = s * T + t;
+      const ids = engine.cellAllocs[cell];
+      if (ids.length === 0) continue;
+      const first = live.length;
+      for (const id of ids) {
+        const a = engine.allocs[id];
+        live.push(a);
+        if (a.reserve > cellPrice[cell]) cellPrice[cell] = a.reserve;
+        cellGpus[cell] += m.orders[a.o].gpus;
+      }
+      if (ids.length > 1) sortRange(live, first, live.length, byOrderId);
+    }
   }
-
-  // Canonical order: slot, site id, order id (sites are indexed by id, slots by time).
-  live.sort((x, y) => x.t - y.t || x.s - y.s || m.orders[x.o].idRank - m.orders[y.o].idRank);
   // One frozen facts record per site, shared by its allocations.
   const siteFacts = m.sites.map((site) =>
     Object.freeze({
@@ -64,7 +75,7 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
       slot,
       gpus: compiled.gpus,
       currency: order.currency,
-      pricePerGpuHour: cellPrice.get(a.s * T + a.t) as number,
+      pricePerGpuHour: cellPrice[a.s * T + a.t],
       bidPerGpuHour: compiled.bid,
       reservePerGpuHour: a.reserve,
       energy,
@@ -72,18 +83,19 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
     };
   });
 
-  const clearingPrices: ClearingPrice[] = [...cellPrice.keys()]
-    .sort((x, y) => x - y) // sites are indexed by id and slots by time: cell order is canonical
-    .map((cell) => {
-      const site = m.sites[Math.floor(cell / T)];
-      return {
-        siteId: site.siteId,
-        slot: m.slots[cell % T],
-        currency: site.currency,
-        pricePerGpuHour: cellPrice.get(cell) as number,
-        gpus: cellGpus.get(cell) as number,
-      };
+  const clearingPrices: ClearingPrice[] = [];
+  // Cell order (site, then slot) is the canonical order of clearing prices.
+  for (let cell = 0; cell < cellGpus.length; cell++) {
+    if (cellGpus[cell] === 0) continue;
+    const site = m.sites[Math.floor(cell / T)];
+    clearingPrices.push({
+      siteId: site.siteId,
+      slot: m.slots[cell % T],
+      currency: site.currency,
+      pricePerGpuHour: cellPrice[cell],
+      gpus: cellGpus[cell],
     });
+  }
 
   const welfareByCurrency = new Map<CurrencyCode, WelfareLine>();
   for (const a of live) {
@@ -122,4 +134,10 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
     totalWelfare: welfare.reduce((sum, line) => sum + line.welfare, 0),
     unfilled,
   };
+}
+
+/** Sorts `items[from, to)` in place. */
+function sortRange<T>(items: T[], from: number, to: number, compare: (x: T, y: T) => number): void {
+  const part = items.slice(from, to).sort(compare);
+  for (let i = 0; i < part.length; i++) items[from + i] = part[i];
 }
