@@ -13,14 +13,17 @@ const NONE = -1;
 function bruteForce(engine: MatchingEngine, orders: number[], slots: number[]): number {
   const m = engine.m;
   const choices: [number, number][] = [];
-  for (const o of orders) for (const t of slots) if (m.orders[o].slots.includes(t)) choices.push([o, t]);
+  for (const o of orders)
+    for (const t of slots) if (m.orders[o].slots.includes(t)) choices.push([o, t]);
   let best = -Infinity;
   const visit = (k: number): void => {
     if (k === choices.length) {
       const complete = orders.every((o) => {
         const order = m.orders[o];
         const filled = engine.filled[o];
-        return filled <= order.wanted && (!order.allOrNone || filled === 0 || filled === order.wanted);
+        return (
+          filled <= order.wanted && (!order.allOrNone || filled === 0 || filled === order.wanted)
+        );
       });
       if (complete) best = Math.max(best, engine.welfare);
       return;

@@ -29,14 +29,12 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
       const cell = s * T + t;
       const ids = engine.cellAllocs[cell];
       if (ids.length === 0) continue;
-      const first = live.length;
-      for (const id of ids) {
-        const a = engine.allocs[id];
+      const here = ids.map((id) => engine.allocs[id]).sort(byOrderId);
+      for (const a of here) {
         live.push(a);
         if (a.reserve > cellPrice[cell]) cellPrice[cell] = a.reserve;
         cellGpus[cell] += m.orders[a.o].gpus;
       }
-      if (ids.length > 1) sortRange(live, first, live.length, byOrderId);
     }
   }
   // One frozen facts record per site, shared by its allocations.
@@ -134,10 +132,4 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
     totalWelfare: welfare.reduce((sum, line) => sum + line.welfare, 0),
     unfilled,
   };
-}
-
-/** Sorts `items[from, to)` in place. */
-function sortRange<T>(items: T[], from: number, to: number, compare: (x: T, y: T) => number): void {
-  const part = items.slice(from, to).sort(compare);
-  for (let i = 0; i < part.length; i++) items[from + i] = part[i];
 }

@@ -40,7 +40,11 @@ export function matchOrders(
   return buildResult(best as MatchingEngine);
 }
 
-/** Evaluations one run may spend (greedy and improvement together), and the improvement's floor. */
+/**
+ * Evaluations one run may spend (greedy and improvement together), and the improvement's floor.
+ * The greedy skips sites it found closed, so 6 M leaves a large market's improvement the budget
+ * 10 M left it when the greedy evaluated them all.
+ */
 const TOTAL_WORK = 6_000_000;
 const MIN_IMPROVEMENT_WORK = 1_500_000;
 const SIZE_BIASES = [0, 1, 3];
