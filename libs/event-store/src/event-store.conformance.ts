@@ -468,18 +468,37 @@ export function describeEventStoreConformance(adapter: string, target: Conforman
         expect(secondRun).toEqual(missed.map((e) => e.id));
       });
 
-      it('stops and reports when the handler fails', async () => {
-        await store.append(stream(), [anEvent()], NO_STREAM);
-        const failure = new Promise<unknown>((resolve) => {
-          store.subscribeToAll({
-            after: 0,
-            onEvent: async () => {
-              throw new Error('projection failed');
-            },
-            onError: resolve,
-          });
+      it('reports a failing handler and retries the same events with backoff until it succeeds', async () => {
+        const start = await store.headPosition();
+        const written = anEvent();
+        await store.append(stream(), [written], NO_STREAM);
+        const errors: Array<{ error: unknown; retryInMs: number }> = [];
+        let attempts = 0;
+        const handled: string[] = [];
+        const subscription = store.subscribeToAll({
+          after: start,
+          retry: { initialMs: 20, maxMs: 80 },
+          onEvent: async (event) => {
+            attempts += 1;
+            if (attempts <= 3) throw new Error('projection failed');
+            handled.push(event.id);
+          },
+          onError: (error, retryInMs) => errors.push({ error, retryInMs }),
         });
-        expect(await failure).toEqual(new Error('projection failed'));
+        await eventually(() => errors.length === 1, 'the first failure');
+        expect(subscription.status()).toMatchObject({
+          state: 'retrying',
+          failures: 1,
+          lastError: 'projection failed',
+        });
+        expect(subscription.position).toBe(start);
+        await eventually(() => handled.length === 1, 'the retried event');
+        expect(handled).toEqual([written.id]);
+        expect(errors.map((e) => e.retryInMs)).toEqual([20, 40, 80]);
+        expect(subscription.status()).toMatchObject({ state: 'running', failures: 0 });
+        expect(subscription.position).toBeGreaterThan(start);
+        await subscription.stop();
+        expect(subscription.status().state).toBe('stopped');
       });
     });
 

@@ -1,3 +1,4 @@
+import { BackoffPolicy, WorkerStatus } from './backoff';
 /**
  * The event store port: every adapter (PostgreSQL, embedded PGlite, EventStoreDB) implements it
  * and passes the same conformance suite (event-store.conformance.ts).
@@ -84,8 +85,12 @@ export interface SubscribeOptions {
   batchSize?: number;
   /** Polling interval when idle; appends through the same store instance wake it at once. */
   idleMs?: number;
-  /** Called when the handler or the store fails; the subscription stops. */
-  onError?: (error: unknown) => void;
+  /**
+   * Called when the handler or the store fails. The subscription does not stop: it retries from
+   * its position (the last page handled) after `retryInMs`, a capped exponential backoff.
+   */
+  onError?: (error: unknown, retryInMs: number) => void;
+  retry?: BackoffPolicy;
 }
 
 export interface Subscription {
@@ -93,6 +98,8 @@ export interface Subscription {
   readonly caughtUp: Promise<void>;
   /** Global position of the last event handled. */
   readonly position: number;
+  /** Running, retrying after a failure (with the last error), or stopped. */
+  status(): WorkerStatus;
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './event-store.errors';
 export * from './event-store.config';
+export * from './backoff';
 export * from './polling-subscription';
 export * from './sql/sql-executor';
 export * from './sql/pg-executor';

@@ -1,3 +1,4 @@
+import { FailureTracker, WorkerStatus } from './backoff';
 import { RecordedEvent, SubscribeOptions, Subscription } from './event-store.port';
 
 export interface PollingSource {
@@ -8,7 +9,9 @@ export type PollingOptions = SubscribeOptions;
 
 /**
  * A catch-up subscription over any store that can read its global log in pages: it reads until
- * a page comes back empty (caught up), then keeps polling for new events (live).
+ * a page comes back empty (caught up), then keeps polling for new events (live). A failed read or
+ * handler (a dropped connection, a broker outage) never ends it: it retries from the last page
+ * handled after a capped exponential backoff, until stopped.
  */
 export class PollingSubscription implements Subscription {
   readonly caughtUp: Promise<void>;
@@ -19,18 +22,24 @@ export class PollingSubscription implements Subscription {
   private woken = false;
   private readonly loop: Promise<void>;
   private current: number;
+  private readonly failures: FailureTracker;
 
   constructor(
     private readonly source: PollingSource,
     private readonly options: PollingOptions,
   ) {
     this.current = options.after;
+    this.failures = new FailureTracker(options.retry);
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
     this.loop = this.run();
   }
 
   get position(): number {
     return this.current;
+  }
+
+  status(): WorkerStatus {
+    return this.failures.status(this.stopped);
   }
 
   /** Ends the idle wait early: new events were appended. */
@@ -41,35 +50,45 @@ export class PollingSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.markCaughtUp();
     this.wake();
     await this.loop;
   }
 
   private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.poll();
+      } catch (error) {
+        if (this.stopped) break;
+        const delay = this.failures.failed(error);
+        this.options.onError?.(error, delay);
+        await this.pause(delay, false);
+      }
+    }
+  }
+
+  /** Reads and delivers pages from the current position until stopped or a step fails. */
+  private async poll(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const read = (after: number) => {
       const page = this.source.readAll({ after, maxCount: batchSize });
-      page.catch(() => undefined); // a prefetch dropped by a stop must not fail unhandled
+      page.catch(() => undefined); // a prefetch dropped by a stop or a failure must not fail unhandled
       return page;
     };
-    try {
-      let next = read(this.current);
-      while (!this.stopped) {
-        const events = await next;
-        const full = events.length === batchSize;
-        // Catching up, the next page is read while this one is handled: the two overlap.
-        if (full) next = read(events[events.length - 1].globalPosition);
-        await this.deliver(events);
-        if (!full) {
-          this.markCaughtUp();
-          await this.idle();
-          if (!this.stopped) next = read(this.current);
-        }
+    let next = read(this.current);
+    while (!this.stopped) {
+      const events = await next;
+      const full = events.length === batchSize;
+      // Catching up, the next page is read while this one is handled: the two overlap.
+      if (full) next = read(events[events.length - 1].globalPosition);
+      await this.deliver(events);
+      this.failures.succeeded();
+      if (!full) {
+        this.markCaughtUp();
+        await this.idle();
+        if (!this.stopped) next = read(this.current);
       }
-    } catch (error) {
-      this.stopped = true;
-      this.markCaughtUp();
-      this.options.onError?.(error);
     }
   }
 
@@ -92,6 +111,11 @@ export class PollingSubscription implements Subscription {
       this.woken = false;
       return Promise.resolve();
     }
+    return this.pause(this.options.idleMs ?? 100);
+  }
+
+  /** Waits `ms`, or less when stopped (or woken by an append, unless it is a retry's delay). */
+  private pause(ms: number, wakeable = true): Promise<void> {
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
@@ -99,8 +123,10 @@ export class PollingSubscription implements Subscription {
         this.woken = false;
         resolve();
       };
-      const timer = setTimeout(finish, this.options.idleMs ?? 100);
-      this.wakeUp = finish;
+      const timer = setTimeout(finish, ms);
+      this.wakeUp = () => {
+        if (wakeable || this.stopped) finish();
+      };
     });
   }
 }

@@ -16,7 +16,7 @@ const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued']);
 /** Runs the global-log → Kafka relay in this process when Kafka is configured. */
 @Injectable()
 export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(KafkaRelayService.name);
+  private readonly logger = new Logger('KafkaRelay');
   private relay: KafkaEventRelay | null = null;
 
   constructor(
@@ -29,12 +29,15 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
     if (!this.kafka) return;
     this.relay = new KafkaEventRelay(this.store, this.checkpoints, createRelayProducer(this.kafka), {
       publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
-      onError: (error) => this.logger.error(`Kafka relay stopped: ${(error as Error).message}`),
+      onError: (error, retryInMs) =>
+        this.logger.warn(
+          `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
+            `retrying in ${retryInMs} ms`,
+        ),
     });
-    // A broker that is down at boot must not stop the API; /health reports the relay's state.
-    await this.relay.start().catch((error: Error) => {
-      this.logger.error(`Kafka relay could not start: ${error.message}`);
-    });
+    // A broker (or store) that is down at boot must not stop the API: the relay retries in the
+    // background and /health reports its state.
+    await this.relay.start();
   }
 
   status(): RelayStatus | null {
