@@ -7,35 +7,38 @@ import {
 } from '@nestjs/common';
 import { AppConfig } from '@policloud/config';
 import { idsFor } from '@policloud/http';
-import { APP_CONFIG } from '@policloud/runtime';
+import { APP_CONFIG, PeriodicWorker, WorkerRegistry } from '@policloud/runtime';
 import { MatchingRunsService } from './matching-runs.service';
 
-/** Runs matching every MATCHING_INTERVAL_MINUTES (off when 0), one run at a time. */
+/** Runs matching every MATCHING_INTERVAL_MINUTES (off when 0), one run at a time; a failed run is retried with backoff. */
 @Injectable()
 export class MatchingScheduleService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Matching');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private worker: PeriodicWorker | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: MatchingRunsService,
+    private readonly workers: WorkerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     const minutes = this.config.matchingIntervalMinutes;
     if (minutes <= 0) return;
-    this.timer = setInterval(() => {
-      this.running = this.running
-        .then(() => this.runs.run({}, { actor: 'system', ids: idsFor(undefined) }))
-        .catch((error: Error) =>
-          this.logger.error(`scheduled matching run failed: ${error.message}`),
-        );
-    }, minutes * 60_000);
+    const worker = new PeriodicWorker(
+      'scheduled matching run',
+      minutes * 60_000,
+      async () => {
+        await this.runs.run({}, { actor: 'system', ids: idsFor(undefined) });
+      },
+      this.logger,
+    );
+    this.workers.register('matchingSchedule', () => worker.status());
+    worker.start();
+    this.worker = worker;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.worker?.stop();
   }
 }

@@ -14,6 +14,8 @@ export interface AppConfig {
   matchingIntervalMinutes: number;
   /** Seconds between audit checkpoints; 0 seals only on demand. */
   auditSealIntervalSeconds: number;
+  /** Bound on every database wait (statement, lock, connection), in milliseconds. */
+  databaseTimeoutMs: number;
 }
 
 /** Platform fee on buyer charges when PLATFORM_FEE_BPS is unset: 10%. */
@@ -87,5 +89,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     platformFeeBps: integer(env, 'PLATFORM_FEE_BPS', DEFAULT_PLATFORM_FEE_BPS, 0, 9_999),
     matchingIntervalMinutes: integer(env, 'MATCHING_INTERVAL_MINUTES', 0, 0, 10_080),
     auditSealIntervalSeconds: integer(env, 'AUDIT_SEAL_INTERVAL_SECONDS', 60, 0, 86_400),
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 600_000),
   };
 }

@@ -69,6 +69,8 @@ export async function retryWithBackoff<T>(
     tracker?: FailureTracker;
     onFailure?: (error: unknown, retryInMs: number) => void;
     stopped?: () => boolean;
+    /** Ends a wait between attempts early (a stop). */
+    signal?: AbortSignal;
   } = {},
 ): Promise<T | undefined> {
   const tracker = options.tracker ?? new FailureTracker();
@@ -80,8 +82,22 @@ export async function retryWithBackoff<T>(
     } catch (error) {
       const delay = tracker.failed(error);
       options.onFailure?.(error, delay);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, options.signal);
     }
   }
   return undefined;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
 }

@@ -1,5 +1,6 @@
 import { EsdbEventStore } from './esdb/esdb-event-store';
 import { CheckpointStore, EventStore } from './event-store.port';
+import { boundedPoolConfig } from './sql/database-timeouts';
 import { PgExecutor } from './sql/pg-executor';
 import { PgliteExecutor } from './sql/pglite-executor';
 import { SqlEventStore } from './sql/sql-event-store';
@@ -12,6 +13,8 @@ export interface EventStoreConfig {
   embedded?: PgliteExecutor;
   databaseUrl?: string;
   esdbConnectionString?: string;
+  /** Bound on every database wait (DATABASE_TIMEOUT_MS). */
+  databaseTimeoutMs?: number;
 }
 
 /** Opens the adapter the configuration names; it also keeps the consumers' checkpoints. */
@@ -23,7 +26,10 @@ export async function openEventStore(
       if (!config.databaseUrl) throw new Error('DATABASE_URL is required for EVENT_STORE=postgres');
       return SqlEventStore.open(
         'postgres',
-        new PgExecutor({ connectionString: config.databaseUrl }),
+        new PgExecutor({
+          connectionString: config.databaseUrl,
+          ...boundedPoolConfig(config.databaseTimeoutMs),
+        }),
       );
     case 'esdb':
       if (!config.esdbConnectionString) {

@@ -40,6 +40,7 @@ export class KafkaEventRelay {
   private subscription: Subscription | null = null;
   private starting: Promise<unknown> | null = null;
   private stopped = true;
+  private stopping = new AbortController();
   private connected = false;
   /** The checkpoint as loaded, reported until the subscription runs. */
   private loadedPosition = 0;
@@ -62,6 +63,7 @@ export class KafkaEventRelay {
   start(): Promise<void> {
     if (!this.stopped) return Promise.resolve();
     this.stopped = false;
+    this.stopping = new AbortController();
     this.starting = retryWithBackoff(
       async () => {
         this.loadedPosition = await this.checkpoints.load(this.name);
@@ -78,6 +80,7 @@ export class KafkaEventRelay {
       {
         tracker: this.startup,
         stopped: () => this.stopped,
+        signal: this.stopping.signal,
         onFailure: (error, retryInMs) => this.options.onError?.(error, retryInMs),
       },
     );
@@ -101,6 +104,7 @@ export class KafkaEventRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     await this.starting;
     await this.subscription?.stop();
     this.subscription = null;

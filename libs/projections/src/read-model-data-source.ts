@@ -1,9 +1,9 @@
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
-import { PgliteExecutor } from '@policloud/event-store';
+import { boundedPoolConfig, PgliteExecutor } from '@policloud/event-store';
 import { pgliteTypeormDriver } from './pglite-typeorm-driver';
 
 export type ReadModelDatabase =
-  | { kind: 'postgres'; url: string }
+  | { kind: 'postgres'; url: string; /** Bound on every database wait (DEFAULT_DATABASE_TIMEOUT_MS). */ timeoutMs?: number }
   | { kind: 'embedded'; executor: PgliteExecutor };
 
 export interface ReadModelSchema {
@@ -23,7 +23,7 @@ export async function openReadModels(
 ): Promise<DataSource> {
   const connection =
     database.kind === 'postgres'
-      ? { url: database.url, extra: { max: 10 } }
+      ? { url: database.url, extra: { max: 10, ...boundedPoolConfig(database.timeoutMs) } }
       : { driver: pgliteTypeormDriver(database.executor) };
   const dataSource = new DataSource({
     type: 'postgres',

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { AppConfig } from '@policloud/config';
 import {
+  boundedPoolConfig,
   CheckpointStore,
   EventStore,
   GroupCommitEventStore,
@@ -28,7 +29,13 @@ export async function openConfiguredEventStore(
   embedded: PgliteExecutor | null,
 ): Promise<EventStore & CheckpointStore> {
   if (config.eventStore === 'postgres' && config.databaseUrl) {
-    return GroupCommitEventStore.open('postgres', new PgExecutor({ connectionString: config.databaseUrl }));
+    return GroupCommitEventStore.open(
+      'postgres',
+      new PgExecutor({
+        connectionString: config.databaseUrl,
+        ...boundedPoolConfig(config.databaseTimeoutMs),
+      }),
+    );
   }
   if (config.eventStore === 'embedded' && embedded) {
     return GroupCommitEventStore.open('embedded', embedded);
@@ -38,11 +45,12 @@ export async function openConfiguredEventStore(
     databaseUrl: config.databaseUrl,
     esdbConnectionString: config.esdbConnectionString,
     embedded: embedded ?? undefined,
+    databaseTimeoutMs: config.databaseTimeoutMs,
   });
 }
 
 export function readModelDatabase(config: AppConfig, embedded: PgliteExecutor | null): ReadModelDatabase {
   return config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl }
+    ? { kind: 'postgres', url: config.databaseUrl, timeoutMs: config.databaseTimeoutMs }
     : { kind: 'embedded', executor: embedded! };
 }

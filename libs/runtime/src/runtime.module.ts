@@ -2,6 +2,7 @@ import {
   DynamicModule,
   Global,
   Inject,
+  Logger,
   Module,
   OnApplicationShutdown,
   Type,
@@ -14,6 +15,7 @@ import {
   CHECKPOINT_STORE,
   EVENT_STORE,
   EventStore,
+  isDatabaseUnavailable,
   PgliteExecutor,
   RecordedEvent,
 } from '@policloud/event-store';
@@ -41,6 +43,7 @@ import { HealthService } from './health/health.service';
 import { openConfiguredEventStore, openEmbeddedDatabase, readModelDatabase } from './infrastructure';
 import { CLOCK, systemClock } from './clock';
 import { KafkaRelayService } from './kafka-relay.service';
+import { WorkerRegistry } from './workers';
 import { ReadModelBarrier, ReadYourWritesGuard } from './read-your-writes';
 import {
   APP_CONFIG,
@@ -53,6 +56,12 @@ import {
 // Read models that stay behind are a passing condition: the client may retry.
 registerProblemMapper((error) =>
   error instanceof ProjectionLagTimeoutError ? problem(503, error.message) : undefined,
+);
+// So is a database that is down, restarting or too slow: a bounded 503, never a 500 or a hang.
+registerProblemMapper((error) =>
+  isDatabaseUnavailable(error)
+    ? problem(503, 'The database is unavailable or did not answer in time; retry later')
+    : undefined,
 );
 
 export interface RuntimeFeatures {
@@ -114,8 +123,21 @@ export class RuntimeModule implements OnApplicationShutdown {
           inject: [EVENT_STORE, READ_MODELS],
           // Started here, before any module's bootstrap hook may issue commands that wait for it.
           useFactory: async (store: EventStore, readModels: DataSource) => {
+            const logger = new Logger('Projections');
             const runner = new ProjectionRunner(store, readModels, features.projections, {
               upcast: features.upcast,
+              onError: (error, retryInMs) =>
+                logger.warn(
+                  `read models could not apply the page after position ${runner.status().position}: ` +
+                    `${(error as Error).message}; retrying in ${retryInMs} ms`,
+                ),
+              onProjectionFailed: (failure) =>
+                logger.error(
+                  `projection ${failure.projection} halted on event ${failure.event?.id} ` +
+                    `(${failure.event?.type}, position ${failure.event?.position}): ${failure.error}; ` +
+                    `retry ${failure.failures} at ${failure.nextRetryAt}, other read models go on`,
+                ),
+              onProjectionRecovered: (name) => logger.log(`projection ${name} caught up again`),
             });
             await runner.start();
             return runner;
@@ -126,6 +148,7 @@ export class RuntimeModule implements OnApplicationShutdown {
           useValue: config.kafkaBrokers.length ? createKafka(config.kafkaBrokers) : null,
         },
         KafkaRelayService,
+        WorkerRegistry,
         HealthService,
         ReadModelBarrier,
         { provide: PRINCIPAL_DIRECTORY, useClass: features.principalDirectory },
@@ -145,6 +168,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         PROJECTION_RUNNER,
         KAFKA,
         ReadModelBarrier,
+        WorkerRegistry,
       ],
     };
   }

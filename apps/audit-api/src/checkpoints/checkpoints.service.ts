@@ -14,7 +14,7 @@ import {
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
-import { APP_CONFIG, Clock, CLOCK } from '@policloud/runtime';
+import { APP_CONFIG, Clock, CLOCK, PeriodicWorker, WorkerRegistry } from '@policloud/runtime';
 import { AuditKeyService } from './audit-key.service';
 
 /** One stream holds every checkpoint in sequence: its expected revision keeps them in order. */
@@ -41,28 +41,31 @@ export async function readRange(store: EventStore, after: number, to: number): P
 @Injectable()
 export class CheckpointsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
-  private timer: NodeJS.Timeout | undefined;
-  private sealing: Promise<unknown> = Promise.resolve();
+  private worker: PeriodicWorker | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly key: AuditKeyService,
+    private readonly workers: WorkerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.auditSealIntervalSeconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.sealing = this.sealing
-        .then(() => this.seal())
-        .catch((error: Error) => this.logger.error(`sealing failed: ${error.message}`));
-    }, this.config.auditSealIntervalSeconds * 1000);
+    const worker = new PeriodicWorker(
+      'audit sealing',
+      this.config.auditSealIntervalSeconds * 1000,
+      async () => (await this.seal())?.toPosition,
+      this.logger,
+    );
+    this.workers.register('auditSealer', () => worker.status());
+    worker.start();
+    this.worker = worker;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sealing;
+    await this.worker?.stop();
   }
 
   async list(): Promise<SignedCheckpoint[]> {

@@ -1,4 +1,5 @@
 import { Pool, PoolConfig, types } from 'pg';
+import { boundedPoolConfig } from './database-timeouts';
 import { SqlClient, SqlExecutor } from './sql-executor';
 
 // int8 columns hold positions and revisions far below 2^53: read them as numbers.
@@ -7,8 +8,9 @@ types.setTypeParser(types.builtins.INT8, (value) => Number(value));
 export class PgExecutor implements SqlExecutor {
   readonly pool: Pool;
 
+  /** Every wait is bounded (boundedPoolConfig) unless `config` sets its own bounds. */
   constructor(config: PoolConfig) {
-    this.pool = new Pool({ max: 20, ...config });
+    this.pool = new Pool({ max: 20, ...boundedPoolConfig(), ...config });
     // An idle client that loses its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '@policloud/event-store';
+import { EVENT_STORE, EventStore, withTimeout } from '@policloud/event-store';
 import { ProjectionRunner } from '@policloud/projections';
 import { PROJECTION_RUNNER } from '../runtime.tokens';
 import { SharedHeadReads } from './shared-head-reads';
@@ -23,8 +23,12 @@ export class ReadModelBarrier {
     this.head = new SharedHeadReads(() => store.headPosition());
   }
 
-  /** Resolves once the read models include every event committed before the call. */
+  /**
+   * Resolves once the read models include every event committed before the call. Reading the
+   * head is bounded by the same timeout: a locked or silent database answers 503 in time.
+   */
   async catchUp(timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<void> {
-    await this.projections.waitFor(await this.head.read(), timeoutMs);
+    const head = await withTimeout(this.head.read(), timeoutMs, 'reading the head of the log');
+    await this.projections.waitFor(head, timeoutMs);
   }
 }

@@ -1,0 +1,2 @@
+export * from './periodic-worker';
+export * from './worker-registry';
