@@ -140,6 +140,67 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
     expect((await rows()).map((r) => r.count)).toEqual([5]);
   });
 
+  it('halts only the projection that fails on an event, reports it, retries it, and the others go on', async () => {
+    const poisoned: Projection = {
+      name: 'poisoned',
+      eventTypes: ['Counted'],
+      tables: [],
+      async apply(event, manager) {
+        if ((event.data as { poison?: boolean }).poison && !cured) {
+          await manager.query('SELECT 1/0'); // fails inside the transaction, as a bad row would
+        }
+      },
+    };
+    let cured = false;
+    const failures: string[] = [];
+    const runner = new ProjectionRunner(store, readModels, [poisoned, counters], {
+      idleMs: 10,
+      retry: { initialMs: 50, maxMs: 100 },
+      onProjectionFailed: (failure) => failures.push(failure.projection),
+    });
+    await runner.start();
+    const stream = `c-${randomUUID()}`;
+    const before = await appendCounted([stream], 1);
+    const poison = { ...anEvent('Counted'), data: { poison: true } };
+    await store.append(stream, [poison], ANY);
+    const last = await appendCounted([stream], 2);
+
+    await runner.waitFor(last, 5_000);
+    expect((await rows()).map((r) => r.count)).toEqual([4]);
+    const status = runner.status();
+    expect(status.state).toBe('running');
+    expect(status.failing).toEqual([
+      expect.objectContaining({
+        projection: 'poisoned',
+        position: expect.any(Number),
+        event: expect.objectContaining({ id: poison.id, type: 'Counted', streamId: stream }),
+        error: 'division by zero',
+      }),
+    ]);
+    expect(status.failing[0].position).toBeGreaterThanOrEqual(before);
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+
+    // A restart keeps the halted projection's own checkpoint and boots.
+    await runner.stop();
+    const restarted = new ProjectionRunner(store, readModels, [poisoned, counters], {
+      idleMs: 10,
+      retry: { initialMs: 50, maxMs: 100 },
+    });
+    await restarted.start();
+    await restarted.waitFor(last, 5_000);
+    const { eventually } = await import('@policloud/test-support/eventually');
+    await eventually(
+      () => restarted.status().failing[0]?.event?.id === poison.id,
+      'the halted projection to be reported again after the restart',
+    );
+    cured = true;
+    await eventually(() => restarted.status().failing.length === 0, 'the halted projection to catch up');
+    expect(
+      await readModels.getRepository(ProjectionCheckpointEntity).findOneBy({ name: 'read-models/poisoned' }),
+    ).toBeNull();
+    await restarted.stop();
+  });
+
   it('concurrent read-modify-write transactions through TypeORM never interleave', async () => {
     await readModels.getRepository(CounterEntity).save({ stream: 'shared', count: 0 });
     await Promise.all(
