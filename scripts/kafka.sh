@@ -12,15 +12,18 @@
 #
 # Environment overrides:
 #   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS,
-#   KAFKA_START_TIMEOUT seconds (90), KAFKA_STOP_TIMEOUT seconds (30)
+#   KAFKA_START_TIMEOUT seconds (90), KAFKA_STOP_TIMEOUT seconds (30),
+#   KAFKA_STATE_DIR (<repo>/.kafka), KAFKA_KEEP_DATA=1 (restart on the same storage, not fresh)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 POM="$SCRIPT_DIR/kafka/pom.xml"
 
-STATE_DIR="$REPO_ROOT/.kafka"
-LIB_DIR="$STATE_DIR/lib"
+# KAFKA_STATE_DIR gives a second broker (e.g. one a test stops and starts) its own config, data
+# and pid file; the downloaded jars stay shared under <repo>/.kafka/lib.
+STATE_DIR="${KAFKA_STATE_DIR:-$REPO_ROOT/.kafka}"
+LIB_DIR="$REPO_ROOT/.kafka/lib"
 CONF_DIR="$STATE_DIR/config"
 DATA_DIR="$STATE_DIR/data"
 LOG_DIR="$STATE_DIR/logs"
@@ -67,6 +70,7 @@ cmd_fetch() {
   fi
   rm -f "$tmp.log"
   pom_hash >"$tmp/.fetched"
+  mkdir -p "$(dirname "$LIB_DIR")"
   rm -rf "$LIB_DIR"
   mv "$tmp" "$LIB_DIR"
 }
@@ -233,11 +237,14 @@ cmd_start() {
 
   # Always start from empty storage: leftover topics, offsets and consumer
   # groups from an earlier run would make test runs non-reproducible.
-  rm -rf "$DATA_DIR"
+  # KAFKA_KEEP_DATA=1 restarts the same cluster instead (an outage, not a new broker).
   : >"$LOG_DIR/server.log"
-  run_tool kafka.tools.StorageTool format \
-    -t "$(random_cluster_id)" -c "$CONF_DIR/server.properties" >/dev/null \
-    || die "formatting KRaft storage in $DATA_DIR failed"
+  if [[ "${KAFKA_KEEP_DATA:-0}" != 1 || ! -f "$DATA_DIR/meta.properties" ]]; then
+    rm -rf "$DATA_DIR"
+    run_tool kafka.tools.StorageTool format \
+      -t "$(random_cluster_id)" -c "$CONF_DIR/server.properties" >/dev/null \
+      || die "formatting KRaft storage in $DATA_DIR failed"
+  fi
 
   # setsid + nohup detach the broker from this shell's session and signals;
   # all fds are redirected so callers capturing our output don't hang on it.

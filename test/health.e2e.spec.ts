@@ -26,8 +26,16 @@ describe('GET /health and /docs', () => {
       expect(response.json()).toEqual({
         status: 'ok',
         eventStore: { status: 'up', adapter: 'embedded', headPosition: expect.any(Number) },
-        projections: { running: true, position: expect.any(Number), lag: 0 },
+        projections: {
+          running: true,
+          state: 'running',
+          failures: 0,
+          failing: [],
+          position: expect.any(Number),
+          lag: 0,
+        },
         kafka: { status: 'not configured' },
+        workers: {},
       });
     });
 
@@ -62,7 +70,7 @@ describe('GET /health and /docs', () => {
       expect(response.json()).toMatchObject({
         status: 'ok',
         eventStore: { status: 'up', adapter: 'postgres' },
-        kafka: { status: 'up', brokers: 1, relay: { running: true } },
+        kafka: { status: 'up', brokers: 1, relay: { running: true, state: 'running' } },
       });
     });
   });

@@ -10,8 +10,12 @@ import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore } from '@pol
 import { createRelayProducer, KafkaEventRelay, RelayStatus } from '@policloud/messaging';
 import { KAFKA } from './runtime.tokens';
 
-/** Credentials, even hashed, are not integration events: they stay in the audited log only. */
-const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued']);
+/**
+ * Not integration events, they stay in the audited log only: credentials, even hashed, and the
+ * audit checkpoints (auditors read them from GET /v1/audit/checkpoints; no topic is contracted
+ * for them in contracts/asyncapi.yaml).
+ */
+const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued', 'AuditCheckpointSealed']);
 
 /** Runs the global-log → Kafka relay in this process when Kafka is configured. */
 @Injectable()
@@ -27,14 +31,19 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.kafka) return;
-    this.relay = new KafkaEventRelay(this.store, this.checkpoints, createRelayProducer(this.kafka), {
-      publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
-      onError: (error, retryInMs) =>
-        this.logger.warn(
-          `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
-            `retrying in ${retryInMs} ms`,
-        ),
-    });
+    this.relay = new KafkaEventRelay(
+      this.store,
+      this.checkpoints,
+      createRelayProducer(this.kafka),
+      {
+        publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
+        onError: (error, retryInMs) =>
+          this.logger.warn(
+            `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
+              `retrying in ${retryInMs} ms`,
+          ),
+      },
+    );
     // A broker (or store) that is down at boot must not stop the API: the relay retries in the
     // background and /health reports its state.
     await this.relay.start();
