@@ -64,7 +64,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (eventStore === 'postgres' && !databaseUrl) {
     throw new ConfigError('DATABASE_URL', 'is required when EVENT_STORE=postgres');
   }
-  const esdbConnectionString = url(env, 'ESDB_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kdb:']);
+  const esdbConnectionString = url(env, 'ESDB_CONNECTION_STRING', [
+    'esdb:',
+    'esdb+discover:',
+    'kurrentdb:',
+    'kdb:',
+  ]);
   if (eventStore === 'esdb' && !esdbConnectionString) {
     throw new ConfigError('ESDB_CONNECTION_STRING', 'is required when EVENT_STORE=esdb');
   }

@@ -57,7 +57,9 @@ export class FailureTracker {
     return {
       state: stopped ? 'stopped' : this.failures > 0 ? 'retrying' : 'running',
       failures: this.failures,
-      ...(this.lastError === undefined ? {} : { lastError: this.lastError, lastErrorAt: this.lastErrorAt }),
+      ...(this.lastError === undefined
+        ? {}
+        : { lastError: this.lastError, lastErrorAt: this.lastErrorAt }),
     };
   }
 }

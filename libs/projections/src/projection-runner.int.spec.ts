@@ -194,9 +194,14 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
       'the halted projection to be reported again after the restart',
     );
     cured = true;
-    await eventually(() => restarted.status().failing.length === 0, 'the halted projection to catch up');
+    await eventually(
+      () => restarted.status().failing.length === 0,
+      'the halted projection to catch up',
+    );
     expect(
-      await readModels.getRepository(ProjectionCheckpointEntity).findOneBy({ name: 'read-models/poisoned' }),
+      await readModels
+        .getRepository(ProjectionCheckpointEntity)
+        .findOneBy({ name: 'read-models/poisoned' }),
     ).toBeNull();
     await restarted.stop();
   });

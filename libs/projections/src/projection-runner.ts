@@ -249,7 +249,8 @@ export class ProjectionRunner {
     events: RecordedEvent[],
     manager: EntityManager,
   ): Promise<ProjectionFailure | null> {
-    if (await this.trySavepoint(manager, () => applyEvents(projection, events, manager))) return null;
+    if (await this.trySavepoint(manager, () => applyEvents(projection, events, manager)))
+      return null;
     for (const event of events) {
       let error: unknown;
       const applied = await this.trySavepoint(
@@ -299,7 +300,9 @@ export class ProjectionRunner {
     const previous = this.halted.get(failure.projection);
     clearTimeout(previous?.timer);
     const delay =
-      failure.failures === 0 ? 0 : backoffDelay(failure.failures, this.options.retry ?? DEFAULT_BACKOFF);
+      failure.failures === 0
+        ? 0
+        : backoffDelay(failure.failures, this.options.retry ?? DEFAULT_BACKOFF);
     const halted: Halted = {
       ...failure,
       since: previous?.since ?? failure.since,
@@ -321,16 +324,21 @@ export class ProjectionRunner {
           const halted = this.halted.get(name);
           if (!halted || this.stopped) return true;
           const target = this.position;
-          const page = (await this.store.readAll({ after: halted.position, maxCount: batchSize }))
-            .filter((event) => event.globalPosition <= target);
+          const page = (
+            await this.store.readAll({ after: halted.position, maxCount: batchSize })
+          ).filter((event) => event.globalPosition <= target);
           const last = page.at(-1)?.globalPosition ?? target;
-          const own = this.upcast(page).filter((event) => projection.eventTypes.includes(event.type));
+          const own = this.upcast(page).filter((event) =>
+            projection.eventTypes.includes(event.type),
+          );
           let failure: ProjectionFailure | null = null;
           await this.dataSource.transaction(async (manager) => {
             failure = own.length ? await this.applyIsolated(projection, own, manager) : null;
             const reached = failure ? failure.position : last;
             if (reached >= target) {
-              await manager.delete(ProjectionCheckpointEntity, { name: this.checkpointOf(projection) });
+              await manager.delete(ProjectionCheckpointEntity, {
+                name: this.checkpointOf(projection),
+              });
             } else {
               await manager.upsert(
                 ProjectionCheckpointEntity,
@@ -358,7 +366,11 @@ export class ProjectionRunner {
       // The database itself failed: keep the known cause, try again later.
       const halted = this.halted.get(name);
       if (halted && !this.stopped) {
-        this.halt({ ...halted, failures: halted.failures + 1, error: halted.event ? halted.error : (error as Error).message });
+        this.halt({
+          ...halted,
+          failures: halted.failures + 1,
+          error: halted.event ? halted.error : (error as Error).message,
+        });
       }
     }
   }

@@ -3,7 +3,11 @@ import { boundedPoolConfig, PgliteExecutor } from '@policloud/event-store';
 import { pgliteTypeormDriver } from './pglite-typeorm-driver';
 
 export type ReadModelDatabase =
-  | { kind: 'postgres'; url: string; /** Bound on every database wait (DEFAULT_DATABASE_TIMEOUT_MS). */ timeoutMs?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      /** Bound on every database wait (DEFAULT_DATABASE_TIMEOUT_MS). */ timeoutMs?: number;
+    }
   | { kind: 'embedded'; executor: PgliteExecutor };
 
 export interface ReadModelSchema {

@@ -49,7 +49,10 @@ export async function openConfiguredEventStore(
   });
 }
 
-export function readModelDatabase(config: AppConfig, embedded: PgliteExecutor | null): ReadModelDatabase {
+export function readModelDatabase(
+  config: AppConfig,
+  embedded: PgliteExecutor | null,
+): ReadModelDatabase {
   return config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl, timeoutMs: config.databaseTimeoutMs }
     : { kind: 'embedded', executor: embedded! };

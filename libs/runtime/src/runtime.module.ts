@@ -40,7 +40,11 @@ import {
 } from '@policloud/projections';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
-import { openConfiguredEventStore, openEmbeddedDatabase, readModelDatabase } from './infrastructure';
+import {
+  openConfiguredEventStore,
+  openEmbeddedDatabase,
+  readModelDatabase,
+} from './infrastructure';
 import { CLOCK, systemClock } from './clock';
 import { KafkaRelayService } from './kafka-relay.service';
 import { WorkerRegistry } from './workers';
@@ -98,7 +102,8 @@ export class RuntimeModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           inject: [EMBEDDED_DATABASE],
-          useFactory: (embedded: PgliteExecutor | null) => openConfiguredEventStore(config, embedded),
+          useFactory: (embedded: PgliteExecutor | null) =>
+            openConfiguredEventStore(config, embedded),
         },
         { provide: CHECKPOINT_STORE, useExisting: EVENT_STORE },
         {

@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import {
-  checkpointBodyOf,
-  sealCheckpoint,
-  SignedCheckpoint,
-} from '@policloud/audit';
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { checkpointBodyOf, sealCheckpoint, SignedCheckpoint } from '@policloud/audit';
 import { AppConfig } from '@policloud/config';
 import {
   EVENT_STORE,
@@ -23,10 +25,16 @@ export const CHECKPOINT_EVENT = 'AuditCheckpointSealed';
 const PAGE = 5_000;
 
 /** Reads the global log in pages over (after, to]. */
-export async function readRange(store: EventStore, after: number, to: number): Promise<RecordedEvent[]> {
+export async function readRange(
+  store: EventStore,
+  after: number,
+  to: number,
+): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   while (after < to) {
-    const page = (await store.readAll({ after, maxCount: PAGE })).filter((e) => e.globalPosition <= to);
+    const page = (await store.readAll({ after, maxCount: PAGE })).filter(
+      (e) => e.globalPosition <= to,
+    );
     if (page.length === 0) break;
     events.push(...page);
     after = page[page.length - 1].globalPosition;
@@ -70,7 +78,9 @@ export class CheckpointsService implements OnApplicationBootstrap, OnApplication
 
   async list(): Promise<SignedCheckpoint[]> {
     try {
-      return (await this.store.readStream(CHECKPOINT_STREAM)).map((event) => event.data as unknown as SignedCheckpoint);
+      return (await this.store.readStream(CHECKPOINT_STREAM)).map(
+        (event) => event.data as unknown as SignedCheckpoint,
+      );
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;

@@ -28,7 +28,11 @@ export class DatabaseTimeoutError extends Error {
 }
 
 /** `work`, or a DatabaseTimeoutError once `timeoutMs` has passed without its answer. */
-export async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export async function withTimeout<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DatabaseTimeoutError(what, timeoutMs)), timeoutMs);
@@ -68,11 +72,20 @@ const UNAVAILABLE_MESSAGES = [
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseTimeoutError) return true;
-  for (let cause = error as { code?: unknown; message?: unknown; driverError?: unknown } | undefined; cause; ) {
-    if (typeof cause.code === 'string' && (UNAVAILABLE_CODES.has(cause.code) || cause.code.startsWith('08'))) {
+  for (
+    let cause = error as { code?: unknown; message?: unknown; driverError?: unknown } | undefined;
+    cause;
+  ) {
+    if (
+      typeof cause.code === 'string' &&
+      (UNAVAILABLE_CODES.has(cause.code) || cause.code.startsWith('08'))
+    ) {
       return true;
     }
-    if (typeof cause.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (cause!.message as string).includes(m))) {
+    if (
+      typeof cause.message === 'string' &&
+      UNAVAILABLE_MESSAGES.some((m) => (cause!.message as string).includes(m))
+    ) {
       return true;
     }
     cause = cause.driverError as typeof cause;

@@ -37,7 +37,11 @@ export class HealthService {
   async report(): Promise<HealthReport> {
     const [eventStore, kafka] = await Promise.all([
       withTimeout(this.store.health(), HEALTH_TIMEOUT_MS, 'event store health').catch(
-        (error: Error): EventStoreHealth => ({ status: 'down', adapter: 'unknown', error: error.message }),
+        (error: Error): EventStoreHealth => ({
+          status: 'down',
+          adapter: 'unknown',
+          error: error.message,
+        }),
       ),
       this.kafka ? kafkaHealth(this.kafka, HEALTH_TIMEOUT_MS) : null,
     ]);
@@ -45,7 +49,9 @@ export class HealthService {
     const kafkaDown = kafka !== null && (kafka.status === 'down' || relay?.state !== 'running');
     const projections = this.projections.status();
     const lag =
-      eventStore.headPosition === undefined ? null : Math.max(0, eventStore.headPosition - projections.position);
+      eventStore.headPosition === undefined
+        ? null
+        : Math.max(0, eventStore.headPosition - projections.position);
     const workers = this.workers.statuses();
     const degraded =
       eventStore.status === 'down' ||

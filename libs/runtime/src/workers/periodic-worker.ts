@@ -27,7 +27,9 @@ export class PeriodicWorker {
     private readonly logger: Logger,
     policy?: BackoffPolicy,
   ) {
-    this.failures = new FailureTracker(policy ?? { initialMs: 250, maxMs: Math.min(30_000, intervalMs) });
+    this.failures = new FailureTracker(
+      policy ?? { initialMs: 250, maxMs: Math.min(30_000, intervalMs) },
+    );
   }
 
   start(): void {
@@ -62,7 +64,9 @@ export class PeriodicWorker {
         delay = this.intervalMs;
       } catch (error) {
         delay = Math.min(this.failures.failed(error), this.intervalMs);
-        this.logger.error(`${this.name} failed: ${(error as Error).message}; retrying in ${delay} ms`);
+        this.logger.error(
+          `${this.name} failed: ${(error as Error).message}; retrying in ${delay} ms`,
+        );
       }
     }
   }
