@@ -14,6 +14,7 @@ describe('configuration from the environment', () => {
       platformFeeBps: DEFAULT_PLATFORM_FEE_BPS,
       matchingIntervalMinutes: 0,
       auditSealIntervalSeconds: 60,
+      databaseTimeoutMs: 5000,
     });
   });
 
