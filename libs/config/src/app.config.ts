@@ -14,7 +14,12 @@ export interface AppConfig {
   matchingIntervalMinutes: number;
   /** Seconds between audit checkpoints; 0 seals only on demand. */
   auditSealIntervalSeconds: number;
+  /** Lowest level of the JSON log lines written to stdout. */
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Platform fee on buyer charges when PLATFORM_FEE_BPS is unset: 10%. */
 export const DEFAULT_PLATFORM_FEE_BPS = 1_000;
@@ -52,6 +57,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function logLevel(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw as LogLevel;
+}
+
 /** Reads and checks the environment (README "Configuration"); a bad value names its variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = (env.EVENT_STORE || 'embedded') as EventStoreKind;
@@ -62,7 +75,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (eventStore === 'postgres' && !databaseUrl) {
     throw new ConfigError('DATABASE_URL', 'is required when EVENT_STORE=postgres');
   }
-  const esdbConnectionString = url(env, 'ESDB_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kdb:']);
+  const esdbConnectionString = url(env, 'ESDB_CONNECTION_STRING', [
+    'esdb:',
+    'esdb+discover:',
+    'kurrentdb:',
+    'kdb:',
+  ]);
   if (eventStore === 'esdb' && !esdbConnectionString) {
     throw new ConfigError('ESDB_CONNECTION_STRING', 'is required when EVENT_STORE=esdb');
   }
@@ -87,5 +105,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     platformFeeBps: integer(env, 'PLATFORM_FEE_BPS', DEFAULT_PLATFORM_FEE_BPS, 0, 9_999),
     matchingIntervalMinutes: integer(env, 'MATCHING_INTERVAL_MINUTES', 0, 0, 10_080),
     auditSealIntervalSeconds: integer(env, 'AUDIT_SEAL_INTERVAL_SECONDS', 60, 0, 86_400),
+    logLevel: logLevel(env),
   };
 }

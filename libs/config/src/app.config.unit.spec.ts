@@ -14,6 +14,7 @@ describe('configuration from the environment', () => {
       platformFeeBps: DEFAULT_PLATFORM_FEE_BPS,
       matchingIntervalMinutes: 0,
       auditSealIntervalSeconds: 60,
+      logLevel: 'info',
     });
   });
 
@@ -35,6 +36,7 @@ describe('configuration from the environment', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ EVENT_STORE: 'esdb' }, 'ESDB_CONNECTION_STRING'],
