@@ -8,3 +8,4 @@ export * from './infrastructure';
 export * from './clock';
 export * from './read-your-writes';
 export * from './observability';
+export * from './leadership';
