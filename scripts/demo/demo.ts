@@ -38,6 +38,8 @@ async function boot(
     EVENT_STORE: 'embedded',
     DATA_DIR: dataDir,
     OPERATOR_API_KEY: operatorKey,
+    // The demo prints a report: the service's own lines only when something goes wrong.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   // As `npm start` builds it, but the time the app stamps commands with is the demo's clock.
   const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })

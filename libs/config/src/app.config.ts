@@ -16,7 +16,12 @@ export interface AppConfig {
   auditSealIntervalSeconds: number;
   /** Bound on every database wait (statement, lock, connection), in milliseconds. */
   databaseTimeoutMs: number;
+  /** Lowest level of the JSON log lines written to stdout. */
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Platform fee on buyer charges when PLATFORM_FEE_BPS is unset: 10%. */
 export const DEFAULT_PLATFORM_FEE_BPS = 1_000;
@@ -52,6 +57,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must start with ${protocols.join(' or ')}`);
   }
   return raw;
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw as LogLevel;
 }
 
 /** Reads and checks the environment (README "Configuration"); a bad value names its variable. */
@@ -95,5 +108,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     matchingIntervalMinutes: integer(env, 'MATCHING_INTERVAL_MINUTES', 0, 0, 10_080),
     auditSealIntervalSeconds: integer(env, 'AUDIT_SEAL_INTERVAL_SECONDS', 60, 0, 86_400),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 600_000),
+    logLevel: logLevel(env),
   };
 }

@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       matchingIntervalMinutes: 0,
       auditSealIntervalSeconds: 60,
       databaseTimeoutMs: 5000,
+      logLevel: 'info',
     });
   });
 
@@ -36,6 +37,7 @@ describe('configuration from the environment', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ EVENT_STORE: 'esdb' }, 'ESDB_CONNECTION_STRING'],

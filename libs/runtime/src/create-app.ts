@@ -3,6 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { parseJsonBody } from '@policloud/http';
+import { Logger } from 'pino';
+import { instrumentRequests, Metrics, PinoNestLogger, requestIdOf } from './observability';
+import { LOGGER, METRICS } from './runtime.tokens';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -15,24 +18,39 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     fastifyAdapter(),
-    { bodyParser: false, logger: options.logger === false ? false : ['log', 'warn', 'error'] },
+    // Buffered until configureApp hands Nest the JSON logger, so start-up lines are JSON too.
+    {
+      bodyParser: false,
+      bufferLogs: options.logger !== false,
+      logger: options.logger === false ? false : undefined,
+    },
   );
   return configureApp(app);
 }
 
-/** What every app gets on top of its modules: shutdown hooks and the OpenAPI document at /docs. */
+/**
+ * What every app gets on top of its modules: shutdown hooks, JSON logs with one line per request,
+ * request metrics and the OpenAPI document at /docs.
+ */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.enableShutdownHooks();
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new PinoNestLogger(logger));
+  instrumentRequests(app.getHttpAdapter().getInstance(), logger, app.get<Metrics>(METRICS));
   // The API speaks JSON only: any other body type is a 415, never parsed into something else.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain', 'application/json']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
@@ -40,7 +58,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
 }
 
 export function fastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  // Fastify's own logger stays off: request lines come from instrumentRequests, one per request.
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {

@@ -8,3 +8,5 @@ export * from './infrastructure';
 export * from './clock';
 export * from './read-your-writes';
 export * from './workers';
+export * from './observability';
+export * from './leadership';

@@ -53,9 +53,13 @@ import {
   APP_CONFIG,
   EMBEDDED_DATABASE,
   KAFKA,
+  LOGGER,
+  METRICS,
   PROJECTION_RUNNER,
   READ_MODELS,
 } from './runtime.tokens';
+import { countingAppends, createLogger, Metrics, MetricsController } from './observability';
+import { RuntimeMetrics } from './observability/runtime-metrics';
 
 // Read models that stay behind are a passing condition: the client may retry.
 registerProblemMapper((error) =>
@@ -94,16 +98,19 @@ export class RuntimeModule implements OnApplicationShutdown {
   static forRoot(config: AppConfig, features: RuntimeFeatures): DynamicModule {
     return {
       module: RuntimeModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: METRICS, useFactory: () => new Metrics() },
+        { provide: LOGGER, useFactory: () => createLogger(config.logLevel) },
+        RuntimeMetrics,
         { provide: CLOCK, useValue: systemClock },
         { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(config) },
         {
           provide: EVENT_STORE,
-          inject: [EMBEDDED_DATABASE],
-          useFactory: (embedded: PgliteExecutor | null) =>
-            openConfiguredEventStore(config, embedded),
+          inject: [EMBEDDED_DATABASE, METRICS],
+          useFactory: async (embedded: PgliteExecutor | null, metrics: Metrics) =>
+            countingAppends(await openConfiguredEventStore(config, embedded), metrics),
         },
         { provide: CHECKPOINT_STORE, useExisting: EVENT_STORE },
         {
@@ -166,6 +173,8 @@ export class RuntimeModule implements OnApplicationShutdown {
       ],
       exports: [
         APP_CONFIG,
+        METRICS,
+        LOGGER,
         CLOCK,
         EVENT_STORE,
         CHECKPOINT_STORE,

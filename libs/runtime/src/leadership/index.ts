@@ -1,0 +1,2 @@
+export * from './leadership';
+export * from './advisory-lock-leadership';

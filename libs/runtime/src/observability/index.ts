@@ -1,0 +1,5 @@
+export * from './metrics';
+export * from './logger';
+export * from './request-logging';
+export * from './metrics.controller';
+export * from './counting-appends';
