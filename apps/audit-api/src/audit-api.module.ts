@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
-import { MatchingEngineModule } from '../../matching-engine/src/matching-engine.module';
+import { MatchingRunsModule } from '../../matching-engine/src/matching-runs.module';
 import { AuditController } from './audit.controller';
 import { AuditEventsService } from './audit-events.service';
-import { AuditKeyService } from './checkpoints/audit-key.service';
-import { CheckpointsService } from './checkpoints/checkpoints.service';
+import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { VerificationService } from './checkpoints/verification.service';
 import { SovereigntyService } from './sovereignty.service';
 
+/** Auditors' reads: the log, its verification, checkpoints, sovereignty and run replays. */
 @Module({
-  imports: [MatchingEngineModule],
+  imports: [CheckpointsModule, MatchingRunsModule],
   controllers: [AuditController],
-  providers: [AuditEventsService, AuditKeyService, CheckpointsService, VerificationService, SovereigntyService],
-  exports: [CheckpointsService, VerificationService],
+  providers: [AuditEventsService, VerificationService, SovereigntyService],
+  exports: [VerificationService],
 })
 export class AuditApiModule {}

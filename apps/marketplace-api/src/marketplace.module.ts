@@ -1,19 +1,5 @@
 import { Module } from '@nestjs/common';
-import { upcastEvent, EVENT_REGISTRY } from '@policloud/domain';
-import { RecordedEvent } from '@policloud/event-store';
-import { registerProblemMapper } from '@policloud/http';
-import {
-  MARKETPLACE_ENTITIES,
-  MARKETPLACE_PROJECTIONS,
-  MarketplaceReadModelsMigration,
-  MATCHING_ENTITIES,
-  MATCHING_PROJECTIONS,
-  MatchingReadModelsMigration,
-  SETTLEMENT_ENTITIES,
-  SETTLEMENT_PROJECTIONS,
-  SettlementReadModelsMigration,
-} from '@policloud/projections';
-import { CommandHandler, RuntimeFeatures } from '@policloud/runtime';
+import { CommandHandler } from '@policloud/runtime';
 import { ComputeOrdersController } from './compute-orders/compute-orders.controller';
 import { ComputeOrdersService } from './compute-orders/compute-orders.service';
 import { EnergyOffersController } from './energy-offers/energy-offers.controller';
@@ -21,9 +7,7 @@ import { EnergyOffersService } from './energy-offers/energy-offers.service';
 import { OperatorBootstrapService } from './participants/operator-bootstrap.service';
 import { ParticipantsController } from './participants/participants.controller';
 import { ParticipantsService } from './participants/participants.service';
-import { PrincipalDirectoryService } from './participants/principal-directory.service';
 import { AggregateLookup } from './shared/aggregate-lookup.service';
-import { domainProblem } from './shared/domain-problem.mapper';
 import { SitesController } from './sites/sites.controller';
 import { SitesService } from './sites/sites.service';
 import { SiteCapacityService } from './sites/site-capacity.service';
@@ -31,28 +15,11 @@ import { AllocationsController } from './allocations/allocations.controller';
 import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 import { AllocationsService } from './allocations/allocations.service';
+import { SettlementModule } from './settlement/settlement.module';
 
-registerProblemMapper(domainProblem);
-
-/** Old event versions read as the current one; events of other modules pass through. */
-function upcastMarketplaceEvent(event: RecordedEvent): RecordedEvent {
-  if (!(event.type in EVENT_REGISTRY)) return event;
-  const current = upcastEvent(event);
-  return { ...event, schemaVersion: current.schemaVersion, data: current.data as Record<string, unknown> };
-}
-
-/** What the marketplace contributes to the runtime: its read models and projections. */
-export const MARKETPLACE_FEATURES: RuntimeFeatures = {
-  readModels: {
-    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
-    migrations: [MarketplaceReadModelsMigration, MatchingReadModelsMigration, SettlementReadModelsMigration],
-  },
-  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
-  upcast: upcastMarketplaceEvent,
-  principalDirectory: PrincipalDirectoryService,
-};
-
+/** Participants' commands and queries: participants, sites, offers, orders, usage, settlement. */
 @Module({
+  imports: [SettlementModule],
   controllers: [
     ParticipantsController,
     SitesController,

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MatchingRunsController } from './matching-runs.controller';
-import { MatchingRunsService } from './matching-runs.service';
+import { MatchingRunsModule } from './matching-runs.module';
 import { MatchingScheduleService } from './matching-schedule.service';
-import { MatchingThread } from './matching-thread';
 
+/** The matching engine: runs on demand (POST /v1/matching/runs) and on schedule. */
 @Module({
+  imports: [MatchingRunsModule],
   controllers: [MatchingRunsController],
-  providers: [MatchingRunsService, MatchingScheduleService, MatchingThread],
-  exports: [MatchingRunsService],
+  providers: [MatchingScheduleService],
 })
 export class MatchingEngineModule {}

@@ -1,44 +1,26 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@policloud/config';
 import { idsFor } from '@policloud/http';
-import { APP_CONFIG, PeriodicWorker, WorkerRegistry } from '@policloud/runtime';
+import { APP_CONFIG, SingletonWorkers } from '@policloud/runtime';
 import { MatchingRunsService } from './matching-runs.service';
 
-/** Runs matching every MATCHING_INTERVAL_MINUTES (off when 0), one run at a time; a failed run is retried with backoff. */
+/**
+ * Runs matching every MATCHING_INTERVAL_MINUTES (off when 0), one run at a time, in the one
+ * process that leads the `matchingSchedule` singleton; a failed run is retried with backoff.
+ */
 @Injectable()
-export class MatchingScheduleService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Matching');
-  private worker: PeriodicWorker | null = null;
-
+export class MatchingScheduleService implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: MatchingRunsService,
-    private readonly workers: WorkerRegistry,
+    private readonly singletons: SingletonWorkers,
   ) {}
 
   onApplicationBootstrap(): void {
     const minutes = this.config.matchingIntervalMinutes;
     if (minutes <= 0) return;
-    const worker = new PeriodicWorker(
-      'scheduled matching run',
-      minutes * 60_000,
-      async () => {
-        await this.runs.run({}, { actor: 'system', ids: idsFor(undefined) });
-      },
-      this.logger,
-    );
-    this.workers.register('matchingSchedule', () => worker.status());
-    worker.start();
-    this.worker = worker;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.stop();
+    this.singletons.periodic('matchingSchedule', minutes * 60_000, async () => {
+      await this.runs.run({}, { actor: 'system', ids: idsFor(undefined) });
+    });
   }
 }

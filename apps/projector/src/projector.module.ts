@@ -1,10 +1,18 @@
-import { Module } from '@nestjs/common';
-import { SettlementController } from './settlement/settlement.controller';
-import { SettlementService } from './settlement/settlement.service';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@policloud/config';
+import { RuntimeModule, WorkersModule } from '@policloud/runtime';
+import { AuditSealerModule } from '../../audit-api/src/checkpoints/audit-sealer.module';
 
-/** Settlement over the read models and the log; the projection runner and relay live in the runtime. */
-@Module({
-  controllers: [SettlementController],
-  providers: [SettlementService],
-})
-export class ProjectorModule {}
+/**
+ * The log's singleton consumers: projection runner, Kafka relay and audit sealer, each run by
+ * the leader among the projector's replicas (the others stand by). HTTP: health and metrics.
+ */
+@Module({})
+export class ProjectorModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [RuntimeModule.forRoot(config), WorkersModule, AuditSealerModule],
+    };
+  }
+}

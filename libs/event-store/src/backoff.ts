@@ -18,7 +18,8 @@ export function backoffDelay(failures: number, policy: BackoffPolicy = DEFAULT_B
   return Math.min(policy.maxMs, policy.initialMs * 2 ** exponent);
 }
 
-export type WorkerState = 'running' | 'retrying' | 'stopped';
+/** `standby`: another process of the deployment leads this singleton worker. */
+export type WorkerState = 'running' | 'retrying' | 'stopped' | 'standby';
 
 export interface WorkerStatus {
   state: WorkerState;

@@ -10,3 +10,6 @@ export * from './matching';
 export * from './history';
 export * from './settlement';
 export * from './upsert-rows';
+export * from './position-waiters';
+export * from './checkpoint-follower';
+export * from './projection-lag-timeout.error';

@@ -10,6 +10,7 @@ import {
 } from '@policloud/event-store';
 import { Projection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { PositionWaiters } from './position-waiters';
 
 export interface ProjectionRunnerOptions {
   /** Checkpoint name of this runner. */
@@ -27,12 +28,7 @@ export interface ProjectionRunnerOptions {
   retry?: BackoffPolicy;
 }
 
-export class ProjectionLagTimeoutError extends Error {
-  constructor(position: number, reached: number) {
-    super(`read models stopped short of position ${position} (at ${reached})`);
-    this.name = 'ProjectionLagTimeoutError';
-  }
-}
+export { ProjectionLagTimeoutError } from './projection-lag-timeout.error';
 
 /** A projection halted on one event: what an operator needs to find and fix it. */
 export interface ProjectionFailure {
@@ -55,18 +51,9 @@ export interface ProjectionRunnerStatus extends WorkerStatus {
   failing: ProjectionFailure[];
 }
 
-interface Waiter {
-  position: number;
-  resolve: () => void;
-  timer: NodeJS.Timeout;
-}
-
 interface Halted extends ProjectionFailure {
   timer?: NodeJS.Timeout;
 }
-
-/** The longest a read waits for read models that keep moving but trail the writes. */
-const MAX_WAIT_MS = 120_000;
 
 /**
  * Applies the global log to the read models. Each page of events is applied in one transaction
@@ -81,10 +68,7 @@ const MAX_WAIT_MS = 120_000;
  */
 export class ProjectionRunner {
   private subscription: Subscription | null = null;
-  private position = 0;
-  private waiters: Waiter[] = [];
-  /** When the last page was applied: a waiter times out only after that long without one. */
-  private progressedAt = 0;
+  private readonly reached = new PositionWaiters();
   private readonly halted = new Map<string, Halted>();
   /** Serialises page applications and halted projections' catch-up steps. */
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -105,7 +89,7 @@ export class ProjectionRunner {
     const repository = this.dataSource.getRepository(ProjectionCheckpointEntity);
     const checkpoint = await repository.findOneBy({ name: this.name });
     const checkpoints = await repository.findBy({ name: Like(`${this.name}/%`) });
-    this.position = checkpoint?.position ?? 0;
+    this.reached.reset(checkpoint?.position ?? 0);
     this.stopped = false;
     // Projections halted before a restart resume from their own checkpoints, at once.
     for (const row of checkpoints) {
@@ -121,7 +105,7 @@ export class ProjectionRunner {
       });
     }
     this.subscription = this.store.subscribeToAll({
-      after: this.position,
+      after: this.reached.position,
       batchSize: this.options.batchSize ?? 5_000,
       idleMs: this.options.idleMs ?? 50,
       retry: this.options.retry,
@@ -153,33 +137,12 @@ export class ProjectionRunner {
 
   /**
    * Resolves once the read models include the event at `position` (read-your-writes). Rejects
-   * if they stall, `timeoutMs` without applying a page, or trail for `MAX_WAIT_MS` in all. A long
+   * if they stall, `timeoutMs` without applying a page, or trail for two minutes in all. A long
    * catch-up that keeps moving (the tens of thousands of events of a large matching run) is
    * waited out. A halted projection does not hold reads back (see the failure policy).
    */
   waitFor(position: number, timeoutMs = 10_000): Promise<void> {
-    if (this.position >= position) return Promise.resolve();
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const now = Date.now();
-        const stalled = now - Math.max(started, this.progressedAt) >= timeoutMs;
-        if (stalled || now - started >= MAX_WAIT_MS) {
-          this.waiters = this.waiters.filter((other) => other !== waiter);
-          return reject(new ProjectionLagTimeoutError(position, this.position));
-        }
-        waiter.timer = setTimeout(check, Math.max(started, this.progressedAt) + timeoutMs - now);
-      };
-      const waiter: Waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(waiter.timer);
-          resolve();
-        },
-        timer: setTimeout(check, timeoutMs),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.reached.waitFor(position, timeoutMs);
   }
 
   status(): ProjectionRunnerStatus {
@@ -187,7 +150,7 @@ export class ProjectionRunner {
     return {
       running: subscription.state !== 'stopped',
       ...subscription,
-      position: this.position,
+      position: this.reached.position,
       failing: [...this.halted.values()].map(({ timer: _timer, ...failure }) => failure),
     };
   }
@@ -231,11 +194,7 @@ export class ProjectionRunner {
     });
     // Only once committed: a rolled-back page is retried whole, with no projection halted.
     failures.forEach((failure) => this.halt(failure));
-    this.position = last;
-    const reached = this.waiters.filter((waiter) => waiter.position <= last);
-    this.waiters = this.waiters.filter((waiter) => waiter.position > last);
-    reached.forEach((waiter) => waiter.resolve());
-    this.progressedAt = Date.now();
+    this.reached.advance(last);
   }
 
   /**
@@ -323,7 +282,7 @@ export class ProjectionRunner {
         const done = await this.serially(async () => {
           const halted = this.halted.get(name);
           if (!halted || this.stopped) return true;
-          const target = this.position;
+          const target = this.reached.position;
           const page = (
             await this.store.readAll({ after: halted.position, maxCount: batchSize })
           ).filter((event) => event.globalPosition <= target);

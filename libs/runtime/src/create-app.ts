@@ -1,4 +1,4 @@
-import { DynamicModule, Type } from '@nestjs/common';
+import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -13,18 +13,16 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Builds a Fastify-based Nest app with the OpenAPI document served at /docs. */
 export async function createApp(
   module: Type | DynamicModule,
-  options: { logger?: boolean } = {},
+  options: { logger?: false | LoggerService } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    module,
-    fastifyAdapter(),
-    // Buffered until configureApp hands Nest the JSON logger, so start-up lines are JSON too.
-    {
-      bodyParser: false,
-      bufferLogs: options.logger !== false,
-      logger: options.logger === false ? false : undefined,
-    },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(module, fastifyAdapter(), {
+    bodyParser: false,
+    // Without one, lines wait for the JSON logger configureApp installs, so they are JSON too.
+    bufferLogs: options.logger === undefined,
+    logger: options.logger,
+    // A module that cannot start (a database still down) throws to the caller, which may retry.
+    abortOnError: false,
+  });
   return configureApp(app);
 }
 

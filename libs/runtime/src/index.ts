@@ -10,3 +10,5 @@ export * from './read-your-writes';
 export * from './workers';
 export * from './observability';
 export * from './leadership';
+export * from './platform';
+export * from './service-main';

@@ -1,14 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore } from '@policloud/event-store';
 import { createRelayProducer, KafkaEventRelay, RelayStatus } from '@policloud/messaging';
 import { KAFKA } from './runtime.tokens';
+import { SingletonWorkers } from './leadership/singleton-workers';
 
 /**
  * Not integration events, they stay in the audited log only: credentials, even hashed, and the
@@ -17,9 +12,12 @@ import { KAFKA } from './runtime.tokens';
  */
 const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued', 'AuditCheckpointSealed']);
 
-/** Runs the global-log → Kafka relay in this process when Kafka is configured. */
+/**
+ * Runs the global-log → Kafka relay when Kafka is configured, in the one process of the
+ * deployment that leads the `kafkaRelay` singleton (the others stand by).
+ */
 @Injectable()
-export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KafkaRelayService implements OnApplicationBootstrap {
   private readonly logger = new Logger('KafkaRelay');
   private relay: KafkaEventRelay | null = null;
 
@@ -27,33 +25,38 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(KAFKA) private readonly kafka: Kafka | null,
+    private readonly singletons: SingletonWorkers,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.kafka) return;
-    this.relay = new KafkaEventRelay(
-      this.store,
-      this.checkpoints,
-      createRelayProducer(this.kafka),
-      {
-        publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
-        onError: (error, retryInMs) =>
-          this.logger.warn(
-            `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
-              `retrying in ${retryInMs} ms`,
-          ),
+  onApplicationBootstrap(): void {
+    const kafka = this.kafka;
+    if (!kafka) return;
+    this.singletons.lead('kafkaRelay', {
+      start: () => this.start(kafka),
+      stop: async () => {
+        await this.relay?.stop().catch(() => undefined);
+        this.relay = null;
       },
-    );
+    });
+  }
+
+  private async start(kafka: Kafka): Promise<void> {
+    this.relay = new KafkaEventRelay(this.store, this.checkpoints, createRelayProducer(kafka), {
+      publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
+      onError: (error, retryInMs) =>
+        this.logger.warn(
+          `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
+            `retrying in ${retryInMs} ms`,
+        ),
+    });
     // A broker (or store) that is down at boot must not stop the API: the relay retries in the
     // background and /health reports its state.
     await this.relay.start();
   }
 
+  /** Null without Kafka; `standby` while another process relays. */
   status(): RelayStatus | null {
-    return this.relay?.status() ?? null;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.relay?.stop().catch(() => undefined);
+    if (!this.kafka) return null;
+    return this.relay?.status() ?? { state: 'standby', running: false, position: 0, failures: 0 };
   }
 }

@@ -30,6 +30,7 @@ import {
 } from '@policloud/http';
 import { createKafka } from '@policloud/messaging';
 import {
+  CheckpointFollower,
   openReadModels,
   Projection,
   ProjectionCheckpointEntity,
@@ -46,8 +47,10 @@ import {
   readModelDatabase,
 } from './infrastructure';
 import { CLOCK, systemClock } from './clock';
-import { KafkaRelayService } from './kafka-relay.service';
-import { WorkerRegistry } from './workers';
+import { WorkerRegistry } from './workers/worker-registry';
+import { SingletonWorkers } from './leadership/singleton-workers';
+import { domainProblem } from './platform/domain-problem.mapper';
+import { PLATFORM_FEATURES } from './platform/platform-read-models';
 import { ReadModelBarrier, ReadYourWritesGuard } from './read-your-writes';
 import {
   APP_CONFIG,
@@ -61,6 +64,8 @@ import {
 import { countingAppends, createLogger, Metrics, MetricsController } from './observability';
 import { RuntimeMetrics } from './observability/runtime-metrics';
 
+// The domain's rejections (400, 403, 404, 409) in every service.
+registerProblemMapper(domainProblem);
 // Read models that stay behind are a passing condition: the client may retry.
 registerProblemMapper((error) =>
   error instanceof ProjectionLagTimeoutError ? problem(503, error.message) : undefined,
@@ -95,7 +100,7 @@ export class RuntimeModule implements OnApplicationShutdown {
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
   ) {}
 
-  static forRoot(config: AppConfig, features: RuntimeFeatures): DynamicModule {
+  static forRoot(config: AppConfig, features: RuntimeFeatures = PLATFORM_FEATURES): DynamicModule {
     return {
       module: RuntimeModule,
       controllers: [HealthController, MetricsController],
@@ -133,34 +138,43 @@ export class RuntimeModule implements OnApplicationShutdown {
         {
           provide: PROJECTION_RUNNER,
           inject: [EVENT_STORE, READ_MODELS],
-          // Started here, before any module's bootstrap hook may issue commands that wait for it.
-          useFactory: async (store: EventStore, readModels: DataSource) => {
+          // Started by ProjectionsWorker where this process leads the projections (WorkersModule).
+          useFactory: (store: EventStore, readModels: DataSource) => {
             const logger = new Logger('Projections');
-            const runner = new ProjectionRunner(store, readModels, features.projections, {
-              upcast: features.upcast,
-              onError: (error, retryInMs) =>
-                logger.warn(
-                  `read models could not apply the page after position ${runner.status().position}: ` +
-                    `${(error as Error).message}; retrying in ${retryInMs} ms`,
-                ),
-              onProjectionFailed: (failure) =>
-                logger.error(
-                  `projection ${failure.projection} halted on event ${failure.event?.id} ` +
-                    `(${failure.event?.type}, position ${failure.event?.position}): ${failure.error}; ` +
-                    `retry ${failure.failures} at ${failure.nextRetryAt}, other read models go on`,
-                ),
-              onProjectionRecovered: (name) => logger.log(`projection ${name} caught up again`),
-            });
-            await runner.start();
+            const runner: ProjectionRunner = new ProjectionRunner(
+              store,
+              readModels,
+              features.projections,
+              {
+                upcast: features.upcast,
+                onError: (error, retryInMs) =>
+                  logger.warn(
+                    `read models could not apply the page after position ${runner.status().position}: ` +
+                      `${(error as Error).message}; retrying in ${retryInMs} ms`,
+                  ),
+                onProjectionFailed: (failure) =>
+                  logger.error(
+                    `projection ${failure.projection} halted on event ${failure.event?.id} ` +
+                      `(${failure.event?.type}, position ${failure.event?.position}): ${failure.error}; ` +
+                      `retry ${failure.failures} at ${failure.nextRetryAt}, other read models go on`,
+                  ),
+                onProjectionRecovered: (name) => logger.log(`projection ${name} caught up again`),
+              },
+            );
             return runner;
           },
+        },
+        {
+          provide: CheckpointFollower,
+          inject: [READ_MODELS],
+          useFactory: (readModels: DataSource) => new CheckpointFollower(readModels),
         },
         {
           provide: KAFKA,
           useValue: config.kafkaBrokers.length ? createKafka(config.kafkaBrokers) : null,
         },
-        KafkaRelayService,
         WorkerRegistry,
+        SingletonWorkers,
         HealthService,
         ReadModelBarrier,
         { provide: PRINCIPAL_DIRECTORY, useClass: features.principalDirectory },
@@ -183,6 +197,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         KAFKA,
         ReadModelBarrier,
         WorkerRegistry,
+        SingletonWorkers,
       ],
     };
   }
@@ -191,5 +206,6 @@ export class RuntimeModule implements OnApplicationShutdown {
     await this.projections.stop();
     await this.readModels.destroy();
     await this.store.close();
+    new Logger('Runtime').log('stopped: requests drained, workers stopped, pools closed');
   }
 }

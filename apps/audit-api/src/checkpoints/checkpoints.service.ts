@@ -1,12 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { checkpointBodyOf, sealCheckpoint, SignedCheckpoint } from '@policloud/audit';
-import { AppConfig } from '@policloud/config';
 import {
   EVENT_STORE,
   EventStore,
@@ -16,7 +9,7 @@ import {
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
-import { APP_CONFIG, Clock, CLOCK, PeriodicWorker, WorkerRegistry } from '@policloud/runtime';
+import { Clock, CLOCK } from '@policloud/runtime';
 import { AuditKeyService } from './audit-key.service';
 
 /** One stream holds every checkpoint in sequence: its expected revision keeps them in order. */
@@ -43,38 +36,17 @@ export async function readRange(
 }
 
 /**
- * Seals the global log into signed, chained Merkle checkpoints (every AUDIT_SEAL_INTERVAL_SECONDS,
- * and on demand). Checkpoints are events too: the next checkpoint covers the previous one.
+ * Seals the global log into signed, chained Merkle checkpoints (on demand, and every
+ * AUDIT_SEAL_INTERVAL_SECONDS through AuditSealerService). Checkpoints are events too: the next checkpoint covers the previous one.
  */
 @Injectable()
-export class CheckpointsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Audit');
-  private worker: PeriodicWorker | null = null;
+export class CheckpointsService {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly key: AuditKeyService,
-    private readonly workers: WorkerRegistry,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.auditSealIntervalSeconds <= 0) return;
-    const worker = new PeriodicWorker(
-      'audit sealing',
-      this.config.auditSealIntervalSeconds * 1000,
-      async () => (await this.seal())?.toPosition,
-      this.logger,
-    );
-    this.workers.register('auditSealer', () => worker.status());
-    worker.start();
-    this.worker = worker;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.stop();
-  }
 
   async list(): Promise<SignedCheckpoint[]> {
     try {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { EVENT_STORE, EventStore, EventStoreHealth, withTimeout } from '@policloud/event-store';
 import { KafkaHealth, kafkaHealth, RelayStatus } from '@policloud/messaging';
@@ -29,7 +29,7 @@ export class HealthService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KAFKA) private readonly kafka: Kafka | null,
-    private readonly relay: KafkaRelayService,
+    @Optional() @Inject(KafkaRelayService) private readonly relay: KafkaRelayService | null,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
     private readonly workers: WorkerRegistry,
   ) {}
@@ -45,8 +45,10 @@ export class HealthService {
       ),
       this.kafka ? kafkaHealth(this.kafka, HEALTH_TIMEOUT_MS) : null,
     ]);
-    const relay = this.relay.status();
-    const kafkaDown = kafka !== null && (kafka.status === 'down' || relay?.state !== 'running');
+    const relay = this.relay?.status() ?? null;
+    const kafkaDown =
+      kafka !== null &&
+      (kafka.status === 'down' || relay?.state === 'retrying' || relay?.state === 'stopped');
     const projections = this.projections.status();
     const lag =
       eventStore.headPosition === undefined
@@ -58,7 +60,9 @@ export class HealthService {
       kafkaDown ||
       projections.state !== 'running' ||
       projections.failing.length > 0 ||
-      Object.values(workers).some((worker) => worker.state !== 'running');
+      Object.values(workers).some(
+        (worker) => worker.state === 'retrying' || worker.state === 'stopped',
+      );
     return {
       status: degraded ? 'degraded' : 'ok',
       eventStore,

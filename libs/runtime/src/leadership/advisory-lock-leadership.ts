@@ -10,11 +10,17 @@ export interface AdvisoryLockOptions {
   onChange?: (leading: boolean, reason: string) => void;
 }
 
-/** A 64-bit advisory lock key derived from the singleton's name, stable across versions. */
-export function advisoryLockKey(singleton: string): string {
+/**
+ * A 64-bit advisory lock key for a singleton of one deployment: advisory locks are shared by a
+ * whole database, so the scope (database and schema) is part of the key.
+ */
+export function advisoryLockKey(scope: string, singleton: string): string {
   return BigInt.asIntN(
     64,
-    BigInt('0x' + createHash('sha256').update(`policloud:${singleton}`).digest('hex').slice(0, 16)),
+    BigInt(
+      '0x' +
+        createHash('sha256').update(`policloud:${scope}:${singleton}`).digest('hex').slice(0, 16),
+    ),
   ).toString();
 }
 
@@ -32,7 +38,7 @@ export class AdvisoryLockLeadership implements Leadership {
   private timer: NodeJS.Timeout | undefined;
   private handlers: LeadershipHandlers | undefined;
   private tick: Promise<void> = Promise.resolve();
-  private readonly key: string;
+  private key: string | undefined;
   private readonly pollMs: number;
   private readonly checkTimeoutMs: number;
 
@@ -41,7 +47,6 @@ export class AdvisoryLockLeadership implements Leadership {
     private readonly connection: ClientConfig,
     private readonly options: AdvisoryLockOptions = {},
   ) {
-    this.key = advisoryLockKey(singleton);
     this.pollMs = options.pollMs ?? 1_000;
     this.checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
   }
@@ -124,6 +129,12 @@ export class AdvisoryLockLeadership implements Leadership {
     );
     client.on('end', () => void this.stepDown("the lock's connection ended"));
     await client.connect();
+    const [{ scope }] = (
+      await client.query<{ scope: string }>(
+        "SELECT current_database() || '.' || current_schema() AS scope",
+      )
+    ).rows;
+    this.key = advisoryLockKey(scope, this.singleton);
     this.client = client;
     return client;
   }

@@ -1,2 +1,3 @@
 export * from './leadership';
 export * from './advisory-lock-leadership';
+export * from './singleton-workers';

@@ -21,7 +21,10 @@ export class SoleLeadership implements Leadership {
   private leading = false;
   private handlers: LeadershipHandlers | undefined;
 
-  constructor(readonly singleton: string) {}
+  constructor(
+    readonly singleton: string,
+    private readonly onChange?: (leading: boolean, reason: string) => void,
+  ) {}
 
   isLeader(): boolean {
     return this.leading;
@@ -30,12 +33,14 @@ export class SoleLeadership implements Leadership {
   start(handlers: LeadershipHandlers): void {
     this.handlers = handlers;
     this.leading = true;
+    this.onChange?.(true, 'the only process of its deployment');
     void handlers.onElected();
   }
 
   async stop(): Promise<void> {
     if (!this.leading) return;
     this.leading = false;
+    this.onChange?.(false, 'stopped');
     await this.handlers?.onDeposed();
   }
 }

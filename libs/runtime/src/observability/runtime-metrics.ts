@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, OnModuleInit } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@policloud/event-store';
 import { ProjectionRunner } from '@policloud/projections';
 import { KafkaRelayService } from '../kafka-relay.service';
@@ -13,7 +13,7 @@ export class RuntimeMetrics implements OnModuleInit {
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
-    private readonly relay: KafkaRelayService,
+    @Optional() @Inject(KafkaRelayService) private readonly relay: KafkaRelayService | null,
     @Inject(KAFKA) private readonly kafka: Kafka | null,
   ) {}
 
@@ -57,7 +57,7 @@ export class RuntimeMetrics implements OnModuleInit {
       'Events committed to the log that the Kafka relay has not published yet',
       [],
       async (set) => {
-        const status = this.relay.status();
+        const status = this.relay?.status() ?? null;
         if (status) set({}, (await this.lagOf(status.position)).events);
       },
     );

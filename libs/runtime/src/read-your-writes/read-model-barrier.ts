@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, withTimeout } from '@policloud/event-store';
-import { ProjectionRunner } from '@policloud/projections';
+import { CheckpointFollower, ProjectionRunner } from '@policloud/projections';
 import { PROJECTION_RUNNER } from '../runtime.tokens';
 import { SharedHeadReads } from './shared-head-reads';
 
@@ -19,6 +19,7 @@ export class ReadModelBarrier {
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    private readonly follower: CheckpointFollower,
   ) {
     this.head = new SharedHeadReads(() => store.headPosition());
   }
@@ -29,6 +30,13 @@ export class ReadModelBarrier {
    */
   async catchUp(timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<void> {
     const head = await withTimeout(this.head.read(), timeoutMs, 'reading the head of the log');
-    await this.projections.waitFor(head, timeoutMs);
+    await this.reach(head, timeoutMs);
+  }
+
+  /** Resolves once the read models include the event at `position`. */
+  reach(position: number, timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<void> {
+    // The runner of this process when it leads the projections; else the leader's checkpoint.
+    const readModels = this.projections.status().running ? this.projections : this.follower;
+    return readModels.waitFor(position, timeoutMs);
   }
 }

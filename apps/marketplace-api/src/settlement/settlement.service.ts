@@ -7,11 +7,10 @@ import { EVENT_STORE, EventStore, StreamNotFoundError, WrongExpectedRevisionErro
 import { ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
 import {
   marketHistoryAt,
-  ProjectionRunner,
   RunningChargeRow,
   SettlementStatementRow,
 } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK, PROJECTION_RUNNER } from '@policloud/runtime';
+import { APP_CONFIG, Clock, CLOCK, ReadModelBarrier } from '@policloud/runtime';
 import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
 import { settlementDecider, settlementStreamId } from '@policloud/domain';
 import { closedPeriods, settlementInput } from './settlement-input';
@@ -34,7 +33,7 @@ export class SettlementService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    private readonly readModelsReady: ReadModelBarrier,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
   ) {}
 
@@ -77,11 +76,11 @@ export class SettlementService {
           })),
           'no_stream',
         );
-        await this.projections.waitFor(appended.lastGlobalPosition);
+        await this.readModelsReady.reach(appended.lastGlobalPosition);
       } catch (error) {
         // A concurrent close of the same period won: its statements are the period's.
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        await this.projections.waitFor(await this.store.headPosition());
+        await this.readModelsReady.reach(await this.store.headPosition());
       }
     }
     return this.statements(period, principal);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Principal, PrincipalDirectory, Role } from '@policloud/auth';
 import { READ_MODELS } from '@policloud/http';
 import { ApiKeyRow, ParticipantRow } from '@policloud/projections';
-import { ReadModelBarrier } from '@policloud/runtime';
+import { ReadModelBarrier } from '../read-your-writes/read-model-barrier';
 
 const CACHE_LIMIT = 10_000;
 

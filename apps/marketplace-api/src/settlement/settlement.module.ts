@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { SettlementController } from './settlement.controller';
+import { SettlementService } from './settlement.service';
+
+/** Settlement closes and statements: commands over the metered log, reads from the read models. */
+@Module({
+  controllers: [SettlementController],
+  providers: [SettlementService],
+})
+export class SettlementModule {}

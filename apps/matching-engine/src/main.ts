@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@policloud/runtime';
+import { MatchingEngineAppModule } from './matching-engine.app.module';
+
+void runService('matching-engine', (config) => MatchingEngineAppModule.forRoot(config));

@@ -1,0 +1,3 @@
+export * from './platform-read-models';
+export * from './principal-directory.service';
+export * from './domain-problem.mapper';
