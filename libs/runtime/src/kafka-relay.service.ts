@@ -6,7 +6,13 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore } from '@policloud/event-store';
+import {
+  CHECKPOINT_STORE,
+  CheckpointStore,
+  EVENT_STORE,
+  EventStore,
+  RecordedEvent,
+} from '@policloud/event-store';
 import { createRelayProducer, KafkaEventRelay, RelayStatus } from '@policloud/messaging';
 import { KAFKA } from './runtime.tokens';
 
@@ -16,6 +22,11 @@ import { KAFKA } from './runtime.tokens';
  * for them in contracts/asyncapi.yaml).
  */
 const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued', 'AuditCheckpointSealed']);
+
+/** Whether the relay publishes this event to Kafka (an integration event) or keeps it internal. */
+export function publishedToKafka(event: RecordedEvent): boolean {
+  return !INTERNAL_EVENT_TYPES.has(event.type);
+}
 
 /** Runs the global-log → Kafka relay in this process when Kafka is configured. */
 @Injectable()
@@ -36,7 +47,7 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
       this.checkpoints,
       createRelayProducer(this.kafka),
       {
-        publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
+        publishes: publishedToKafka,
         onError: (error, retryInMs) =>
           this.logger.warn(
             `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
