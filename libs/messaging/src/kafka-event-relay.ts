@@ -11,6 +11,9 @@ import {
 } from '@policloud/event-store';
 import { integrationMessage, topicFor } from './integration-message';
 
+/** The relay's checkpoint name unless told otherwise. */
+export const KAFKA_RELAY_CHECKPOINT = 'kafka-relay';
+
 export interface KafkaEventRelayOptions {
   /** Checkpoint name; one relay per name. */
   name?: string;
@@ -54,7 +57,7 @@ export class KafkaEventRelay {
     private readonly producer: Producer,
     private readonly options: KafkaEventRelayOptions = {},
   ) {
-    this.name = options.name ?? 'kafka-relay';
+    this.name = options.name ?? KAFKA_RELAY_CHECKPOINT;
     this.topicPrefix = options.topicPrefix ?? 'policloud';
     this.startup = new FailureTracker(options.retry);
   }

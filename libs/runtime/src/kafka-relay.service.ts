@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore } from '@policloud/event-store';
+import {
+  CHECKPOINT_STORE,
+  CheckpointStore,
+  EVENT_STORE,
+  EventStore,
+  RecordedEvent,
+} from '@policloud/event-store';
 import { createRelayProducer, KafkaEventRelay, RelayStatus } from '@policloud/messaging';
 import { KAFKA } from './runtime.tokens';
 import { SingletonWorkers } from './leadership/singleton-workers';
@@ -11,6 +17,11 @@ import { SingletonWorkers } from './leadership/singleton-workers';
  * for them in contracts/asyncapi.yaml).
  */
 const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued', 'AuditCheckpointSealed']);
+
+/** Whether the relay publishes this event to Kafka (an integration event) or keeps it internal. */
+export function publishedToKafka(event: RecordedEvent): boolean {
+  return !INTERNAL_EVENT_TYPES.has(event.type);
+}
 
 /**
  * Runs the global-log → Kafka relay when Kafka is configured, in the one process of the
@@ -42,7 +53,7 @@ export class KafkaRelayService implements OnApplicationBootstrap {
 
   private async start(kafka: Kafka): Promise<void> {
     this.relay = new KafkaEventRelay(this.store, this.checkpoints, createRelayProducer(kafka), {
-      publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
+      publishes: publishedToKafka,
       onError: (error, retryInMs) =>
         this.logger.warn(
           `relay failed at position ${this.relay?.status().position}: ${(error as Error).message}; ` +
