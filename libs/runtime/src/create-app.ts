@@ -1,22 +1,29 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { parseJsonBody } from '@policloud/http';
+import { MAX_ID_LENGTH } from '@policloud/domain';
+import { checkRequestInput, parseJsonBody, sendProblem } from '@policloud/http';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Longest path parameter the router matches (longer is a 414): any id the API creates, even
+ * with every character percent-encoded, so whatever is created can be read back.
+ */
+export const MAX_PARAM_LENGTH = 3 * MAX_ID_LENGTH;
 
 /** Builds a Fastify-based Nest app with the OpenAPI document served at /docs. */
 export async function createApp(
   module: Type | DynamicModule,
   options: { logger?: boolean } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    module,
-    fastifyAdapter(),
-    { bodyParser: false, logger: options.logger === false ? false : ['log', 'warn', 'error'] },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(module, fastifyAdapter(), {
+    bodyParser: false,
+    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+  });
   return configureApp(app);
 }
 
@@ -26,11 +33,24 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   // The API speaks JSON only: any other body type is a 415, never parsed into something else.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain', 'application/json']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  // Every route, before anything reads its input (guards, pipes, handlers).
+  fastify.addHook('preValidation', (request, _reply, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      checkRequestInput(request);
+      done();
     } catch (error) {
-      done(error as Error, undefined);
+      done(error as Error);
     }
   });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
@@ -40,7 +60,14 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
 }
 
 export function fastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors the router answers before any route runs (bad URL encoding, over-long parameter).
+    // (Nest's Fastify is a copy of its own: its request and reply types are not the root's.)
+    frameworkErrors: (error: Error, request: unknown, reply: unknown) =>
+      sendProblem(reply as FastifyReply, request as FastifyRequest, error),
+  });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
