@@ -11,7 +11,16 @@ export function registerProblemMapper(mapper: ProblemMapper): void {
   if (!mappers.includes(mapper)) mappers.push(mapper);
 }
 
-/** Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode. */
+/** Router errors whose own message quotes the whole path back: told in a sentence instead. */
+const ROUTER_DETAILS: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than any id the API accepts',
+  FST_ERR_BAD_URL: 'The path is not valid percent-encoded UTF-8',
+};
+
+/**
+ * Fastify's own errors (bad JSON, body too large, wrong content type, a path the router refuses)
+ * carry a 4xx statusCode.
+ */
 function fastifyClientError(error: unknown): ProblemDetails | undefined {
   const { statusCode, code, message } = error as {
     statusCode?: number;
@@ -20,7 +29,7 @@ function fastifyClientError(error: unknown): ProblemDetails | undefined {
   };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
-  return problem(statusCode, message);
+  return problem(statusCode, ROUTER_DETAILS[code] ?? message);
 }
 
 export function toProblem(error: unknown): ProblemDetails {
