@@ -8,3 +8,4 @@ export * from './idempotency.interceptor';
 export * from './idempotency-record.entity';
 export * from './idempotency-records.migration';
 export * from './json-body';
+export * from './input-rules';

@@ -11,12 +11,25 @@ export function registerProblemMapper(mapper: ProblemMapper): void {
   if (!mappers.includes(mapper)) mappers.push(mapper);
 }
 
-/** Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode. */
+/** Router errors whose own message quotes the whole path back: told in a sentence instead. */
+const ROUTER_DETAILS: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than any id the API accepts',
+  FST_ERR_BAD_URL: 'The path is not valid percent-encoded UTF-8',
+};
+
+/**
+ * Fastify's own errors (bad JSON, body too large, wrong content type, a path the router refuses)
+ * carry a 4xx statusCode.
+ */
 function fastifyClientError(error: unknown): ProblemDetails | undefined {
-  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+  const { statusCode, code, message } = error as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+  };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
-  return problem(statusCode, message);
+  return problem(statusCode, ROUTER_DETAILS[code] ?? message);
 }
 
 export function toProblem(error: unknown): ProblemDetails {
@@ -27,23 +40,30 @@ export function toProblem(error: unknown): ProblemDetails {
   }
   if (error instanceof HttpException) {
     const response = error.getResponse();
-    const detail = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    return problem(error.getStatus(), Array.isArray(detail) ? detail.join('; ') : String(detail ?? error.message));
+    const detail =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return problem(
+      error.getStatus(),
+      Array.isArray(detail) ? detail.join('; ') : String(detail ?? error.message),
+    );
   }
   return fastifyClientError(error) ?? problem(500, 'An unexpected error occurred');
+}
+
+const logger = new Logger('HTTP');
+
+/** Answers an error as problem+json: the one translation for Nest's filter and Fastify's own errors. */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown): void {
+  const body = { ...toProblem(error), instance: request.url };
+  if (body.status >= 500) logger.error(error instanceof Error ? error.stack : String(error));
+  void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 
 /** The one error-to-problem+json translation of the whole API. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const body = { ...toProblem(error), instance: request.url };
-    if (body.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), error);
   }
 }

@@ -1,14 +1,22 @@
 import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { parseJsonBody } from '@policloud/http';
+import { MAX_ID_LENGTH } from '@policloud/domain';
+import { checkRequestInput, parseJsonBody, sendProblem } from '@policloud/http';
 import { Logger } from 'pino';
 import { instrumentRequests, Metrics, PinoNestLogger, requestIdOf } from './observability';
 import { LOGGER, METRICS } from './runtime.tokens';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Longest path parameter the router matches (longer is a 414): any id the API creates, even
+ * with every character percent-encoded, so whatever is created can be read back.
+ */
+export const MAX_PARAM_LENGTH = 3 * MAX_ID_LENGTH;
 
 /** Builds a Fastify-based Nest app with the OpenAPI document served at /docs. */
 export async function createApp(
@@ -49,6 +57,15 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       }
     },
   );
+  // Every route, before anything reads its input (guards, pipes, handlers).
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkRequestInput(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
@@ -56,8 +73,16 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
 }
 
 export function fastifyAdapter(): FastifyAdapter {
-  // Fastify's own logger stays off: request lines come from instrumentRequests, one per request.
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify's own logger stays off: request lines come from instrumentRequests, one per request.
+    genReqId: requestIdOf,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors the router answers before any route runs (bad URL encoding, over-long parameter).
+    // (Nest's Fastify is a copy of its own: its request and reply types are not the root's.)
+    frameworkErrors: (error: Error, request: unknown, reply: unknown) =>
+      sendProblem(reply as FastifyReply, request as FastifyRequest, error),
+  });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {

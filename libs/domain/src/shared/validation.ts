@@ -37,8 +37,11 @@ export function validFields<T extends Record<string, Parsed<unknown>>>(fields: T
   ) as ParsedValues<T>;
 }
 
+/** Longest id a caller may choose; the HTTP router admits path parameters of this length. */
+export const MAX_ID_LENGTH = 128;
+
 /** Ids are chosen by callers (UUIDs, slugs): printable, no spaces, bounded. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${MAX_ID_LENGTH - 1}}$`);
 
 export function parseId(value: unknown, field: string): Parsed<string> {
   return typeof value === 'string' && ID_PATTERN.test(value)
