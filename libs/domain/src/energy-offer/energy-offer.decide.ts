@@ -4,7 +4,7 @@ import {
   MAX_HORIZON_HOURS,
   parseCurrency,
   parseInstant,
-  parseMinorUnits,
+  parseUnitPrice,
   parseSlot,
   parseWh,
   slotHasStarted,
@@ -92,7 +92,7 @@ function listEnergyOffer(
       min: 0,
       max: MAX_CARBON_G_PER_KWH,
     }),
-    floorPricePerMwh: parseMinorUnits(data.floorPricePerMwh, 'floorPricePerMwh'),
+    floorPricePerMwh: parseUnitPrice(data.floorPricePerMwh, 'floorPricePerMwh'),
     currency: parseCurrency(data.currency, 'currency'),
     profile: parseProfile(data.profile, 'profile', 1),
   });

@@ -186,11 +186,14 @@ describe('ListEnergyOffer', () => {
     }
   });
 
-  it('prices the floor in whole minor units per MWh', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ floorPricePerMwh: 40.5 }), context)
-      .thenThrows('invalid', ['floorPricePerMwh']));
+  it('prices the floor in whole minor units per MWh, at most MAX_UNIT_PRICE', () => {
+    for (const floorPricePerMwh of [40.5, 100_000_001]) {
+      spec
+        .given([])
+        .when(listEnergyOffer({ floorPricePerMwh }), context)
+        .thenThrows('invalid', ['floorPricePerMwh']);
+    }
+  });
 
   it('needs a non-empty profile', () =>
     spec
