@@ -1,4 +1,11 @@
-import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
+import {
+  Marketplace,
+  offerBody,
+  orderBody,
+  Party,
+  profile,
+  siteBody,
+} from './support/marketplace-fixture';
 import { expectProblem, fieldsOf } from './support/problem-assertions';
 
 describe('marketplace core on PostgreSQL', () => {
@@ -30,12 +37,18 @@ describe('marketplace core on PostgreSQL', () => {
     );
     await market.agreement('cannes', host.id, [producer.id]);
 
-    const sites = await market.request<{ items: { id: string; country: string }[] }>('GET', '/v1/sites', {
-      key: buyer.key,
-    });
+    const sites = await market.request<{ items: { id: string; country: string }[] }>(
+      'GET',
+      '/v1/sites',
+      {
+        key: buyer.key,
+      },
+    );
     expect(sites.status).toBe(200);
     expect(sites.body.items.map((s) => s.id)).toEqual(['cannes', 'dijon', 'uae']);
-    const french = await market.request<{ items: unknown[] }>('GET', '/v1/sites?country=FR', { key: buyer.key });
+    const french = await market.request<{ items: unknown[] }>('GET', '/v1/sites?country=FR', {
+      key: buyer.key,
+    });
     expect(french.body.items).toHaveLength(2);
 
     const cannes = await market.request('GET', '/v1/sites/cannes', { key: producer.key });
@@ -76,10 +89,14 @@ describe('marketplace core on PostgreSQL', () => {
   });
 
   it('a producer lists, amends, curtails and withdraws an offer', async () => {
-    const listed = await market.request<{ id: string; revision: number }>('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody(['cannes']),
-    });
+    const listed = await market.request<{ id: string; revision: number }>(
+      'POST',
+      '/v1/energy-offers',
+      {
+        key: producer.key,
+        body: offerBody(['cannes']),
+      },
+    );
     expect(listed.status).toBe(201);
     const id = listed.body.id;
 
@@ -97,21 +114,91 @@ describe('marketplace core on PostgreSQL', () => {
     });
     expect(curtailed.status).toBe(201);
 
-    const offer = await market.request<{ slots: Record<string, object> }>('GET', `/v1/energy-offers/${id}`, {
-      key: producer.key,
-    });
+    const offer = await market.request<{ slots: Record<string, object> }>(
+      'GET',
+      `/v1/energy-offers/${id}`,
+      {
+        key: producer.key,
+      },
+    );
     const slot = (at: string) => offer.body.slots[at];
     expect(slot('2027-03-01T10:00:00Z')).toMatchObject({ offeredWh: 40_000, allocatedWh: 0 });
     expect(slot('2027-03-01T12:00:00Z')).toMatchObject({ offeredWh: 100_000, curtailedWh: 30_000 });
 
     market.clock.set('2027-02-01T00:00:00Z');
-    const withdrawn = await market.request('DELETE', `/v1/energy-offers/${id}`, { key: producer.key });
+    const withdrawn = await market.request('DELETE', `/v1/energy-offers/${id}`, {
+      key: producer.key,
+    });
     expect(withdrawn.status).toBe(200);
-    const after = await market.request<{ status: string }>('GET', `/v1/energy-offers/${id}`, { key: producer.key });
+    const after = await market.request<{ status: string }>('GET', `/v1/energy-offers/${id}`, {
+      key: producer.key,
+    });
     expect(after.body.status).toBe('withdrawn');
 
-    const mine = await market.request<{ items: { id: string }[] }>('GET', '/v1/energy-offers', { key: producer.key });
+    const mine = await market.request<{ items: { id: string }[] }>('GET', '/v1/energy-offers', {
+      key: producer.key,
+    });
     expect(mine.body.items.map((o) => o.id)).toContain(id);
+  });
+
+  it('a producer raises a slot and adds one, where the agreement lists it', async () => {
+    const listed = await market.request<{ id: string; revision: number }>(
+      'POST',
+      '/v1/energy-offers',
+      {
+        key: producer.key,
+        body: offerBody(['cannes'], { profile: profile('2027-03-03T10:00:00Z', 2, 40_000) }),
+      },
+    );
+    expect(listed.status).toBe(201);
+    const raised = await market.request('PATCH', `/v1/energy-offers/${listed.body.id}`, {
+      key: producer.key,
+      body: {
+        profile: [
+          { slot: '2027-03-03T10:00:00Z', wh: 90_000 },
+          { slot: '2027-03-03T12:00:00Z', wh: 10_000 },
+        ],
+      },
+    });
+    expect(raised.status).toBe(200);
+    const offer = await market.request<{ slots: Record<string, object> }>(
+      'GET',
+      `/v1/energy-offers/${listed.body.id}`,
+      {
+        key: producer.key,
+      },
+    );
+    expect(offer.body.slots['2027-03-03T10:00:00Z']).toMatchObject({ offeredWh: 90_000 });
+    expect(offer.body.slots['2027-03-03T12:00:00Z']).toMatchObject({ offeredWh: 10_000 });
+  });
+
+  it('an offer spans at most 366 days, when listed and when amended, and a refusal writes nothing', async () => {
+    const twoYearsApart = [
+      { slot: '2027-03-04T10:00:00Z', wh: 1_000 },
+      { slot: '2029-03-04T10:00:00Z', wh: 1_000 },
+    ];
+    const head = await market.head();
+    const refused = await market.request('POST', '/v1/energy-offers', {
+      key: producer.key,
+      body: offerBody(['cannes'], { profile: twoYearsApart }),
+    });
+    expectProblem(refused, 400);
+    expect(fieldsOf(refused)).toEqual(['profile']);
+    expect(await market.head()).toBe(head);
+
+    const listed = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
+      key: producer.key,
+      body: offerBody(['cannes'], { profile: twoYearsApart.slice(0, 1) }),
+    });
+    expect(listed.status).toBe(201);
+    const afterListing = await market.head();
+    const stretched = await market.request('PATCH', `/v1/energy-offers/${listed.body.id}`, {
+      key: producer.key,
+      body: { profile: twoYearsApart.slice(1) },
+    });
+    expectProblem(stretched, 400);
+    expect(fieldsOf(stretched)).toEqual(['profile']);
+    expect(await market.head()).toBe(afterListing);
   });
 
   it('an offer for a site whose agreement does not list the producer is refused', async () => {
@@ -131,24 +218,45 @@ describe('marketplace core on PostgreSQL', () => {
     expect(placed.status).toBe(201);
     const second = await market.request<{ id: string }>('POST', '/v1/compute-orders', {
       key: buyer.key,
-      body: orderBody({ allOrNone: true, constraints: { jurisdictions: ['EU'], renewableOnly: true } }),
+      body: orderBody({
+        allOrNone: true,
+        constraints: { jurisdictions: ['EU'], renewableOnly: true },
+      }),
     });
     expect(second.status).toBe(201);
 
-    const order = await market.request('GET', `/v1/compute-orders/${placed.body.id}`, { key: buyer.key });
-    expect(order.body).toMatchObject({ status: 'open', gpus: 8, hours: 4, allOrNone: false, fills: [] });
+    const order = await market.request('GET', `/v1/compute-orders/${placed.body.id}`, {
+      key: buyer.key,
+    });
+    expect(order.body).toMatchObject({
+      status: 'open',
+      gpus: 8,
+      hours: 4,
+      allOrNone: false,
+      fills: [],
+    });
 
-    const cancelled = await market.request('DELETE', `/v1/compute-orders/${placed.body.id}`, { key: buyer.key });
+    const cancelled = await market.request('DELETE', `/v1/compute-orders/${placed.body.id}`, {
+      key: buyer.key,
+    });
     expect(cancelled.status).toBe(200);
-    const again = await market.request('DELETE', `/v1/compute-orders/${placed.body.id}`, { key: buyer.key });
+    const again = await market.request('DELETE', `/v1/compute-orders/${placed.body.id}`, {
+      key: buyer.key,
+    });
     expect(again.status).toBe(409);
 
     const other = await market.participant(['buyer']);
-    const theirs = await market.request<{ items: unknown[] }>('GET', '/v1/compute-orders', { key: other.key });
-    expect(theirs.body.items).toEqual([]);
-    const mine = await market.request<{ items: { id: string; status: string }[] }>('GET', '/v1/compute-orders', {
-      key: buyer.key,
+    const theirs = await market.request<{ items: unknown[] }>('GET', '/v1/compute-orders', {
+      key: other.key,
     });
+    expect(theirs.body.items).toEqual([]);
+    const mine = await market.request<{ items: { id: string; status: string }[] }>(
+      'GET',
+      '/v1/compute-orders',
+      {
+        key: buyer.key,
+      },
+    );
     expect(new Map(mine.body.items.map((o) => [o.id, o.status]))).toEqual(
       new Map([
         [placed.body.id, 'cancelled'],
@@ -157,11 +265,23 @@ describe('marketplace core on PostgreSQL', () => {
     );
 
     // A page at a time, in placement order, the second page where the first one stopped.
-    const first = await market.request<{ items: { id: string }[]; nextAfter: string }>('GET', '/v1/compute-orders?limit=1', { key: buyer.key });
-    const rest = await market.request<{ items: { id: string }[]; nextAfter: string | null }>('GET', `/v1/compute-orders?limit=1&after=${first.body.nextAfter}`, { key: buyer.key });
-    expect([...first.body.items, ...rest.body.items].map((o) => o.id)).toEqual(mine.body.items.map((o) => o.id));
+    const first = await market.request<{ items: { id: string }[]; nextAfter: string }>(
+      'GET',
+      '/v1/compute-orders?limit=1',
+      { key: buyer.key },
+    );
+    const rest = await market.request<{ items: { id: string }[]; nextAfter: string | null }>(
+      'GET',
+      `/v1/compute-orders?limit=1&after=${first.body.nextAfter}`,
+      { key: buyer.key },
+    );
+    expect([...first.body.items, ...rest.body.items].map((o) => o.id)).toEqual(
+      mine.body.items.map((o) => o.id),
+    );
     expect(rest.body.nextAfter).toBeNull();
-    const refused = await market.request('GET', '/v1/compute-orders?after=nope', { key: buyer.key });
+    const refused = await market.request('GET', '/v1/compute-orders?after=nope', {
+      key: buyer.key,
+    });
     expectProblem(refused, 400);
     expect(fieldsOf(refused)).toEqual(['after']);
   });

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { MatchingRunsService } from '../apps/matching-engine/src/matching-runs.service';
-import { matchingRunStreamId } from '@policloud/domain';
+import { computeOrderDecider, computeOrderStreamId, matchingRunStreamId } from '@policloud/domain';
 import { NO_STREAM } from '@policloud/event-store';
-import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
+import {
+  Marketplace,
+  offerBody,
+  orderBody,
+  Party,
+  profile,
+  siteBody,
+} from './support/marketplace-fixture';
 import { expectProblem, fieldsOf } from './support/problem-assertions';
 
 interface Allocation {
@@ -62,31 +69,52 @@ describe('matching through the API on PostgreSQL', () => {
     await market.agreement('cannes', hostFr.id, [windFr.id]);
     await market.agreement('emirates', hostAe.id, [windAe.id]);
     const twoSlots = profile('2027-03-01T10:00:00Z', 2, 100_000);
-    frOffer = (await market.request<{ id: string }>('POST', '/v1/energy-offers', {
-      key: windFr.key,
-      body: offerBody(['cannes'], { profile: twoSlots }),
-    })).body.id;
+    frOffer = (
+      await market.request<{ id: string }>('POST', '/v1/energy-offers', {
+        key: windFr.key,
+        body: offerBody(['cannes'], { profile: twoSlots }),
+      })
+    ).body.id;
     await market.request('POST', '/v1/energy-offers', {
       key: windAe.key,
       body: offerBody(['emirates'], { profile: twoSlots }),
     });
-    frOnlyOrder = (await market.request<{ id: string }>('POST', '/v1/compute-orders', {
-      key: sovereignBuyer.key,
-      body: orderBody({ gpus: 10, hours: 2, ...window, maxPricePerGpuHour: 300, constraints: { jurisdictions: ['FR'] } }),
-    })).body.id;
-    openOrder = (await market.request<{ id: string }>('POST', '/v1/compute-orders', {
-      key: buyer.key,
-      body: orderBody({ gpus: 20, hours: 2, ...window, maxPricePerGpuHour: 200, constraints: {} }),
-    })).body.id;
+    frOnlyOrder = (
+      await market.request<{ id: string }>('POST', '/v1/compute-orders', {
+        key: sovereignBuyer.key,
+        body: orderBody({
+          gpus: 10,
+          hours: 2,
+          ...window,
+          maxPricePerGpuHour: 300,
+          constraints: { jurisdictions: ['FR'] },
+        }),
+      })
+    ).body.id;
+    openOrder = (
+      await market.request<{ id: string }>('POST', '/v1/compute-orders', {
+        key: buyer.key,
+        body: orderBody({
+          gpus: 20,
+          hours: 2,
+          ...window,
+          maxPricePerGpuHour: 200,
+          constraints: {},
+        }),
+      })
+    ).body.id;
   });
   afterAll(() => market.close());
 
   it('a run allocates as worked out by hand, FR-only order in France', async () => {
-    const run = await market.request<{ id: string; allocationCount: number; welfare: number; inputPosition: number }>(
-      'POST',
-      '/v1/matching/runs',
-      { body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' } },
-    );
+    const run = await market.request<{
+      id: string;
+      allocationCount: number;
+      welfare: number;
+      inputPosition: number;
+    }>('POST', '/v1/matching/runs', {
+      body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+    });
     expect(run.status).toBe(201);
     runId = run.body.id;
     expect(run.body.allocationCount).toBe(4);
@@ -112,15 +140,26 @@ describe('matching through the API on PostgreSQL', () => {
     }
     const cannes = all.body.items.find((a) => a.siteId === 'cannes')!;
     expect(cannes.site).toEqual(
-      expect.objectContaining({ country: 'FR', operatorJurisdiction: 'FR', certifications: ['SecNumCloud'] }),
+      expect.objectContaining({
+        country: 'FR',
+        operatorJurisdiction: 'FR',
+        certifications: ['SecNumCloud'],
+      }),
     );
     expect(cannes.energy).toEqual([
-      expect.objectContaining({ offerId: frOffer, producerId: windFr.id, wh: 8_400, source: 'wind' }),
+      expect.objectContaining({
+        offerId: frOffer,
+        producerId: windFr.id,
+        wh: 8_400,
+        source: 'wind',
+      }),
     ]);
   });
 
   it('orders show their fills, offers their consumed energy, sites their capacity', async () => {
-    const order = await market.request('GET', `/v1/compute-orders/${frOnlyOrder}`, { key: sovereignBuyer.key });
+    const order = await market.request('GET', `/v1/compute-orders/${frOnlyOrder}`, {
+      key: sovereignBuyer.key,
+    });
     expect(order.body).toMatchObject({ status: 'filled', filledGpuHours: 20 });
     expect(order.body.fills).toHaveLength(2);
 
@@ -138,34 +177,85 @@ describe('matching through the API on PostgreSQL', () => {
     );
     expect(capacity.status).toBe(200);
     expect(capacity.body.slots).toEqual([
-      { slot: '2027-03-01T10:00:00Z', gpusOnline: 100, gpusAllocated: 10, gpusFree: 90, whFree: 91_600, whAllocated: 8_400, capacityGpus: 90 },
-      { slot: '2027-03-01T11:00:00Z', gpusOnline: 100, gpusAllocated: 10, gpusFree: 90, whFree: 91_600, whAllocated: 8_400, capacityGpus: 90 },
-      { slot: '2027-03-01T12:00:00Z', gpusOnline: 100, gpusAllocated: 0, gpusFree: 100, whFree: 0, whAllocated: 0, capacityGpus: 0 },
+      {
+        slot: '2027-03-01T10:00:00Z',
+        gpusOnline: 100,
+        gpusAllocated: 10,
+        gpusFree: 90,
+        whFree: 91_600,
+        whAllocated: 8_400,
+        capacityGpus: 90,
+      },
+      {
+        slot: '2027-03-01T11:00:00Z',
+        gpusOnline: 100,
+        gpusAllocated: 10,
+        gpusFree: 90,
+        whFree: 91_600,
+        whAllocated: 8_400,
+        capacityGpus: 90,
+      },
+      {
+        slot: '2027-03-01T12:00:00Z',
+        gpusOnline: 100,
+        gpusAllocated: 0,
+        gpusFree: 100,
+        whFree: 0,
+        whAllocated: 0,
+        capacityGpus: 0,
+      },
     ]);
   });
 
   it('each party sees only the allocations it takes part in', async () => {
     const seen = async (party: Party) =>
-      (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations', { key: party.key })).body.items.map(
-        (a) => a.orderId,
-      );
+      (
+        await market.request<{ items: Allocation[] }>('GET', '/v1/allocations', { key: party.key })
+      ).body.items.map((a) => a.orderId);
     expect(await seen(sovereignBuyer)).toEqual([frOnlyOrder, frOnlyOrder]);
     expect(await seen(windAe)).toEqual([openOrder, openOrder]);
     expect(await seen(hostFr)).toEqual([frOnlyOrder, frOnlyOrder]);
-    expect((await market.request('GET', '/v1/allocations', { key: (await market.participant(['auditor'])).key })).status).toBe(403);
+    expect(
+      (
+        await market.request('GET', '/v1/allocations', {
+          key: (await market.participant(['auditor'])).key,
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('lists allocations a page at a time, in the same order, and refuses a bad cursor or size', async () => {
-    const whole = (await market.request<{ items: Allocation[]; nextAfter: string | null }>('GET', `/v1/allocations?runId=${runId}`)).body;
+    const whole = (
+      await market.request<{ items: Allocation[]; nextAfter: string | null }>(
+        'GET',
+        `/v1/allocations?runId=${runId}`,
+      )
+    ).body;
     expect(whole.nextAfter).toBeNull();
-    const first = (await market.request<{ items: Allocation[]; nextAfter: string }>('GET', `/v1/allocations?runId=${runId}&limit=3`)).body;
+    const first = (
+      await market.request<{ items: Allocation[]; nextAfter: string }>(
+        'GET',
+        `/v1/allocations?runId=${runId}&limit=3`,
+      )
+    ).body;
     expect(first.items).toHaveLength(3);
-    const second = (await market.request<{ items: Allocation[]; nextAfter: string | null }>('GET', `/v1/allocations?runId=${runId}&limit=3&after=${first.nextAfter}`)).body;
+    const second = (
+      await market.request<{ items: Allocation[]; nextAfter: string | null }>(
+        'GET',
+        `/v1/allocations?runId=${runId}&limit=3&after=${first.nextAfter}`,
+      )
+    ).body;
     expect(second).toMatchObject({ items: [expect.anything()], nextAfter: null });
     expect([...first.items, ...second.items]).toEqual(whole.items);
 
     const notACursor = Buffer.from('[1,2]').toString('base64url');
-    for (const query of ['after=not-a-cursor', `after=${notACursor}`, 'limit=0', 'limit=5001', 'limit=two']) {
+    for (const query of [
+      'after=not-a-cursor',
+      `after=${notACursor}`,
+      'limit=0',
+      'limit=5001',
+      'limit=two',
+    ]) {
       const refused = await market.request('GET', `/v1/allocations?${query}`);
       expectProblem(refused, 400);
       expect(new Set(fieldsOf(refused))).toEqual(new Set([query.split('=')[0]]));
@@ -174,11 +264,15 @@ describe('matching through the API on PostgreSQL', () => {
 
   it('a retried run request whose run was recorded answers with that run and writes nothing', async () => {
     const head = await market.head();
-    const recorded = (await market.request<Record<string, unknown>>('GET', `/v1/matching/runs/${runId}`)).body;
-    const retried = await market.app.get(MatchingRunsService).run(
-      { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
-      { actor: 'operator-retry', ids: () => runId },
-    );
+    const recorded = (
+      await market.request<Record<string, unknown>>('GET', `/v1/matching/runs/${runId}`)
+    ).body;
+    const retried = await market.app
+      .get(MatchingRunsService)
+      .run(
+        { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+        { actor: 'operator-retry', ids: () => runId },
+      );
     expect(retried).toEqual(recorded);
     expect(await market.head()).toBe(head);
   });
@@ -192,7 +286,12 @@ describe('matching through the API on PostgreSQL', () => {
 
   it('replaying the run from its recorded position reproduces its allocations exactly', async () => {
     const report = await market.app.get(MatchingRunsService).replay(runId);
-    expect(report).toMatchObject({ identical: true, inputHashMatches: true, recordedAllocations: 4, replayedAllocations: 4 });
+    expect(report).toMatchObject({
+      identical: true,
+      inputHashMatches: true,
+      recordedAllocations: 4,
+      replayedAllocations: 4,
+    });
   });
 
   it('replay tells a run whose recorded allocations differ from what the engine gives', async () => {
@@ -211,12 +310,102 @@ describe('matching through the API on PostgreSQL', () => {
     }));
     await store.append(matchingRunStreamId(forgedId), events, NO_STREAM);
     const report = await market.app.get(MatchingRunsService).replay(forgedId);
-    expect(report).toMatchObject({ identical: false, inputHashMatches: true, recordedAllocations: 4, replayedAllocations: 4 });
+    expect(report).toMatchObject({
+      identical: false,
+      inputHashMatches: true,
+      recordedAllocations: 4,
+      replayedAllocations: 4,
+    });
   });
 
   it('GET /v1/matching/runs/:id returns the recorded run to operators only', async () => {
     const run = await market.request('GET', `/v1/matching/runs/${runId}`);
-    expect(run.body).toMatchObject({ id: runId, allocationCount: 4, inputHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect((await market.request('GET', `/v1/matching/runs/${runId}`, { key: buyer.key })).status).toBe(403);
+    expect(run.body).toMatchObject({
+      id: runId,
+      allocationCount: 4,
+      inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(
+      (await market.request('GET', `/v1/matching/runs/${runId}`, { key: buyer.key })).status,
+    ).toBe(403);
+  });
+
+  it('an order priced beyond the bound is refused, naming the field, and writes nothing', async () => {
+    const head = await market.head();
+    const refused = await market.request('POST', '/v1/compute-orders', {
+      key: buyer.key,
+      body: orderBody({
+        gpus: 100,
+        hours: 1,
+        ...window,
+        maxPricePerGpuHour: 1e14,
+        constraints: {},
+      }),
+    });
+    expectProblem(refused, 400);
+    expect(fieldsOf(refused)).toEqual(['maxPricePerGpuHour']);
+    expect(await market.head()).toBe(head);
+  });
+
+  it('an order stored before the bound existed is left out and does not fail the run for others', async () => {
+    // As placed before prices were bounded: written through the store, past the API's checks.
+    const [placed] = computeOrderDecider.decide(
+      {
+        type: 'PlaceComputeOrder',
+        data: {
+          orderId: 'unbounded-bid',
+          buyerId: buyer.id,
+          placedAt: '2027-02-01T00:00:00.000Z',
+          gpus: 100,
+          hours: 1,
+          earliestStart: '2027-03-01T12:00:00Z',
+          deadline: '2027-03-01T14:00:00Z',
+          maxPricePerGpuHour: 300,
+          currency: 'EUR',
+          constraints: {},
+        },
+      },
+      computeOrderDecider.initialState(),
+      undefined,
+    );
+    await market.store.append(
+      computeOrderStreamId('unbounded-bid'),
+      [
+        {
+          id: randomUUID(),
+          type: placed.type,
+          schemaVersion: placed.schemaVersion,
+          metadata: { actor: buyer.id },
+          data: { ...placed.data, maxPricePerGpuHour: 1e14 },
+        },
+      ],
+      NO_STREAM,
+    );
+    const fair = await market.request<{ id: string }>('POST', '/v1/compute-orders', {
+      key: buyer.key,
+      body: orderBody({
+        gpus: 10,
+        hours: 1,
+        earliestStart: '2027-03-01T12:00:00Z',
+        deadline: '2027-03-01T14:00:00Z',
+        maxPricePerGpuHour: 300,
+        constraints: {},
+      }),
+    });
+    expect(fair.status).toBe(201);
+    await market.request('POST', '/v1/energy-offers', {
+      key: windFr.key,
+      body: offerBody(['cannes'], { profile: profile('2027-03-01T12:00:00Z', 2, 100_000) }),
+    });
+
+    const run = await market.request<{ allocationCount: number }>('POST', '/v1/matching/runs', {
+      body: { from: '2027-03-01T12:00:00Z', to: '2027-03-01T14:00:00Z' },
+    });
+    expect(run.status).toBe(201);
+    expect(run.body.allocationCount).toBe(1);
+    const filled = await market.request('GET', `/v1/compute-orders/${fair.body.id}`, {
+      key: buyer.key,
+    });
+    expect(filled.body).toMatchObject({ status: 'filled' });
   });
 });

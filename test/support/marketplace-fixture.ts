@@ -32,18 +32,25 @@ export class Marketplace {
   /** Commands are stamped with this time: tests move it to report what happened in a slot. */
   readonly clock = new ManualClock(new Date('2027-02-01T00:00:00Z'));
   app!: NestFastifyApplication;
-  private schema!: TestSchema;
+  private schema: TestSchema | undefined;
 
-  static async boot(): Promise<Marketplace> {
+  /** On PostgreSQL (a fresh schema), or on the embedded store (a fresh DATA_DIR). */
+  static async boot(store: 'postgres' | 'embedded' = 'postgres'): Promise<Marketplace> {
     const marketplace = new Marketplace();
-    marketplace.schema = await createTestSchema('e2e_marketplace');
-    ({ app: marketplace.app } = await bootTestApp({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: marketplace.schema.url,
-      OPERATOR_API_KEY: marketplace.operatorKey,
-      AUDIT_SIGNING_KEY: marketplace.auditSigningKey,
-      AUDIT_SEAL_INTERVAL_SECONDS: '0',
-    }, marketplace.clock));
+    const storeEnv: Record<string, string> = { EVENT_STORE: store };
+    if (store === 'postgres') {
+      marketplace.schema = await createTestSchema('e2e_marketplace');
+      storeEnv.DATABASE_URL = marketplace.schema.url;
+    }
+    ({ app: marketplace.app } = await bootTestApp(
+      {
+        ...storeEnv,
+        OPERATOR_API_KEY: marketplace.operatorKey,
+        AUDIT_SIGNING_KEY: marketplace.auditSigningKey,
+        AUDIT_SEAL_INTERVAL_SECONDS: '0',
+      },
+      marketplace.clock,
+    ));
     return marketplace;
   }
 
@@ -80,9 +87,18 @@ export class Marketplace {
   }
 
   async participant(roles: string[], extra: Record<string, unknown> = {}): Promise<Party> {
-    const response = await this.request<{ id: string; apiKey: string }>('POST', '/v1/participants', {
-      body: { name: `${roles.join('+')} ${randomUUID().slice(0, 6)}`, roles, country: 'FR', ...extra },
-    });
+    const response = await this.request<{ id: string; apiKey: string }>(
+      'POST',
+      '/v1/participants',
+      {
+        body: {
+          name: `${roles.join('+')} ${randomUUID().slice(0, 6)}`,
+          roles,
+          country: 'FR',
+          ...extra,
+        },
+      },
+    );
     if (response.status !== 201) throw new Error(`participant: ${JSON.stringify(response.body)}`);
     return { id: response.body.id, key: response.body.apiKey };
   }
@@ -112,7 +128,11 @@ export class Marketplace {
   }
 }
 
-export function siteBody(id: string, hostParticipantId: string, overrides: Record<string, unknown> = {}) {
+export function siteBody(
+  id: string,
+  hostParticipantId: string,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     id,
     name: `Site ${id}`,

@@ -76,10 +76,12 @@ export class MatchingRunsService {
       try {
         await this.store.appendMany(batches);
         // Answered once durable, as every command is; reads wait for the read models themselves.
-        return summaryOf(batches[0].events[batches[0].events.length - 1]);
+        const own = batches.find((batch) => batch.streamId === matchingRunStreamId(runId))!;
+        return summaryOf(own.events[own.events.length - 1]);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        // An order or offer changed while we matched: match again on the new state.
+        // Another run took GPUs of a site we allocate on, or an order or offer changed while we
+        // matched: match again on the new state.
       }
     }
     throw new ProblemException(409, 'The market kept changing during matching; retry the run');

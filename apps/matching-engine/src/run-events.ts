@@ -7,6 +7,8 @@ import {
   matchingRunDecider,
   matchingRunStreamId,
   RecordMatchingRun,
+  siteCapacityStreamId,
+  siteGpusAllocated,
 } from '@policloud/domain';
 import { EventMetadata, EventToAppend, NO_STREAM, StreamBatch } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
@@ -16,13 +18,16 @@ import { Horizon } from './matching-input';
 
 /**
  * What a run's events need from the market besides the matching result: the facts of each site
- * copied into its allocations, and the revision of each offer and order read (the expected
- * revisions of the run's appends). Plain data, so it can cross to the matching thread.
+ * copied into its allocations, and the revision of each offer, order and site capacity stream
+ * read (the expected revisions of the run's appends). Plain data, so it can cross to the
+ * matching thread.
  */
 export interface RunContext {
   sites: Record<string, AllocationInput['site']>;
   offerRevisions: Record<string, number>;
   orderRevisions: Record<string, number>;
+  /** Sites whose capacity stream does not exist yet are absent: the run expects no stream. */
+  capacityRevisions: Record<string, number>;
 }
 
 export function runContextOf(history: MarketHistory): RunContext {
@@ -44,6 +49,7 @@ export function runContextOf(history: MarketHistory): RunContext {
     ),
     offerRevisions: revisions(history.offers),
     orderRevisions: revisions(history.orders),
+    capacityRevisions: Object.fromEntries(history.capacityRevisions),
   };
 }
 
@@ -84,9 +90,12 @@ export function allocationInputs(result: MatchingResult, context: RunContext): A
 }
 
 /**
- * Every stream a run writes, each with the revision the run read: the run's own stream, the
- * energy each offer gave, the fills of each order. Appended all at once, so a run that raced with
- * an amendment or a cancellation writes nothing and is retried on fresh input.
+ * Every stream a run writes, each with the revision the run read: the GPUs taken at each site,
+ * the run's own stream, the energy each offer gave, the fills of each order. Appended all at
+ * once, so a run that raced with another run on a site, an amendment or a cancellation writes
+ * nothing and is retried on fresh input. The capacity streams come first: on a store that
+ * appends stream by stream (EventStoreDB), a run that lost a site to another fails before it
+ * writes anything.
  */
 export function runBatches(
   record: RunRecord,
@@ -164,7 +173,15 @@ export function runBatches(
       metadata,
     })),
   });
+  const capacityBatches = siteGpusAllocated(record.runId, allocations).map((event) =>
+    batch(
+      siteCapacityStreamId(event.data.siteId),
+      [event],
+      context.capacityRevisions[event.data.siteId] ?? NO_STREAM,
+    ),
+  );
   return [
+    ...capacityBatches,
     batch(matchingRunStreamId(record.runId), runEvents, NO_STREAM),
     ...[...offerEvents].map(([offerId, events]) =>
       batch(energyOfferStreamId(offerId), events, context.offerRevisions[offerId]),

@@ -17,6 +17,7 @@ import { Decider } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { COUNTRY_CODES, CURRENCY_CODES } from './shared/units';
 import { siteDecider } from './site';
+import { siteGpusAllocated } from './site-capacity';
 import {
   agreementSet,
   allocationInput,
@@ -354,6 +355,12 @@ const samples: StoredEventLike[] = [
     }),
   ),
   ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
+  // site capacity
+  ...siteGpusAllocated(allocation.runId, [
+    allocation,
+    { ...allocation, slot: '2026-03-01T11:00:00Z', gpus: 10_000 },
+    { ...allocation, siteId: 'site-2' },
+  ]),
   // allocation usage
   ...usageReported,
   ...emit(

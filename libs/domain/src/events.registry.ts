@@ -8,6 +8,7 @@ import { SettlementEvent } from './settlement/settlement.events';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
+import { SiteCapacityEvent } from './site-capacity/site-capacity.events';
 import { SiteEvent } from './site/site.events';
 
 export type AnyDomainEvent =
@@ -16,6 +17,7 @@ export type AnyDomainEvent =
   | EnergyOfferEvent
   | ComputeOrderEvent
   | MatchingRunEvent
+  | SiteCapacityEvent
   | AllocationUsageEvent
   | SettlementEvent;
 
@@ -51,6 +53,7 @@ export const EVENT_REGISTRY: {
   ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
+  SiteGpusAllocated: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   UsageReported: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },

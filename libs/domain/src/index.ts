@@ -11,6 +11,7 @@ export * from './site';
 export * from './energy-offer';
 export * from './compute-order';
 export * from './matching-run';
+export * from './site-capacity';
 export * from './allocation-usage';
 export * from './settlement';
 export * from './events.registry';

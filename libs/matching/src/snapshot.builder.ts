@@ -14,6 +14,7 @@ import {
   slotAt,
   slotHour,
   unallocatedWh,
+  withinOrderBounds,
 } from '@policloud/domain';
 import {
   MatchingEnergyOffer,
@@ -109,6 +110,8 @@ export function buildMatchingSnapshot(sources: SnapshotSources): MatchingSnapsho
 
   const orders: MatchingOrder[] = sources.orders
     .filter((order) => order.status === 'open' || order.status === 'partially_filled')
+    // An order beyond today's bounds (stored before they existed) never takes a run down.
+    .filter(withinOrderBounds)
     .map((order) => ({
       orderId: order.orderId,
       buyerId: order.buyerId,

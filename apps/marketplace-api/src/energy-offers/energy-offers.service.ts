@@ -49,32 +49,45 @@ export class EnergyOffersService {
           profile: dto.profile.map((slot) => ({ ...slot })),
         },
       },
-      dto.siteIds,
       caller,
+      dto.siteIds,
       true,
     );
   }
 
-  async amend(offerId: string, dto: AmendEnergyOfferDto, principal: Principal, caller: Caller): Promise<Written> {
-    await this.ownedRow(offerId, principal);
+  async amend(
+    offerId: string,
+    dto: AmendEnergyOfferDto,
+    principal: Principal,
+    caller: Caller,
+  ): Promise<Written> {
+    const offer = await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
       {
         type: 'AmendEnergyOffer',
-        data: { offerId, actorId: caller.actor, amendedAt: this.now(), profile: dto.profile.map((slot) => ({ ...slot })) },
+        data: {
+          offerId,
+          actorId: caller.actor,
+          amendedAt: this.now(),
+          profile: dto.profile.map((slot) => ({ ...slot })),
+        },
       },
-      [],
       caller,
+      offer.state.siteIds,
     );
   }
 
   async withdraw(offerId: string, principal: Principal, caller: Caller): Promise<Written> {
-    await this.ownedRow(offerId, principal);
+    const offer = await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      { type: 'WithdrawEnergyOffer', data: { offerId, actorId: caller.actor, withdrawnAt: this.now() } },
-      [],
+      {
+        type: 'WithdrawEnergyOffer',
+        data: { offerId, actorId: caller.actor, withdrawnAt: this.now() },
+      },
       caller,
+      offer.state.siteIds,
     );
   }
 
@@ -84,12 +97,15 @@ export class EnergyOffersService {
     principal: Principal,
     caller: Caller,
   ): Promise<Written> {
-    await this.ownedRow(offerId, principal);
+    const offer = await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      { type: 'ReportCurtailment', data: { offerId, actorId: caller.actor, reportedAt: this.now(), ...dto } },
-      [],
+      {
+        type: 'ReportCurtailment',
+        data: { offerId, actorId: caller.actor, reportedAt: this.now(), ...dto },
+      },
       caller,
+      offer.state.siteIds,
     );
   }
 
@@ -118,14 +134,18 @@ export class EnergyOffersService {
     return row;
   }
 
+  /**
+   * Decides with every site the offer feeds in the context (the listed ones, or those of the
+   * existing offer): any command may need their agreements, as a raise of a slot does.
+   */
   private async execute(
     offerId: string,
     command: EnergyOfferCommand,
-    siteIds: string[],
     caller: Caller,
+    sitesFed: readonly string[],
     newStream = false,
   ): Promise<Written> {
-    const sites = await this.lookup.sites(siteIds);
+    const sites = await this.lookup.sites(sitesFed);
     const result = await this.commands.handle(
       energyOfferStreamId(offerId),
       energyOfferDecider,

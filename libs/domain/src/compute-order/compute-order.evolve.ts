@@ -1,4 +1,6 @@
 import { CorruptStreamError } from '../shared/aggregate';
+import { MAX_HORIZON_HOURS, MAX_UNIT_PRICE } from '../shared/units';
+import { MAX_GPUS_PER_SITE } from '../site/site.decide';
 import { ComputeOrderEvent, ComputeOrderFilled, ComputeOrderPlaced } from './compute-order.events';
 
 export type ComputeOrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled';
@@ -15,6 +17,21 @@ export type ComputeOrder = ComputeOrderPlaced['data'] & {
 export type ComputeOrderState = { status: 'absent' } | ComputeOrder;
 
 export const initialComputeOrderState = (): ComputeOrderState => ({ status: 'absent' });
+
+/**
+ * Whether the order lies within the bounds placement enforces today (price, GPUs, hours). An
+ * order stored before a bound was introduced may not: matching leaves it out rather than let
+ * its figures break a run for everyone else.
+ */
+export const withinOrderBounds = (
+  order: Pick<ComputeOrder, 'gpus' | 'hours' | 'maxPricePerGpuHour'>,
+): boolean =>
+  Number.isSafeInteger(order.maxPricePerGpuHour) &&
+  order.maxPricePerGpuHour <= MAX_UNIT_PRICE &&
+  Number.isSafeInteger(order.gpus) &&
+  order.gpus <= MAX_GPUS_PER_SITE &&
+  Number.isSafeInteger(order.hours) &&
+  order.hours <= MAX_HORIZON_HOURS;
 
 export const orderedGpuHours = (order: Pick<ComputeOrder, 'gpus' | 'hours'>): number =>
   order.gpus * order.hours;

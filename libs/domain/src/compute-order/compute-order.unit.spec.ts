@@ -9,6 +9,10 @@ import {
   ComputeOrderPlacedV1,
 } from './compute-order.events';
 
+import { MAX_HORIZON_HOURS, MAX_UNIT_PRICE } from '../shared/units';
+import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { withinOrderBounds } from './compute-order.evolve';
+
 const spec = DeciderSpecification.for(computeOrderDecider);
 
 const placed = (overrides: Partial<ComputeOrderPlaced['data']> = {}): ComputeOrderPlaced => ({
@@ -122,6 +126,27 @@ describe('PlaceComputeOrder', () => {
       .given([])
       .when(placeComputeOrder({ maxPricePerGpuHour: 2.5, currency: 'XYZ' }))
       .thenThrows('invalid', ['maxPricePerGpuHour', 'currency']));
+
+  it('bids at most MAX_UNIT_PRICE, so the whole order gpus × hours × bid stays exact', () => {
+    spec
+      .given([])
+      .when(placeComputeOrder({ gpus: 100, maxPricePerGpuHour: 1e14 }))
+      .thenThrows('invalid', ['maxPricePerGpuHour']);
+    spec
+      .given([])
+      .when(placeComputeOrder({ maxPricePerGpuHour: MAX_UNIT_PRICE + 1 }))
+      .thenThrows('invalid', ['maxPricePerGpuHour']);
+    expect(MAX_GPUS_PER_SITE * MAX_HORIZON_HOURS * MAX_UNIT_PRICE).toBeLessThan(
+      Number.MAX_SAFE_INTEGER,
+    );
+  });
+
+  it('leaves out of matching an order stored before the bounds existed', () => {
+    const placed = { gpus: 100, hours: 1, maxPricePerGpuHour: MAX_UNIT_PRICE };
+    expect(withinOrderBounds(placed)).toBe(true);
+    expect(withinOrderBounds({ ...placed, maxPricePerGpuHour: 1e14 })).toBe(false);
+    expect(withinOrderBounds({ ...placed, gpus: MAX_GPUS_PER_SITE + 1 })).toBe(false);
+  });
 
   it('accepts only country codes and the EU, EEA, GCC and US blocs as jurisdictions', () =>
     spec

@@ -4,7 +4,7 @@ import {
   MAX_HORIZON_HOURS,
   parseCurrency,
   parseInstant,
-  parseMinorUnits,
+  parseUnitPrice,
   parseSlot,
   parseWh,
   slotHasStarted,
@@ -92,11 +92,17 @@ function listEnergyOffer(
       min: 0,
       max: MAX_CARBON_G_PER_KWH,
     }),
-    floorPricePerMwh: parseMinorUnits(data.floorPricePerMwh, 'floorPricePerMwh'),
+    floorPricePerMwh: parseUnitPrice(data.floorPricePerMwh, 'floorPricePerMwh'),
     currency: parseCurrency(data.currency, 'currency'),
     profile: parseProfile(data.profile, 'profile', 1),
   });
-  throwIfInvalid(startedSlotErrors(input.profile, input.listedAt, 'profile'));
+  throwIfInvalid([
+    ...startedSlotErrors(input.profile, input.listedAt, 'profile'),
+    ...spanErrors(
+      input.profile.map(({ slot }) => slot),
+      'profile',
+    ),
+  ]);
   const sites = resolveSites(input.siteIds, context);
   throwIfInvalid(
     sites.flatMap((site) =>
@@ -134,13 +140,15 @@ function amendEnergyOffer(
     amendedAt: parseInstant(data.amendedAt, 'amendedAt'),
     profile: parseProfile(data.profile, 'profile', 0),
   });
-  throwIfInvalid(startedSlotErrors(input.profile, input.amendedAt, 'profile'));
-  const newSlots = input.profile.filter(({ slot }) => !offer.slots[slot]).length;
-  if (Object.keys(offer.slots).length + newSlots > MAX_HORIZON_HOURS) {
-    throwIfInvalid([
-      { field: 'profile', message: `an offer covers at most ${MAX_HORIZON_HOURS} slots` },
-    ]);
-  }
+  // The offer after the amendment, its earlier slots included, spans at most a leap year (which
+  // also bounds its slot count).
+  throwIfInvalid([
+    ...startedSlotErrors(input.profile, input.amendedAt, 'profile'),
+    ...spanErrors(
+      [...Object.keys(offer.slots), ...input.profile.map(({ slot }) => slot)],
+      'profile',
+    ),
+  ]);
   const belowAllocated: FieldError[] = input.profile.flatMap(({ slot, wh }, index) => {
     const allocated = offer.slots[slot]?.allocatedWh ?? 0;
     return wh < allocated
@@ -269,6 +277,21 @@ function startedSlotErrors(
       ? [{ field: `${field}[${index}].slot`, message: `has already started at ${at}` }]
       : [],
   );
+}
+
+/** An offer's slots lie within MAX_HORIZON_HOURS (366 days) from the first to the end of the last. */
+function spanErrors(slots: readonly string[], field: string): FieldError[] {
+  if (slots.length === 0) return [];
+  const hours = slots.map(slotHour);
+  const span = Math.max(...hours) - Math.min(...hours) + 1;
+  return span > MAX_HORIZON_HOURS
+    ? [
+        {
+          field,
+          message: `the slots must lie within ${MAX_HORIZON_HOURS} hours (366 days); these span ${span}`,
+        },
+      ]
+    : [];
 }
 
 function sortBySlot(profile: readonly SlotEnergy[]): SlotEnergy[] {

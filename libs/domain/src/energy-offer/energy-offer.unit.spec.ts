@@ -186,11 +186,14 @@ describe('ListEnergyOffer', () => {
     }
   });
 
-  it('prices the floor in whole minor units per MWh', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ floorPricePerMwh: 40.5 }), context)
-      .thenThrows('invalid', ['floorPricePerMwh']));
+  it('prices the floor in whole minor units per MWh, at most MAX_UNIT_PRICE', () => {
+    for (const floorPricePerMwh of [40.5, 100_000_001]) {
+      spec
+        .given([])
+        .when(listEnergyOffer({ floorPricePerMwh }), context)
+        .thenThrows('invalid', ['floorPricePerMwh']);
+    }
+  });
 
   it('needs a non-empty profile', () =>
     spec
@@ -247,6 +250,33 @@ describe('ListEnergyOffer', () => {
       wh: 1,
     }));
     spec.given([]).when(listEnergyOffer({ profile }), context).thenThrows('invalid', ['profile']);
+  });
+
+  it('spans at most a leap year from its first slot to the end of its last, however few slots', () => {
+    const twoYearsApart = [
+      { slot: '2026-03-01T10:00:00Z', wh: 1 },
+      { slot: '2028-03-01T10:00:00Z', wh: 1 },
+    ];
+    spec
+      .given([])
+      .when(listEnergyOffer({ profile: twoYearsApart }), context)
+      .thenThrows('invalid', ['profile']);
+    // 8,784 hours from the first slot's start to the last one's end: exactly a leap year
+    const leapYear = [
+      { slot: '2026-03-01T10:00:00Z', wh: 1 },
+      { slot: '2027-03-02T09:00:00Z', wh: 1 },
+    ];
+    spec
+      .given([])
+      .when(listEnergyOffer({ profile: leapYear }), context)
+      .then([listed({ profile: leapYear })]);
+    spec
+      .given([])
+      .when(
+        listEnergyOffer({ profile: [...leapYear, { slot: '2027-03-02T10:00:00Z', wh: 1 }] }),
+        context,
+      )
+      .thenThrows('invalid', ['profile']);
   });
 
   it('offers no slot that has already started', () =>
@@ -347,6 +377,18 @@ describe('AmendEnergyOffer', () => {
       .given([listed()])
       .when(amend([{ slot: '2026-03-01T11:00:00Z', wh: 1_000 }]), offerContext(dropped))
       .then([amended([{ slot: '2026-03-01T11:00:00Z', wh: 1_000 }])]);
+  });
+
+  it('adds no slot that would make the offer span more than a leap year', () => {
+    const farSite = siteAfter([siteRegistered(), agreementSet()]);
+    spec
+      .given([listed()])
+      .when(amend([{ slot: '2028-03-01T10:00:00Z', wh: 1_000 }]), offerContext(farSite))
+      .thenThrows('invalid', ['profile']);
+    spec
+      .given([listed()])
+      .when(amend([{ slot: '2027-03-02T09:00:00Z', wh: 1_000 }]), offerContext(farSite))
+      .then([amended([{ slot: '2027-03-02T09:00:00Z', wh: 1_000 }])]);
   });
 
   it("is forbidden to anyone but the offer's producer", () =>

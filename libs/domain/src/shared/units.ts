@@ -217,6 +217,20 @@ export function parseMinorUnits(value: unknown, field: string): Parsed<number> {
   return parseInteger(value, field, { min: 0 });
 }
 
+/**
+ * The dearest unit price anyone may state, in minor units: a GPU-hour's bid or reserve, an MWh's
+ * floor or heat price (1,000,000.00 of a two-decimal currency). With at most 10,000 GPUs and
+ * 8,784 hours, an order's whole value `gpus × hours × price` stays under 8.8e15 < 2^53, so every
+ * product the engine forms from one order (welfare = gpus × (bid − reserve)) is exact in a
+ * double; Wh × price per MWh (up to 1e18) is computed in bigint where it arises.
+ */
+export const MAX_UNIT_PRICE = 100_000_000;
+
+/** A unit price in minor units: a non-negative integer up to MAX_UNIT_PRICE. */
+export function parseUnitPrice(value: unknown, field: string): Parsed<number> {
+  return parseInteger(value, field, { min: 0, max: MAX_UNIT_PRICE });
+}
+
 /** "12.34" EUR → 1234; "12.345" EUR is rejected (a EUR amount has 2 decimals). */
 export function majorToMinor(
   value: unknown,

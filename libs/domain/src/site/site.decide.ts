@@ -8,7 +8,7 @@ import {
   parseGeoPoint,
   parseGpuPowerKw,
   parseInstant,
-  parseMinorUnits,
+  parseUnitPrice,
   parsePue,
   parseSlot,
   slotHour,
@@ -111,7 +111,7 @@ function registerSite(
     certifications: parseCertifications(data.certifications, 'certifications'),
     hostParticipantId: parseId(data.hostParticipantId, 'hostParticipantId'),
     heatRecovery: parseHeatRecovery(data.heatRecovery, 'heatRecovery'),
-    reservePricePerGpuHour: parseMinorUnits(data.reservePricePerGpuHour, 'reservePricePerGpuHour'),
+    reservePricePerGpuHour: parseUnitPrice(data.reservePricePerGpuHour, 'reservePricePerGpuHour'),
     currency: parseCurrency(data.currency, 'currency'),
   });
   throwIfInvalid(roleErrors(context, input.hostParticipantId, 'host', 'hostParticipantId'));
@@ -149,7 +149,7 @@ type ChangeParsers = {
 const CHANGE_PARSERS: ChangeParsers = {
   name: parseText,
   certifications: parseCertifications,
-  reservePricePerGpuHour: parseMinorUnits,
+  reservePricePerGpuHour: parseUnitPrice,
   pue: parsePue,
   heatRecovery: parseHeatRecovery,
   operatorLegalEntity: parseText,
@@ -275,7 +275,7 @@ function setAgreement(data: SetAgreement['data'], site: Site, context: SiteConte
     }),
     producersShareBps: parseBps(data.producersShareBps, 'producersShareBps'),
     hostShareBps: parseBps(data.hostShareBps, 'hostShareBps'),
-    heatPricePerMwh: parseOptional(data.heatPricePerMwh, 'heatPricePerMwh', parseMinorUnits),
+    heatPricePerMwh: parseOptional(data.heatPricePerMwh, 'heatPricePerMwh', parseUnitPrice),
   });
   const errors: FieldError[] = [];
   const total = input.producersShareBps + input.hostShareBps;

@@ -137,8 +137,8 @@ describe('RegisterSite', () => {
       .when(registerSite({ heatRecovery: { enabled: false, recoveredShareBps: 100 } }), context)
       .thenThrows('invalid', ['heatRecovery.recoveredShareBps']));
 
-  it('prices the reserve in whole, non-negative minor units', () => {
-    for (const reservePricePerGpuHour of [1.5, -1]) {
+  it('prices the reserve in whole, non-negative minor units, at most MAX_UNIT_PRICE', () => {
+    for (const reservePricePerGpuHour of [1.5, -1, 100_000_001]) {
       spec
         .given([])
         .when(registerSite({ reservePricePerGpuHour }), context)

@@ -8,6 +8,7 @@ import {
   energyOfferDecider,
   Site,
   siteDecider,
+  SiteGpusAllocated,
   upcastEvent,
 } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
@@ -28,6 +29,11 @@ export interface MarketHistory {
   offers: Map<string, Versioned<EnergyOffer>>;
   orders: Map<string, Versioned<ComputeOrder>>;
   allocations: Map<string, AllocationMade['data']>;
+  /**
+   * Revision of each site's capacity stream (`sitecapacity-<siteId>`): a run appends there at
+   * this revision, so two runs allocating on one site never both commit.
+   */
+  capacityRevisions: Map<string, number>;
   /** The platform fee of each matching run: the rate its allocations were priced against. */
   runFees: Map<string, number>;
   /** Usage reports and amendments in log order, with their event ids and positions. */
@@ -49,6 +55,7 @@ export function emptyHistory(): MarketHistory {
     offers: new Map(),
     orders: new Map(),
     allocations: new Map(),
+    capacityRevisions: new Map(),
     runFees: new Map(),
     usage: [],
     settlements: new Map(),
@@ -56,7 +63,10 @@ export function emptyHistory(): MarketHistory {
 }
 
 /** Folds events (in global order) into the history; events of other streams are skipped. */
-export function foldMarketHistory(history: MarketHistory, events: readonly RecordedEvent[]): MarketHistory {
+export function foldMarketHistory(
+  history: MarketHistory,
+  events: readonly RecordedEvent[],
+): MarketHistory {
   for (const event of events) {
     history.position = event.globalPosition;
     if (foldOther(history, event)) continue;
@@ -69,17 +79,25 @@ export function foldMarketHistory(history: MarketHistory, events: readonly Recor
       evolve(state: unknown, event: unknown): unknown;
     };
     const current = states.get(id)?.state ?? decider.initialState();
-    states.set(id, { state: decider.evolve(current, upcastEvent(event)), revision: event.revision });
+    states.set(id, {
+      state: decider.evolve(current, upcastEvent(event)),
+      revision: event.revision,
+    });
   }
   return history;
 }
 
-/** Events that are not aggregate states here: allocations, usage, settlement closes. */
+/** Events that are not aggregate states here: allocations, capacity, usage, settlement closes. */
 function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
   switch (event.type) {
     case 'AllocationMade': {
       const allocation = event.data as AllocationMade['data'];
       history.allocations.set(allocation.allocationId, allocation);
+      return true;
+    }
+    case 'SiteGpusAllocated': {
+      const { siteId } = event.data as SiteGpusAllocated['data'];
+      history.capacityRevisions.set(siteId, event.revision);
       return true;
     }
     case 'MatchingRunCompleted': {
@@ -115,7 +133,9 @@ export async function marketHistoryAt(
   const history = emptyHistory();
   let after = 0;
   while (after < position) {
-    const page = (await store.readAll({ after, maxCount: pageSize })).filter((e) => e.globalPosition <= position);
+    const page = (await store.readAll({ after, maxCount: pageSize })).filter(
+      (e) => e.globalPosition <= position,
+    );
     if (page.length === 0) break;
     foldMarketHistory(history, page);
     after = page[page.length - 1].globalPosition;

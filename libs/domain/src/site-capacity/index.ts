@@ -1,0 +1,2 @@
+export * from './site-capacity';
+export * from './site-capacity.events';
