@@ -7,3 +7,4 @@ export * from './command-handler';
 export * from './infrastructure';
 export * from './clock';
 export * from './read-your-writes';
+export * from './create-file-once';

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { AppConfig } from '@policloud/config';
+import { AppConfig, ConfigError } from '@policloud/config';
 import {
   CheckpointStore,
+  EmbeddedDatabaseUnusableError,
   EventStore,
   GroupCommitEventStore,
   openEventStore,
@@ -17,9 +17,14 @@ import { ReadModelDatabase } from '@policloud/projections';
  */
 export async function openEmbeddedDatabase(config: AppConfig): Promise<PgliteExecutor | null> {
   if (config.eventStore !== 'embedded' && config.databaseUrl) return null;
-  const directory = path.join(config.dataDir, 'pglite');
-  mkdirSync(directory, { recursive: true });
-  return PgliteExecutor.open(directory);
+  try {
+    return await PgliteExecutor.open(path.join(config.dataDir, 'pglite'));
+  } catch (error) {
+    // One line that names the setting: the start stops there, with nothing deleted.
+    if (error instanceof EmbeddedDatabaseUnusableError)
+      throw new ConfigError('DATA_DIR', `(${config.dataDir}): ${error.message}`);
+    throw error;
+  }
 }
 
 /** The configured event store; the SQL ones append new streams with group commit. */
@@ -28,7 +33,10 @@ export async function openConfiguredEventStore(
   embedded: PgliteExecutor | null,
 ): Promise<EventStore & CheckpointStore> {
   if (config.eventStore === 'postgres' && config.databaseUrl) {
-    return GroupCommitEventStore.open('postgres', new PgExecutor({ connectionString: config.databaseUrl }));
+    return GroupCommitEventStore.open(
+      'postgres',
+      new PgExecutor({ connectionString: config.databaseUrl }),
+    );
   }
   if (config.eventStore === 'embedded' && embedded) {
     return GroupCommitEventStore.open('embedded', embedded);
@@ -41,7 +49,10 @@ export async function openConfiguredEventStore(
   });
 }
 
-export function readModelDatabase(config: AppConfig, embedded: PgliteExecutor | null): ReadModelDatabase {
+export function readModelDatabase(
+  config: AppConfig,
+  embedded: PgliteExecutor | null,
+): ReadModelDatabase {
   return config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl }
     : { kind: 'embedded', executor: embedded! };
