@@ -1,9 +1,21 @@
 import {
+  BUNDLE_FORMAT,
+  BundleContents,
+  bundleContentsOf,
+  BundleHeader,
+  ContentsTally,
+  parseBundleHeader,
+  signBundleHeader,
+  SUPERSEDED_BUNDLE_FORMATS,
+  verifyBundleHeaderSignature,
+} from './bundle-header';
+import {
   CHECKPOINT_BODY_FIELDS,
   checkpointHash,
   keyIdOf,
   KeyInput,
   parsePublicKey,
+  parseSigningKey,
   publicKeyPem,
   samePublicKey,
   SignedCheckpoint,
@@ -14,22 +26,26 @@ import { InclusionProof, MerkleTree, verifyInclusion } from './merkle';
 import { AuditedEvent } from './verify-history';
 import { KeyObject } from 'node:crypto';
 
+export { BUNDLE_FORMAT, SUPERSEDED_BUNDLE_FORMATS };
+export type { BundleContents, BundleHeader };
+
 /**
  * Offline audit bundle, NDJSON (one JSON value per line, "\n"-separated, each line exactly as
  * JSON.stringify writes it):
  *
- *   line 1   {"kind":"header","format":"policloud-audit-bundle/1","publicKey":"<PEM SPKI>","keyId":"<16 hex>","generatedAt":"<ISO>","selection":{...}}
+ *   line 1   {"kind":"header","format":"policloud-audit-bundle/2","publicKey","keyId","generatedAt",
+ *             "selection","throughPosition","checkpoints","eventCount","streams","eventsDigest","signature"}
  *   then     {"kind":"checkpoint",<SignedCheckpoint fields>}                        (sequence order)
  *   then     {"kind":"event","event":{<BundledEvent>},"proof":{"checkpointSequence","leafIndex","treeSize","path"} | null}
  *                                                                                   (global order)
  *
- * What an auditor can trust: checkpoints (signed), and every sealed event (hash recomputed from its
- * content + prevHash, then proven into a signed checkpoint's Merkle root). Unsealed events
- * (proof null, after the last checkpoint) are only self-consistent. The header's generatedAt and
- * selection are the exporter's unauthenticated description of the export.
+ * What an auditor can trust: checkpoints (signed), every sealed event (hash recomputed from its
+ * content + prevHash, then proven into a signed checkpoint's Merkle root), and the header, signed
+ * with the same key: the selection, and exactly which checkpoints and events (stream, revision,
+ * position, hash) answer it. So a removed, added, duplicated or moved line fails, and a filtered
+ * export is told apart from a truncated one. Unsealed events (proof null, after the last
+ * checkpoint) are authenticated by the header's signature only.
  */
-export const BUNDLE_FORMAT = 'policloud-audit-bundle/1';
-
 /** An event as exported: only fields the hash covers, plus its global position. */
 export type BundledEvent = Omit<AuditedEvent, 'recordedAt' | 'hash' | 'prevHash'> & {
   hash: string;
@@ -38,15 +54,6 @@ export type BundledEvent = Omit<AuditedEvent, 'recordedAt' | 'hash' | 'prevHash'
 
 export interface BundleProof extends InclusionProof {
   checkpointSequence: number;
-}
-
-export interface BundleHeader {
-  kind: 'header';
-  format: typeof BUNDLE_FORMAT;
-  publicKey: string;
-  keyId: string;
-  generatedAt: string;
-  selection: Record<string, unknown>;
 }
 
 export interface BundleCheckpointLine extends SignedCheckpoint {
@@ -65,9 +72,13 @@ export interface BuildBundleInput {
   checkpoints: readonly SignedCheckpoint[];
   /** Per checkpoint sequence, the stored hashes of every event of its range, in global order. */
   checkpointLeaves: ReadonlyMap<number, readonly string[]>;
-  publicKey: KeyInput;
+  /** The audit key: its public half goes in the header, which it signs. */
+  signingKey: KeyInput;
   generatedAt: string;
+  /** The filter the events answer (JSON values; undefined fields are dropped). */
   selection: Record<string, unknown>;
+  /** The log position up to which the selection was applied. */
+  throughPosition: number;
 }
 
 export type BundleFailureKind =
@@ -83,10 +94,16 @@ export type BundleFailureKind =
   | 'missing_checkpoint'
   | 'missing_proof'
   | 'inclusion_proof'
-  | 'position';
+  | 'position'
+  | 'header_signature'
+  | 'missing_event'
+  | 'missing_stream'
+  | 'unlisted'
+  | 'selection'
+  | 'events_digest';
 
 export interface BundleFailure {
-  /** 1-based line number in the bundle. */
+  /** 1-based line number in the bundle (1, the header that lists them, for missing lines). */
   line: number;
   kind: BundleFailureKind;
   message: string;
@@ -130,17 +147,28 @@ function bundledEvent(event: AuditedEvent): BundledEvent {
  * which the verifier reports as a failure (a sealed range must prove all its events).
  */
 export function buildBundle(input: BuildBundleInput): string {
-  const key = parsePublicKey(input.publicKey);
-  const header: BundleHeader = {
-    kind: 'header',
-    format: BUNDLE_FORMAT,
-    publicKey: publicKeyPem(key),
-    keyId: keyIdOf(key),
-    generatedAt: input.generatedAt,
-    selection: input.selection,
-  };
-  const lines = [JSON.stringify(header)];
+  const signingKey = parseSigningKey(input.signingKey);
   const checkpoints = [...input.checkpoints].sort((a, b) => a.sequence - b.sequence);
+  const events = [...input.events]
+    .sort((a, b) => a.globalPosition - b.globalPosition)
+    .map(bundledEvent);
+  const header = signBundleHeader(
+    {
+      kind: 'header',
+      format: BUNDLE_FORMAT,
+      publicKey: publicKeyPem(signingKey),
+      keyId: keyIdOf(signingKey),
+      generatedAt: input.generatedAt,
+      ...bundleContentsOf({
+        selection: input.selection,
+        throughPosition: input.throughPosition,
+        checkpoints,
+        events,
+      }),
+    },
+    signingKey,
+  );
+  const lines = [JSON.stringify(header)];
   for (const checkpoint of checkpoints) {
     const body: Record<string, unknown> = { kind: 'checkpoint' };
     for (const field of CHECKPOINT_BODY_FIELDS)
@@ -158,10 +186,9 @@ export function buildBundle(input: BuildBundleInput): string {
     }
     return entry;
   };
-  for (const event of [...input.events].sort((a, b) => a.globalPosition - b.globalPosition)) {
-    const exported = bundledEvent(event);
+  for (const exported of events) {
     const covering = checkpoints.find(
-      (c) => c.fromPosition < event.globalPosition && event.globalPosition <= c.toPosition,
+      (c) => c.fromPosition < exported.globalPosition && exported.globalPosition <= c.toPosition,
     );
     let proof: BundleProof | null = null;
     const entry = covering ? treeOf(covering.sequence) : undefined;
@@ -309,7 +336,9 @@ interface CheckpointEntry {
 /**
  * Verifies a bundle offline. Every failure names its 1-based line; at most one failure per line
  * (the first problem found on it), and a line that depends on an already-failed line (an event of
- * a bad checkpoint, the link to a bad predecessor) is not failed again for that.
+ * a bad checkpoint, the link to a bad predecessor) is not failed again for that. What the signed
+ * header lists and no line holds (a checkpoint, a stream, a run of events) fails at line 1, one
+ * failure each.
  */
 export function verifyBundle(
   ndjson: string,
@@ -362,56 +391,40 @@ export function verifyBundle(
     return value;
   });
 
-  // Header.
+  // Header: its shape and key now, its signature once the verifying key is known.
+  let header: BundleHeader | undefined;
   let headerKey: KeyObject | undefined;
-  const header = parsed[0];
-  if (header) {
+  if (parsed[0]) {
     try {
-      if (header.kind !== 'header')
-        throw new Malformed(`line 1 is a "${String(header.kind)}" line, not the header`);
-      expectKeys(
-        header,
-        ['kind', 'format', 'publicKey', 'keyId', 'generatedAt', 'selection'],
-        [],
-        'header',
-      );
-      if (header.format !== BUNDLE_FORMAT)
-        throw new Malformed(
-          `unsupported format ${JSON.stringify(header.format)} (expected ${BUNDLE_FORMAT})`,
-        );
-      const pem = expectString(header.publicKey, 'header publicKey');
-      let key: KeyObject;
-      try {
-        key = parsePublicKey(pem);
-      } catch (error) {
-        throw new Malformed(
-          `publicKey is not an Ed25519 PEM public key (${(error as Error).message})`,
-        );
-      }
-      if (publicKeyPem(key) !== pem)
-        throw new Malformed('publicKey is not in canonical PEM SPKI form');
-      if (header.keyId !== keyIdOf(key))
-        throw new Malformed(
-          `keyId ${JSON.stringify(header.keyId)} is not the id of the public key (${keyIdOf(key)})`,
-        );
-      expectString(header.generatedAt, 'header generatedAt');
-      if (!isObject(header.selection)) throw new Malformed('header selection is not an object');
-      headerKey = key;
+      ({ header, key: headerKey } = parseBundleHeader(parsed[0]));
     } catch (error) {
       fail(1, 'header', (error as Error).message);
     }
   }
 
   let verifyingKey: KeyObject | undefined = headerKey;
+  let trusted = true;
   if (options.trustedPublicKey !== undefined) {
     verifyingKey = parsePublicKey(options.trustedPublicKey);
     if (headerKey && !samePublicKey(headerKey, verifyingKey)) {
+      trusted = false;
       fail(
         1,
         'untrusted_key',
         `the bundle's key ${keyIdOf(headerKey)} is not the trusted key ${keyIdOf(verifyingKey)}`,
       );
     }
+  }
+  // What the bundle must hold, once its signature verifies; nothing can be said without it.
+  let tally: ContentsTally | undefined;
+  if (header && verifyingKey && trusted) {
+    if (verifyBundleHeaderSignature(header, verifyingKey)) tally = new ContentsTally(header);
+    else
+      fail(
+        1,
+        'header_signature',
+        `the header's signature does not verify with key ${keyIdOf(verifyingKey)}: its selection or its list of checkpoints and events was altered`,
+      );
   }
   const verifyingKeyId = verifyingKey ? keyIdOf(verifyingKey) : undefined;
 
@@ -445,6 +458,14 @@ export function verifyBundle(
         }
         previousCheckpoint = entry;
         checkpoints.set(checkpoint.sequence, entry);
+        if (tally && !tally.checkpoint(checkpoint.sequence)) {
+          fail(
+            line,
+            'unlisted',
+            `checkpoint ${checkpoint.sequence} is not among the checkpoints the signed header lists (the line was added)`,
+          );
+          continue;
+        }
         if (!verifyingKey) {
           fail(
             line,
@@ -504,6 +525,7 @@ export function verifyBundle(
 
       seenEvent = true;
       const { event, proof } = parseEventLine(value);
+      const listed = tally ? tally.event(event, line) : true;
       const streamLast = lastOfStream.get(event.streamId);
       const where = `event ${event.id} (${event.streamId}@${event.revision}, position ${event.globalPosition})`;
       const record = (ok: boolean) => {
@@ -557,6 +579,22 @@ export function verifyBundle(
           record(false);
           continue;
         }
+      }
+
+      if (!listed) {
+        fail(
+          line,
+          'unlisted',
+          `${where} is not among the events the signed header lists (the line was added or edited)`,
+        );
+        record(false);
+        continue;
+      }
+      const outside = outsideSelection(event, header?.selection);
+      if (outside) {
+        fail(line, 'selection', `${where} does not match the signed selection: ${outside}`);
+        record(false);
+        continue;
       }
 
       if (proof === null) {
@@ -651,6 +689,17 @@ export function verifyBundle(
     }
   }
 
+  if (tally) {
+    for (const { kind, message } of tally.missing()) fail(1, kind, message);
+    // Positions and hashes as signed: the only check on an unsealed event's place and content.
+    if (failures.length === 0 && !tally.digestMatches())
+      fail(
+        1,
+        'events_digest',
+        "the events' positions or hashes are not those the signed header lists (an event was replaced or moved)",
+      );
+  }
+
   failures.sort((a, b) => a.line - b.line);
   return {
     ok: failures.length === 0,
@@ -660,6 +709,18 @@ export function verifyBundle(
     checkpointsVerified,
     failures,
   };
+}
+
+/** Why an event cannot belong to a selection by stream or type (fields its hash covers). */
+function outsideSelection(
+  event: BundledEvent,
+  selection: Record<string, unknown> | undefined,
+): string | undefined {
+  if (typeof selection?.stream === 'string' && event.streamId !== selection.stream)
+    return `its stream is not ${selection.stream}`;
+  if (typeof selection?.type === 'string' && event.type !== selection.type)
+    return `its type is not ${selection.type}`;
+  return undefined;
 }
 
 /** The CLI's output for a verification: the lines to print and the exit code. */

@@ -7,6 +7,7 @@ export * from './sql/sql-executor';
 export * from './sql/pg-executor';
 export * from './sql/database-timeouts';
 export * from './sql/pglite-executor';
+export * from './sql/pglite-data-directory';
 export * from './sql/sql-event-store';
 export * from './sql/event-store.migrations';
 export * from './esdb/esdb-event-store';

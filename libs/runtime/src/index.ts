@@ -12,3 +12,4 @@ export * from './observability';
 export * from './leadership';
 export * from './platform';
 export * from './service-main';
+export * from './create-file-once';

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { AppConfig } from '@policloud/config';
+import { AppConfig, ConfigError } from '@policloud/config';
 import {
   boundedPoolConfig,
   CheckpointStore,
+  EmbeddedDatabaseUnusableError,
   EventStore,
   GroupCommitEventStore,
   openEventStore,
@@ -18,9 +18,14 @@ import { ReadModelDatabase } from '@policloud/projections';
  */
 export async function openEmbeddedDatabase(config: AppConfig): Promise<PgliteExecutor | null> {
   if (config.eventStore !== 'embedded' && config.databaseUrl) return null;
-  const directory = path.join(config.dataDir, 'pglite');
-  mkdirSync(directory, { recursive: true });
-  return PgliteExecutor.open(directory);
+  try {
+    return await PgliteExecutor.open(path.join(config.dataDir, 'pglite'));
+  } catch (error) {
+    // One line that names the setting: the start stops there, with nothing deleted.
+    if (error instanceof EmbeddedDatabaseUnusableError)
+      throw new ConfigError('DATA_DIR', `(${config.dataDir}): ${error.message}`);
+    throw error;
+  }
 }
 
 /** The configured event store; the SQL ones append new streams with group commit. */

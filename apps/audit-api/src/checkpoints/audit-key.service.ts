@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
 import { generateSigningKey, keyIdOf, parseSigningKey, publicKeyOf } from '@policloud/audit';
-import { AppConfig } from '@policloud/config';
-import { APP_CONFIG } from '@policloud/runtime';
+import { AppConfig, ConfigError } from '@policloud/config';
+import { APP_CONFIG, createFileOnce } from '@policloud/runtime';
 
 export const SIGNING_KEY_FILE = 'audit-signing-key.pem';
 
@@ -19,18 +19,31 @@ export class AuditKeyService {
   readonly keyId: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const pem = config.auditSigningKey ?? this.persistedKey(config.dataDir);
-    this.privateKey = parseSigningKey(pem);
+    this.privateKey = config.auditSigningKey
+      ? parseSigningKey(config.auditSigningKey)
+      : this.persistedKey(config.dataDir);
     this.publicKeyPem = publicKeyOf(this.privateKey);
     this.keyId = keyIdOf(this.publicKeyPem);
   }
 
-  private persistedKey(dataDir: string): string {
+  private persistedKey(dataDir: string): KeyObject {
     const file = path.join(dataDir, SIGNING_KEY_FILE);
-    if (!existsSync(file)) {
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(file, generateSigningKey(), { mode: 0o600, flag: 'wx' });
+    mkdirSync(dataDir, { recursive: true });
+    let pem = existsSync(file)
+      ? readFileSync(file, 'utf8')
+      : createFileOnce(file, generateSigningKey());
+    if (pem.trim() === '') {
+      // Left by an earlier version killed while writing it: no checkpoint was ever signed with it.
+      rmSync(file);
+      pem = createFileOnce(file, generateSigningKey());
     }
-    return readFileSync(file, 'utf8');
+    try {
+      return parseSigningKey(pem);
+    } catch (error) {
+      throw new ConfigError(
+        'DATA_DIR',
+        `(${dataDir}): ${file} is not an Ed25519 private key (${(error as Error).message}); restore it from a backup or set AUDIT_SIGNING_KEY`,
+      );
+    }
   }
 }

@@ -34,37 +34,61 @@ export class VerificationService {
     return { from, to, keyId: this.key.keyId, ...result };
   }
 
-  /** An NDJSON bundle of the selected events with the checkpoints and proofs that cover them. */
+  /**
+   * An NDJSON bundle of the selected events with the checkpoints and proofs that cover them. The
+   * selection is applied up to the head read first, and its header signs which events answer it.
+   */
   async export(query: AuditEventsQuery): Promise<string> {
+    const throughPosition = await this.store.headPosition();
     const selected: RecordedEvent[] = [];
     let after = query.after ?? 0;
-    for (;;) {
+    while (after < throughPosition) {
       const page = await this.events.find({ ...query, after, limit: 1000 });
-      selected.push(...page.items);
-      if (page.nextAfter === null || page.items.length === 0) break;
+      selected.push(...page.items.filter((event) => event.globalPosition <= throughPosition));
+      // A page without a match still moves the cursor: a sparse selection is read to the end.
+      if (page.nextAfter === null || page.nextAfter <= after) break;
       after = page.nextAfter;
     }
     const checkpoints = await this.checkpoints.list();
     const covering = checkpoints.filter((checkpoint) =>
-      selected.some((e) => e.globalPosition > checkpoint.fromPosition && e.globalPosition <= checkpoint.toPosition),
+      selected.some(
+        (e) =>
+          e.globalPosition > checkpoint.fromPosition && e.globalPosition <= checkpoint.toPosition,
+      ),
     );
     const leaves = new Map<number, string[]>();
     for (const checkpoint of covering) {
       const range = await readRange(this.store, checkpoint.fromPosition, checkpoint.toPosition);
-      leaves.set(checkpoint.sequence, range.map((event) => event.hash ?? ''));
+      leaves.set(
+        checkpoint.sequence,
+        range.map((event) => event.hash ?? ''),
+      );
     }
+    // The page size is the exporter's business, not part of what was selected.
+    const { limit: _pageSize, ...selection } = query;
     return buildBundle({
       events: selected as never,
       checkpoints: covering,
       checkpointLeaves: leaves,
-      publicKey: this.key.publicKeyPem,
+      signingKey: this.key.privateKey,
       generatedAt: this.clock.now().toISOString(),
-      selection: { ...query },
+      selection: { ...selection },
+      throughPosition,
     });
   }
 
-  async published(): Promise<{ publicKey: string; keyId: string; algorithm: string; items: SignedCheckpoint[] }> {
-    return { publicKey: this.key.publicKeyPem, keyId: this.key.keyId, algorithm: 'Ed25519', items: await this.checkpoints.list() };
+  async published(): Promise<{
+    publicKey: string;
+    keyId: string;
+    algorithm: string;
+    items: SignedCheckpoint[];
+  }> {
+    return {
+      publicKey: this.key.publicKeyPem,
+      keyId: this.key.keyId,
+      algorithm: 'Ed25519',
+      items: await this.checkpoints.list(),
+    };
   }
 
   /** For streams that began before the range: the hash of their last event before it. */
@@ -74,7 +98,10 @@ export class VerificationService {
     const found = new Map<string, string>();
     for (const [streamId, event] of first) {
       if (event.revision === 0) continue;
-      const [before] = await this.store.readStream(streamId, { fromRevision: event.revision - 1, maxCount: 1 });
+      const [before] = await this.store.readStream(streamId, {
+        fromRevision: event.revision - 1,
+        maxCount: 1,
+      });
       if (before?.hash) found.set(streamId, before.hash);
     }
     return found;
@@ -83,6 +110,7 @@ export class VerificationService {
 
 function position(value: string | undefined, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,15}$/.test(value)) throw DomainError.invalid([{ field, message: 'must be a global log position (integer ≥ 0)' }]);
+  if (!/^\d{1,15}$/.test(value))
+    throw DomainError.invalid([{ field, message: 'must be a global log position (integer ≥ 0)' }]);
   return Number(value);
 }

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { openPgliteDirectory } from './pglite-data-directory';
 import { SqlClient, SqlExecutor } from './sql-executor';
 
 /**
@@ -10,8 +11,10 @@ export class PgliteExecutor implements SqlExecutor {
 
   constructor(readonly db: PGlite) {}
 
+  /** In memory without `dataDir`; on disk, created so that a kill during the first start is harmless. */
   static async open(dataDir?: string): Promise<PgliteExecutor> {
-    const db = dataDir ? new PGlite(dataDir) : new PGlite();
+    if (dataDir) return new PgliteExecutor(await openPgliteDirectory(dataDir));
+    const db = new PGlite();
     await db.waitReady;
     return new PgliteExecutor(db);
   }
