@@ -12,11 +12,10 @@ export async function createApp(
   module: Type | DynamicModule,
   options: { logger?: boolean } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    module,
-    fastifyAdapter(),
-    { bodyParser: false, logger: options.logger === false ? false : ['log', 'warn', 'error'] },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(module, fastifyAdapter(), {
+    bodyParser: false,
+    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+  });
   return configureApp(app);
 }
 
@@ -26,21 +25,44 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   // The API speaks JSON only: any other body type is a 415, never parsed into something else.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain', 'application/json']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs/openapi.json',
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  // Built once, on the first request: every route is registered by then.
+  let document: OpenAPIObject | undefined;
+  const openApiDocument = (): OpenAPIObject => (document ??= buildOpenApiDocument(app));
+  SwaggerModule.setup('docs', app, openApiDocument, { jsonDocumentUrl: OPENAPI_JSON_PATH });
+  // Nest's usual address for the JSON document, which tools and newcomers try first.
+  fastify.get(OPENAPI_JSON_ALIAS, async (_request, reply) =>
+    reply.type('application/json').send(openApiDocument()),
+  );
   return app;
 }
 
+/** The OpenAPI document as JSON; the Swagger UI is at /docs. */
+export const OPENAPI_JSON_PATH = '/docs/openapi.json';
+export const OPENAPI_JSON_ALIAS = '/docs-json';
+
+/**
+ * The one Fastify adapter of every app. Its JSON parser is configureApp's, whatever options the
+ * Nest application was created with: Nest's own body parsers (added at init unless the app was
+ * created with `bodyParser: false`) would collide with it ("Content type parser
+ * 'application/json' already present") or, without configureApp, parse bodies another way.
+ */
+class JsonOnlyFastifyAdapter extends FastifyAdapter {
+  override registerParserMiddleware(): void {}
+}
+
 export function fastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  return new JsonOnlyFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
