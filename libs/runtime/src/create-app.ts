@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { parseJsonBody } from '@policloud/http';
+import { completeOpenApiDocument } from './openapi/complete-openapi-document';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -66,7 +67,7 @@ export function fastifyAdapter(): FastifyAdapter {
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(app, openApiInfo());
+  return completeOpenApiDocument(SwaggerModule.createDocument(app, openApiInfo()));
 }
 
 export function openApiInfo() {
@@ -74,6 +75,14 @@ export function openApiInfo() {
     .setTitle('Policloud marketplace API')
     .setDescription('Surplus energy turned into GPU compute: public HTTP contract v1')
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      // Not a JWT: an opaque 256-bit random key, shown once at creation, stored as its SHA-256.
+      bearerFormat: 'opaque API key',
+      description:
+        'Authorization: Bearer <api key>. An opaque random key (not a JWT), shown once when ' +
+        'the participant is created (POST /v1/participants answers apiKey).',
+    })
     .build();
 }
