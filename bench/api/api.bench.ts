@@ -41,7 +41,7 @@ import { bootCrudReference, CrudReference } from './crud-reference/crud-referenc
 const SIZE = benchSize();
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 16;
-const MEASURE_SECONDS = bySize({ full: 30, quick: 8, smoke: 2 });
+const MEASURE_SECONDS = bySize({ full: 30, quick: 8, smoke: 1 });
 const WARMUP_SECONDS = bySize({ full: 5, quick: 2, smoke: 1 });
 const LOAD_GENERATOR = path.join(__dirname, 'load-generator.js');
 const ORDERS_PATH = '/v1/compute-orders';
