@@ -9,14 +9,7 @@ const flags = process.argv.slice(2);
 for (const script of ['settle.bench.ts', 'projection-catchup.bench.ts']) {
   execFileSync(
     process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      path.join(__dirname, script),
-      ...flags,
-    ],
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(__dirname, script), ...flags],
     { stdio: 'inherit' },
   );
 }

@@ -4,10 +4,7 @@ import { RuntimeModule } from '@policloud/runtime';
 import { MatchingEngineModule } from '../../matching-engine/src/matching-engine.module';
 import { ProjectorModule } from '../../projector/src/projector.module';
 import { AuditApiModule } from '../../audit-api/src/audit-api.module';
-import {
-  MARKETPLACE_FEATURES,
-  MarketplaceModule,
-} from '../../marketplace-api/src/marketplace.module';
+import { MARKETPLACE_FEATURES, MarketplaceModule } from '../../marketplace-api/src/marketplace.module';
 
 /** Every module in one process: the embedded default. */
 @Module({})

@@ -28,10 +28,7 @@ export async function openConfiguredEventStore(
   embedded: PgliteExecutor | null,
 ): Promise<EventStore & CheckpointStore> {
   if (config.eventStore === 'postgres' && config.databaseUrl) {
-    return GroupCommitEventStore.open(
-      'postgres',
-      new PgExecutor({ connectionString: config.databaseUrl }),
-    );
+    return GroupCommitEventStore.open('postgres', new PgExecutor({ connectionString: config.databaseUrl }));
   }
   if (config.eventStore === 'embedded' && embedded) {
     return GroupCommitEventStore.open('embedded', embedded);
@@ -44,10 +41,7 @@ export async function openConfiguredEventStore(
   });
 }
 
-export function readModelDatabase(
-  config: AppConfig,
-  embedded: PgliteExecutor | null,
-): ReadModelDatabase {
+export function readModelDatabase(config: AppConfig, embedded: PgliteExecutor | null): ReadModelDatabase {
   return config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl }
     : { kind: 'embedded', executor: embedded! };

@@ -27,15 +27,10 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.kafka) return;
-    this.relay = new KafkaEventRelay(
-      this.store,
-      this.checkpoints,
-      createRelayProducer(this.kafka),
-      {
-        publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
-        onError: (error) => this.logger.error(`Kafka relay stopped: ${(error as Error).message}`),
-      },
-    );
+    this.relay = new KafkaEventRelay(this.store, this.checkpoints, createRelayProducer(this.kafka), {
+      publishes: (event) => !INTERNAL_EVENT_TYPES.has(event.type),
+      onError: (error) => this.logger.error(`Kafka relay stopped: ${(error as Error).message}`),
+    });
     // A broker that is down at boot must not stop the API; /health reports the relay's state.
     await this.relay.start().catch((error: Error) => {
       this.logger.error(`Kafka relay could not start: ${error.message}`);

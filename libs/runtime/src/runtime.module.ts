@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Module,
+  OnApplicationShutdown,
+  Type,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard, PRINCIPAL_DIRECTORY, PrincipalDirectory } from '@policloud/auth';
@@ -31,11 +38,7 @@ import {
 } from '@policloud/projections';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
-import {
-  openConfiguredEventStore,
-  openEmbeddedDatabase,
-  readModelDatabase,
-} from './infrastructure';
+import { openConfiguredEventStore, openEmbeddedDatabase, readModelDatabase } from './infrastructure';
 import { CLOCK, systemClock } from './clock';
 import { KafkaRelayService } from './kafka-relay.service';
 import { ReadModelBarrier, ReadYourWritesGuard } from './read-your-writes';
@@ -86,8 +89,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           inject: [EMBEDDED_DATABASE],
-          useFactory: (embedded: PgliteExecutor | null) =>
-            openConfiguredEventStore(config, embedded),
+          useFactory: (embedded: PgliteExecutor | null) => openConfiguredEventStore(config, embedded),
         },
         { provide: CHECKPOINT_STORE, useExisting: EVENT_STORE },
         {

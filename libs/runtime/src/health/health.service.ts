@@ -30,10 +30,7 @@ export class HealthService {
     ]);
     const kafkaDown = kafka !== null && (kafka.status === 'down' || !this.relay.status()?.running);
     const projections = this.projections.status();
-    const lag =
-      eventStore.headPosition === undefined
-        ? null
-        : Math.max(0, eventStore.headPosition - projections.position);
+    const lag = eventStore.headPosition === undefined ? null : Math.max(0, eventStore.headPosition - projections.position);
     const degraded = kafkaDown || !projections.running;
     return {
       status: eventStore.status === 'down' ? 'down' : degraded ? 'degraded' : 'ok',
