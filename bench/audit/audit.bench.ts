@@ -56,20 +56,21 @@ import {
 import { PgExecutor } from '../../libs/event-store/src/sql/pg-executor';
 import { SqlEventStore } from '../../libs/event-store/src/sql/sql-event-store';
 import { createTestSchema, TestSchema } from '../../test/support/postgres-test-database';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { benchSize, bySize, progress, result } from '../support/bench-io';
 
-const QUICK = hasFlag('--quick');
 const POOL_SIZE = 20;
 const WRITERS = 16;
 const BATCH_SIZE = 10;
 const APPENDS_PER_STREAM = 20;
-const ROUNDS = QUICK ? 4 : 6; // each round: one segment per mode (ABBA order across rounds)
-const SEGMENT_MS = QUICK ? 1_000 : 3_000;
-const WARMUP_MS = QUICK ? 500 : 1_500;
-const VERIFY_EVENTS = QUICK ? 100_000 : 1_000_000;
-const VERIFY_REPS = QUICK ? 3 : 2; // a pass over a million events takes half a minute
+// each round: one segment per mode (ABBA order across rounds)
+const ROUNDS = bySize({ full: 6, quick: 4, smoke: 2 });
+const SEGMENT_MS = bySize({ full: 3_000, quick: 1_000, smoke: 250 });
+const WARMUP_MS = bySize({ full: 1_500, quick: 500, smoke: 100 });
+const VERIFY_EVENTS = bySize({ full: 1_000_000, quick: 100_000, smoke: 20_000 });
+// a pass over a million events takes half a minute
+const VERIFY_REPS = bySize({ full: 2, quick: 3, smoke: 1 });
 const CHECKPOINT_EVERY = 10_000;
-const PG_VERIFY_EVENTS = 100_000;
+const PG_VERIFY_EVENTS = bySize({ full: 100_000, quick: 100_000, smoke: 20_000 });
 const PG_APPEND_WRITERS = 4;
 const PG_STREAMS_PER_CALL = 200;
 const PG_CHUNKS_PER_STREAM = 4;
@@ -756,7 +757,7 @@ async function benchVerifyFromPostgres(key: KeyObject, publicKey: string): Promi
 async function main(): Promise<void> {
   const started = performance.now();
   progress(
-    `${QUICK ? 'quick' : 'full'} run on ${(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test').replace(/\/\/[^@]*@/, '//')}`,
+    `${benchSize()} run on ${(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test').replace(/\/\/[^@]*@/, '//')}`,
   );
   const key = parseSigningKey(generateSigningKey());
   const publicKey = publicKeyOf(key);

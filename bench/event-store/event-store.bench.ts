@@ -30,9 +30,8 @@ import {
 } from '../../libs/event-store/src/event-store.port';
 import { PgExecutor } from '../../libs/event-store/src/sql/pg-executor';
 import { SqlEventStore } from '../../libs/event-store/src/sql/sql-event-store';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { benchSize, bySize, progress, result } from '../support/bench-io';
 
-const QUICK = hasFlag('--quick');
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const POOL_SIZE = 20;
 const PAGE_SIZE = 1000;
@@ -40,9 +39,9 @@ const BATCH_SIZE = 100;
 const BATCHES_PER_STREAM = 10;
 const SINGLE_WRITERS = 16;
 const BATCH_WRITERS = 4;
-const SEED_EVENTS = QUICK ? 20_000 : 200_000;
-const MEASURE_MS = QUICK ? 3_000 : 20_000;
-const WARMUP_MS = QUICK ? 700 : 3_000;
+const SEED_EVENTS = bySize({ full: 200_000, quick: 20_000, smoke: 3_000 });
+const MEASURE_MS = bySize({ full: 20_000, quick: 3_000, smoke: 300 });
+const WARMUP_MS = bySize({ full: 3_000, quick: 700, smoke: 100 });
 const READ_WARMUP_PAGES = 3;
 const TAG = `${process.pid}`;
 
@@ -380,7 +379,7 @@ async function measureWrites(
 
 async function main(): Promise<void> {
   const started = performance.now();
-  progress(`${QUICK ? 'quick' : 'full'} run on ${BASE_URL.replace(/\/\/[^@]*@/, '//')}`);
+  progress(`${benchSize()} run on ${BASE_URL.replace(/\/\/[^@]*@/, '//')}`);
   const admin = new Pool({ connectionString: BASE_URL, max: 2 });
   admin.on('error', () => undefined);
   const contenders: Contender[] = [];

@@ -12,14 +12,14 @@ import { MatchingThread } from '../../apps/matching-engine/src/matching-thread';
 import { matchOrders, MatchingSnapshot } from '../../libs/matching/src';
 import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
 import { longestPauseDuring } from '../../test/support/event-loop-pauses';
-import { hasFlag, progress, result } from '../support/bench-io';
-
-const QUICK = hasFlag('--quick');
+import { bySize, progress, result } from '../support/bench-io';
 
 async function main(): Promise<void> {
-  const market = QUICK
-    ? { seed: 42, orders: 2_000, sites: 20, slots: 48 }
-    : { seed: 42, orders: 10_000, sites: 100, slots: 168 };
+  const market = bySize({
+    full: { seed: 42, orders: 10_000, sites: 100, slots: 168 },
+    quick: { seed: 42, orders: 2_000, sites: 20, slots: 48 },
+    smoke: { seed: 42, orders: 300, sites: 5, slots: 24 },
+  });
   const snapshot: MatchingSnapshot = randomSnapshot(market);
   progress(`${market.orders} orders × ${market.sites} sites × ${market.slots} slots`);
   const thread = new MatchingThread();

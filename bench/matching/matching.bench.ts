@@ -19,13 +19,18 @@ import {
   randomSnapshot,
   RandomSnapshotOptions,
 } from '../../libs/matching/src/testing/random-snapshot';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { bySize, progress, result } from '../support/bench-io';
 
-const QUICK = hasFlag('--quick');
-const SPEED_RUNS = QUICK ? 3 : 7;
-const HIGHS_LIMIT_S = QUICK ? 8 : 60;
+const SPEED_RUNS = bySize({ full: 7, quick: 3, smoke: 1 });
+const HIGHS_LIMIT_S = bySize({ full: 60, quick: 8, smoke: 2 });
 /** Stop growing once this much time went into the reference (quick mode stays under 60 s). */
-const HIGHS_TOTAL_S = QUICK ? 30 : 900;
+const HIGHS_TOTAL_S = bySize({ full: 900, quick: 30, smoke: 1 });
+/** --smoke: a small market, only to prove the bench still runs. */
+const SPEED_MARKET = bySize<RandomSnapshotOptions>({
+  full: { seed: 42, orders: 10_000, sites: 100, slots: 168 },
+  quick: { seed: 42, orders: 10_000, sites: 100, slots: 168 },
+  smoke: { seed: 42, orders: 500, sites: 10, slots: 24 },
+});
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -48,13 +53,13 @@ function timeMatching(
 }
 
 async function main(): Promise<void> {
-  const big: RandomSnapshotOptions = { seed: 42, orders: 10_000, sites: 100, slots: 168 };
+  const big = SPEED_MARKET;
   progress(
     `speed: ${big.orders} orders × ${big.sites} sites × ${big.slots} slots, ${SPEED_RUNS} runs`,
   );
   const speed = timeMatching(big, SPEED_RUNS);
   progress(`  median ${speed.ms.toFixed(0)} ms, welfare ${speed.welfare}`);
-  result('matching_ms_10k_orders', Math.round(speed.ms));
+  result(`matching_ms_${big.orders === 10_000 ? '10k' : big.orders}_orders`, Math.round(speed.ms));
 
   const highs = await loadHighs();
   const steps: RandomSnapshotOptions[] = [];

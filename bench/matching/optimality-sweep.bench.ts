@@ -17,10 +17,9 @@ import {
   randomSnapshot,
   RandomSnapshotOptions,
 } from '../../libs/matching/src/testing/random-snapshot';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { bySize, progress, result } from '../support/bench-io';
 
-const QUICK = hasFlag('--quick');
-const HIGHS_LIMIT_S = 60;
+const HIGHS_LIMIT_S = bySize({ full: 60, quick: 60, smoke: 10 });
 const TARGET_PCT = 0.1;
 
 function family(
@@ -28,7 +27,12 @@ function family(
   last: number,
   options: Omit<RandomSnapshotOptions, 'seed'>,
 ): RandomSnapshotOptions[] {
-  const end = QUICK ? first + Math.floor((last - first) / 4) : last;
+  // --quick: the first quarter of each family; --smoke: its first instance.
+  const end = bySize({
+    full: last,
+    quick: first + Math.floor((last - first) / 4),
+    smoke: first,
+  });
   const list: RandomSnapshotOptions[] = [];
   for (let seed = first; seed <= end; seed++) list.push({ seed, ...options });
   return list;

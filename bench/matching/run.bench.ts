@@ -31,10 +31,9 @@ import { populateMarket } from '../../scripts/demo/scenario';
 import { longestPauseDuring } from '../../test/support/event-loop-pauses';
 import { createTestSchema, TestSchema } from '../../test/support/postgres-test-database';
 import { bootTestApp } from '../../test/support/test-app';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { bySize, hasFlag, progress, result } from '../support/bench-io';
 import { buildLargeMarket } from './large-market';
 
-const QUICK = hasFlag('--quick');
 const EMBEDDED = hasFlag('--embedded');
 const HOUR_MS = 3_600_000;
 
@@ -61,8 +60,8 @@ async function main(): Promise<void> {
 
     const weekStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 2 * HOUR_MS;
     const seed = buildLargeMarket(new Date(weekStart), new Date(weekStart - 24 * HOUR_MS), {
-      replicas: QUICK ? 2 : 11,
-      orders: QUICK ? 2_000 : 10_000,
+      replicas: bySize({ full: 11, quick: 2, smoke: 1 }),
+      orders: bySize({ full: 10_000, quick: 2_000, smoke: 100 }),
       seed: 7,
     });
     progress(

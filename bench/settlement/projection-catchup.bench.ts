@@ -18,7 +18,13 @@ import {
   siteStreamId,
   slotAt,
 } from '@policloud/domain';
-import { EventToAppend, NO_STREAM, PgExecutor, SqlEventStore, StreamBatch } from '@policloud/event-store';
+import {
+  EventToAppend,
+  NO_STREAM,
+  PgExecutor,
+  SqlEventStore,
+  StreamBatch,
+} from '@policloud/event-store';
 import { matchOrders } from '@policloud/matching';
 import {
   marketHistoryAt,
@@ -39,15 +45,16 @@ import {
 import { createTestSchema } from '../../test/support/postgres-test-database';
 import { matchingSnapshot } from '../../apps/matching-engine/src/matching-input';
 import { runBatches, runContextOf } from '../../apps/matching-engine/src/run-events';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { bySize, progress, result } from '../support/bench-io';
 
-const QUICK = hasFlag('--quick');
-const SITES = QUICK ? 10 : 40;
-const ORDERS = QUICK ? 1_500 : 6_000;
+const SITES = bySize({ full: 40, quick: 10, smoke: 3 });
+const ORDERS = bySize({ full: 6_000, quick: 1_500, smoke: 100 });
 const HOURS = 168;
 const START_HOUR = Math.floor(Date.parse('2027-03-01T00:00:00Z') / 3_600_000);
 
-function toAppend(events: { type: string; schemaVersion: number; data: object }[]): EventToAppend[] {
+function toAppend(
+  events: { type: string; schemaVersion: number; data: object }[],
+): EventToAppend[] {
   return events.map((event) => ({
     id: randomUUID(),
     type: event.type,
@@ -67,10 +74,22 @@ async function seed(store: SqlEventStore): Promise<void> {
       {
         type: 'RegisterSite',
         data: {
-          siteId, name: `Site ${s}`, model: 'PC-100', gpuCount: 100 + (s % 4) * 100, gpuModel: 'H100',
-          gpuPowerKw: '0.7', pue: '1.2', location: { lat: 43 + s / 10, lon: 2 + s / 10 }, country: s % 3 ? 'FR' : 'ES',
-          operatorLegalEntity: 'Policloud SAS', operatorJurisdiction: 'FR', certifications: [],
-          hostParticipantId: `host${s}`, heatRecovery: { enabled: false }, reservePricePerGpuHour: 100 + s, currency: 'EUR',
+          siteId,
+          name: `Site ${s}`,
+          model: 'PC-100',
+          gpuCount: 100 + (s % 4) * 100,
+          gpuModel: 'H100',
+          gpuPowerKw: '0.7',
+          pue: '1.2',
+          location: { lat: 43 + s / 10, lon: 2 + s / 10 },
+          country: s % 3 ? 'FR' : 'ES',
+          operatorLegalEntity: 'Policloud SAS',
+          operatorJurisdiction: 'FR',
+          certifications: [],
+          hostParticipantId: `host${s}`,
+          heatRecovery: { enabled: false },
+          reservePricePerGpuHour: 100 + s,
+          currency: 'EUR',
         },
       },
       siteDecider.initialState(),
@@ -80,26 +99,50 @@ async function seed(store: SqlEventStore): Promise<void> {
     const agreement = siteDecider.decide(
       {
         type: 'SetAgreement',
-        data: { siteId, effectiveFrom: slotAt(START_HOUR), hostParticipantId: `host${s}`, producers: [{ participantId: `wind${s}` }], producersShareBps: 7000, hostShareBps: 3000 },
+        data: {
+          siteId,
+          effectiveFrom: slotAt(START_HOUR),
+          hostParticipantId: `host${s}`,
+          producers: [{ participantId: `wind${s}` }],
+          producersShareBps: 7000,
+          hostShareBps: 3000,
+        },
       },
       site,
       participants as never,
     );
     sites.set(siteId, agreement.reduce(siteDecider.evolve, site));
-    batches.push({ streamId: siteStreamId(siteId), events: toAppend([...register, ...agreement]), expectedRevision: NO_STREAM });
+    batches.push({
+      streamId: siteStreamId(siteId),
+      events: toAppend([...register, ...agreement]),
+      expectedRevision: NO_STREAM,
+    });
     const offer = energyOfferDecider.decide(
       {
         type: 'ListEnergyOffer',
         data: {
-          offerId: `offer${s}`, producerId: `wind${s}`, listedAt: '2027-02-01T00:00:00.000Z', siteIds: [siteId], source: 'wind',
-          carbonGPerKwh: 10, floorPricePerMwh: 4000, currency: 'EUR',
-          profile: Array.from({ length: HOURS }, (_, h) => ({ slot: slotAt(START_HOUR + h), wh: 50_000 + ((h * 7919 + s) % 100) * 1_000 })),
+          offerId: `offer${s}`,
+          producerId: `wind${s}`,
+          listedAt: '2027-02-01T00:00:00.000Z',
+          siteIds: [siteId],
+          source: 'wind',
+          carbonGPerKwh: 10,
+          floorPricePerMwh: 4000,
+          currency: 'EUR',
+          profile: Array.from({ length: HOURS }, (_, h) => ({
+            slot: slotAt(START_HOUR + h),
+            wh: 50_000 + ((h * 7919 + s) % 100) * 1_000,
+          })),
         },
       },
       energyOfferDecider.initialState(),
       { findSite: (id: string) => sites.get(id) },
     );
-    batches.push({ streamId: energyOfferStreamId(`offer${s}`), events: toAppend(offer), expectedRevision: NO_STREAM });
+    batches.push({
+      streamId: energyOfferStreamId(`offer${s}`),
+      events: toAppend(offer),
+      expectedRevision: NO_STREAM,
+    });
   }
   for (let o = 0; o < ORDERS; o++) {
     const start = (o * 37) % (HOURS - 8);
@@ -107,15 +150,26 @@ async function seed(store: SqlEventStore): Promise<void> {
       {
         type: 'PlaceComputeOrder',
         data: {
-          orderId: `order${o}`, buyerId: `buyer${o % 50}`, placedAt: new Date(Date.UTC(2027, 1, 1) + o).toISOString(),
-          gpus: 1 + (o % 8), hours: 1 + (o % 4), earliestStart: slotAt(START_HOUR + start), deadline: slotAt(START_HOUR + start + 8),
-          gpuModel: 'H100', maxPricePerGpuHour: 150 + (o % 100), currency: 'EUR',
+          orderId: `order${o}`,
+          buyerId: `buyer${o % 50}`,
+          placedAt: new Date(Date.UTC(2027, 1, 1) + o).toISOString(),
+          gpus: 1 + (o % 8),
+          hours: 1 + (o % 4),
+          earliestStart: slotAt(START_HOUR + start),
+          deadline: slotAt(START_HOUR + start + 8),
+          gpuModel: 'H100',
+          maxPricePerGpuHour: 150 + (o % 100),
+          currency: 'EUR',
         },
       },
       computeOrderDecider.initialState(),
       undefined,
     );
-    batches.push({ streamId: computeOrderStreamId(`order${o}`), events: toAppend(placed), expectedRevision: NO_STREAM });
+    batches.push({
+      streamId: computeOrderStreamId(`order${o}`),
+      events: toAppend(placed),
+      expectedRevision: NO_STREAM,
+    });
   }
   for (let i = 0; i < batches.length; i += 200) await store.appendMany(batches.slice(i, i + 200));
 
@@ -124,7 +178,15 @@ async function seed(store: SqlEventStore): Promise<void> {
   const run = matchOrders(matchingSnapshot(history, horizon, 1000));
   await store.appendMany(
     runBatches(
-      { runId: 'bench-run', requestedBy: 'bench', completedAt: '2027-02-02T00:00:00.000Z', horizon, inputPosition: history.position, inputHash: '0'.repeat(64), platformFeeBps: 1000 },
+      {
+        runId: 'bench-run',
+        requestedBy: 'bench',
+        completedAt: '2027-02-02T00:00:00.000Z',
+        horizon,
+        inputPosition: history.position,
+        inputHash: '0'.repeat(64),
+        platformFeeBps: 1000,
+      },
       run,
       runContextOf(history),
     ),
@@ -138,8 +200,12 @@ async function seed(store: SqlEventStore): Promise<void> {
         {
           type: 'ReportUsage',
           data: {
-            allocationId: allocation.allocationId, siteId: allocation.siteId, slot: allocation.slot,
-            gpuHoursDelivered: allocation.gpus, whConsumed: allocation.gpus * allocation.energyPerGpuHourWh, heatWhRecovered: 0,
+            allocationId: allocation.allocationId,
+            siteId: allocation.siteId,
+            slot: allocation.slot,
+            gpuHoursDelivered: allocation.gpus,
+            whConsumed: allocation.gpus * allocation.energyPerGpuHourWh,
+            heatWhRecovered: 0,
             reportedAt: '2027-03-09T00:00:00.000Z',
           },
         },
@@ -157,15 +223,27 @@ async function main(): Promise<void> {
   const readModels = await openReadModels(
     { kind: 'postgres', url: schema.url },
     {
-      entities: [ProjectionCheckpointEntity, ...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
-      migrations: [ProjectionCheckpointsMigration, MarketplaceReadModelsMigration, MatchingReadModelsMigration, SettlementReadModelsMigration],
+      entities: [
+        ProjectionCheckpointEntity,
+        ...MARKETPLACE_ENTITIES,
+        ...MATCHING_ENTITIES,
+        ...SETTLEMENT_ENTITIES,
+      ],
+      migrations: [
+        ProjectionCheckpointsMigration,
+        MarketplaceReadModelsMigration,
+        MatchingReadModelsMigration,
+        SettlementReadModelsMigration,
+      ],
     },
   );
   try {
     progress(`seeding ${SITES} sites, ${ORDERS} orders, a matching run and its usage`);
     await seed(store);
     const head = await store.headPosition();
-    const count = (await store.readAll({ after: 0, maxCount: 1 })).length && Number((await readModels.query('SELECT count(*) AS n FROM es_events'))[0].n);
+    const count =
+      (await store.readAll({ after: 0, maxCount: 1 })).length &&
+      Number((await readModels.query('SELECT count(*) AS n FROM es_events'))[0].n);
     progress(`${count} events up to position ${head}`);
 
     let started = performance.now();
@@ -176,7 +254,12 @@ async function main(): Promise<void> {
     }
     const readSeconds = (performance.now() - started) / 1000;
 
-    const runner = new ProjectionRunner(store, readModels, [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS], { idleMs: 5 });
+    const runner = new ProjectionRunner(
+      store,
+      readModels,
+      [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
+      { idleMs: 5 },
+    );
     started = performance.now();
     await runner.start();
     await runner.waitFor(head, 600_000);

@@ -19,7 +19,7 @@ import {
   generateSyntheticHistory,
   SyntheticHistory,
 } from '../../libs/settlement/src/testing/synthetic-history';
-import { hasFlag, progress, result } from '../support/bench-io';
+import { bySize, progress, result } from '../support/bench-io';
 
 export {
   generateSyntheticHistory,
@@ -27,7 +27,7 @@ export {
 } from '../../libs/settlement/src/testing/synthetic-history';
 export type { SyntheticHistory } from '../../libs/settlement/src/testing/synthetic-history';
 
-const USAGE_RECORDS = 1_000_000;
+const USAGE_RECORDS = bySize({ full: 1_000_000, quick: 1_000_000, smoke: 20_000 });
 
 /** The reference: one pass over the records, a join and two float sums. */
 function naiveSum(history: SyntheticHistory): number {
@@ -51,8 +51,7 @@ function timed<T>(run: () => T): { value: T; seconds: number } {
 }
 
 function main(): void {
-  const quick = hasFlag('--quick');
-  const repeats = quick ? 1 : 3;
+  const repeats = bySize({ full: 3, quick: 1, smoke: 1 });
   progress(`generating ${USAGE_RECORDS} usage records`);
   const generated = timed(() => generateSyntheticHistory({ usageRecords: USAGE_RECORDS }));
   const history = generated.value;

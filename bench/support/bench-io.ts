@@ -4,6 +4,21 @@ export function hasFlag(name: string): boolean {
   return process.argv.slice(2).includes(name);
 }
 
+/**
+ * How big a run is: `full` by default, `--quick` within a minute, `--smoke` a few seconds (only
+ * proves the bench still runs end to end and prints its figures: `npm run bench:smoke`).
+ */
+export type BenchSize = 'full' | 'quick' | 'smoke';
+
+export function benchSize(): BenchSize {
+  return hasFlag('--smoke') ? 'smoke' : hasFlag('--quick') ? 'quick' : 'full';
+}
+
+/** The value for this run's size. */
+export function bySize<T>(values: Record<BenchSize, T>): T {
+  return values[benchSize()];
+}
+
 /** Prints one figure as `RESULT key=value`: rates as integers, ratios with 2 decimals. */
 export function result(
   key: string,

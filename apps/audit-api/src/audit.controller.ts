@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '@policloud/auth';
 import { MatchingRunsService } from '../../matching-engine/src/matching-runs.service';
@@ -31,7 +31,21 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor')
-  @ApiOperation({ summary: 'Recompute hash chains, Merkle roots and signatures over (from, to]' })
+  @ApiOperation({
+    summary: 'Recompute hash chains, Merkle roots and signatures over the log positions (from, to]',
+  })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    schema: { type: 'integer', minimum: 0, default: 0 },
+    description: 'Global log position after which to start (exclusive); default 0, the beginning',
+  })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    schema: { type: 'integer', minimum: 0 },
+    description: 'Global log position to stop at (inclusive); default the head of the log',
+  })
   verify(@Query('from') from?: string, @Query('to') to?: string) {
     return this.verification.verify({ from, to });
   }
@@ -46,21 +60,27 @@ export class AuditController {
   @Post('checkpoints')
   @HttpCode(200)
   @Roles('operator')
-  @ApiOperation({ summary: 'Seal the log into a checkpoint now (operators; sealing also runs on a schedule)' })
+  @ApiOperation({
+    summary: 'Seal the log into a checkpoint now (operators; sealing also runs on a schedule)',
+  })
   seal() {
     return this.checkpoints.seal();
   }
 
   @Get('sovereignty/:buyerId')
   @Roles('auditor')
-  @ApiOperation({ summary: "Where every GPU-hour of a buyer ran, and a verdict per order constraint" })
+  @ApiOperation({
+    summary: 'Where every GPU-hour of a buyer ran, and a verdict per order constraint',
+  })
   report(@Param('buyerId') buyerId: string, @Query() query: SlotRangeQuery) {
     return this.sovereignty.report(buyerId, query);
   }
 
   @Get('export')
   @Roles('auditor')
-  @ApiOperation({ summary: 'NDJSON bundle: events, hashes, checkpoints, inclusion proofs, public key' })
+  @ApiOperation({
+    summary: 'NDJSON bundle: events, hashes, checkpoints, inclusion proofs, public key',
+  })
   async export(@Query() query: AuditEventsQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('content-type', 'application/x-ndjson');
     return this.verification.export(query);
@@ -68,7 +88,9 @@ export class AuditController {
 
   @Get('matching-runs/:id/replay')
   @Roles('auditor')
-  @ApiOperation({ summary: 'Re-execute a recorded matching run from its input position and compare' })
+  @ApiOperation({
+    summary: 'Re-execute a recorded matching run from its input position and compare',
+  })
   replay(@Param('id') id: string) {
     return this.runs.replay(id);
   }

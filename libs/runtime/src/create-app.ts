@@ -8,6 +8,7 @@ import { checkRequestInput, parseJsonBody, sendProblem } from '@policloud/http';
 import { Logger } from 'pino';
 import { instrumentRequests, Metrics, PinoNestLogger, requestIdOf } from './observability';
 import { LOGGER, METRICS } from './runtime.tokens';
+import { completeOpenApiDocument } from './openapi/complete-openapi-document';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -66,14 +67,33 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       done(error as Error);
     }
   });
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs/openapi.json',
-  });
+  // Built once, on the first request: every route is registered by then.
+  let document: OpenAPIObject | undefined;
+  const openApiDocument = (): OpenAPIObject => (document ??= buildOpenApiDocument(app));
+  SwaggerModule.setup('docs', app, openApiDocument, { jsonDocumentUrl: OPENAPI_JSON_PATH });
+  // Nest's usual address for the JSON document, which tools and newcomers try first.
+  fastify.get(OPENAPI_JSON_ALIAS, async (_request, reply) =>
+    reply.type('application/json').send(openApiDocument()),
+  );
   return app;
 }
 
+/** The OpenAPI document as JSON; the Swagger UI is at /docs. */
+export const OPENAPI_JSON_PATH = '/docs/openapi.json';
+export const OPENAPI_JSON_ALIAS = '/docs-json';
+
+/**
+ * The one Fastify adapter of every app. Its JSON parser is configureApp's, whatever options the
+ * Nest application was created with: Nest's own body parsers (added at init unless the app was
+ * created with `bodyParser: false`) would collide with it ("Content type parser
+ * 'application/json' already present") or, without configureApp, parse bodies another way.
+ */
+class JsonOnlyFastifyAdapter extends FastifyAdapter {
+  override registerParserMiddleware(): void {}
+}
+
 export function fastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+  return new JsonOnlyFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify's own logger stays off: request lines come from instrumentRequests, one per request.
     genReqId: requestIdOf,
@@ -86,7 +106,7 @@ export function fastifyAdapter(): FastifyAdapter {
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(app, openApiInfo());
+  return completeOpenApiDocument(SwaggerModule.createDocument(app, openApiInfo()));
 }
 
 export function openApiInfo() {
@@ -94,6 +114,14 @@ export function openApiInfo() {
     .setTitle('Policloud marketplace API')
     .setDescription('Surplus energy turned into GPU compute: public HTTP contract v1')
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      // Not a JWT: an opaque 256-bit random key, shown once at creation, stored as its SHA-256.
+      bearerFormat: 'opaque API key',
+      description:
+        'Authorization: Bearer <api key>. An opaque random key (not a JWT), shown once when ' +
+        'the participant is created (POST /v1/participants answers apiKey).',
+    })
     .build();
 }

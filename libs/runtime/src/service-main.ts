@@ -2,7 +2,7 @@ import { DynamicModule, LoggerService } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@policloud/config';
 import { backoffDelay, isDatabaseUnavailable } from '@policloud/event-store';
 import { Logger } from 'pino';
-import { createApp } from './create-app';
+import { createApp, OPENAPI_JSON_PATH } from './create-app';
 import { createLogger, PinoNestLogger } from './observability';
 
 /** SIGTERM drains requests and workers; past this the process exits anyway. */
@@ -37,7 +37,7 @@ export async function runService(
           eventStore: config.eventStore,
           kafka: config.kafkaBrokers.length ? config.kafkaBrokers.join(',') : 'off',
         },
-        `${service} listening on http://localhost:${config.port} (API docs at /docs)`,
+        `${service} listening on http://localhost:${config.port} (API docs at /docs, OpenAPI JSON at ${OPENAPI_JSON_PATH})`,
       );
       return;
     } catch (error) {

@@ -23,7 +23,7 @@ import {
   Agreement,
   BPS_WHOLE,
   CurrencyCode,
-  formatMinor,
+  formatMoney,
   formatScaledDecimal,
 } from '@policloud/domain';
 import {
@@ -243,7 +243,7 @@ export function poolPositions(
   platformPartyId: string,
 ): PoolFigures {
   const { siteId, currency } = key;
-  const money = (amount: number): string => `${formatMinor(amount, currency)} ${currency}`;
+  const money = (amount: number): string => formatMoney(amount, currency);
   const at = `at ${siteId}`;
   const charges = BigInt(totals.charges);
 

@@ -14,7 +14,7 @@
  *      difference is taken against the amounts actually paid (rounded), what a party received
  *      for a pool over all closes stays within one minor unit of the pool's exact amount.
  */
-import { Agreement, agreementInForce, CurrencyCode, formatMinor, Site } from '@policloud/domain';
+import { Agreement, agreementInForce, CurrencyCode, formatMoney, Site } from '@policloud/domain';
 import { drawCapWh } from './settlement.attribution';
 import { SettlementInputError } from './settlement.errors';
 import {
@@ -92,7 +92,14 @@ interface ClosedPool {
 
 /** Statements being written, and the balance data of each currency. */
 interface Ledger {
-  emit(partyId: string, role: PartyRole, currency: CurrencyCode, line: StatementLine): void;
+  /** `slot`: the hour of the one allocation a line is about (charges and their adjustments). */
+  emit(
+    partyId: string,
+    role: PartyRole,
+    currency: CurrencyCode,
+    line: StatementLine,
+    slot?: string,
+  ): void;
   balanceOf(currency: CurrencyCode): CurrencyBalance;
   statements(): Statement[];
   balances(): CurrencyBalance[];
@@ -100,8 +107,32 @@ interface Ledger {
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The order a statement reads in, whatever order its lines were settled in: the period's own
+ * lines, then adjustments by the period they correct; within each, the lines of one allocation
+ * by slot, then allocation id, then the pool-wide lines (no slot) in the order they were settled
+ * (the sort is stable). Allocation ids are hashes, so their order says nothing about time.
+ */
+function byStatementOrder(
+  slotOf: (line: StatementLine) => string | undefined,
+): (a: StatementLine, b: StatementLine) => number {
+  const isAdjustment = (line: StatementLine): number => (line.kind === 'adjustment' ? 1 : 0);
+  return (a, b) => {
+    const slotA = slotOf(a);
+    const slotB = slotOf(b);
+    return (
+      isAdjustment(a) - isAdjustment(b) ||
+      byString(a.poolPeriod, b.poolPeriod) ||
+      (slotA === undefined ? 1 : 0) - (slotB === undefined ? 1 : 0) ||
+      byString(slotA ?? '', slotB ?? '') ||
+      byString(a.allocationId ?? '', b.allocationId ?? '')
+    );
+  };
+}
+
 function createLedger(period: Period): Ledger {
   const statements: Statement[] = [];
+  const slots = new Map<StatementLine, string>();
   const index = new Map<CurrencyCode, Map<PartyRole, Map<string, Statement>>>();
   const balances = new Map<CurrencyCode, CurrencyBalance>();
   const balanceOf = (currency: CurrencyCode): CurrencyBalance => {
@@ -128,7 +159,8 @@ function createLedger(period: Period): Ledger {
     return balance;
   };
   return {
-    emit(partyId, role, currency, line) {
+    emit(partyId, role, currency, line, slot) {
+      if (slot !== undefined) slots.set(line, slot);
       let byRole = index.get(currency);
       if (!byRole) index.set(currency, (byRole = new Map()));
       let byParty = byRole.get(role);
@@ -149,13 +181,16 @@ function createLedger(period: Period): Ledger {
       else balance.paidOut += line.amount;
     },
     balanceOf,
-    statements: () =>
-      statements.sort(
+    statements: () => {
+      const lineOrder = byStatementOrder((line) => slots.get(line));
+      for (const statement of statements) statement.lines.sort(lineOrder);
+      return statements.sort(
         (a, b) =>
           byString(a.currency, b.currency) ||
           ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
           byString(a.partyId, b.partyId),
-      ),
+      );
+    },
     balances: () => {
       for (const balance of balances.values()) {
         balance.difference = balance.charged - balance.paidOut - balance.platformFee;
@@ -255,7 +290,7 @@ export function settlePeriod(input: SettlementInput): SettlementResult {
       pool.members.push(memberRecord(member));
       if (used.gpuHoursDelivered > 0) {
         const line = chargeLine(pool.key, member, describeCharge);
-        ledger.emit(allocation.buyerId, 'buyer', allocation.currency, line);
+        ledger.emit(allocation.buyerId, 'buyer', allocation.currency, line, allocation.slot);
       }
       continue;
     }
@@ -516,7 +551,7 @@ function chargeDescriber(): ChargeDescriber {
     if (!byAmount) prices.set(currency, (byAmount = new Map()));
     let price = byAmount.get(pricePerGpuHour);
     if (price === undefined) {
-      price = `${formatMinor(pricePerGpuHour, currency)} ${currency}`;
+      price = formatMoney(pricePerGpuHour, currency);
       byAmount.set(pricePerGpuHour, price);
     }
     return (
@@ -649,7 +684,7 @@ function adjustClosedPool(
     ),
   ];
   const origin = `${key.period} at ${key.siteId} (agreement v${key.agreementVersion})`;
-  const money = (amount: number) => `${formatMinor(amount, key.currency)} ${key.currency}`;
+  const money = (amount: number) => formatMoney(amount, key.currency);
 
   // Buyer charges: exact integers, corrected allocation by allocation.
   let chargeDeltaTotal = 0n;
@@ -662,23 +697,29 @@ function adjustClosedPool(
     if (gpuHoursDelta === 0) continue;
     const amount = -gpuHoursDelta * allocation.pricePerGpuHour;
     chargeDeltaTotal += BigInt(amount);
-    ledger.emit(allocation.buyerId, 'buyer', key.currency, {
-      kind: 'adjustment',
-      adjusts: 'compute_charge',
-      poolPeriod: key.period,
-      siteId: key.siteId,
-      agreementVersion: key.agreementVersion,
-      allocationId: allocation.allocationId,
-      usageEventIds: recorded ? [recorded.usageEventId, usage.eventId] : [usage.eventId],
-      quantity: gpuHoursDelta,
-      unit: 'gpu_hour',
-      unitPrice: allocation.pricePerGpuHour,
-      amount,
-      exact: String(amount),
-      description:
-        `Adjustment for ${origin}: ${describeCharge(allocation, usage.gpuHoursDelivered)}` +
-        ` (previously ${before} GPU-hours)`,
-    });
+    ledger.emit(
+      allocation.buyerId,
+      'buyer',
+      key.currency,
+      {
+        kind: 'adjustment',
+        adjusts: 'compute_charge',
+        poolPeriod: key.period,
+        siteId: key.siteId,
+        agreementVersion: key.agreementVersion,
+        allocationId: allocation.allocationId,
+        usageEventIds: recorded ? [recorded.usageEventId, usage.eventId] : [usage.eventId],
+        quantity: gpuHoursDelta,
+        unit: 'gpu_hour',
+        unitPrice: allocation.pricePerGpuHour,
+        amount,
+        exact: String(amount),
+        description:
+          `Adjustment for ${origin}: ${describeCharge(allocation, usage.gpuHoursDelivered)}` +
+          ` (previously ${before} GPU-hours)`,
+      },
+      allocation.slot,
+    );
   }
 
   // Pool-wide lines: today's exact amount less what the pool's record says was paid.

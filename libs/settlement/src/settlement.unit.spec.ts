@@ -489,6 +489,48 @@ describe('settlement, hand-worked', () => {
     });
   });
 
+  describe('statements as a party reads them', () => {
+    it('a buyer’s lines are in slot order, whatever the order of the allocation ids', () => {
+      const result = settlePeriod(
+        input({
+          allocations: [
+            allocation('a1', { slot: '2026-03-03T10:00:00Z' }),
+            allocation('a2', { slot: '2026-03-01T10:00:00Z' }),
+            allocation('a3', { slot: '2026-03-02T10:00:00Z' }),
+            allocation('a0', { slot: '2026-03-02T10:00:00Z' }),
+          ],
+          usage: ['a1', 'a2', 'a3', 'a0'].map((id, i) => usage(id, `u-${id}`, i + 1, 10, 7_000)),
+        }),
+      );
+
+      expect(statementOf(result, 'buyer', B1).lines.map((line) => line.allocationId)).toEqual([
+        'a2',
+        'a0',
+        'a3',
+        'a1',
+      ]);
+    });
+
+    it('an adjustment names what was settled before as money: sign, leading zero, every cent', () => {
+      // March: 13000 Wh metered for 10 GPU-hours at e = 700: 6000 Wh of excess at 50 EUR/MWh,
+      // 30 cents borne by the host. April learns it was 12000 Wh: 25 cents.
+      const a1 = allocation('a1', {
+        energy: [{ offerId: 'o1', producerId: P1, wh: 13_000, floorPricePerMwh: 5_000 }],
+      });
+      const log = [usage('a1', 'u1', 1, 10, 13_000), usage('a1', 'u1-amended', 2, 10, 12_000)];
+      const march = settlePeriod(input({ allocations: [a1], usage: log, asOfPosition: 1 }));
+      expect(amounts(statementOf(march, 'host', HOST))).toContainEqual(['excess_energy', -30]);
+      const april = settlePeriod(
+        input({ period: '2026-04', allocations: [a1], usage: log, settled: march.settledPools }),
+      );
+
+      const host = statementOf(april, 'host', HOST);
+      const excess = host.lines.find((line) => line.adjusts === 'excess_energy');
+      expect(excess?.amount).toBe(5);
+      expect(excess?.description).toMatch(/\(previously settled -0\.30 EUR\)$/);
+    });
+  });
+
   describe('refuses input it cannot settle', () => {
     it('an allocation with no agreement in force at its slot', () => {
       expect(() =>

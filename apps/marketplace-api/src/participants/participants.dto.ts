@@ -1,33 +1,62 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 import { ROLES } from '@policloud/auth';
 
 export class RegisterParticipantDto {
-  @ApiPropertyOptional({ description: 'Chosen id (letters, digits, _ . : -); generated when absent' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @ApiPropertyOptional({
+    description: 'Chosen id (letters, digits, _ . : -); generated when absent',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   id?: string;
 
-  @ApiProperty() @IsString() @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200)
   name!: string;
 
   @ApiProperty({ enum: ROLES, isArray: true })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) @IsIn(ROLES, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROLES.length)
+  @IsIn(ROLES, { each: true })
   roles!: (typeof ROLES)[number][];
 
-  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'FR' }) @IsString() @MaxLength(2)
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'FR' })
+  @IsString()
+  @MaxLength(2)
   country!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   legalEntity?: string;
 
   @ApiPropertyOptional({ description: 'Required for a site identity: the site it reports for' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   siteId?: string;
 }
 
 export class ParticipantCreatedDto {
   @ApiProperty() id!: string;
   @ApiProperty() revision!: number;
-  @ApiProperty({ description: 'Shown once, never stored in clear; null on an idempotent repeat' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Opaque bearer key (not a JWT): shown once, stored only as its SHA-256; null on an idempotent repeat',
+  })
   apiKey!: string | null;
 }

@@ -15,3 +15,16 @@ export function IsDecimal(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * The OpenAPI schema of an @IsDecimal() field: a JSON number, or a decimal string (exact), with
+ * at most three decimals (the domain keeps thousandths), from `minimum` to `maximum`.
+ */
+export function decimalSchema(minimum: number, maximum: number) {
+  return {
+    oneOf: [
+      { type: 'number' as const, minimum, maximum },
+      { type: 'string' as const, format: 'decimal', pattern: '^\\d{1,9}(\\.\\d{1,3})?$' },
+    ],
+  };
+}

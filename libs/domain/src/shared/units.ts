@@ -122,13 +122,24 @@ export function parseScaledDecimal(
   return ok(Number(scaled));
 }
 
-/** The shortest decimal text of `scaled × 10^-decimals`, e.g. (1125, 3) → "1.125", (700, 3) → "0.7". */
-export function formatScaledDecimal(scaled: number, decimals: number): string {
-  if (decimals === 0) return String(scaled);
-  const digits = String(scaled).padStart(decimals + 1, '0');
+/**
+ * The decimal text of `scaled × 10^-decimals`: the shortest, e.g. (1125, 3) → "1.125",
+ * (700, 3) → "0.7", (-30, 2) → "-0.3", or with every place kept (`allPlaces`): (-30, 2) → "-0.30".
+ * The sign is set apart before padding, so a negative amount keeps its leading zero.
+ */
+export function formatScaledDecimal(
+  scaled: number,
+  decimals: number,
+  options: { allPlaces?: boolean } = {},
+): string {
+  const sign = scaled < 0 ? '-' : '';
+  const magnitude = String(Math.abs(scaled));
+  if (decimals === 0) return `${sign}${magnitude}`;
+  const digits = magnitude.padStart(decimals + 1, '0');
   const whole = digits.slice(0, -decimals);
-  const fraction = digits.slice(-decimals).replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : whole;
+  const places = digits.slice(-decimals);
+  const fraction = options.allPlaces ? places : places.replace(/0+$/, '');
+  return fraction ? `${sign}${whole}.${fraction}` : `${sign}${whole}`;
 }
 
 // ---------------------------------------------------------------- energy
@@ -240,9 +251,14 @@ export function majorToMinor(
   return parseScaledDecimal(value, field, minorUnitExponent(currency));
 }
 
-/** 1234 EUR → "12.34"; 5 JPY → "5". */
+/** 1234 EUR → "12.34"; -30 EUR → "-0.30"; 5 JPY → "5": every minor place, sign first. */
 export function formatMinor(minor: number, currency: CurrencyCode): string {
-  return formatScaledDecimal(minor, minorUnitExponent(currency));
+  return formatScaledDecimal(minor, minorUnitExponent(currency), { allPlaces: true });
+}
+
+/** An amount as statements show it: -30 EUR → "-0.30 EUR". */
+export function formatMoney(minor: number, currency: CurrencyCode): string {
+  return `${formatMinor(minor, currency)} ${currency}`;
 }
 
 export const BPS_WHOLE = 10_000;

@@ -6,6 +6,8 @@ import {
   energyPerGpuHourWh,
   EU_MEMBER_STATES,
   formatMinor,
+  formatMoney,
+  formatScaledDecimal,
   isEuJurisdiction,
   isWithinJurisdictions,
   JURISDICTION_BLOCS,
@@ -169,6 +171,17 @@ describe('money', () => {
     expect(formatMinor(1_234, 'EUR')).toBe('12.34');
     expect(formatMinor(5, 'EUR')).toBe('0.05');
     expect(formatMinor(5, 'JPY')).toBe('5');
+  });
+
+  it('formats money with its sign before the leading zero and every minor place', () => {
+    expect(formatMinor(-30, 'EUR')).toBe('-0.30');
+    expect(formatMinor(-5, 'EUR')).toBe('-0.05');
+    expect(formatMinor(1_200, 'EUR')).toBe('12.00');
+    expect(formatMinor(-1_234, 'KWD')).toBe('-1.234');
+    expect(formatMinor(-5, 'JPY')).toBe('-5');
+    expect(formatMoney(-30, 'EUR')).toBe('-0.30 EUR');
+    expect(formatScaledDecimal(-30, 2)).toBe('-0.3');
+    expect(formatScaledDecimal(-1_125, 3)).toBe('-1.125');
   });
 
   describe('reserve price per GPU-hour', () => {

@@ -1,0 +1,352 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/**
+ * The success response of every operation of the v1 contract, by operationId. Reads answer
+ * read-model views: the schemas name the fields clients rely on; views may carry more.
+ * Operations whose controller declares a response DTO (@ApiCreatedResponse) need no entry; an
+ * operation with neither fails test/openapi.e2e.spec.ts.
+ */
+export interface SuccessResponse {
+  status: '200' | '201';
+  description: string;
+  /** Content type of the body; application/json unless said otherwise. */
+  contentType?: string;
+  schema: SchemaObject;
+}
+
+const string: SchemaObject = { type: 'string' };
+const integer: SchemaObject = { type: 'integer' };
+const boolean: SchemaObject = { type: 'boolean' };
+const instant: SchemaObject = { type: 'string', format: 'date-time' };
+const nullableString: SchemaObject = { type: 'string', nullable: true };
+
+function object(
+  properties: Record<string, SchemaObject>,
+  required = Object.keys(properties),
+): SchemaObject {
+  return { type: 'object', properties, required };
+}
+
+/** An aggregate's read-model view: its state, id and revision (send it back as If-Match). */
+function view(properties: Record<string, SchemaObject> = {}): SchemaObject {
+  return {
+    type: 'object',
+    properties: { id: string, revision: integer, ...properties },
+    required: ['id', 'revision'],
+    additionalProperties: true,
+  };
+}
+
+const cursor: SchemaObject = {
+  type: 'string',
+  nullable: true,
+  description: 'Pass as `after` for the next page; null on the last page',
+};
+
+function page(item: SchemaObject, nextAfter: SchemaObject = cursor): SchemaObject {
+  return object({ items: { type: 'array', items: item }, nextAfter });
+}
+
+const list = (item: SchemaObject): SchemaObject =>
+  object({ items: { type: 'array', items: item } });
+
+/** What a command answers: the id of the resource it wrote and the stream's new revision. */
+const written: SchemaObject = object({
+  id: string,
+  revision: { type: 'integer', description: 'Stream revision: send it back as If-Match to update' },
+});
+
+const site = view({
+  name: string,
+  country: string,
+  operatorJurisdiction: string,
+  gpuModel: string,
+  gpus: integer,
+  energyPerGpuHourWh: integer,
+  status: string,
+  agreements: { type: 'array', items: { type: 'object', additionalProperties: true } },
+});
+const energyOffer = view({
+  producerId: string,
+  siteIds: { type: 'array', items: string },
+  status: string,
+});
+const computeOrder = view({
+  buyerId: string,
+  gpus: integer,
+  hours: integer,
+  earliestStart: instant,
+  deadline: instant,
+  maxPricePerGpuHour: { type: 'integer', description: 'Minor units per GPU-hour' },
+  currency: string,
+  status: { type: 'string', enum: ['open', 'partially_filled', 'filled', 'cancelled'] },
+});
+const allocation: SchemaObject = {
+  type: 'object',
+  properties: {
+    allocationId: string,
+    runId: string,
+    orderId: string,
+    buyerId: string,
+    siteId: string,
+    slot: instant,
+    gpus: integer,
+    pricePerGpuHour: integer,
+    currency: string,
+  },
+  required: ['allocationId', 'orderId', 'siteId', 'slot', 'gpus'],
+  additionalProperties: true,
+};
+const matchingRun: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: string,
+    runId: string,
+    completedAt: instant,
+    inputPosition: { type: 'integer', description: 'Log position the run read its input at' },
+    inputHash: { type: 'string', description: 'Lowercase hex SHA-256 of the run’s input' },
+    welfare: integer,
+    allocationCount: integer,
+    filledGpuHours: integer,
+    prices: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    unfilledOrderIds: { type: 'array', items: string },
+  },
+  required: ['id', 'inputPosition', 'inputHash', 'allocationCount'],
+  additionalProperties: true,
+};
+const statementLine: SchemaObject = {
+  type: 'object',
+  properties: {
+    kind: string,
+    adjusts: string,
+    poolPeriod: string,
+    siteId: string,
+    allocationId: string,
+    quantity: integer,
+    unit: { type: 'string', enum: ['gpu_hour', 'wh'] },
+    unitPrice: integer,
+    amount: { type: 'integer', description: 'Signed minor units: positive is owed to the party' },
+    exact: { type: 'string', description: 'The exact amount before rounding, n/d' },
+    description: string,
+  },
+  required: ['kind', 'poolPeriod', 'siteId', 'quantity', 'unit', 'amount', 'exact', 'description'],
+};
+const statement = object({
+  partyId: string,
+  role: { type: 'string', enum: ['buyer', 'producer', 'host', 'platform'] },
+  period: string,
+  currency: string,
+  lines: { type: 'array', items: statementLine, description: 'In slot order; adjustments last' },
+  total: { type: 'integer', description: 'Σ of the lines’ amounts, minor units' },
+});
+const checkpoint: SchemaObject = object({
+  sequence: integer,
+  fromPosition: integer,
+  toPosition: integer,
+  eventCount: integer,
+  firstEventId: string,
+  lastEventId: string,
+  merkleRoot: string,
+  previousCheckpointHash: nullableString,
+  sealedAt: instant,
+  keyId: string,
+  signature: { type: 'string', description: 'Base64 Ed25519 signature' },
+});
+const auditEvent: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: string,
+    streamId: string,
+    revision: integer,
+    globalPosition: integer,
+    type: string,
+    schemaVersion: integer,
+    data: { type: 'object', additionalProperties: true },
+    metadata: { type: 'object', additionalProperties: true },
+    recordedAt: instant,
+    hash: string,
+    prevHash: string,
+  },
+  required: ['id', 'streamId', 'revision', 'globalPosition', 'type', 'data'],
+  additionalProperties: true,
+};
+
+const ok = (description: string, schema: SchemaObject): SuccessResponse => ({
+  status: '200',
+  description,
+  schema,
+});
+const created = (description: string, schema: SchemaObject = written): SuccessResponse => ({
+  status: '201',
+  description,
+  schema,
+});
+
+export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
+  HealthController_get: ok('The service’s state', {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ok', 'degraded', 'down'] },
+      eventStore: { type: 'object', additionalProperties: true },
+      projections: { type: 'object', additionalProperties: true },
+      kafka: { type: 'object', additionalProperties: true },
+    },
+    required: ['status', 'eventStore', 'projections', 'kafka'],
+  }),
+  ParticipantsController_me: ok('The caller', {
+    type: 'object',
+    properties: { id: string, roles: { type: 'array', items: string }, siteId: string },
+    required: ['id', 'roles'],
+  }),
+  SitesController_list: ok('Sites', list(site)),
+  SitesController_update: ok('The site changed', written),
+  SitesController_get: ok('The site with its agreements and maintenance windows', site),
+  SitesController_scheduleMaintenance: created('The maintenance window scheduled'),
+  SitesController_setAgreement: ok('The agreement recorded', written),
+  SitesController_capacity: ok(
+    'Capacity per hourly slot',
+    object({
+      siteId: string,
+      energyPerGpuHourWh: integer,
+      from: instant,
+      to: instant,
+      slots: {
+        type: 'array',
+        items: object({
+          slot: instant,
+          gpusOnline: integer,
+          gpusAllocated: integer,
+          gpusFree: integer,
+          whFree: integer,
+          whAllocated: integer,
+          capacityGpus: integer,
+        }),
+      },
+    }),
+  ),
+  EnergyOffersController_find: ok(
+    'The caller’s energy offers (all for operators)',
+    list(energyOffer),
+  ),
+  EnergyOffersController_amend: ok('The offer amended', written),
+  EnergyOffersController_withdraw: ok('The offer withdrawn', written),
+  EnergyOffersController_get: ok('The energy offer', energyOffer),
+  EnergyOffersController_reportCurtailment: created('The curtailment recorded'),
+  ComputeOrdersController_find: ok(
+    'Orders by placement time, then id, a page at a time',
+    page(computeOrder),
+  ),
+  ComputeOrdersController_cancel: ok('The order cancelled', written),
+  ComputeOrdersController_get: ok(
+    'The order with its fills',
+    view({ ...computeOrder.properties, fills: { type: 'array', items: allocation } }),
+  ),
+  AllocationsController_list: ok(
+    'Allocations by slot, site and order, a page at a time',
+    page(allocation),
+  ),
+  UsageController_amend: created('The usage corrected'),
+  MatchingRunsController_run: created('The run, recorded', matchingRun),
+  MatchingRunsController_get: ok('A recorded run', matchingRun),
+  SettlementController_close: ok(
+    'The period’s statements (closing again returns the same)',
+    object({ period: string, closed: boolean, items: { type: 'array', items: statement } }),
+  ),
+  SettlementController_statements: ok(
+    'The period’s statements (parties see their own)',
+    object({ period: string, closed: boolean, items: { type: 'array', items: statement } }),
+  ),
+  SettlementController_running: ok(
+    'Charges so far in a period not yet closed',
+    object({
+      period: string,
+      items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    }),
+  ),
+  AuditController_find: ok(
+    'Events in global order',
+    page(auditEvent, {
+      type: 'integer',
+      nullable: true,
+      description: 'The log position to pass as `after` for the next page; null at the head',
+    }),
+  ),
+  AuditController_verify: ok(
+    'What was verified over the log positions (from, to], and the first inconsistency if any',
+    {
+      type: 'object',
+      properties: {
+        from: { type: 'integer', description: 'Log position (exclusive)' },
+        to: { type: 'integer', description: 'Log position (inclusive)' },
+        keyId: string,
+        ok: boolean,
+        eventsChecked: integer,
+        checkpointsChecked: integer,
+        checkpointsSkipped: integer,
+        firstInconsistency: { type: 'object', additionalProperties: true },
+      },
+      required: [
+        'from',
+        'to',
+        'keyId',
+        'ok',
+        'eventsChecked',
+        'checkpointsChecked',
+        'checkpointsSkipped',
+      ],
+    },
+  ),
+  AuditController_published: ok(
+    'Signed checkpoints and the key that verifies them',
+    object({
+      publicKey: { type: 'string', description: 'Ed25519 public key, PEM' },
+      keyId: string,
+      algorithm: { type: 'string', enum: ['Ed25519'] },
+      items: { type: 'array', items: checkpoint },
+    }),
+  ),
+  AuditController_seal: ok('The checkpoint sealed; null when nothing was left to seal', {
+    ...checkpoint,
+    nullable: true,
+  }),
+  AuditController_report: ok(
+    'Every allocation of the buyer as recorded at match time, and a verdict per order constraint',
+    object({
+      buyerId: string,
+      from: nullableString,
+      to: nullableString,
+      allocations: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      orders: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            orderId: string,
+            constraints: { type: 'object', additionalProperties: true },
+            verdicts: { type: 'object', additionalProperties: true },
+          },
+          required: ['orderId', 'constraints', 'verdicts'],
+          additionalProperties: true,
+        },
+      },
+    }),
+  ),
+  AuditController_export: {
+    status: '200',
+    description:
+      'NDJSON bundle, one JSON object a line: events, hashes, checkpoints, inclusion proofs, public key',
+    contentType: 'application/x-ndjson',
+    schema: { type: 'string' },
+  },
+  AuditController_replay: ok(
+    'The recorded run compared with its replay',
+    object({
+      runId: string,
+      inputPosition: integer,
+      inputHashMatches: boolean,
+      identical: boolean,
+      recordedAllocations: integer,
+      replayedAllocations: integer,
+    }),
+  ),
+};
