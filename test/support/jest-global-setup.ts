@@ -3,7 +3,8 @@ import * as path from 'node:path';
 
 /**
  * Starts the loopback Kafka broker (scripts/kafka.sh) unless KAFKA_BROKERS names one already,
- * so `npm test` needs nothing running but PostgreSQL.
+ * so `npm test` needs nothing running but PostgreSQL. Only the `kafka` project of
+ * jest.config.js has this setup: a run without its suites (`npm run test:unit`) starts no broker.
  */
 export default function globalSetup(): void {
   if (process.env.KAFKA_BROKERS) return;

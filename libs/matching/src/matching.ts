@@ -1,4 +1,5 @@
 import { MatchingEngine } from './matching.engine';
+import { MatchingInputError } from './matching.errors';
 import { compileSnapshot } from './matching.model';
 import { searchNeighbourhoods } from './matching.neighbourhoods';
 import { buildResult } from './matching.result';
@@ -7,6 +8,12 @@ import { MatchingResult, MatchingSnapshot } from './matching.types';
 export interface MatchingOptions {
   /** Run the improvement phase after the greedy (default true; false is for benchmarks). */
   improve?: boolean;
+  /**
+   * Site evaluations the whole run may spend (default 6 M, what production runs). Every share
+   * of the search scales with it, so a smaller budget gives a valid, deterministic but possibly
+   * lower-welfare result sooner: for tests whose invariants hold at any budget.
+   */
+  workBudget?: number;
 }
 
 /**
@@ -19,6 +26,17 @@ export function matchOrders(
   options: MatchingOptions = {},
 ): MatchingResult {
   const model = compileSnapshot(snapshot);
+  if (
+    options.workBudget !== undefined &&
+    !(Number.isSafeInteger(options.workBudget) && options.workBudget > 0)
+  ) {
+    throw new MatchingInputError(
+      `workBudget must be a positive integer, got ${options.workBudget}`,
+    );
+  }
+  const totalWork = options.workBudget ?? TOTAL_WORK;
+  // Integer scaling: at the default budget every share is exactly the tuned constant.
+  const share = (work: number) => Math.floor((work * totalWork) / TOTAL_WORK);
   let best: MatchingEngine | undefined;
   let spent = 0;
   // Several greedy orderings (plain surplus, then favouring large orders), each improved, while
@@ -28,14 +46,14 @@ export function matchOrders(
     const engine = new MatchingEngine(model);
     engine.greedy(sizeBias);
     if (options.improve !== false) {
-      engine.improve(Math.max(MIN_IMPROVEMENT_WORK, TOTAL_WORK - spent - engine.work));
+      engine.improve(Math.max(share(MIN_IMPROVEMENT_WORK), totalWork - spent - engine.work));
     }
     spent += engine.work;
     if (!best || engine.welfare > best.welfare) best = engine;
-    if (options.improve === false || spent >= TOTAL_WORK / 2) break;
+    if (options.improve === false || spent >= totalWork / 2) break;
   }
   if (options.improve !== false) {
-    searchNeighbourhoods(best as MatchingEngine, neighbourhoodWork(model.orders.length));
+    searchNeighbourhoods(best as MatchingEngine, share(neighbourhoodWork(model.orders.length)));
   }
   return buildResult(best as MatchingEngine);
 }

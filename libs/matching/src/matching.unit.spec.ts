@@ -1,5 +1,7 @@
 import { MatchingInputError } from './matching.errors';
+import { canonicalJson } from './canonical-json';
 import { matchOrders } from './matching';
+import { randomSnapshot } from './testing/random-snapshot';
 import { verifyMatching } from './matching.verify';
 import {
   MatchingEnergyOffer,
@@ -416,5 +418,32 @@ describe('matching: hand-worked cases', () => {
         offers: [],
       }),
     ).toThrow(MatchingInputError);
+  });
+
+  describe('work budget', () => {
+    const market = () => randomSnapshot({ seed: 1, orders: 20, sites: 2, slots: 6, maxGpus: 16 });
+
+    it('gives the production result when the budget is the default one, 6 M', () => {
+      expect(canonicalJson(matchOrders(market(), { workBudget: 6_000_000 }))).toBe(
+        canonicalJson(matchOrders(market())),
+      );
+    });
+
+    it('gives a valid, deterministic result at a small budget', () => {
+      const snapshot = market();
+      const result = matchOrders(snapshot, { workBudget: 10_000 });
+      expect(verifyMatching(snapshot, result)).toEqual([]);
+      expect(result.allocations.length).toBeGreaterThan(0);
+      expect(canonicalJson(matchOrders(market(), { workBudget: 10_000 }))).toBe(
+        canonicalJson(result),
+      );
+    });
+
+    it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+      'rejects a budget of %p',
+      (workBudget) => {
+        expect(() => matchOrders(market(), { workBudget })).toThrow(MatchingInputError);
+      },
+    );
   });
 });
