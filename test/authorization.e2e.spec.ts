@@ -58,9 +58,11 @@ const MATRIX: [endpoint: string, ...statuses: number[]][] = [
   ['GET /v1/compute-orders/:id',                401, 401, 401, 200, 403, 403, 403, 200, 404, 403, 403],
 ];
 
-
-
-const CELLS = matrixCells(CALLERS, MATRIX, "another party's resource does not exist for the caller");
+const CELLS = matrixCells(
+  CALLERS,
+  MATRIX,
+  "another party's resource does not exist for the caller",
+);
 
 /** What one cell sends, prepared just before the call (fresh resources for writes). */
 interface Call {

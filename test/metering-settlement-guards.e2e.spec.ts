@@ -10,7 +10,13 @@ import {
   siteBody,
 } from './support/marketplace-fixture';
 import { callerCredentials } from './support/anonymous-callers';
-import { BODY_LIMIT_BYTES, expectProblem, fieldsOf, matrixCells, normaliseField } from './support/problem-assertions';
+import {
+  BODY_LIMIT_BYTES,
+  expectProblem,
+  fieldsOf,
+  matrixCells,
+  normaliseField,
+} from './support/problem-assertions';
 
 /**
  * The guards of metering and settlement (DESIGN §4), in the style of the marketplace's
@@ -48,9 +54,6 @@ const DIJON = 'guards-dijon';
 const NOW = '2027-04-02T00:00:00Z';
 /** When A0 and A1 were reported (after all four slots started). */
 const REPORTED_AT = '2027-03-01T14:05:00Z';
-
-
-
 
 function expect400(response: Response, ...fields: string[]): void {
   expectProblem(response, 400);
@@ -90,9 +93,11 @@ const MATRIX: [endpoint: string, ...statuses: number[]][] = [
   ['GET /v1/settlements/:period/running',             401, 401, 401, 200, 403, 403, 200, 200, 403, 403, 403],
 ];
 
-
-
-const CELLS = matrixCells(CALLERS, MATRIX, "another site's allocation does not exist for the caller");
+const CELLS = matrixCells(
+  CALLERS,
+  MATRIX,
+  "another site's allocation does not exist for the caller",
+);
 
 /** What one cell sends, prepared just before the call. */
 interface Call {

@@ -2,7 +2,13 @@ import { DataSource } from 'typeorm';
 import { READ_MODELS } from '@policloud/http';
 import { ProjectionRunner } from '@policloud/projections';
 import { PROJECTION_RUNNER } from '@policloud/runtime';
-import { Marketplace, offerBody, orderBody, profile, siteBody } from './support/marketplace-fixture';
+import {
+  Marketplace,
+  offerBody,
+  orderBody,
+  profile,
+  siteBody,
+} from './support/marketplace-fixture';
 
 const TABLES = [
   'rm_participants',
@@ -36,10 +42,14 @@ describe('read models rebuilt from position 0', () => {
     const buyer = await market.participant(['buyer']);
     await market.site(siteBody('cannes', host.id));
     await market.agreement('cannes', host.id, [producer.id]);
-    const offer = await market.request<{ id: string; revision: number }>('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody(['cannes']),
-    });
+    const offer = await market.request<{ id: string; revision: number }>(
+      'POST',
+      '/v1/energy-offers',
+      {
+        key: producer.key,
+        body: offerBody(['cannes']),
+      },
+    );
     await market.request('PATCH', `/v1/energy-offers/${offer.body.id}`, {
       key: producer.key,
       body: { profile: profile('2027-03-01T05:00:00Z', 3, 7_000) },
@@ -48,7 +58,10 @@ describe('read models rebuilt from position 0', () => {
       key: buyer.key,
       body: orderBody(),
     });
-    await market.request('POST', '/v1/compute-orders', { key: buyer.key, body: orderBody({ gpus: 2 }) });
+    await market.request('POST', '/v1/compute-orders', {
+      key: buyer.key,
+      body: orderBody({ gpus: 2 }),
+    });
     await market.request('DELETE', `/v1/compute-orders/${order.body.id}`, { key: buyer.key });
 
     // Commands answer once durable: the tables are read directly, so wait for them first.

@@ -2,7 +2,14 @@ import { DataSource } from 'typeorm';
 import { READ_MODELS } from '@policloud/http';
 import { ProjectionRunner, SettlementReadModelsMigration } from '@policloud/projections';
 import { PROJECTION_RUNNER } from '@policloud/runtime';
-import { Marketplace, offerBody, orderBody, Party, profile, siteBody } from './support/marketplace-fixture';
+import {
+  Marketplace,
+  offerBody,
+  orderBody,
+  Party,
+  profile,
+  siteBody,
+} from './support/marketplace-fixture';
 
 interface Line {
   kind: string;
@@ -53,12 +60,20 @@ describe('metering and settlement over a month on PostgreSQL', () => {
   const usage = (allocation: Allocation, gpuHoursDelivered: number, whConsumed: number) =>
     market.request('POST', '/v1/usage', {
       key: siteMeter.key,
-      body: { allocationId: allocation.allocationId, slot: allocation.slot, gpuHoursDelivered, whConsumed, heatWhRecovered: 0 },
+      body: {
+        allocationId: allocation.allocationId,
+        slot: allocation.slot,
+        gpuHoursDelivered,
+        whConsumed,
+        heatWhRecovered: 0,
+      },
     });
   const close = (period: string) =>
     market.request<{ items: Statement[] }>('POST', `/v1/settlements/${period}/close`);
-  const byRole = (statements: Statement[], role: string) => statements.find((s) => s.role === role)!;
-  const sum = (lines: Line[], kind: string) => lines.filter((l) => l.kind === kind || l.adjusts === kind).reduce((t, l) => t + l.amount, 0);
+  const byRole = (statements: Statement[], role: string) =>
+    statements.find((s) => s.role === role)!;
+  const sum = (lines: Line[], kind: string) =>
+    lines.filter((l) => l.kind === kind || l.adjusts === kind).reduce((t, l) => t + l.amount, 0);
 
   beforeAll(async () => {
     market = await Marketplace.boot();
@@ -74,13 +89,20 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     });
     await market.request('POST', '/v1/compute-orders', {
       key: buyer.key,
-      body: orderBody({ gpus: 10, hours: 3, earliestStart: '2027-03-01T10:00:00Z', deadline: '2027-03-01T13:00:00Z', maxPricePerGpuHour: 300 }),
+      body: orderBody({
+        gpus: 10,
+        hours: 3,
+        earliestStart: '2027-03-01T10:00:00Z',
+        deadline: '2027-03-01T13:00:00Z',
+        maxPricePerGpuHour: 300,
+      }),
     });
     const run = await market.request('POST', '/v1/matching/runs', {
       body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
     });
     expect(run.body).toMatchObject({ allocationCount: 3 });
-    allocations = (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations')).body.items;
+    allocations = (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations')).body
+      .items;
     expect(allocations.map((a) => [a.slot, a.pricePerGpuHour])).toEqual([
       ['2027-03-01T10:00:00Z', 150],
       ['2027-03-01T11:00:00Z', 150],
@@ -88,10 +110,14 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     ]);
 
     market.clock.set('2027-03-01T11:30:00Z');
-    const curtailed = await market.request('POST', `/v1/energy-offers/${offer.body.id}/curtailments`, {
-      key: producer.key,
-      body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 95_000 },
-    });
+    const curtailed = await market.request(
+      'POST',
+      `/v1/energy-offers/${offer.body.id}/curtailments`,
+      {
+        key: producer.key,
+        body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 95_000 },
+      },
+    );
     expect(curtailed.status).toBe(201);
     market.clock.set('2027-03-01T13:05:00Z');
   });
@@ -102,10 +128,18 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     expect((await usage(allocations[1], 5, 4_200)).status).toBe(201);
     const twice = await usage(allocations[0], 10, 8_400);
     expect(twice.status).toBe(409);
-    const other = await market.participant(['site'], { siteId: await market.site(siteBodyElsewhere(host.id)) });
+    const other = await market.participant(['site'], {
+      siteId: await market.site(siteBodyElsewhere(host.id)),
+    });
     const foreign = await market.request('POST', '/v1/usage', {
       key: other.key,
-      body: { allocationId: allocations[2].allocationId, slot: allocations[2].slot, gpuHoursDelivered: 1, whConsumed: 1, heatWhRecovered: 0 },
+      body: {
+        allocationId: allocations[2].allocationId,
+        slot: allocations[2].slot,
+        gpuHoursDelivered: 1,
+        whConsumed: 1,
+        heatWhRecovered: 0,
+      },
     });
     expect([403, 404]).toContain(foreign.status);
     const tooMany = await usage(allocations[2], 11, 8_400);
@@ -113,12 +147,12 @@ describe('metering and settlement over a month on PostgreSQL', () => {
   });
 
   it('running charges follow usage before the close', async () => {
-    const running = await market.request<{ items: { buyerId: string; gpuHoursDelivered: number; charge: number }[] }>(
-      'GET',
-      '/v1/settlements/2027-03/running',
-      { key: buyer.key },
-    );
-    expect(running.body.items).toEqual([expect.objectContaining({ buyerId: buyer.id, gpuHoursDelivered: 15, charge: 2_250 })]);
+    const running = await market.request<{
+      items: { buyerId: string; gpuHoursDelivered: number; charge: number }[];
+    }>('GET', '/v1/settlements/2027-03/running', { key: buyer.key });
+    expect(running.body.items).toEqual([
+      expect.objectContaining({ buyerId: buyer.id, gpuHoursDelivered: 15, charge: 2_250 }),
+    ]);
   });
 
   it('closing March gives balanced statements equal to the figures worked out by hand', async () => {
@@ -152,12 +186,21 @@ describe('metering and settlement over a month on PostgreSQL', () => {
 
   it('each party sees only its own statement', async () => {
     const seen = async (party: Party) =>
-      (await market.request<{ items: Statement[] }>('GET', '/v1/settlements/2027-03/statements', { key: party.key })).body.items;
+      (
+        await market.request<{ items: Statement[] }>('GET', '/v1/settlements/2027-03/statements', {
+          key: party.key,
+        })
+      ).body.items;
     expect((await seen(buyer)).map((s) => s.partyId)).toEqual([buyer.id]);
     expect((await seen(producer)).map((s) => s.partyId)).toEqual([producer.id]);
     expect((await seen(host)).map((s) => s.partyId)).toEqual([host.id]);
-    expect((await market.request('GET', '/v1/settlements/2027-03/statements')).body.items).toHaveLength(4);
-    expect((await market.request('GET', '/v1/settlements/2027-03/statements', { key: siteMeter.key })).status).toBe(403);
+    expect(
+      (await market.request('GET', '/v1/settlements/2027-03/statements')).body.items,
+    ).toHaveLength(4);
+    expect(
+      (await market.request('GET', '/v1/settlements/2027-03/statements', { key: siteMeter.key }))
+        .status,
+    ).toBe(403);
   });
 
   it('usage that arrives after the close lands as an adjustment in the next period', async () => {
@@ -167,8 +210,18 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     const april = (await close('2027-04')).body.items;
     const buyerStatement = byRole(april, 'buyer');
     expect(buyerStatement.total).toBe(-1_500);
-    expect(buyerStatement.lines.every((line) => line.kind === 'adjustment' && line.poolPeriod === '2027-03')).toBe(true);
-    expect(buyerStatement.lines.some((line) => line.allocationId === allocations[2].allocationId || line.allocationIds?.includes(allocations[2].allocationId))).toBe(true);
+    expect(
+      buyerStatement.lines.every(
+        (line) => line.kind === 'adjustment' && line.poolPeriod === '2027-03',
+      ),
+    ).toBe(true);
+    expect(
+      buyerStatement.lines.some(
+        (line) =>
+          line.allocationId === allocations[2].allocationId ||
+          line.allocationIds?.includes(allocations[2].allocationId),
+      ),
+    ).toBe(true);
     expect(byRole(april, 'platform').total).toBe(150);
     // 37.8 → 38, 918.54 → 918, 393.66 → 394 (the two cents left go to .8 and .66).
     expect(sum(byRole(april, 'producer').lines, 'energy_payment')).toBe(38);
@@ -180,8 +233,12 @@ describe('metering and settlement over a month on PostgreSQL', () => {
   it('rebuilding the settlement read models from position 0 gives the same statements and totals', async () => {
     const readModels = market.app.get<DataSource>(READ_MODELS);
     const tables = async () => ({
-      statements: await readModels.query('SELECT * FROM rm_settlement_statements ORDER BY statement_id'),
-      running: await readModels.query('SELECT * FROM rm_running_charges ORDER BY period, buyer_id, currency'),
+      statements: await readModels.query(
+        'SELECT * FROM rm_settlement_statements ORDER BY statement_id',
+      ),
+      running: await readModels.query(
+        'SELECT * FROM rm_running_charges ORDER BY period, buyer_id, currency',
+      ),
     });
     const before = await tables();
     expect(before.statements.length).toBeGreaterThan(0);

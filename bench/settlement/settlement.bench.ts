@@ -9,7 +9,14 @@ const flags = process.argv.slice(2);
 for (const script of ['settle.bench.ts', 'projection-catchup.bench.ts']) {
   execFileSync(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(__dirname, script), ...flags],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      path.join(__dirname, script),
+      ...flags,
+    ],
     { stdio: 'inherit' },
   );
 }

@@ -9,7 +9,10 @@ export const ANONYMOUS_CALLERS = [
 ] as const;
 
 /** Their credentials, or undefined for any other caller. */
-export function anonymousCredentials(caller: string, operatorKey: string): Pick<RequestOptions, 'key' | 'headers'> | undefined {
+export function anonymousCredentials(
+  caller: string,
+  operatorKey: string,
+): Pick<RequestOptions, 'key' | 'headers'> | undefined {
   switch (caller) {
     case ANONYMOUS_CALLERS[0]:
       return { key: null };

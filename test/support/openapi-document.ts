@@ -9,7 +9,10 @@ export const OPENAPI_PATH = path.join(__dirname, '..', '..', 'contracts', 'opena
 /** The OpenAPI document of the all-in-one app, as committed in contracts/openapi.json. */
 export async function generateOpenApiJson(): Promise<string> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'policloud-openapi-'));
-  const { app } = await bootTestApp({ DATA_DIR: dataDir, OPERATOR_API_KEY: 'openapi-generation-only' });
+  const { app } = await bootTestApp({
+    DATA_DIR: dataDir,
+    OPERATOR_API_KEY: 'openapi-generation-only',
+  });
   try {
     return `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   } finally {

@@ -14,7 +14,11 @@ export const normaliseField = (field: string) => field.replace(/\[(\d+)\]/g, '.$
 /** An RFC 9457 problem with the given status. */
 export function expectProblem(response: Response, status: number): void {
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
+  expect(response.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+  });
   expect((response.body.type as string).length).toBeGreaterThan(0);
 }
 
@@ -50,6 +54,11 @@ export function matrixCells<Caller>(
           : 'the caller may do this';
   return matrix.flatMap(([endpoint, ...statuses]) => {
     if (statuses.length !== callers.length) throw new Error(`${endpoint}: one status per caller`);
-    return statuses.map((status, index) => ({ endpoint, caller: callers[index], status, rule: ruleOf(status) }));
+    return statuses.map((status, index) => ({
+      endpoint,
+      caller: callers[index],
+      status,
+      rule: ruleOf(status),
+    }));
   });
 }

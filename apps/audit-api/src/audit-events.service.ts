@@ -18,8 +18,12 @@ export class AuditEventsService {
     const matches = (event: RecordedEvent) =>
       (!query.stream || event.streamId === query.stream) &&
       (!query.type || event.type === query.type) &&
-      (!query.participant || event.metadata.actor === query.participant || mentions(event, query.participant)) &&
-      (!query.site || event.streamId === `site-${query.site}` || (event.data as { siteId?: unknown }).siteId === query.site) &&
+      (!query.participant ||
+        event.metadata.actor === query.participant ||
+        mentions(event, query.participant)) &&
+      (!query.site ||
+        event.streamId === `site-${query.site}` ||
+        (event.data as { siteId?: unknown }).siteId === query.site) &&
       (!from || event.recordedAt >= from) &&
       (!to || event.recordedAt < to);
     const items: RecordedEvent[] = [];
@@ -49,7 +53,8 @@ export class AuditEventsService {
     };
     const range = { from: instant('from'), to: instant('to') };
     throwIfInvalid(errors);
-    if (range.from && range.to && range.from >= range.to) throw DomainError.invalid([{ field: 'to', message: 'must be after from' }]);
+    if (range.from && range.to && range.from >= range.to)
+      throw DomainError.invalid([{ field: 'to', message: 'must be after from' }]);
     return range;
   }
 }
@@ -57,5 +62,7 @@ export class AuditEventsService {
 /** Events about a participant as a party: buyer, producer, host or the participant itself. */
 function mentions(event: RecordedEvent, participantId: string): boolean {
   const data = event.data as Record<string, unknown>;
-  return ['buyerId', 'producerId', 'hostParticipantId', 'participantId', 'partyId'].some((key) => data[key] === participantId);
+  return ['buyerId', 'producerId', 'hostParticipantId', 'participantId', 'partyId'].some(
+    (key) => data[key] === participantId,
+  );
 }

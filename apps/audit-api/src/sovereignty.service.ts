@@ -34,17 +34,27 @@ export class SovereigntyService {
 
   async report(buyerId: string, query: SlotRangeQuery) {
     const { from, to } = slotRange(query);
-    const builder = this.readModels.getRepository(AllocationRow).createQueryBuilder('a').where('a.buyer_id = :buyerId', { buyerId });
+    const builder = this.readModels
+      .getRepository(AllocationRow)
+      .createQueryBuilder('a')
+      .where('a.buyer_id = :buyerId', { buyerId });
     if (from) builder.andWhere('a.slot >= :from', { from });
     if (to) builder.andWhere(new Brackets((q) => q.where('a.slot < :to', { to })));
-    const allocations = (await builder.orderBy('a.slot').addOrderBy('a.order_id').getMany()).map((row) => row.data);
+    const allocations = (await builder.orderBy('a.slot').addOrderBy('a.order_id').getMany()).map(
+      (row) => row.data,
+    );
     const orderIds = [...new Set(allocations.map((a) => a.orderId))];
     const orders = new Map(
-      (await this.readModels.getRepository(ComputeOrderRow).findBy({ id: In(orderIds) })).map((row) => [row.id, row.state]),
+      (await this.readModels.getRepository(ComputeOrderRow).findBy({ id: In(orderIds) })).map(
+        (row) => [row.id, row.state],
+      ),
     );
     const siteIds = [...new Set(allocations.map((a) => a.siteId))];
     const locations = new Map(
-      (await this.readModels.getRepository(SiteRow).findBy({ id: In(siteIds) })).map((row) => [row.id, (row.state as Site).location]),
+      (await this.readModels.getRepository(SiteRow).findBy({ id: In(siteIds) })).map((row) => [
+        row.id,
+        (row.state as Site).location,
+      ]),
     );
     const lines = await Promise.all(
       allocations.map(async (allocation) => ({
@@ -58,7 +68,13 @@ export class SovereigntyService {
         operatorJurisdiction: allocation.site.operatorJurisdiction,
         operatorLegalEntity: allocation.site.operatorLegalEntity,
         certifications: allocation.site.certifications,
-        energy: allocation.energy.map(({ offerId, producerId, source, carbonGPerKwh, wh }) => ({ offerId, producerId, source, carbonGPerKwh, wh })),
+        energy: allocation.energy.map(({ offerId, producerId, source, carbonGPerKwh, wh }) => ({
+          offerId,
+          producerId,
+          source,
+          carbonGPerKwh,
+          wh,
+        })),
       })),
     );
     return {
@@ -67,7 +83,12 @@ export class SovereigntyService {
       to: to ?? null,
       allocations: lines,
       orders: orderIds.map((orderId) =>
-        verdicts(orderId, orders.get(orderId), allocations.filter((a) => a.orderId === orderId), locations),
+        verdicts(
+          orderId,
+          orders.get(orderId),
+          allocations.filter((a) => a.orderId === orderId),
+          locations,
+        ),
       ),
     };
   }
@@ -100,13 +121,24 @@ function verdicts(
     orderId,
     constraints,
     verdicts: {
-      jurisdictions: every(constraints.jurisdictions !== undefined, (a) => isWithinJurisdictions(a.site.country, constraints.jurisdictions!)),
-      sovereignOperator: every(constraints.sovereignOperator === true, (a) => isEuJurisdiction(a.site.operatorJurisdiction)),
-      renewableOnly: every(constraints.renewableOnly === true, (a) => a.energy.every((draw) => isRenewable(draw.source))),
-      maxCarbonGPerKwh: every(constraints.maxCarbonGPerKwh !== undefined, (a) => a.energy.every((draw) => draw.carbonGPerKwh <= constraints.maxCarbonGPerKwh!)),
+      jurisdictions: every(constraints.jurisdictions !== undefined, (a) =>
+        isWithinJurisdictions(a.site.country, constraints.jurisdictions!),
+      ),
+      sovereignOperator: every(constraints.sovereignOperator === true, (a) =>
+        isEuJurisdiction(a.site.operatorJurisdiction),
+      ),
+      renewableOnly: every(constraints.renewableOnly === true, (a) =>
+        a.energy.every((draw) => isRenewable(draw.source)),
+      ),
+      maxCarbonGPerKwh: every(constraints.maxCarbonGPerKwh !== undefined, (a) =>
+        a.energy.every((draw) => draw.carbonGPerKwh <= constraints.maxCarbonGPerKwh!),
+      ),
       maxDistanceKm: every(constraints.maxDistanceKm !== undefined, (a) => {
         const location = locations.get(a.siteId);
-        return location !== undefined && distanceKm(constraints.maxDistanceKm!.origin, location) <= constraints.maxDistanceKm!.km;
+        return (
+          location !== undefined &&
+          distanceKm(constraints.maxDistanceKm!.origin, location) <= constraints.maxDistanceKm!.km
+        );
       }),
       gpuModel: every(order?.gpuModel !== undefined, (a) => a.site.gpuModel === order!.gpuModel),
     },

@@ -97,7 +97,8 @@ function sortKeys(keys: string[]): void {
 
 /** Array-index-like keys come first in Object.keys, so checking the first one is enough. */
 function isIndexLike(key: string): boolean {
-  if (key.length === 0 || key.length > 10 || (key.length > 1 && key.charCodeAt(0) === 48)) return false;
+  if (key.length === 0 || key.length > 10 || (key.length > 1 && key.charCodeAt(0) === 48))
+    return false;
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
     if (code < 48 || code > 57) return false;
@@ -112,7 +113,8 @@ function write(value: unknown, out: string[]): void {
       out.push(JSON.stringify(value));
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError('JSON has no representation for NaN or Infinity');
+      if (!Number.isFinite(value))
+        throw new TypeError('JSON has no representation for NaN or Infinity');
       out.push(JSON.stringify(value));
       return;
     case 'object':

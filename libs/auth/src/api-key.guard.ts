@@ -22,7 +22,8 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new ProblemException(401, 'An API key is required: Authorization: Bearer <key>');
+    if (!match)
+      throw new ProblemException(401, 'An API key is required: Authorization: Bearer <key>');
     const principal = await this.directory.findByKeyHash(hashApiKey(match[1]));
     if (!principal) throw new ProblemException(401, 'The API key is not valid');
     request.principal = principal;

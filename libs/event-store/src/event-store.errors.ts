@@ -23,7 +23,10 @@ export class StreamNotFoundError extends Error {
 
 /** An event id reused for a different event: a retry must resend the exact same batch. */
 export class DuplicateEventIdError extends Error {
-  constructor(readonly streamId: string, detail: string) {
+  constructor(
+    readonly streamId: string,
+    detail: string,
+  ) {
     super(`Stream ${streamId}: ${detail}`);
     this.name = 'DuplicateEventIdError';
   }

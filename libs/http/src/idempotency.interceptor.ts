@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -61,7 +68,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const replay = (record: IdempotencyRecordEntity) => {
       if (record.requestHash !== requestHash) {
-        throw new ProblemException(409, 'This Idempotency-Key was already used with another request');
+        throw new ProblemException(
+          409,
+          'This Idempotency-Key was already used with another request',
+        );
       }
       const revision = (record.response as { revision?: unknown } | null)?.revision;
       if (typeof revision === 'number') void reply.header('etag', etag(revision));
@@ -76,7 +86,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
             const inserted = await records
               .createQueryBuilder()
               .insert()
-              .values({ participantId, key, requestHash, statusCode, response: withoutSecrets(response) as object })
+              .values({
+                participantId,
+                key,
+                requestHash,
+                statusCode,
+                response: withoutSecrets(response) as object,
+              })
               .orIgnore()
               .returning(['key'])
               .execute();

@@ -15,7 +15,9 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 export const IfMatch = createParamDecorator((_: unknown, context: ExecutionContext) =>
-  parseIfMatch(context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'] as string | undefined),
+  parseIfMatch(
+    context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'] as string | undefined,
+  ),
 );
 
 /** The ETag of a resource at a stream revision. */

@@ -5,7 +5,11 @@ import { anEvent } from '../../event-store/src/event-store.conformance';
 import { eventually } from '@policloud/test-support/eventually';
 import { connectTestKafka } from '@policloud/test-support/kafka-test-broker';
 import { createTestSchema, TestSchema } from '@policloud/test-support/postgres-test-database';
-import { EVENT_ID_HEADER, GLOBAL_POSITION_HEADER, STREAM_REVISION_HEADER } from './integration-message';
+import {
+  EVENT_ID_HEADER,
+  GLOBAL_POSITION_HEADER,
+  STREAM_REVISION_HEADER,
+} from './integration-message';
 import { KafkaEventRelay } from './kafka-event-relay';
 import { createRelayProducer } from './kafka.config';
 

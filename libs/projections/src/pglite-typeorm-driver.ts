@@ -16,12 +16,19 @@ class LeasedConnection extends EventEmitter {
     super();
   }
 
-  query(sql: string, params?: unknown[] | Callback<PgLikeResult>, callback?: Callback<PgLikeResult>) {
+  query(
+    sql: string,
+    params?: unknown[] | Callback<PgLikeResult>,
+    callback?: Callback<PgLikeResult>,
+  ) {
     const values = Array.isArray(params) ? params : [];
     const done = typeof params === 'function' ? params : callback;
     const result = this.run(sql, values);
     if (!done) return result;
-    result.then((r) => done(null, r), (e: Error) => done(e));
+    result.then(
+      (r) => done(null, r),
+      (e: Error) => done(e),
+    );
     return undefined;
   }
 
@@ -41,7 +48,9 @@ class LeasedConnection extends EventEmitter {
  */
 export function pgliteTypeormDriver(executor: PgliteExecutor) {
   class Pool extends EventEmitter {
-    connect(callback: (error: Error | null, connection?: LeasedConnection, release?: () => void) => void) {
+    connect(
+      callback: (error: Error | null, connection?: LeasedConnection, release?: () => void) => void,
+    ) {
       executor.lease().then(
         ({ release }) => callback(null, new LeasedConnection(executor.db), release),
         (error: Error) => callback(error),

@@ -29,7 +29,11 @@ export async function upsertRows<Row extends ObjectLiteral>(
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const records = rows
       .slice(start, start + ROWS_PER_STATEMENT)
-      .map((row) => Object.fromEntries(columns.map((column) => [column.databaseName, row[column.propertyName] ?? null])));
+      .map((row) =>
+        Object.fromEntries(
+          columns.map((column) => [column.databaseName, row[column.propertyName] ?? null]),
+        ),
+      );
     await repository.manager.query(sql, [JSON.stringify(records)]);
   }
 }

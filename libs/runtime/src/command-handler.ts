@@ -66,7 +66,10 @@ export class CommandHandler {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async load<State>(streamId: string, aggregate: Aggregate<State, any, any>): Promise<LoadedStream<State>> {
+  async load<State>(
+    streamId: string,
+    aggregate: Aggregate<State, any, any>,
+  ): Promise<LoadedStream<State>> {
     try {
       const events = await this.store.readStream(streamId);
       const state = rehydrate(aggregate, events);

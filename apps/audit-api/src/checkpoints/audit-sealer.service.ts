@@ -19,17 +19,21 @@ export class AuditSealerService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.auditSealIntervalSeconds <= 0) return;
-    this.singletons.periodic('auditSealer', this.config.auditSealIntervalSeconds * 1000, async () => {
-      const sealed = await this.checkpoints.seal();
-      if (sealed) {
-        this.logger.log({
-          msg: 'checkpoint sealed',
-          sequence: sealed.sequence,
-          toPosition: sealed.toPosition,
-          eventCount: sealed.eventCount,
-        });
-      }
-      return sealed?.toPosition;
-    });
+    this.singletons.periodic(
+      'auditSealer',
+      this.config.auditSealIntervalSeconds * 1000,
+      async () => {
+        const sealed = await this.checkpoints.seal();
+        if (sealed) {
+          this.logger.log({
+            msg: 'checkpoint sealed',
+            sequence: sealed.sequence,
+            toPosition: sealed.toPosition,
+            eventCount: sealed.eventCount,
+          });
+        }
+        return sealed?.toPosition;
+      },
+    );
   }
 }

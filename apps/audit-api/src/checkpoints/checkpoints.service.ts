@@ -41,7 +41,6 @@ export async function readRange(
  */
 @Injectable()
 export class CheckpointsService {
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,

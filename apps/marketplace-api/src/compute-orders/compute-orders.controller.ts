@@ -20,7 +20,11 @@ export class ComputeOrdersController {
   @ReadsNoReadModels()
   @ApiOperation({ summary: 'Order GPU-hours under price and sovereignty constraints' })
   @ApiCreatedResponse({ type: WrittenDto })
-  async place(@Body() dto: PlaceComputeOrderDto, @CallerOf() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<Written> {
+  async place(
+    @Body() dto: PlaceComputeOrderDto,
+    @CallerOf() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written> {
     const written = await this.orders.place(dto, caller);
     return withEtag(reply, written.revision, written);
   }
@@ -49,7 +53,11 @@ export class ComputeOrdersController {
   @Get(':id')
   @Roles('buyer', 'operator')
   @ApiOperation({ summary: 'One compute order with its status and fills' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const order = await this.orders.get(id, principal);
     return withEtag(reply, order.revision, order);
   }

@@ -17,23 +17,35 @@ import { GeoPointDto } from '../shared/common.dto';
 import { PageQuery } from '../shared/page';
 
 export class MaxDistanceDto {
-  @ApiProperty({ type: GeoPointDto }) @IsObject() @ValidateNested() @Type(() => GeoPointDto)
+  @ApiProperty({ type: GeoPointDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GeoPointDto)
   origin!: GeoPointDto;
 
-  @ApiProperty({ example: 500 }) @IsNumber({ allowNaN: false, allowInfinity: false })
+  @ApiProperty({ example: 500 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   km!: number;
 }
 
 export class OrderConstraintsDto {
   @ApiPropertyOptional({ example: ['FR'], description: 'Country codes or blocs: EU, EEA, GCC, US' })
-  @IsOptional() @IsArray() @ArrayMaxSize(300) @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @IsString({ each: true })
   jurisdictions?: string[];
 
-  @ApiPropertyOptional({ description: 'Operator under EU jurisdiction' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'Operator under EU jurisdiction' })
+  @IsOptional()
+  @IsBoolean()
   sovereignOperator?: boolean;
 
   @ApiPropertyOptional({ type: MaxDistanceDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => MaxDistanceDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MaxDistanceDto)
   maxDistanceKm?: MaxDistanceDto;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() renewableOnly?: boolean;
@@ -41,24 +53,37 @@ export class OrderConstraintsDto {
 }
 
 export class PlaceComputeOrderDto {
-  @ApiProperty({ example: 8, description: 'GPUs needed at the same time and site' }) @IsInt()
+  @ApiProperty({ example: 8, description: 'GPUs needed at the same time and site' })
+  @IsInt()
   gpus!: number;
 
   @ApiProperty({ example: 4 }) @IsInt() hours!: number;
   @ApiProperty({ example: '2026-03-01T08:00:00Z' }) @IsString() earliestStart!: string;
-  @ApiProperty({ example: '2026-03-02T08:00:00Z', description: 'Exclusive' }) @IsString() deadline!: string;
-  @ApiPropertyOptional({ example: 'H100' }) @IsOptional() @IsString() @MaxLength(32) gpuModel?: string;
-  @ApiProperty({ example: 250, description: 'Minor units per GPU-hour' }) @IsInt() maxPricePerGpuHour!: number;
+  @ApiProperty({ example: '2026-03-02T08:00:00Z', description: 'Exclusive' })
+  @IsString()
+  deadline!: string;
+  @ApiPropertyOptional({ example: 'H100' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  gpuModel?: string;
+  @ApiProperty({ example: 250, description: 'Minor units per GPU-hour' })
+  @IsInt()
+  maxPricePerGpuHour!: number;
   @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) currency!: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allOrNone?: boolean;
 
   @ApiPropertyOptional({ type: OrderConstraintsDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderConstraintsDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OrderConstraintsDto)
   constraints?: OrderConstraintsDto;
 }
 
 export class ListComputeOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['open', 'partially_filled', 'filled', 'cancelled'] })
-  @IsOptional() @IsIn(['open', 'partially_filled', 'filled', 'cancelled'])
+  @IsOptional()
+  @IsIn(['open', 'partially_filled', 'filled', 'cancelled'])
   status?: string;
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '@policloud/auth';
@@ -23,7 +34,11 @@ export class EnergyOffersController {
   @Roles('producer')
   @ApiOperation({ summary: 'List surplus energy for sites this producer may feed' })
   @ApiCreatedResponse({ type: WrittenDto })
-  async list(@Body() dto: ListEnergyOfferDto, @CallerOf() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<Written> {
+  async list(
+    @Body() dto: ListEnergyOfferDto,
+    @CallerOf() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written> {
     const written = await this.offers.list(dto, caller);
     return withEtag(reply, written.revision, written);
   }
@@ -80,7 +95,11 @@ export class EnergyOffersController {
   @Get(':id')
   @Roles('producer', 'operator')
   @ApiOperation({ summary: 'One energy offer with Wh offered, allocated, curtailed per slot' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const offer = await this.offers.get(id, principal);
     return withEtag(reply, offer.revision, offer);
   }

@@ -17,33 +17,46 @@ import { ENERGY_SOURCES, EnergySource } from '@policloud/domain';
 export const MAX_PROFILE_SLOTS = 24 * 366;
 
 export class SlotEnergyDto {
-  @ApiProperty({ example: '2026-03-01T10:00:00Z', description: 'UTC whole hour' }) @IsString()
+  @ApiProperty({ example: '2026-03-01T10:00:00Z', description: 'UTC whole hour' })
+  @IsString()
   slot!: string;
 
-  @ApiProperty({ example: 250000, description: 'Surplus in Wh (integer)' }) @IsInt()
+  @ApiProperty({ example: 250000, description: 'Surplus in Wh (integer)' })
+  @IsInt()
   wh!: number;
 }
 
 export class ListEnergyOfferDto {
   @ApiProperty({ example: ['cannes'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsString({ each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
   siteIds!: string[];
 
   @ApiProperty({ enum: ENERGY_SOURCES }) @IsIn(ENERGY_SOURCES) source!: EnergySource;
   @ApiProperty({ example: 12 }) @IsInt() carbonGPerKwh!: number;
-  @ApiProperty({ example: 4500, description: 'Minor units per MWh' }) @IsInt() floorPricePerMwh!: number;
+  @ApiProperty({ example: 4500, description: 'Minor units per MWh' })
+  @IsInt()
+  floorPricePerMwh!: number;
   @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) currency!: string;
 
   @ApiProperty({ type: [SlotEnergyDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_PROFILE_SLOTS)
-  @ValidateNested({ each: true }) @Type(() => SlotEnergyDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PROFILE_SLOTS)
+  @ValidateNested({ each: true })
+  @Type(() => SlotEnergyDto)
   profile!: SlotEnergyDto[];
 }
 
 export class AmendEnergyOfferDto {
   @ApiProperty({ type: [SlotEnergyDto], description: 'New Wh for these slots; others keep theirs' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_PROFILE_SLOTS)
-  @ValidateNested({ each: true }) @Type(() => SlotEnergyDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PROFILE_SLOTS)
+  @ValidateNested({ each: true })
+  @Type(() => SlotEnergyDto)
   profile!: SlotEnergyDto[];
 }
 
@@ -53,6 +66,8 @@ export class ReportCurtailmentDto {
 }
 
 export class ListEnergyOffersQuery {
-  @ApiPropertyOptional({ enum: ['open', 'withdrawn'] }) @IsOptional() @IsIn(['open', 'withdrawn'])
+  @ApiPropertyOptional({ enum: ['open', 'withdrawn'] })
+  @IsOptional()
+  @IsIn(['open', 'withdrawn'])
   status?: 'open' | 'withdrawn';
 }

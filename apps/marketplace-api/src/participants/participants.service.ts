@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { generateApiKey, hashApiKey, Principal } from '@policloud/auth';
-import {
-  participantDecider,
-  ParticipantCommand,
-  participantStreamId,
-} from '@policloud/domain';
+import { participantDecider, ParticipantCommand, participantStreamId } from '@policloud/domain';
 import { IdSource } from '@policloud/http';
 import { CommandHandler } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
@@ -57,11 +53,20 @@ export class ParticipantsService {
       ),
       { participantId: 'id' },
     );
-    return { id: participantId, revision: result.revision, apiKey: result.replayed ? null : apiKey };
+    return {
+      id: participantId,
+      revision: result.revision,
+      apiKey: result.replayed ? null : apiKey,
+    };
   }
 
   /** Adds a key to an existing participant (the configured operator key). */
-  async issueKey(participantId: string, apiKey: string, actor: string, ids: IdSource): Promise<void> {
+  async issueKey(
+    participantId: string,
+    apiKey: string,
+    actor: string,
+    ids: IdSource,
+  ): Promise<void> {
     const keyHash = hashApiKey(apiKey);
     await this.commands.handle(
       participantStreamId(participantId),

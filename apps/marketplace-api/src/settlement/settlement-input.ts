@@ -23,14 +23,21 @@ export function closedPeriods(history: MarketHistory): Set<string> {
  * earlier closed periods (late or corrected usage becomes adjustments here), every usage event,
  * agreements, curtailments, and the pool records earlier closes left.
  */
-export function settlementInput(history: MarketHistory, period: string, platformFeeBps: number): SettlementInput {
+export function settlementInput(
+  history: MarketHistory,
+  period: string,
+  platformFeeBps: number,
+): SettlementInput {
   const closed = closedPeriods(history);
   const allocations = [...history.allocations.values()]
     .filter((allocation) => {
       const of = periodOfSlot(allocation.slot);
       return of === period || (of < period && closed.has(of));
     })
-    .map((allocation) => ({ ...allocation, platformFeeBps: history.runFees.get(allocation.runId) }));
+    .map((allocation) => ({
+      ...allocation,
+      platformFeeBps: history.runFees.get(allocation.runId),
+    }));
   const settled: SettledPool[] = [...history.settlements.values()].flatMap((events) =>
     events
       .filter((event) => event.type === 'SettlementPeriodClosed')
@@ -41,7 +48,9 @@ export function settlementInput(history: MarketHistory, period: string, platform
     platformFeeBps,
     asOfPosition: history.position,
     allocations,
-    usage: history.usage.map(({ eventId, position, event }) => meteredUsageOf(eventId, position, event)),
+    usage: history.usage.map(({ eventId, position, event }) =>
+      meteredUsageOf(eventId, position, event),
+    ),
     sites: [...history.sites.values()].map(({ state }) => settlementSiteOf(state as Site)),
     supplies: [...history.offers.values()].flatMap(({ state }) => offerSlotSupplies(state)),
     settled,

@@ -12,7 +12,9 @@ export class SettlementController {
   @Post(':period/close')
   @HttpCode(200)
   @Roles('operator')
-  @ApiOperation({ summary: 'Close a month: one balanced statement per party (a repeat returns the same)' })
+  @ApiOperation({
+    summary: 'Close a month: one balanced statement per party (a repeat returns the same)',
+  })
   close(@Param('period') period: string, @CurrentPrincipal() principal: Principal) {
     return this.settlement.close(period, principal.participantId, principal);
   }

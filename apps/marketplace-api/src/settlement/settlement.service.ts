@@ -3,13 +3,14 @@ import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@policloud/auth';
 import { AppConfig } from '@policloud/config';
 import { DomainError } from '@policloud/domain';
-import { EVENT_STORE, EventStore, StreamNotFoundError, WrongExpectedRevisionError } from '@policloud/event-store';
-import { ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
 import {
-  marketHistoryAt,
-  RunningChargeRow,
-  SettlementStatementRow,
-} from '@policloud/projections';
+  EVENT_STORE,
+  EventStore,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '@policloud/event-store';
+import { ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
+import { marketHistoryAt, RunningChargeRow, SettlementStatementRow } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, ReadModelBarrier } from '@policloud/runtime';
 import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
 import { settlementDecider, settlementStreamId } from '@policloud/domain';
@@ -40,7 +41,10 @@ export class SettlementService {
   async close(period: string, closedBy: string, principal: Principal) {
     this.checkPeriod(period);
     if (periodEnd(period) > this.clock.now()) {
-      throw new ProblemException(409, `Period ${period} is not over yet: it can be closed from ${periodEnd(period).toISOString()}`);
+      throw new ProblemException(
+        409,
+        `Period ${period} is not over yet: it can be closed from ${periodEnd(period).toISOString()}`,
+      );
     }
     const history = await marketHistoryAt(this.store, await this.store.headPosition());
     if (!closedPeriods(history).has(period)) {
@@ -90,7 +94,10 @@ export class SettlementService {
   async statements(period: string, principal: Principal) {
     this.checkPeriod(period);
     const rows = await this.readModels.getRepository(SettlementStatementRow).find({
-      where: { period, ...(hasRole(principal, 'operator') ? {} : { partyId: principal.participantId }) },
+      where: {
+        period,
+        ...(hasRole(principal, 'operator') ? {} : { partyId: principal.participantId }),
+      },
       order: { statementId: 'ASC' },
     });
     return { period, closed: await this.isClosed(period), items: rows.map((row) => row.data) };
@@ -98,7 +105,10 @@ export class SettlementService {
 
   private async isClosed(period: string): Promise<boolean> {
     try {
-      const events = await this.store.readStream(settlementStreamId(period), { direction: 'backwards', maxCount: 1 });
+      const events = await this.store.readStream(settlementStreamId(period), {
+        direction: 'backwards',
+        maxCount: 1,
+      });
       return events[0]?.type === 'SettlementPeriodClosed';
     } catch (error) {
       if (error instanceof StreamNotFoundError) return false;
@@ -109,7 +119,10 @@ export class SettlementService {
   async running(period: string, principal: Principal) {
     this.checkPeriod(period);
     const rows = await this.readModels.getRepository(RunningChargeRow).find({
-      where: { period, ...(hasRole(principal, 'operator') ? {} : { buyerId: principal.participantId }) },
+      where: {
+        period,
+        ...(hasRole(principal, 'operator') ? {} : { buyerId: principal.participantId }),
+      },
       order: { buyerId: 'ASC', currency: 'ASC' },
     });
     return { period, items: rows };
@@ -117,7 +130,9 @@ export class SettlementService {
 
   private checkPeriod(period: string): void {
     if (!PERIOD_PATTERN.test(period) || Number(period.slice(0, 4)) < 1970) {
-      throw DomainError.invalid([{ field: 'period', message: 'must be a calendar month YYYY-MM from 1970-01' }]);
+      throw DomainError.invalid([
+        { field: 'period', message: 'must be a calendar month YYYY-MM from 1970-01' },
+      ]);
     }
   }
 }

@@ -2,10 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsNumber } from 'class-validator';
 
 export class GeoPointDto {
-  @ApiProperty({ example: 43.55 }) @IsNumber({ allowNaN: false, allowInfinity: false })
+  @ApiProperty({ example: 43.55 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   lat!: number;
 
-  @ApiProperty({ example: 7.01 }) @IsNumber({ allowNaN: false, allowInfinity: false })
+  @ApiProperty({ example: 7.01 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   lon!: number;
 }
 

@@ -4,7 +4,10 @@ import { DomainError } from '@policloud/domain';
  * The domain names fields as its commands do (`siteId`, `changes.pue`); a client sent `id` and
  * `pue`. Renames error fields by prefix so every 400 points at a field of the request.
  */
-export async function inRequestTerms<T>(work: Promise<T>, renames: Record<string, string>): Promise<T> {
+export async function inRequestTerms<T>(
+  work: Promise<T>,
+  renames: Record<string, string>,
+): Promise<T> {
   try {
     return await work;
   } catch (error) {

@@ -29,7 +29,9 @@ export class SiteCapacityService {
     const { from, to } = slotRange(query) as { from: string; to: string };
     const slots = slotHour(to) - slotHour(from);
     if (slots > MAX_CAPACITY_SLOTS) {
-      throw DomainError.invalid([{ field: 'to', message: `at most ${MAX_CAPACITY_SLOTS} slots per request` }]);
+      throw DomainError.invalid([
+        { field: 'to', message: `at most ${MAX_CAPACITY_SLOTS} slots per request` },
+      ]);
     }
     const row = await this.readModels.getRepository(SiteRow).findOneBy({ id: siteId });
     if (!row) throw DomainError.notFound('Site', siteId);
@@ -58,11 +60,17 @@ export class SiteCapacityService {
           .select('s.slot', 'slot')
           .addSelect('SUM(s.remaining_wh)', 'free')
           .addSelect('SUM(s.allocated_wh)', 'allocated')
-          .where('s.offer_id IN (:...offerIds) AND s.slot >= :from AND s.slot < :to', { offerIds, from, to })
+          .where('s.offer_id IN (:...offerIds) AND s.slot >= :from AND s.slot < :to', {
+            offerIds,
+            from,
+            to,
+          })
           .groupBy('s.slot')
           .getRawMany<{ slot: string; free: string; allocated: string }>()
       : [];
-    const energyBySlot = new Map(energy.map((e) => [e.slot, { free: Number(e.free), allocated: Number(e.allocated) }]));
+    const energyBySlot = new Map(
+      energy.map((e) => [e.slot, { free: Number(e.free), allocated: Number(e.allocated) }]),
+    );
     const perSlot: SlotCapacity[] = Array.from({ length: slots }, (_, i) => {
       const slot = addHours(from, i);
       const gpusOnline = gpusAvailableAt(site, slot);

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '@policloud/auth';
@@ -67,7 +78,9 @@ export class SitesController {
   @Put(':id/agreement')
   @HttpCode(200)
   @Roles('operator')
-  @ApiOperation({ summary: 'Set the revenue-share agreement (a new version from its effective date)' })
+  @ApiOperation({
+    summary: 'Set the revenue-share agreement (a new version from its effective date)',
+  })
   async setAgreement(
     @Param('id') id: string,
     @Body() dto: SetAgreementDto,

@@ -26,7 +26,12 @@ export class SitesService {
 
   register({ id, ...site }: RegisterSiteDto, caller: Caller): Promise<Written> {
     const siteId = id ?? caller.ids('site');
-    return this.execute(siteId, { type: 'RegisterSite', data: { siteId, ...site } }, [site.hostParticipantId], caller);
+    return this.execute(
+      siteId,
+      { type: 'RegisterSite', data: { siteId, ...site } },
+      [site.hostParticipantId],
+      caller,
+    );
   }
 
   update(siteId: string, changes: UpdateSiteDto, caller: Caller): Promise<Written> {
@@ -38,10 +43,17 @@ export class SitesService {
     );
   }
 
-  scheduleMaintenance(siteId: string, window: ScheduleMaintenanceDto, caller: Caller): Promise<Written> {
+  scheduleMaintenance(
+    siteId: string,
+    window: ScheduleMaintenanceDto,
+    caller: Caller,
+  ): Promise<Written> {
     return this.execute(
       siteId,
-      { type: 'ScheduleMaintenance', data: { siteId, maintenanceId: caller.ids('maintenance'), ...window } },
+      {
+        type: 'ScheduleMaintenance',
+        data: { siteId, maintenanceId: caller.ids('maintenance'), ...window },
+      },
       [],
       caller,
     );
@@ -61,7 +73,10 @@ export class SitesService {
 
   async list(query: ListSitesQuery) {
     const rows = await this.readModels.getRepository(SiteRow).find({
-      where: { ...(query.country ? { country: query.country } : {}), ...(query.status ? { status: query.status } : {}) },
+      where: {
+        ...(query.country ? { country: query.country } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
       order: { id: 'ASC' },
     });
     return { items: rows.map(present) };
@@ -73,7 +88,12 @@ export class SitesService {
     return present<Site>(row);
   }
 
-  private async execute(siteId: string, command: SiteCommand, participantIds: string[], caller: Caller): Promise<Written> {
+  private async execute(
+    siteId: string,
+    command: SiteCommand,
+    participantIds: string[],
+    caller: Caller,
+  ): Promise<Written> {
     const participants = await this.lookup.participants(participantIds);
     const result = await inRequestTerms(
       this.commands.handle(
@@ -88,4 +108,3 @@ export class SitesService {
     return { id: siteId, revision: result.revision };
   }
 }
-

@@ -31,10 +31,20 @@ export class UsageService {
     });
   }
 
-  amend(allocationId: string, dto: AmendUsageDto, principal: Principal, caller: Caller): Promise<Written> {
+  amend(
+    allocationId: string,
+    dto: AmendUsageDto,
+    principal: Principal,
+    caller: Caller,
+  ): Promise<Written> {
     return this.execute(allocationId, principal, caller, {
       type: 'AmendUsage',
-      data: { ...dto, allocationId, siteId: principal.siteId ?? '', amendedAt: this.clock.now().toISOString() },
+      data: {
+        ...dto,
+        allocationId,
+        siteId: principal.siteId ?? '',
+        amendedAt: this.clock.now().toISOString(),
+      },
     });
   }
 
@@ -46,14 +56,18 @@ export class UsageService {
   ): Promise<Written> {
     const row = await this.readModels.getRepository(AllocationRow).findOneBy({ allocationId });
     // Another site's allocation does not exist for this site: its id reveals nothing.
-    if (row && row.siteId !== principal.siteId) throw DomainError.notFound('Allocation', allocationId);
-    const result = await inRequestTerms(this.commands.handle(
-      allocationUsageStreamId(allocationId),
-      allocationUsageDecider,
-      command,
-      { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
-      caller,
-    ), { reportedAt: 'slot', amendedAt: 'slot' });
+    if (row && row.siteId !== principal.siteId)
+      throw DomainError.notFound('Allocation', allocationId);
+    const result = await inRequestTerms(
+      this.commands.handle(
+        allocationUsageStreamId(allocationId),
+        allocationUsageDecider,
+        command,
+        { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
+        caller,
+      ),
+      { reportedAt: 'slot', amendedAt: 'slot' },
+    );
     return { id: allocationId, revision: result.revision };
   }
 }

@@ -97,9 +97,12 @@ export class EsdbEventStore implements EventStore, CheckpointStore {
       const tip = await this.chainTip(streamId, expectedRevision);
       const hashes = chainHashes(streamId, events, tip.revision + 1, tip.hash);
       // The append is pinned to the tip it was chained to; Any/StreamExists retry on a race.
-      const pinned = typeof expectedRevision === 'number' || expectedRevision === NO_STREAM
-        ? toEsdbExpected(expectedRevision)
-        : tip.revision < 0 ? ESDB_NO_STREAM : BigInt(tip.revision);
+      const pinned =
+        typeof expectedRevision === 'number' || expectedRevision === NO_STREAM
+          ? toEsdbExpected(expectedRevision)
+          : tip.revision < 0
+            ? ESDB_NO_STREAM
+            : BigInt(tip.revision);
       try {
         const result = await this.client.appendToStream(
           streamId,
@@ -126,7 +129,8 @@ export class EsdbEventStore implements EventStore, CheckpointStore {
         if (error instanceof WrongExpectedVersionError) {
           const racedOnTip = pinned !== toEsdbExpected(expectedRevision);
           if (racedOnTip && attempt < CHAIN_RETRIES) continue;
-          const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : null;
+          const actual =
+            typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : null;
           throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
         }
         throw error;
@@ -135,11 +139,16 @@ export class EsdbEventStore implements EventStore, CheckpointStore {
   }
 
   /** Revision and hash of the stream's last event (a new stream chains to the genesis hash). */
-  private async chainTip(streamId: string, expected: ExpectedRevision): Promise<{ revision: number; hash: string }> {
+  private async chainTip(
+    streamId: string,
+    expected: ExpectedRevision,
+  ): Promise<{ revision: number; hash: string }> {
     if (expected === NO_STREAM) return { revision: -1, hash: GENESIS_HASH };
     try {
       const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-      return last ? { revision: last.revision, hash: last.hash ?? GENESIS_HASH } : { revision: -1, hash: GENESIS_HASH };
+      return last
+        ? { revision: last.revision, hash: last.hash ?? GENESIS_HASH }
+        : { revision: -1, hash: GENESIS_HASH };
     } catch (error) {
       if (error instanceof StreamNotFoundError) return { revision: -1, hash: GENESIS_HASH };
       throw error;

@@ -104,10 +104,7 @@ export function solveMatchingMilp(
   const orderSlotRows = new Map<string, [number, number][]>();
   const cellRows = new Map<string, [number, number][]>();
   const offerRows = new Map<string, [number, number][]>();
-  const couplings = new Map<
-    string,
-    { x: number; bid: number; reserve: number | undefined }[]
-  >();
+  const couplings = new Map<string, { x: number; bid: number; reserve: number | undefined }[]>();
   const cellsWhereReservesDiffer = new Set<string>();
   const chosenOf: { x: number; orderId: string; siteId: string; slot: string }[] = [];
   const push = <T>(map: Map<string, T[]>, key: string, value: T) => {

@@ -23,9 +23,10 @@ export interface AggregateStateReadModel<State, Row extends ObjectLiteral> {
  * evolve, so the read model can never disagree with the aggregate about what an event means.
  * A page of events costs one read and one multi-row upsert, whatever its size.
  */
-export function aggregateStateProjection<State, Row extends ObjectLiteral & { id: string; revision: number; state: State }>(
-  model: AggregateStateReadModel<State, Row>,
-): Projection {
+export function aggregateStateProjection<
+  State,
+  Row extends ObjectLiteral & { id: string; revision: number; state: State },
+>(model: AggregateStateReadModel<State, Row>): Projection {
   const eventTypes = Object.entries(EVENT_REGISTRY)
     .filter(([, registration]) => registration.aggregate === model.decider.name)
     .map(([type]) => type);
@@ -44,7 +45,12 @@ export function aggregateStateProjection<State, Row extends ObjectLiteral & { id
       const state = model.decider.evolveAll
         ? model.decider.evolveAll(from, own)
         : own.reduce((folded, event) => model.decider.evolve(folded, event), from);
-      rows.push({ ...model.columns(state), id, revision: own[own.length - 1].revision, state } as Row);
+      rows.push({
+        ...model.columns(state),
+        id,
+        revision: own[own.length - 1].revision,
+        state,
+      } as Row);
       await model.derived?.write(id, state, own, manager);
     }
     await upsertRows(repository as never, rows, ['id']);

@@ -1,10 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type {
-  ComputeOrder,
-  EnergyOffer,
-  Participant,
-  Site,
-} from '@policloud/domain';
+import type { ComputeOrder, EnergyOffer, Participant, Site } from '@policloud/domain';
 import { bigintAsNumber } from '../column-transformers';
 
 /**
@@ -49,9 +44,12 @@ export class EnergyOfferSlotRow {
   @PrimaryColumn({ type: 'text', name: 'offer_id' }) offerId!: string;
   @PrimaryColumn({ type: 'text' }) slot!: string;
   @Column({ type: 'bigint', name: 'offered_wh', transformer: bigintAsNumber }) offeredWh!: number;
-  @Column({ type: 'bigint', name: 'allocated_wh', transformer: bigintAsNumber }) allocatedWh!: number;
-  @Column({ type: 'bigint', name: 'curtailed_wh', transformer: bigintAsNumber }) curtailedWh!: number;
-  @Column({ type: 'bigint', name: 'remaining_wh', transformer: bigintAsNumber }) remainingWh!: number;
+  @Column({ type: 'bigint', name: 'allocated_wh', transformer: bigintAsNumber })
+  allocatedWh!: number;
+  @Column({ type: 'bigint', name: 'curtailed_wh', transformer: bigintAsNumber })
+  curtailedWh!: number;
+  @Column({ type: 'bigint', name: 'remaining_wh', transformer: bigintAsNumber })
+  remainingWh!: number;
 }
 
 @Entity({ name: 'rm_compute_orders' })

@@ -71,7 +71,8 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
             offeredWh: energy.offeredWh,
             allocatedWh: energy.allocatedWh,
             curtailedWh: energy.curtailedWh,
-            remainingWh: offer.status === 'withdrawn' ? 0 : Math.max(0, energy.offeredWh - energy.allocatedWh),
+            remainingWh:
+              offer.status === 'withdrawn' ? 0 : Math.max(0, energy.offeredWh - energy.allocatedWh),
           };
         });
       const slots = manager.getRepository(EnergyOfferSlotRow);
@@ -87,8 +88,10 @@ function slotsTouched(events: RecordedEvent[]): string[] | undefined {
   const slots = new Set<string>();
   for (const event of events) {
     const data = event.data as { slot?: string; profile?: { slot: string }[] };
-    if (event.type === 'EnergyAllocated' || event.type === 'CurtailmentReported') slots.add(data.slot!);
-    else if (event.type === 'EnergyOfferAmended') data.profile!.forEach((entry) => slots.add(entry.slot));
+    if (event.type === 'EnergyAllocated' || event.type === 'CurtailmentReported')
+      slots.add(data.slot!);
+    else if (event.type === 'EnergyOfferAmended')
+      data.profile!.forEach((entry) => slots.add(entry.slot));
     else return undefined;
   }
   return [...slots];

@@ -13,7 +13,9 @@ export class MatchingReadModelsMigration implements MigrationInterface {
       await runner.query(`CREATE INDEX rm_allocations_${column} ON rm_allocations (${column})`);
     }
     await runner.query('CREATE INDEX rm_allocations_site_slot ON rm_allocations (site_id, slot)');
-    await runner.query('CREATE TABLE rm_matching_runs (run_id text PRIMARY KEY, summary jsonb NOT NULL)');
+    await runner.query(
+      'CREATE TABLE rm_matching_runs (run_id text PRIMARY KEY, summary jsonb NOT NULL)',
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

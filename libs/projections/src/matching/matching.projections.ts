@@ -24,7 +24,8 @@ const allocations: Projection = {
   name: 'rm_allocations',
   eventTypes: ['AllocationMade'],
   tables: ['rm_allocations'],
-  apply: (event, manager) => upsertRows(manager.getRepository(AllocationRow), [allocationRow(event)], ['allocationId']),
+  apply: (event, manager) =>
+    upsertRows(manager.getRepository(AllocationRow), [allocationRow(event)], ['allocationId']),
   applyBatch: (events, manager) =>
     upsertRows(manager.getRepository(AllocationRow), events.map(allocationRow), ['allocationId']),
 };
@@ -35,7 +36,9 @@ const runs: Projection = {
   tables: ['rm_matching_runs'],
   async apply(event, manager) {
     const data = event.data as MatchingRunCompleted['data'];
-    await manager.getRepository(MatchingRunRow).upsert({ runId: data.runId, summary: data }, ['runId']);
+    await manager
+      .getRepository(MatchingRunRow)
+      .upsert({ runId: data.runId, summary: data }, ['runId']);
   },
 };
 

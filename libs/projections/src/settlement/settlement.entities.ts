@@ -22,7 +22,8 @@ export class RunningChargeRow {
   @PrimaryColumn({ type: 'text' }) period!: string;
   @PrimaryColumn({ type: 'text', name: 'buyer_id' }) buyerId!: string;
   @PrimaryColumn({ type: 'text' }) currency!: string;
-  @Column({ type: 'bigint', name: 'gpu_hours_delivered', transformer: bigintAsNumber }) gpuHoursDelivered!: number;
+  @Column({ type: 'bigint', name: 'gpu_hours_delivered', transformer: bigintAsNumber })
+  gpuHoursDelivered!: number;
   @Column({ type: 'bigint', name: 'wh_consumed', transformer: bigintAsNumber }) whConsumed!: number;
   @Column({ type: 'bigint', transformer: bigintAsNumber }) charge!: number;
 }

@@ -7,7 +7,14 @@ import { AllocationRow } from '../matching/allocation.entity';
 import { RunningChargeRow, SettlementStatementRow } from './settlement.entities';
 
 function statementRow(event: RecordedEvent): SettlementStatementRow {
-  const data = event.data as { statementId: string; period: string; partyId: string; role: string; currency: string; total: number };
+  const data = event.data as {
+    statementId: string;
+    period: string;
+    partyId: string;
+    role: string;
+    currency: string;
+    total: number;
+  };
   return {
     statementId: data.statementId,
     period: data.period,
@@ -28,7 +35,9 @@ const statements: Projection = {
 };
 
 function runStatements(events: RecordedEvent[], manager: EntityManager) {
-  return upsertRows(manager.getRepository(SettlementStatementRow), events.map(statementRow), ['statementId']);
+  return upsertRows(manager.getRepository(SettlementStatementRow), events.map(statementRow), [
+    'statementId',
+  ]);
 }
 
 type UsageData = UsageReported['data'] | UsageAmended['data'];
@@ -38,16 +47,31 @@ async function addUsage(events: RecordedEvent[], manager: EntityManager): Promis
   const usages = events.map((event) => event.data as unknown as UsageData);
   const allocationIds = [...new Set(usages.map((usage) => usage.allocationId))];
   const allocations = new Map(
-    (await manager.getRepository(AllocationRow).findBy({ allocationId: In(allocationIds) })).map((row) => [row.allocationId, row.data]),
+    (await manager.getRepository(AllocationRow).findBy({ allocationId: In(allocationIds) })).map(
+      (row) => [row.allocationId, row.data],
+    ),
   );
   const totals = new Map<string, RunningChargeRow>();
-  const keyOf = (row: Pick<RunningChargeRow, 'period' | 'buyerId' | 'currency'>) => `${row.period}|${row.buyerId}|${row.currency}`;
+  const keyOf = (row: Pick<RunningChargeRow, 'period' | 'buyerId' | 'currency'>) =>
+    `${row.period}|${row.buyerId}|${row.currency}`;
   const repository = manager.getRepository(RunningChargeRow);
   for (const usage of usages) {
     const allocation = allocations.get(usage.allocationId)!;
-    const key = { period: usage.slot.slice(0, 7), buyerId: usage.buyerId, currency: allocation.currency };
+    const key = {
+      period: usage.slot.slice(0, 7),
+      buyerId: usage.buyerId,
+      currency: allocation.currency,
+    };
     if (!totals.has(keyOf(key))) {
-      totals.set(keyOf(key), (await repository.findOneBy(key)) ?? { ...key, gpuHoursDelivered: 0, whConsumed: 0, charge: 0 });
+      totals.set(
+        keyOf(key),
+        (await repository.findOneBy(key)) ?? {
+          ...key,
+          gpuHoursDelivered: 0,
+          whConsumed: 0,
+          charge: 0,
+        },
+      );
     }
     const row = totals.get(keyOf(key))!;
     const previous = 'previous' in usage ? usage.previous : { gpuHoursDelivered: 0, whConsumed: 0 };
