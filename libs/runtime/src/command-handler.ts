@@ -65,9 +65,9 @@ export interface LoadedStream<State> {
 export class CommandHandler {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async load<State>(
     streamId: string,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     aggregate: Aggregate<State, any, any>,
   ): Promise<LoadedStream<State>> {
     try {
