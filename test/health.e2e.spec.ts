@@ -39,6 +39,18 @@ describe('GET /health and /docs', () => {
       });
     });
 
+    it('answers liveness, and readiness once the read models are current', async () => {
+      const live = await app.inject({ method: 'GET', url: '/health/live' });
+      expect([live.statusCode, live.json()]).toEqual([200, { status: 'live' }]);
+      const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toMatchObject({
+        status: 'ready',
+        ready: true,
+        lag: { events: 0, seconds: 0 },
+      });
+    });
+
     it('serves the API documentation and its OpenAPI document', async () => {
       expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
       const document = await app.inject({ method: 'GET', url: '/docs/openapi.json' });

@@ -32,6 +32,12 @@ describe('Operations: /metrics and one JSON log line per request', () => {
       payload: { name: 'Metrics Buyer', roles: ['buyer'], country: 'FR' },
     });
     expect(created.statusCode).toBe(201);
+    const sealed = await app.inject({
+      method: 'POST',
+      url: '/v1/audit/checkpoints',
+      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+    });
+    expect(sealed.statusCode).toBeLessThan(300);
     const response = await app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -45,6 +51,10 @@ describe('Operations: /metrics and one JSON log line per request', () => {
       'policloud_projection_lag_events{projection="read-models"}',
       'policloud_projection_lag_seconds{projection="read-models"}',
       'policloud_matching_run_duration_seconds_count',
+      'policloud_matching_run_allocations_count',
+      'policloud_audit_checkpoint_age_seconds ',
+      // Alone on its database schema, the process leads every singleton it hosts.
+      'policloud_leader{singleton="projections"} 1',
       'process_cpu_seconds_total',
       'nodejs_eventloop_lag_seconds',
     ]) {

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
 import {
@@ -22,7 +22,7 @@ import {
 } from '@policloud/event-store';
 import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
 import { MarketHistory, marketHistoryAt, MatchingRunRow } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK } from '@policloud/runtime';
+import { APP_CONFIG, Clock, CLOCK, METRICS, Metrics } from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
 import { MatchingThread, RecordedRun } from './matching-thread';
 import { runContextOf } from './run-events';
@@ -52,12 +52,14 @@ export interface ReplayReport {
  */
 @Injectable()
 export class MatchingRunsService {
+  private readonly logger = new Logger('Matching');
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly thread: MatchingThread,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
 
   async run(request: { from?: string; to?: string }, requester: RunRequester) {
@@ -66,6 +68,7 @@ export class MatchingRunsService {
     // A retried request whose run was recorded gets that run, not a new match on a later market.
     const recorded = await this.recordedSummary(runId);
     if (recorded) return recorded;
+    const started = process.hrtime.bigint();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const history = await this.historyAt(await this.store.headPosition());
       const { batches } = await this.record(history, horizon, this.config.platformFeeBps, {
@@ -77,7 +80,9 @@ export class MatchingRunsService {
         await this.store.appendMany(batches);
         // Answered once durable, as every command is; reads wait for the read models themselves.
         const own = batches.find((batch) => batch.streamId === matchingRunStreamId(runId))!;
-        return summaryOf(own.events[own.events.length - 1]);
+        const summary = summaryOf(own.events[own.events.length - 1]);
+        this.recordRun(summary, Number(process.hrtime.bigint() - started) / 1e9, attempt);
+        return summary;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // Another run took GPUs of a site we allocate on, or an order or offer changed while we
@@ -85,6 +90,27 @@ export class MatchingRunsService {
       }
     }
     throw new ProblemException(409, 'The market kept changing during matching; retry the run');
+  }
+
+  private recordRun(
+    summary: ReturnType<typeof summaryOf>,
+    seconds: number,
+    attempts: number,
+  ): void {
+    this.metrics.matchingRunDuration.observe(seconds);
+    this.metrics.matchingRunAllocations.observe(summary.allocationCount);
+    this.logger.log({
+      msg: 'matching run recorded',
+      runId: summary.runId,
+      requestedBy: summary.requestedBy,
+      inputPosition: summary.inputPosition,
+      allocations: summary.allocationCount,
+      filledGpuHours: summary.filledGpuHours,
+      unfilledOrders: summary.unfilledOrderIds.length,
+      welfare: summary.welfare,
+      durationMs: Math.round(seconds * 1000),
+      attempts,
+    });
   }
 
   async get(runId: string) {

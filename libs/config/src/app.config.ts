@@ -18,6 +18,8 @@ export interface AppConfig {
   databaseTimeoutMs: number;
   /** Lowest level of the JSON log lines written to stdout. */
   logLevel: LogLevel;
+  /** /health/ready fails while the read models trail the log by more than this. */
+  readyMaxLagSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -109,5 +111,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditSealIntervalSeconds: integer(env, 'AUDIT_SEAL_INTERVAL_SECONDS', 60, 0, 86_400),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 600_000),
     logLevel: logLevel(env),
+    readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86_400),
   };
 }

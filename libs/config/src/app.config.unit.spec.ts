@@ -16,6 +16,7 @@ describe('configuration from the environment', () => {
       auditSealIntervalSeconds: 60,
       databaseTimeoutMs: 5000,
       logLevel: 'info',
+      readyMaxLagSeconds: 30,
     });
   });
 

@@ -41,6 +41,7 @@ import {
 } from '@policloud/projections';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { ReadModelStatus } from './health/read-model-status';
 import {
   openConfiguredEventStore,
   openEmbeddedDatabase,
@@ -61,7 +62,7 @@ import {
   PROJECTION_RUNNER,
   READ_MODELS,
 } from './runtime.tokens';
-import { countingAppends, createLogger, Metrics, MetricsController } from './observability';
+import { CountingEventStore, createLogger, Metrics, MetricsController } from './observability';
 import { RuntimeMetrics } from './observability/runtime-metrics';
 
 // The domain's rejections (400, 403, 404, 409) in every service.
@@ -115,7 +116,7 @@ export class RuntimeModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           inject: [EMBEDDED_DATABASE, METRICS],
           useFactory: async (embedded: PgliteExecutor | null, metrics: Metrics) =>
-            countingAppends(await openConfiguredEventStore(config, embedded), metrics),
+            new CountingEventStore(await openConfiguredEventStore(config, embedded), metrics),
         },
         { provide: CHECKPOINT_STORE, useExisting: EVENT_STORE },
         {
@@ -176,6 +177,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         WorkerRegistry,
         SingletonWorkers,
         HealthService,
+        ReadModelStatus,
         ReadModelBarrier,
         { provide: PRINCIPAL_DIRECTORY, useClass: features.principalDirectory },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { checkpointBodyOf, sealCheckpoint, SignedCheckpoint } from '@policloud/audit';
 import {
   EVENT_STORE,
@@ -9,7 +9,7 @@ import {
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
-import { Clock, CLOCK } from '@policloud/runtime';
+import { Clock, CLOCK, METRICS, Metrics } from '@policloud/runtime';
 import { AuditKeyService } from './audit-key.service';
 
 /** One stream holds every checkpoint in sequence: its expected revision keeps them in order. */
@@ -40,12 +40,40 @@ export async function readRange(
  * AUDIT_SEAL_INTERVAL_SECONDS through AuditSealerService). Checkpoints are events too: the next checkpoint covers the previous one.
  */
 @Injectable()
-export class CheckpointsService {
+export class CheckpointsService implements OnModuleInit {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly key: AuditKeyService,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.observedGauge(
+      'policloud_audit_checkpoint_age_seconds',
+      'Seconds since the last audit checkpoint was sealed (absent before the first)',
+      [],
+      async (set) => {
+        const last = await this.last();
+        if (last)
+          set({}, Math.max(0, (this.clock.now().getTime() - Date.parse(last.sealedAt)) / 1000));
+      },
+    );
+  }
+
+  /** The newest checkpoint, read from the end of its stream. */
+  private async last(): Promise<SignedCheckpoint | undefined> {
+    try {
+      const [event] = await this.store.readStream(CHECKPOINT_STREAM, {
+        direction: 'backwards',
+        maxCount: 1,
+      });
+      return event?.data as unknown as SignedCheckpoint | undefined;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+  }
 
   async list(): Promise<SignedCheckpoint[]> {
     try {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@policloud/auth';
 import { AppConfig } from '@policloud/config';
@@ -30,6 +30,7 @@ function periodEnd(period: string): Date {
  */
 @Injectable()
 export class SettlementService {
+  private readonly logger = new Logger('Settlement');
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -80,6 +81,13 @@ export class SettlementService {
           })),
           'no_stream',
         );
+        this.logger.log({
+          msg: 'settlement period closed',
+          period,
+          closedBy,
+          inputPosition: history.position,
+          statements: result.statements.length,
+        });
         await this.readModelsReady.reach(appended.lastGlobalPosition);
       } catch (error) {
         // A concurrent close of the same period won: its statements are the period's.

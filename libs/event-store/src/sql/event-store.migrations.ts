@@ -9,8 +9,8 @@ const GENESIS = GENESIS_HASH;
  */
 export const GLOBAL_LOG_LOCK_KEY = 72_620_001;
 
-/** Ordered, append-only list of schema migrations; the index + 1 is the schema version. */
-export const EVENT_STORE_MIGRATIONS: readonly string[] = [
+/** Migrations 1 to 3 (see EVENT_STORE_MIGRATIONS). */
+const FIRST_MIGRATIONS: readonly string[] = [
   `
   CREATE SEQUENCE es_global_position_seq;
 
@@ -313,6 +313,34 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   $fn$;
   `,
 ];
+
+/**
+ * The global log's lock, scoped to the schema: advisory locks are shared by a whole database, so
+ * with one key every deployment (or test schema) of a database would queue behind the others'
+ * appends and reads. Two 32-bit keys: the log's, and the schema's hash.
+ */
+const SCHEMA_LOG_LOCK = `${GLOBAL_LOG_LOCK_KEY}, hashtext(current_schema())`;
+
+/** A function of an earlier migration, recreated in place with the schema-scoped lock. */
+function withSchemaLock(migration: string, name: string): string {
+  const start = migration.indexOf(`CREATE FUNCTION ${name}(`);
+  const end = migration.indexOf('$fn$;', start) + '$fn$;'.length;
+  return migration
+    .slice(start, end)
+    .replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
+    .replaceAll(`(${GLOBAL_LOG_LOCK_KEY})`, `(${SCHEMA_LOG_LOCK})`);
+}
+
+/** Ordered, append-only list of schema migrations; the index + 1 is the schema version. */
+export const EVENT_STORE_MIGRATIONS: readonly string[] = [
+  ...FIRST_MIGRATIONS,
+  // 4: the log's functions, each taking the schema-scoped lock.
+  [
+    withSchemaLock(FIRST_MIGRATIONS[0], 'es_high_water_mark'),
+    withSchemaLock(FIRST_MIGRATIONS[2], 'es_append'),
+  ].join('\n\n'),
+];
+
 /** Brings the schema to the latest version; safe to call from several processes at once. */
 export async function migrateEventStore(executor: SqlExecutor): Promise<void> {
   await executor.transaction(async (client) => {

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@policloud/auth';
 import { ReadsNoReadModels } from '../read-your-writes';
@@ -20,5 +21,23 @@ export class HealthController {
   })
   async get(): Promise<HealthReport> {
     return this.health.report();
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (restart it when this fails)' })
+  live(): { status: 'live' } {
+    return { status: 'live' };
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary:
+      'Readiness: 200 when the store answers and the read models trail the log by less than ' +
+      'READY_MAX_LAG_SECONDS, else 503 with the reason (send no traffic meanwhile)',
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const readiness = await this.health.readiness();
+    if (!readiness.ready) reply.status(503);
+    return { status: readiness.ready ? 'ready' : 'not ready', ...readiness };
   }
 }

@@ -2,9 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { EVENT_STORE, EventStore, EventStoreHealth, withTimeout } from '@policloud/event-store';
 import { KafkaHealth, kafkaHealth, RelayStatus } from '@policloud/messaging';
-import { ProjectionRunner, ProjectionRunnerStatus } from '@policloud/projections';
+import { ProjectionRunnerStatus } from '@policloud/projections';
+import { AppConfig } from '@policloud/config';
+import { ReadModelLag, ReadModelStatus } from './read-model-status';
 import { KafkaRelayService } from '../kafka-relay.service';
-import { KAFKA, PROJECTION_RUNNER } from '../runtime.tokens';
+import { APP_CONFIG, KAFKA } from '../runtime.tokens';
 import { PeriodicWorkerStatus, WorkerRegistry } from '../workers';
 
 /** /health answers within this even when the database or the broker does not. */
@@ -30,9 +32,35 @@ export class HealthService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KAFKA) private readonly kafka: Kafka | null,
     @Optional() @Inject(KafkaRelayService) private readonly relay: KafkaRelayService | null,
-    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    private readonly readModels: ReadModelStatus,
     private readonly workers: WorkerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Ready for traffic: the store answers and the read models trail the log by less than
+   * READY_MAX_LAG_SECONDS (a load balancer sends no reads that would wait for them).
+   */
+  async readiness(): Promise<{ ready: boolean; reason?: string; lag?: ReadModelLag }> {
+    try {
+      const position = (await this.readModels.status(HEALTH_TIMEOUT_MS)).position;
+      const lag = await withTimeout(
+        this.readModels.lagOf(position),
+        HEALTH_TIMEOUT_MS,
+        'reading the log',
+      );
+      if (lag.seconds > this.config.readyMaxLagSeconds) {
+        return {
+          ready: false,
+          reason: `read models ${Math.round(lag.seconds)} s behind the log`,
+          lag,
+        };
+      }
+      return { ready: true, lag };
+    } catch (error) {
+      return { ready: false, reason: `the database does not answer: ${(error as Error).message}` };
+    }
+  }
 
   async report(): Promise<HealthReport> {
     const [eventStore, kafka] = await Promise.all([
@@ -49,7 +77,16 @@ export class HealthService {
     const kafkaDown =
       kafka !== null &&
       (kafka.status === 'down' || relay?.state === 'retrying' || relay?.state === 'stopped');
-    const projections = this.projections.status();
+    const projections = await this.readModels
+      .status(HEALTH_TIMEOUT_MS)
+      .catch((error: Error): ProjectionRunnerStatus => ({
+        running: false,
+        state: 'retrying',
+        failures: 1,
+        lastError: error.message,
+        position: 0,
+        failing: [],
+      }));
     const lag =
       eventStore.headPosition === undefined
         ? null
@@ -58,7 +95,8 @@ export class HealthService {
     const degraded =
       eventStore.status === 'down' ||
       kafkaDown ||
-      projections.state !== 'running' ||
+      projections.state === 'retrying' ||
+      projections.state === 'stopped' ||
       projections.failing.length > 0 ||
       Object.values(workers).some(
         (worker) => worker.state === 'retrying' || worker.state === 'stopped',

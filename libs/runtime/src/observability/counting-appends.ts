@@ -1,30 +1,65 @@
-import { EventStore, StreamBatch } from '@policloud/event-store';
+import {
+  CheckpointStore,
+  EventStore,
+  EventStoreHealth,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamBatch,
+  SubscribeOptions,
+} from '@policloud/event-store';
 import { Metrics } from './metrics';
 
 /** The same store, counting by type every event it appended (once the append has returned). */
-export function countingAppends<Store extends EventStore>(store: Store, metrics: Metrics): Store {
-  const count = (batches: readonly Pick<StreamBatch, 'events'>[]) => {
-    for (const batch of batches)
-      for (const event of batch.events) metrics.eventsAppended.inc({ type: event.type });
-  };
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'append') {
-        return async (...args: Parameters<EventStore['append']>) => {
-          const result = await target.append(...args);
-          count([{ events: args[1] }]);
-          return result;
-        };
-      }
-      if (property === 'appendMany') {
-        return async (batches: readonly StreamBatch[]) => {
-          const results = await target.appendMany(batches);
-          count(batches);
-          return results;
-        };
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+export class CountingEventStore implements EventStore, CheckpointStore {
+  constructor(
+    private readonly store: EventStore & CheckpointStore,
+    private readonly metrics: Metrics,
+  ) {}
+
+  get adapter(): string {
+    return this.store.adapter;
+  }
+
+  async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) {
+    const result = await this.store.append(streamId, events, expected);
+    this.count(events);
+    return result;
+  }
+
+  async appendMany(batches: readonly StreamBatch[]) {
+    const results = await this.store.appendMany(batches);
+    for (const batch of batches) this.count(batch.events);
+    return results;
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions) {
+    return this.store.readStream(streamId, options);
+  }
+  readAll(options?: ReadAllOptions) {
+    return this.store.readAll(options);
+  }
+  subscribeToAll(options: SubscribeOptions) {
+    return this.store.subscribeToAll(options);
+  }
+  headPosition(): Promise<number> {
+    return this.store.headPosition();
+  }
+  health(): Promise<EventStoreHealth> {
+    return this.store.health();
+  }
+  close(): Promise<void> {
+    return this.store.close();
+  }
+  load(name: string): Promise<number> {
+    return this.store.load(name);
+  }
+  save(name: string, position: number): Promise<void> {
+    return this.store.save(name, position);
+  }
+
+  private count(events: readonly EventToAppend[]): void {
+    for (const event of events) this.metrics.eventsAppended.inc({ type: event.type });
+  }
 }

@@ -45,13 +45,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly matchingRunOrders = new Histogram({
-    name: 'policloud_matching_run_orders',
-    help: 'Open orders in the market of a matching run',
-    buckets: RUN_SIZE_BUCKETS,
-    registers: [this.registry],
-  });
-
   readonly matchingRunAllocations = new Histogram({
     name: 'policloud_matching_run_allocations',
     help: 'Allocations written by a matching run',

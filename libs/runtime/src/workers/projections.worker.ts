@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectionRunner } from '@policloud/projections';
+import { Leadership } from '../leadership/leadership';
 import { SingletonWorkers } from '../leadership/singleton-workers';
 import { PROJECTION_RUNNER } from '../runtime.tokens';
 
@@ -15,8 +16,15 @@ export class ProjectionsWorker implements OnApplicationBootstrap {
     private readonly singletons: SingletonWorkers,
   ) {}
 
+  private leadership: Leadership | null = null;
+
+  /** Whether this process runs the projections now. */
+  leading(): boolean {
+    return this.leadership?.isLeader() ?? false;
+  }
+
   onApplicationBootstrap(): void {
-    this.singletons.lead('projections', {
+    this.leadership = this.singletons.lead('projections', {
       start: () => this.runner.start(),
       stop: () => this.runner.stop(),
     });

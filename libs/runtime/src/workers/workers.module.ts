@@ -10,6 +10,6 @@ import { ProjectionsWorker } from './projections.worker';
 @Global()
 @Module({
   providers: [ProjectionsWorker, KafkaRelayService],
-  exports: [KafkaRelayService],
+  exports: [KafkaRelayService, ProjectionsWorker],
 })
 export class WorkersModule {}
