@@ -186,13 +186,30 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   HealthController_get: ok('The service’s state', {
     type: 'object',
     properties: {
-      status: { type: 'string', enum: ['ok', 'degraded', 'down'] },
+      status: { type: 'string', enum: ['ok', 'degraded'] },
       eventStore: { type: 'object', additionalProperties: true },
       projections: { type: 'object', additionalProperties: true },
       kafka: { type: 'object', additionalProperties: true },
+      workers: { type: 'object', additionalProperties: true },
     },
-    required: ['status', 'eventStore', 'projections', 'kafka'],
+    required: ['status', 'eventStore', 'projections', 'kafka', 'workers'],
   }),
+  HealthController_live: ok(
+    'The process answers',
+    object({ status: { type: 'string', enum: ['live'] } }),
+  ),
+  HealthController_ready: ok(
+    'Ready for traffic (503 with the same shape and a reason when not)',
+    object(
+      {
+        status: { type: 'string', enum: ['ready', 'not ready'] },
+        ready: boolean,
+        reason: string,
+        lag: object({ events: integer, seconds: { type: 'number' } }),
+      },
+      ['status', 'ready'],
+    ),
+  ),
   ParticipantsController_me: ok('The caller', {
     type: 'object',
     properties: { id: string, roles: { type: 'array', items: string }, siteId: string },
