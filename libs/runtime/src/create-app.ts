@@ -36,11 +36,10 @@ export async function createApp(
 }
 
 /**
- * What every app gets on top of its modules: shutdown hooks, JSON logs with one line per request,
- * request metrics and the OpenAPI document at /docs.
+ * What every app gets on top of its modules: JSON logs with one line per request, request
+ * metrics and the OpenAPI document at /docs. Signals are runService's (it closes the app).
  */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
-  app.enableShutdownHooks();
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   instrumentRequests(app.getHttpAdapter().getInstance(), logger, app.get<Metrics>(METRICS));

@@ -1,4 +1,5 @@
 import { DynamicModule, LoggerService } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ConfigError, loadConfig } from '@policloud/config';
 import { backoffDelay, isDatabaseUnavailable } from '@policloud/event-store';
 import { Logger } from 'pino';
@@ -26,10 +27,11 @@ export async function runService(
     process.exit(1);
   }
   const logger = createLogger(config.logLevel).child({ service });
-  exitWithinDeadline(logger);
+  let app: NestFastifyApplication | undefined;
+  stopOnSignals(logger, () => app);
   for (let attempt = 1; ; attempt++) {
     try {
-      const app = await createApp(moduleFor(config), { logger: startupLogger(logger) });
+      app = await createApp(moduleFor(config), { logger: startupLogger(logger) });
       await app.listen({ port: config.port, host: '0.0.0.0' });
       logger.info(
         {
@@ -65,14 +67,33 @@ function startupLogger(logger: Logger): LoggerService {
   });
 }
 
-function exitWithinDeadline(logger: Logger): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'stopping: draining requests and workers');
-      setTimeout(() => {
-        logger.error(`still stopping after ${SHUTDOWN_DEADLINE_MS} ms: exiting`);
-        process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
-    });
-  }
+/**
+ * The first SIGTERM or SIGINT closes the app (stops accepting, drains requests, stops workers,
+ * releases leadership, closes pools) and exits 0, or 1 past SHUTDOWN_DEADLINE_MS. The process
+ * exits itself rather than re-raising the signal as Nest's shutdown hooks do: a re-raised signal
+ * ends it before the buffered log lines (the 'stopped' one) reach stdout, and reports a clean stop
+ * as a kill. A repeated signal (npm forwards one of its own) does not cut the drain short.
+ */
+function stopOnSignals(logger: Logger, app: () => NestFastifyApplication | undefined): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.info({ signal }, 'already stopping');
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: draining requests and workers');
+    setTimeout(() => {
+      logger.error(`still stopping after ${SHUTDOWN_DEADLINE_MS} ms: exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    try {
+      await app()?.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'stopping failed');
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (s) => void stop(s));
 }
