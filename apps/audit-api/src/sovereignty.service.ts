@@ -15,7 +15,7 @@ import {
 import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-store';
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow, ComputeOrderRow, SiteRow } from '@policloud/projections';
-import { slotRange } from '../../marketplace-api/src/allocations/allocations.service';
+import { slotRange } from '@policloud/domain';
 import { SlotRangeQuery } from './audit.dto';
 
 type Verdict = 'pass' | 'fail' | 'not_requested';

@@ -1,6 +1,7 @@
 export * from './shared/domain-error';
 export * from './shared/validation';
 export * from './shared/units';
+export * from './shared/slot-range';
 export * from './shared/gpu-model';
 export * from './shared/event';
 export * from './shared/aggregate';

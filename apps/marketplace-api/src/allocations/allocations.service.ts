@@ -1,27 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource } from 'typeorm';
 import { hasRole, Principal } from '@policloud/auth';
-import { parseSlot, throwIfInvalid, FieldError } from '@policloud/domain';
+import { slotRange } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
 import { PAGE_DEFAULT, pageOf, pageStart } from '../shared/page';
 import { ListAllocationsQuery } from './allocations.dto';
-
-/** Slot bounds of a query, parsed like the domain parses slots. */
-export function slotRange(query: { from?: string; to?: string }): { from?: string; to?: string } {
-  const errors: FieldError[] = [];
-  const parse = (field: 'from' | 'to') => {
-    if (query[field] === undefined) return undefined;
-    const parsed = parseSlot(query[field], field);
-    if (!parsed.ok) errors.push(...parsed.errors);
-    return parsed.ok ? parsed.value : undefined;
-  };
-  const range = { from: parse('from'), to: parse('to') };
-  if (range.from && range.to && range.from >= range.to)
-    errors.push({ field: 'to', message: 'must be after from' });
-  throwIfInvalid(errors);
-  return range;
-}
 
 @Injectable()
 export class AllocationsService {

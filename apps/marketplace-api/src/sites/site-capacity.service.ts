@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { addHours, DomainError, gpusAvailableAt, Site, slotHour } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow, EnergyOfferRow, EnergyOfferSlotRow, SiteRow } from '@policloud/projections';
-import { slotRange } from '../allocations/allocations.service';
+import { slotRange } from '@policloud/domain';
 import { CapacityQuery } from './sites.dto';
 
 /** At most a month of hourly slots per request. */
