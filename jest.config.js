@@ -43,6 +43,7 @@ const shared = {
     '^@policloud/matching$': '<rootDir>/libs/matching/src',
     '^@policloud/settlement$': '<rootDir>/libs/settlement/src',
     '^@policloud/audit$': '<rootDir>/libs/audit/src',
+    '^@policloud/matching-runs$': '<rootDir>/libs/matching-runs/src',
     '^@policloud/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MatchingRunsService } from '../apps/matching-engine/src/matching-runs.service';
+import { MatchingRunsService } from '@policloud/matching-runs';
 import { computeOrderDecider, computeOrderStreamId, matchingRunStreamId } from '@policloud/domain';
 import { NO_STREAM } from '@policloud/event-store';
 import {

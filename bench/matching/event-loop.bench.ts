@@ -8,7 +8,7 @@
  * what the service does), while a 5 ms timer records the longest pause of the event loop.
  * Figures go to stdout as `RESULT key=value`; progress goes to stderr.
  */
-import { MatchingThread } from '../../apps/matching-engine/src/matching-thread';
+import { MatchingThread } from '@policloud/matching-runs';
 import { matchOrders, MatchingSnapshot } from '../../libs/matching/src';
 import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
 import { longestPauseDuring } from '../../test/support/event-loop-pauses';

@@ -43,8 +43,8 @@ import {
   SettlementReadModelsMigration,
 } from '@policloud/projections';
 import { createTestSchema } from '../../test/support/postgres-test-database';
-import { matchingSnapshot } from '../../apps/matching-engine/src/matching-input';
-import { runBatches, runContextOf } from '../../apps/matching-engine/src/run-events';
+import { matchingSnapshot } from '@policloud/matching-runs';
+import { runBatches, runContextOf } from '@policloud/matching-runs';
 import { bySize, progress, result } from '../support/bench-io';
 
 const SITES = bySize({ full: 40, quick: 10, smoke: 3 });

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MatchingRunsModule } from '../../matching-engine/src/matching-runs.module';
+import { MatchingRunsModule } from '@policloud/matching-runs';
 import { AuditController } from './audit.controller';
 import { AuditEventsService } from './audit-events.service';
 import { CheckpointsModule } from './checkpoints/checkpoints.module';

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/comm
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '@policloud/auth';
-import { MatchingRunsService } from '../../matching-engine/src/matching-runs.service';
+import { MatchingRunsService } from '@policloud/matching-runs';
 import { AuditEventsQuery, SlotRangeQuery } from './audit.dto';
 import { AuditEventsService } from './audit-events.service';
 import { CheckpointsService } from './checkpoints/checkpoints.service';

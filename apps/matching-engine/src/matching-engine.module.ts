@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MatchingRunsController } from './matching-runs.controller';
-import { MatchingRunsModule } from './matching-runs.module';
+import { MatchingRunsModule } from '@policloud/matching-runs';
 import { MatchingScheduleService } from './matching-schedule.service';
 
 /** The matching engine: runs on demand (POST /v1/matching/runs) and on schedule. */

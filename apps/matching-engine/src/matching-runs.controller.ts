@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@policloud/auth';
 import { IdSource, RequestIds } from '@policloud/http';
 import { StartMatchingRunDto } from './matching-runs.dto';
-import { MatchingRunsService } from './matching-runs.service';
+import { MatchingRunsService } from '@policloud/matching-runs';
 
 @ApiTags('matching')
 @ApiBearerAuth()

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@policloud/config';
 import { idsFor } from '@policloud/http';
 import { APP_CONFIG, SingletonWorkers } from '@policloud/runtime';
-import { MatchingRunsService } from './matching-runs.service';
+import { MatchingRunsService } from '@policloud/matching-runs';
 
 /**
  * Runs matching every MATCHING_INTERVAL_MINUTES (off when 0), one run at a time, in the one
