@@ -162,6 +162,56 @@ describe('a 400 lists every offending field at once, and writes nothing', () => 
       fields: ['hours', 'constraints.jurisdictions[1]', 'constraints.renewableOnly'],
     },
     {
+      name: 'POST /v1/compute-orders: a type error beside a window too short for the hours',
+      method: 'POST',
+      url: () => '/v1/compute-orders',
+      key: () => buyer.key,
+      body: () => orderBody({ gpus: '8', deadline: '2027-03-01T10:00:00Z' }),
+      fields: ['gpus', 'deadline'],
+    },
+    {
+      name: 'POST /v1/sites/:id/maintenance: a type error beside a reversed window',
+      method: 'POST',
+      url: () => `/v1/sites/${SITE}/maintenance`,
+      key: operator,
+      body: () => ({
+        from: '2027-03-01T12:00:00Z',
+        to: '2027-03-01T08:00:00Z',
+        gpusOffline: true,
+      }),
+      fields: ['gpusOffline', 'to'],
+    },
+    {
+      name: 'PUT /v1/sites/:id/agreement: a type error beside shares that do not make 10000 bps',
+      method: 'PUT',
+      url: () => `/v1/sites/${SITE}/agreement`,
+      key: operator,
+      body: () => ({
+        effectiveFrom: '2027-01-01T00:00',
+        hostParticipantId: host.id,
+        producers: [{ participantId: producer.id }],
+        producersShareBps: 7000,
+        hostShareBps: 2000,
+        heatPricePerMwh: '10',
+      }),
+      fields: ['effectiveFrom', 'heatPricePerMwh', 'hostShareBps', 'producersShareBps'],
+    },
+    {
+      name: 'POST /v1/energy-offers: a type error beside a profile spanning more than 366 days',
+      method: 'POST',
+      url: () => '/v1/energy-offers',
+      key: () => producer.key,
+      body: () =>
+        offerBody([SITE], {
+          source: 'coal',
+          profile: [
+            { slot: '2027-03-01T10:00:00Z', wh: 1000 },
+            { slot: '2029-03-01T10:00:00Z', wh: 1000 },
+          ],
+        }),
+      fields: ['source', 'profile'],
+    },
+    {
       name: 'POST /v1/usage: gpuHoursDelivered as a string, slot off the hour, negative Wh',
       method: 'POST',
       url: () => '/v1/usage',
@@ -265,6 +315,25 @@ describe('a 400 lists every offending field at once, and writes nothing', () => 
     }
     return order;
   }
+
+  it('compute orders: a window too short for the hours is named beside any field errors', async () => {
+    const others = fc.dictionary(
+      fc.constantFrom('gpus', 'currency', 'maxPricePerGpuHour', 'gpuModel'),
+      fc.constantFrom('wrongType' as const, 'brokenRule' as const),
+    );
+    await fc.assert(
+      fc.asyncProperty(others, async (chosen) => {
+        const order = { ...brokenOrder(chosen), deadline: '2027-03-01T10:00:00Z' };
+        const response = await market.request('POST', '/v1/compute-orders', {
+          key: buyer.key,
+          body: order,
+        });
+        expect(response.status).toBe(400);
+        expect([...fieldsOf(response)].sort()).toEqual([...Object.keys(chosen), 'deadline'].sort());
+      }),
+      { numRuns: 20 },
+    );
+  });
 
   it('compute orders: for any set of broken fields, the 400 names exactly those fields', async () => {
     const breaks = fc.dictionary(

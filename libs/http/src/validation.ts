@@ -1,6 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidatorOptions } from 'class-validator';
-import { FIELD_RULE, FieldRuleContext } from './field-rule';
+import { FIELD_RULE, FieldRuleContext, firstRefusal } from './field-rule';
 import { FastAcceptValidator } from './fast-accept-validation';
 import { FieldError, ProblemException } from './problem-details';
 
@@ -37,9 +37,10 @@ function collect(
     const typeMessages = Object.values(typeConstraints);
     typeErrors.push(...typeMessages.map((message) => ({ field, message })));
     if (typeMessages.length === 0 && ruleMessage !== undefined) {
-      const { rule } = error.contexts?.[FIELD_RULE] as FieldRuleContext;
-      const result = rule(error.value, field);
-      ruleErrors.push(...(result.ok ? [{ field, message: ruleMessage }] : result.errors));
+      const { rules } = error.contexts?.[FIELD_RULE] as FieldRuleContext;
+      const siblings = (error.target ?? {}) as Record<string, unknown>;
+      const refusal = firstRefusal(rules, error.value, field, siblings);
+      ruleErrors.push(...(refusal ?? [{ field, message: ruleMessage }]));
     }
     collect(error.children ?? [], field, Array.isArray(error.value), typeErrors, ruleErrors);
   }
@@ -74,8 +75,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    // The values reach only fieldErrors (a domain rule reads them again), never the response.
-    validationError: { target: false, value: true },
+    // Values and targets reach only fieldErrors (domain rules read them again), never a response.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) =>
       new ProblemException(400, 'The request is invalid', fieldErrors(errors)),
   });

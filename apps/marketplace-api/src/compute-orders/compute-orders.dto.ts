@@ -6,8 +6,9 @@ import {
   parseOrderHours,
   parseSlot,
   parseUnitPrice,
+  orderWindowErrors,
 } from '@policloud/domain';
-import { FollowsDomainRule } from '@policloud/http';
+import { acrossFields, FollowsDomainRule } from '@policloud/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -75,7 +76,7 @@ export class PlaceComputeOrderDto {
   earliestStart!: string;
   @ApiProperty({ example: '2026-03-02T08:00:00Z', description: 'Exclusive' })
   @IsString()
-  @FollowsDomainRule(parseSlot)
+  @FollowsDomainRule(parseSlot, acrossFields(orderWindowErrors))
   deadline!: string;
   @ApiPropertyOptional({ example: 'H100' })
   @IsOptional()

@@ -1,4 +1,6 @@
 import {
+  agreementShareErrors,
+  maintenanceWindowErrors,
   parseAgreementProducers,
   parseBps,
   parseCertifications,
@@ -17,7 +19,7 @@ import {
   parseUnitPrice,
   SITE_CHANGE_RULES,
 } from '@policloud/domain';
-import { FollowsDomainRule } from '@policloud/http';
+import { acrossFields, FollowsDomainRule } from '@policloud/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -207,7 +209,7 @@ export class ScheduleMaintenanceDto {
   from!: string;
   @ApiProperty({ example: '2026-03-01T14:00:00Z' })
   @IsString()
-  @FollowsDomainRule(parseSlot)
+  @FollowsDomainRule(parseSlot, acrossFields(maintenanceWindowErrors))
   to!: string;
   /** At most the site's GPUs: the decider knows the site, the edge the largest site. */
   @ApiProperty() @IsInt() @FollowsDomainRule(parseGpuCount) gpusOffline!: number;
@@ -242,7 +244,7 @@ export class SetAgreementDto {
 
   @ApiProperty({ example: 7000 })
   @IsInt()
-  @FollowsDomainRule(parseBps)
+  @FollowsDomainRule(parseBps, acrossFields(agreementShareErrors))
   producersShareBps!: number;
   @ApiProperty({ example: 3000 }) @IsInt() @FollowsDomainRule(parseBps) hostShareBps!: number;
   @ApiPropertyOptional({ description: 'Minor units per MWh of recovered heat' })

@@ -88,13 +88,7 @@ function listEnergyOffer(
     currency: parseCurrency(data.currency, 'currency'),
     profile: parseListedProfile(data.profile, 'profile'),
   });
-  throwIfInvalid([
-    ...startedSlotErrors(input.profile, input.listedAt, 'profile'),
-    ...spanErrors(
-      input.profile.map(({ slot }) => slot),
-      'profile',
-    ),
-  ]);
+  throwIfInvalid(startedSlotErrors(input.profile, input.listedAt, 'profile'));
   const sites = resolveSites(input.siteIds, context);
   throwIfInvalid(
     sites.flatMap((site) =>
@@ -246,9 +240,15 @@ export function parseOfferSiteIds(value: unknown, field: string): Parsed<string[
   });
 }
 
-/** A listed profile: every slot offers at least 1 Wh. */
+/** A listed profile: every slot offers at least 1 Wh, all within MAX_HORIZON_HOURS. */
 export function parseListedProfile(value: unknown, field: string): Parsed<SlotEnergy[]> {
-  return parseProfile(value, field, 1);
+  const profile = parseProfile(value, field, 1);
+  if (!profile.ok) return profile;
+  const span = spanErrors(
+    profile.value.map(({ slot }) => slot),
+    field,
+  );
+  return span.length > 0 ? { ok: false, errors: span } : profile;
 }
 
 /** An amendment's slots: 0 Wh takes a slot's unallocated energy back. */

@@ -220,13 +220,7 @@ function scheduleMaintenance(data: ScheduleMaintenance['data'], site: Site): Mai
     to: parseSlot(data.to, 'to'),
     gpusOffline: parseGpuCount(data.gpusOffline, 'gpusOffline', site.gpuCount),
   });
-  const hours = slotHour(input.to) - slotHour(input.from);
-  if (hours <= 0) throwIfInvalid([{ field: 'to', message: 'must be after from' }]);
-  if (hours > MAX_HORIZON_HOURS) {
-    throwIfInvalid([
-      { field: 'to', message: `the window must not exceed ${MAX_HORIZON_HOURS} hours` },
-    ]);
-  }
+  throwIfInvalid(maintenanceWindowErrors(input));
   if (site.maintenance.some((window) => window.maintenanceId === input.maintenanceId)) {
     throw DomainError.conflict(`Maintenance ${input.maintenanceId} is already scheduled`);
   }
@@ -247,6 +241,22 @@ function scheduleMaintenance(data: ScheduleMaintenance['data'], site: Site): Mai
     schemaVersion: 1,
     data: { siteId: site.siteId, ...input },
   };
+}
+
+/**
+ * A maintenance window `[from, to)` is not empty and spans at most MAX_HORIZON_HOURS; a refusal
+ * names `to`. Nothing is said while `from` or `to` breaks its own rule.
+ */
+export function maintenanceWindowErrors(window: { from?: unknown; to?: unknown }): FieldError[] {
+  const from = parseSlot(window.from, 'from');
+  const to = parseSlot(window.to, 'to');
+  if (!from.ok || !to.ok) return [];
+  const hours = slotHour(to.value) - slotHour(from.value);
+  if (hours <= 0) return [{ field: 'to', message: 'must be after from' }];
+  if (hours > MAX_HORIZON_HOURS) {
+    return [{ field: 'to', message: `the window must not exceed ${MAX_HORIZON_HOURS} hours` }];
+  }
+  return [];
 }
 
 /** The most GPUs offline at once inside the new window; the peak is always at some window's start. */
@@ -273,12 +283,7 @@ function setAgreement(data: SetAgreement['data'], site: Site, context: SiteConte
     hostShareBps: parseBps(data.hostShareBps, 'hostShareBps'),
     heatPricePerMwh: parseOptional(data.heatPricePerMwh, 'heatPricePerMwh', parseUnitPrice),
   });
-  const errors: FieldError[] = [];
-  const total = input.producersShareBps + input.hostShareBps;
-  if (total !== BPS_WHOLE) {
-    const message = `producersShareBps + hostShareBps must be ${BPS_WHOLE}, is ${total}`;
-    errors.push({ field: 'producersShareBps', message }, { field: 'hostShareBps', message });
-  }
+  const errors: FieldError[] = agreementShareErrors(input);
   if (input.hostParticipantId !== site.hostParticipantId) {
     errors.push({
       field: 'hostParticipantId',
@@ -310,6 +315,26 @@ function setAgreement(data: SetAgreement['data'], site: Site, context: SiteConte
       ...(heatPricePerMwh !== undefined && { heatPricePerMwh }),
     },
   };
+}
+
+/**
+ * The producers' and the host's shares make the whole surplus. Nothing is said while a share
+ * breaks its own rule: that rule says why.
+ */
+export function agreementShareErrors(shares: {
+  producersShareBps?: unknown;
+  hostShareBps?: unknown;
+}): FieldError[] {
+  const producers = parseBps(shares.producersShareBps, 'producersShareBps');
+  const host = parseBps(shares.hostShareBps, 'hostShareBps');
+  if (!producers.ok || !host.ok) return [];
+  const total = producers.value + host.value;
+  if (total === BPS_WHOLE) return [];
+  const message = `producersShareBps + hostShareBps must be ${BPS_WHOLE}, is ${total}`;
+  return [
+    { field: 'producersShareBps', message },
+    { field: 'hostShareBps', message },
+  ];
 }
 
 /** The producers an agreement lets feed the site: 1 to 100, each once. */
