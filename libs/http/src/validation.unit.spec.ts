@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsObject, IsString, ValidateNested } from 'class-validator';
-import { FieldRule, FollowsDomainRule } from './field-rule';
+import { acrossFields, FieldRule, FollowsDomainRule } from './field-rule';
 import { FieldError, ProblemException, problem } from './problem-details';
 import { createValidationPipe } from './validation';
 
@@ -39,8 +39,16 @@ class ItemDto {
   @IsInt() @FollowsDomainRule(evenInteger) size!: number;
 }
 
+/** A rule across fields: `count` must not exceed `limit`, said only when both are valid alone. */
+const countWithinLimit = acrossFields(({ count, limit }) =>
+  typeof count === 'number' && typeof limit === 'number' && count % 2 === 0 && count > limit
+    ? [{ field: 'count', message: 'must not exceed limit' }]
+    : [],
+);
+
 class RequestDto {
-  @IsInt() @FollowsDomainRule(evenInteger) count!: number;
+  @IsInt() @FollowsDomainRule(evenInteger, countWithinLimit) count!: number;
+  @IsInt() limit!: number;
   @IsString() label!: string;
 
   @IsArray()
@@ -62,6 +70,7 @@ class RequestDto {
 
 const VALID = {
   count: 2,
+  limit: 10,
   label: 'x',
   codes: ['FR'],
   point: { x: 1, y: 1 },
@@ -117,6 +126,19 @@ describe('the validation pipe lists type and rule errors together', () => {
   it('list items are named with brackets, as the domain names them', async () => {
     const errors = await errorsOf({ ...VALID, items: [{ size: 2 }, { size: 3 }, { size: 'x' }] });
     expect(fields(errors)).toEqual(['items[1].size', 'items[2].size']);
+  });
+
+  it('a rule across fields joins the type errors of other fields', async () => {
+    expect(await errorsOf({ ...VALID, count: 12, label: 7 })).toEqual([
+      { field: 'count', message: 'must not exceed limit' },
+      { field: 'label', message: expect.stringContaining('string') },
+    ]);
+  });
+
+  it('a rule across fields waits for the field rules it follows', async () => {
+    expect(await errorsOf({ ...VALID, count: 13 })).toEqual([
+      { field: 'count', message: 'must be an even integer' },
+    ]);
   });
 
   it('one entry per field, sorted by path with list indexes in numeric order', async () => {
