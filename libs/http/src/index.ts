@@ -9,3 +9,4 @@ export * from './idempotency-record.entity';
 export * from './idempotency-records.migration';
 export * from './json-body';
 export * from './input-rules';
+export * from './field-rule';

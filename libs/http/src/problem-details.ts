@@ -43,8 +43,39 @@ export function problem(status: number, detail?: string, errors?: FieldError[]):
     title,
     status,
     ...(detail ? { detail } : {}),
-    ...(errors?.length ? { errors } : {}),
+    ...(errors?.length ? { errors: oneEntryPerField(errors) } : {}),
   };
+}
+
+/**
+ * One entry per field, in field order (`profile[2]` before `profile[10]`): the messages of a
+ * field that several checks refused are joined, repeated messages said once.
+ */
+export function oneEntryPerField(errors: readonly FieldError[]): FieldError[] {
+  const messages = new Map<string, string[]>();
+  for (const { field, message } of errors) {
+    const own = messages.get(field) ?? [];
+    if (!own.includes(message)) own.push(message);
+    messages.set(field, own);
+  }
+  return [...messages.entries()]
+    .sort(([a], [b]) => compareFieldPaths(a, b))
+    .map(([field, own]) => ({ field, message: own.join('; ') }));
+}
+
+/** Code-point order, except that runs of digits (list indexes) compare as numbers. */
+function compareFieldPaths(a: string, b: string): number {
+  const left = a.match(/\d+|\D+/g) ?? [];
+  const right = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] === right[i]) continue;
+    const bothNumbers = /^\d/.test(left[i]) && /^\d/.test(right[i]);
+    if (bothNumbers && Number(left[i]) !== Number(right[i])) {
+      return Number(left[i]) - Number(right[i]);
+    }
+    return left[i] < right[i] ? -1 : 1;
+  }
+  return left.length - right.length;
 }
 
 /** An error the HTTP layer reports as is: status, detail and optional field errors. */

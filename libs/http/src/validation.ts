@@ -1,14 +1,56 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidatorOptions } from 'class-validator';
+import { FIELD_RULE, FieldRuleContext, firstRefusal } from './field-rule';
 import { FastAcceptValidator } from './fast-accept-validation';
 import { FieldError, ProblemException } from './problem-details';
 
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
+/**
+ * Every offending field of a request at once: the type errors class-validator found, and the
+ * domain's rule errors (FollowsDomainRule) of every field whose type is right. A rule error on a
+ * field that already has a type error, or inside or around one, says nothing new: left out.
+ */
+function fieldErrors(errors: ValidationError[]): FieldError[] {
+  const typeErrors: FieldError[] = [];
+  const ruleErrors: FieldError[] = [];
+  collect(errors, '', false, typeErrors, ruleErrors);
+  const typed = typeErrors.map((error) => error.field);
+  return [
+    ...typeErrors,
+    ...ruleErrors.filter((error) => !typed.some((field) => related(field, error.field))),
+  ];
+}
+
+function collect(
+  errors: ValidationError[],
+  parent: string,
+  parentIsList: boolean,
+  typeErrors: FieldError[],
+  ruleErrors: FieldError[],
+): void {
+  for (const error of errors) {
+    const field = parentIsList
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
+    const { [FIELD_RULE]: ruleMessage, ...typeConstraints } = error.constraints ?? {};
+    const typeMessages = Object.values(typeConstraints);
+    typeErrors.push(...typeMessages.map((message) => ({ field, message })));
+    if (typeMessages.length === 0 && ruleMessage !== undefined) {
+      const { rules } = error.contexts?.[FIELD_RULE] as FieldRuleContext;
+      const siblings = (error.target ?? {}) as Record<string, unknown>;
+      const refusal = firstRefusal(rules, error.value, field, siblings);
+      ruleErrors.push(...(refusal ?? [{ field, message: ruleMessage }]));
+    }
+    collect(error.children ?? [], field, Array.isArray(error.value), typeErrors, ruleErrors);
+  }
+}
+
+/** The same field, or one inside the other (`constraints` and `constraints.jurisdictions[1]`). */
+function related(a: string, b: string): boolean {
+  const inside = (inner: string, outer: string) =>
+    inner.startsWith(outer) && (inner[outer.length] === '.' || inner[outer.length] === '[');
+  return a === b || inside(a, b) || inside(b, a);
 }
 
 /** class-validator's answer, reached without it when the value is valid (the common case). */
@@ -33,8 +75,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // Values and targets reach only fieldErrors (domain rules read them again), never a response.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) =>
-      new ProblemException(400, 'The request is invalid', flatten(errors)),
+      new ProblemException(400, 'The request is invalid', fieldErrors(errors)),
   });
 }

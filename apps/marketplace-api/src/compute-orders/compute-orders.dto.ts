@@ -1,3 +1,14 @@
+import {
+  parseCurrency,
+  parseGpuCount,
+  parseGpuModel,
+  parseOrderConstraints,
+  parseOrderHours,
+  parseSlot,
+  parseUnitPrice,
+  orderWindowErrors,
+} from '@policloud/domain';
+import { acrossFields, FollowsDomainRule } from '@policloud/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -55,22 +66,33 @@ export class OrderConstraintsDto {
 export class PlaceComputeOrderDto {
   @ApiProperty({ example: 8, description: 'GPUs needed at the same time and site' })
   @IsInt()
+  @FollowsDomainRule(parseGpuCount)
   gpus!: number;
 
-  @ApiProperty({ example: 4 }) @IsInt() hours!: number;
-  @ApiProperty({ example: '2026-03-01T08:00:00Z' }) @IsString() earliestStart!: string;
+  @ApiProperty({ example: 4 }) @IsInt() @FollowsDomainRule(parseOrderHours) hours!: number;
+  @ApiProperty({ example: '2026-03-01T08:00:00Z' })
+  @IsString()
+  @FollowsDomainRule(parseSlot)
+  earliestStart!: string;
   @ApiProperty({ example: '2026-03-02T08:00:00Z', description: 'Exclusive' })
   @IsString()
+  @FollowsDomainRule(parseSlot, acrossFields(orderWindowErrors))
   deadline!: string;
   @ApiPropertyOptional({ example: 'H100' })
   @IsOptional()
   @IsString()
   @MaxLength(32)
+  @FollowsDomainRule(parseGpuModel)
   gpuModel?: string;
   @ApiProperty({ example: 250, description: 'Minor units per GPU-hour' })
   @IsInt()
+  @FollowsDomainRule(parseUnitPrice)
   maxPricePerGpuHour!: number;
-  @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) currency!: string;
+  @ApiProperty({ example: 'EUR' })
+  @IsString()
+  @MaxLength(3)
+  @FollowsDomainRule(parseCurrency)
+  currency!: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allOrNone?: boolean;
 
   @ApiPropertyOptional({ type: OrderConstraintsDto })
@@ -78,6 +100,7 @@ export class PlaceComputeOrderDto {
   @IsObject()
   @ValidateNested()
   @Type(() => OrderConstraintsDto)
+  @FollowsDomainRule(parseOrderConstraints)
   constraints?: OrderConstraintsDto;
 }
 

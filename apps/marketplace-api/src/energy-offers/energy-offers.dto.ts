@@ -1,3 +1,4 @@
+import { FollowsDomainRule } from '@policloud/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -11,7 +12,18 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { ENERGY_SOURCES, EnergySource } from '@policloud/domain';
+import {
+  ENERGY_SOURCES,
+  EnergySource,
+  parseAmendedProfile,
+  parseCarbonIntensity,
+  parseCurrency,
+  parseListedProfile,
+  parseOfferSiteIds,
+  parseSlot,
+  parseUnitPrice,
+  parseWh,
+} from '@policloud/domain';
 
 /** A year of hourly slots (leap year included). */
 export const MAX_PROFILE_SLOTS = 24 * 366;
@@ -32,14 +44,23 @@ export class ListEnergyOfferDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @FollowsDomainRule(parseOfferSiteIds)
   siteIds!: string[];
 
   @ApiProperty({ enum: ENERGY_SOURCES }) @IsIn(ENERGY_SOURCES) source!: EnergySource;
-  @ApiProperty({ example: 12 }) @IsInt() carbonGPerKwh!: number;
+  @ApiProperty({ example: 12 })
+  @IsInt()
+  @FollowsDomainRule(parseCarbonIntensity)
+  carbonGPerKwh!: number;
   @ApiProperty({ example: 4500, description: 'Minor units per MWh' })
   @IsInt()
+  @FollowsDomainRule(parseUnitPrice)
   floorPricePerMwh!: number;
-  @ApiProperty({ example: 'EUR' }) @IsString() @MaxLength(3) currency!: string;
+  @ApiProperty({ example: 'EUR' })
+  @IsString()
+  @MaxLength(3)
+  @FollowsDomainRule(parseCurrency)
+  currency!: string;
 
   @ApiProperty({ type: [SlotEnergyDto] })
   @IsArray()
@@ -47,6 +68,7 @@ export class ListEnergyOfferDto {
   @ArrayMaxSize(MAX_PROFILE_SLOTS)
   @ValidateNested({ each: true })
   @Type(() => SlotEnergyDto)
+  @FollowsDomainRule(parseListedProfile)
   profile!: SlotEnergyDto[];
 }
 
@@ -57,12 +79,16 @@ export class AmendEnergyOfferDto {
   @ArrayMaxSize(MAX_PROFILE_SLOTS)
   @ValidateNested({ each: true })
   @Type(() => SlotEnergyDto)
+  @FollowsDomainRule(parseAmendedProfile)
   profile!: SlotEnergyDto[];
 }
 
 export class ReportCurtailmentDto {
-  @ApiProperty({ example: '2026-03-01T10:00:00Z' }) @IsString() slot!: string;
-  @ApiProperty({ example: 50000 }) @IsInt() whCurtailed!: number;
+  @ApiProperty({ example: '2026-03-01T10:00:00Z' })
+  @IsString()
+  @FollowsDomainRule(parseSlot)
+  slot!: string;
+  @ApiProperty({ example: 50000 }) @IsInt() @FollowsDomainRule(parseWh) whCurtailed!: number;
 }
 
 export class ListEnergyOffersQuery {

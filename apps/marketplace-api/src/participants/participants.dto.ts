@@ -1,3 +1,5 @@
+import { parseCountry, parseId, parseRoles, parseText } from '@policloud/domain';
+import { FollowsDomainRule } from '@policloud/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -17,11 +19,13 @@ export class RegisterParticipantDto {
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @FollowsDomainRule(parseId)
   id?: string;
 
   @ApiProperty()
   @IsString()
   @MaxLength(200)
+  @FollowsDomainRule(parseText)
   name!: string;
 
   @ApiProperty({ enum: ROLES, isArray: true })
@@ -29,23 +33,27 @@ export class RegisterParticipantDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)
   @IsIn(ROLES, { each: true })
+  @FollowsDomainRule(parseRoles)
   roles!: (typeof ROLES)[number][];
 
   @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'FR' })
   @IsString()
   @MaxLength(2)
+  @FollowsDomainRule(parseCountry)
   country!: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @FollowsDomainRule(parseText)
   legalEntity?: string;
 
   @ApiPropertyOptional({ description: 'Required for a site identity: the site it reports for' })
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @FollowsDomainRule(parseId)
   siteId?: string;
 }
 

@@ -5,6 +5,7 @@ import {
   parseId,
   parseInteger,
   parseText,
+  Parsed,
   throwIfInvalid,
   validFields,
 } from '../shared/validation';
@@ -151,12 +152,14 @@ function amendUsage(
 
 // ---------------------------------------------------------------- shared rules
 
+/** GPU-hours one slot of one allocation delivered: 0 to MAX_GPUS_PER_SITE. */
+export function parseGpuHoursDelivered(value: unknown, field: string): Parsed<number> {
+  return parseInteger(value, field, { min: 0, max: MAX_GPUS_PER_SITE });
+}
+
 function parseFigures(data: UsageFigures) {
   return {
-    gpuHoursDelivered: parseInteger(data.gpuHoursDelivered, 'gpuHoursDelivered', {
-      min: 0,
-      max: MAX_GPUS_PER_SITE,
-    }),
+    gpuHoursDelivered: parseGpuHoursDelivered(data.gpuHoursDelivered, 'gpuHoursDelivered'),
     whConsumed: parseWh(data.whConsumed, 'whConsumed'),
     heatWhRecovered: parseWh(data.heatWhRecovered, 'heatWhRecovered'),
   };

@@ -1,7 +1,7 @@
 import { DomainError, FieldError } from '../shared/domain-error';
 import {
-  MAX_CARBON_G_PER_KWH,
   MAX_HORIZON_HOURS,
+  parseCarbonIntensity,
   parseCurrency,
   parseInstant,
   parseUnitPrice,
@@ -15,7 +15,6 @@ import {
   isPlainObject,
   ok,
   parseId,
-  parseInteger,
   parseList,
   parseOneOf,
   Parsed,
@@ -82,27 +81,14 @@ function listEnergyOffer(
     offerId: parseId(data.offerId, 'offerId'),
     producerId: parseId(data.producerId, 'producerId'),
     listedAt: parseInstant(data.listedAt, 'listedAt'),
-    siteIds: parseList(data.siteIds, 'siteIds', parseId, {
-      min: 1,
-      max: MAX_SITES_PER_OFFER,
-      uniqueBy: (id) => id,
-    }),
+    siteIds: parseOfferSiteIds(data.siteIds, 'siteIds'),
     source: parseOneOf(data.source, 'source', ENERGY_SOURCES),
-    carbonGPerKwh: parseInteger(data.carbonGPerKwh, 'carbonGPerKwh', {
-      min: 0,
-      max: MAX_CARBON_G_PER_KWH,
-    }),
+    carbonGPerKwh: parseCarbonIntensity(data.carbonGPerKwh, 'carbonGPerKwh'),
     floorPricePerMwh: parseUnitPrice(data.floorPricePerMwh, 'floorPricePerMwh'),
     currency: parseCurrency(data.currency, 'currency'),
-    profile: parseProfile(data.profile, 'profile', 1),
+    profile: parseListedProfile(data.profile, 'profile'),
   });
-  throwIfInvalid([
-    ...startedSlotErrors(input.profile, input.listedAt, 'profile'),
-    ...spanErrors(
-      input.profile.map(({ slot }) => slot),
-      'profile',
-    ),
-  ]);
+  throwIfInvalid(startedSlotErrors(input.profile, input.listedAt, 'profile'));
   const sites = resolveSites(input.siteIds, context);
   throwIfInvalid(
     sites.flatMap((site) =>
@@ -138,7 +124,7 @@ function amendEnergyOffer(
   }
   const input = validFields({
     amendedAt: parseInstant(data.amendedAt, 'amendedAt'),
-    profile: parseProfile(data.profile, 'profile', 0),
+    profile: parseAmendedProfile(data.profile, 'profile'),
   });
   // The offer after the amendment, its earlier slots included, spans at most a leap year (which
   // also bounds its slot count).
@@ -244,6 +230,31 @@ function reportCurtailment(
 }
 
 // ---------------------------------------------------------------- shared rules
+
+/** The sites an offer can feed: 1 to MAX_SITES_PER_OFFER ids, each once. */
+export function parseOfferSiteIds(value: unknown, field: string): Parsed<string[]> {
+  return parseList(value, field, parseId, {
+    min: 1,
+    max: MAX_SITES_PER_OFFER,
+    uniqueBy: (id) => id,
+  });
+}
+
+/** A listed profile: every slot offers at least 1 Wh, all within MAX_HORIZON_HOURS. */
+export function parseListedProfile(value: unknown, field: string): Parsed<SlotEnergy[]> {
+  const profile = parseProfile(value, field, 1);
+  if (!profile.ok) return profile;
+  const span = spanErrors(
+    profile.value.map(({ slot }) => slot),
+    field,
+  );
+  return span.length > 0 ? { ok: false, errors: span } : profile;
+}
+
+/** An amendment's slots: 0 Wh takes a slot's unallocated energy back. */
+export function parseAmendedProfile(value: unknown, field: string): Parsed<SlotEnergy[]> {
+  return parseProfile(value, field, 0);
+}
 
 function parseProfile(value: unknown, field: string, minWh: number): Parsed<SlotEnergy[]> {
   const entry = (item: unknown, itemField: string): Parsed<SlotEnergy> => {

@@ -3,7 +3,7 @@ import { DomainError, FieldError } from '../shared/domain-error';
 import { parseGpuModel } from '../shared/gpu-model';
 import {
   BPS_WHOLE,
-  MAX_CARBON_G_PER_KWH,
+  parseCarbonIntensity,
   MAX_HORIZON_HOURS,
   parseCountry,
   parseCurrency,
@@ -26,7 +26,7 @@ import {
   throwIfInvalid,
   validFields,
 } from '../shared/validation';
-import { MAX_GPUS_PER_SITE, parseCertifications } from '../site/site.decide';
+import { parseCertifications, parseGpuCount } from '../site/site.decide';
 import { MatchingRunCommand, RecordMatchingRun } from './matching-run.commands';
 import {
   AllocationMade,
@@ -160,7 +160,7 @@ function parseAllocation(value: unknown, field: string): Parsed<Allocation> {
     buyerId: parseId,
     siteId: parseId,
     slot: parseSlot,
-    gpus: (gpus, gpusField) => parseInteger(gpus, gpusField, { min: 1, max: MAX_GPUS_PER_SITE }),
+    gpus: (gpus, gpusField) => parseGpuCount(gpus, gpusField),
     pricePerGpuHour: parseMinorUnits,
     currency: parseCurrency,
     energyPerGpuHourWh: (wh, whField) =>
@@ -183,8 +183,7 @@ function parseEnergy(value: unknown, field: string) {
     producerId: parseId,
     wh: (wh, whField) => parseWh(wh, whField, 1),
     source: (source, sourceField) => parseOneOf(source, sourceField, ENERGY_SOURCES),
-    carbonGPerKwh: (carbon, carbonField) =>
-      parseInteger(carbon, carbonField, { min: 0, max: MAX_CARBON_G_PER_KWH }),
+    carbonGPerKwh: parseCarbonIntensity,
     floorPricePerMwh: parseMinorUnits,
   });
 }

@@ -55,16 +55,7 @@ function registerParticipant(
   const input = validFields({
     participantId: parseId(data.participantId, 'participantId'),
     name: parseText(data.name, 'name'),
-    roles: parseList(
-      data.roles,
-      'roles',
-      (value, field) => parseOneOf(value, field, PARTICIPANT_ROLES),
-      {
-        min: 1,
-        max: PARTICIPANT_ROLES.length,
-        uniqueBy: (role) => role,
-      },
-    ),
+    roles: parseRoles(data.roles, 'roles'),
     country: parseCountry(data.country, 'country'),
     legalEntity: parseOptional(data.legalEntity, 'legalEntity', parseText),
     siteId: parseOptional(data.siteId, 'siteId', parseId),
@@ -92,6 +83,20 @@ function registerParticipant(
 }
 
 /** A site identity is a machine bound to one site; it holds no other role. */
+/** A participant's roles: at least one, each once. */
+export function parseRoles(value: unknown, field: string): Parsed<ParticipantRole[]> {
+  return parseList(
+    value,
+    field,
+    (role, roleField) => parseOneOf(role, roleField, PARTICIPANT_ROLES),
+    {
+      min: 1,
+      max: PARTICIPANT_ROLES.length,
+      uniqueBy: (role) => role,
+    },
+  );
+}
+
 function siteIdentityErrors(
   roles: readonly ParticipantRole[],
   siteId: string | undefined,

@@ -150,6 +150,11 @@ export const MAX_WH_PER_SLOT = 10_000_000_000;
 /** Carbon intensity bound, above the dirtiest generation (lignite, ~1,100 gCO2e/kWh). */
 export const MAX_CARBON_G_PER_KWH = 2_000;
 
+/** A carbon intensity in gCO2e/kWh: an integer from 0 to MAX_CARBON_G_PER_KWH. */
+export function parseCarbonIntensity(value: unknown, field: string): Parsed<number> {
+  return parseInteger(value, field, { min: 0, max: MAX_CARBON_G_PER_KWH });
+}
+
 export function parseWh(value: unknown, field: string, min = 0): Parsed<number> {
   return parseInteger(value, field, { min, max: MAX_WH_PER_SLOT });
 }

@@ -99,8 +99,8 @@ function registerSite(
   const input = validFields({
     siteId: parseId(data.siteId, 'siteId'),
     name: parseText(data.name, 'name'),
-    model: parseText(data.model, 'model', 64),
-    gpuCount: parseInteger(data.gpuCount, 'gpuCount', { min: 1, max: MAX_GPUS_PER_SITE }),
+    model: parseSiteModel(data.model, 'model'),
+    gpuCount: parseGpuCount(data.gpuCount, 'gpuCount'),
     gpuModel: parseGpuModel(data.gpuModel, 'gpuModel'),
     gpuPowerKw: parseGpuPowerKw(data.gpuPowerKw, 'gpuPowerKw'),
     pue: parsePue(data.pue, 'pue'),
@@ -146,7 +146,8 @@ type ChangeParsers = {
   [K in keyof SiteChangeRequest]-?: (value: unknown, field: string) => Parsed<unknown>;
 };
 
-const CHANGE_PARSERS: ChangeParsers = {
+/** The rule of each field an update may change. */
+export const SITE_CHANGE_RULES: ChangeParsers = {
   name: parseText,
   certifications: parseCertifications,
   reservePricePerGpuHour: parseUnitPrice,
@@ -172,10 +173,10 @@ function updateSite(data: UpdateSite['data'], site: Site, context: SiteContext):
     const field = `changes.${key}`;
     if (IMMUTABLE_FIELDS.includes(key)) {
       errors.push({ field, message: 'cannot be changed after registration' });
-    } else if (!Object.hasOwn(CHANGE_PARSERS, key)) {
+    } else if (!Object.hasOwn(SITE_CHANGE_RULES, key)) {
       errors.push({ field, message: 'is not a known field' });
     } else {
-      const result = CHANGE_PARSERS[key as keyof ChangeParsers](value, field);
+      const result = SITE_CHANGE_RULES[key as keyof ChangeParsers](value, field);
       if (result.ok) parsed[key] = result.value;
       else errors.push(...result.errors);
     }
@@ -217,15 +218,9 @@ function scheduleMaintenance(data: ScheduleMaintenance['data'], site: Site): Mai
     maintenanceId: parseId(data.maintenanceId, 'maintenanceId'),
     from: parseSlot(data.from, 'from'),
     to: parseSlot(data.to, 'to'),
-    gpusOffline: parseInteger(data.gpusOffline, 'gpusOffline', { min: 1, max: site.gpuCount }),
+    gpusOffline: parseGpuCount(data.gpusOffline, 'gpusOffline', site.gpuCount),
   });
-  const hours = slotHour(input.to) - slotHour(input.from);
-  if (hours <= 0) throwIfInvalid([{ field: 'to', message: 'must be after from' }]);
-  if (hours > MAX_HORIZON_HOURS) {
-    throwIfInvalid([
-      { field: 'to', message: `the window must not exceed ${MAX_HORIZON_HOURS} hours` },
-    ]);
-  }
+  throwIfInvalid(maintenanceWindowErrors(input));
   if (site.maintenance.some((window) => window.maintenanceId === input.maintenanceId)) {
     throw DomainError.conflict(`Maintenance ${input.maintenanceId} is already scheduled`);
   }
@@ -248,6 +243,22 @@ function scheduleMaintenance(data: ScheduleMaintenance['data'], site: Site): Mai
   };
 }
 
+/**
+ * A maintenance window `[from, to)` is not empty and spans at most MAX_HORIZON_HOURS; a refusal
+ * names `to`. Nothing is said while `from` or `to` breaks its own rule.
+ */
+export function maintenanceWindowErrors(window: { from?: unknown; to?: unknown }): FieldError[] {
+  const from = parseSlot(window.from, 'from');
+  const to = parseSlot(window.to, 'to');
+  if (!from.ok || !to.ok) return [];
+  const hours = slotHour(to.value) - slotHour(from.value);
+  if (hours <= 0) return [{ field: 'to', message: 'must be after from' }];
+  if (hours > MAX_HORIZON_HOURS) {
+    return [{ field: 'to', message: `the window must not exceed ${MAX_HORIZON_HOURS} hours` }];
+  }
+  return [];
+}
+
 /** The most GPUs offline at once inside the new window; the peak is always at some window's start. */
 function peakOfflineWith(site: Site, window: Site['maintenance'][number]): number {
   const windows = [...site.maintenance, window];
@@ -267,22 +278,12 @@ function setAgreement(data: SetAgreement['data'], site: Site, context: SiteConte
   const input = validFields({
     effectiveFrom: parseSlot(data.effectiveFrom, 'effectiveFrom'),
     hostParticipantId: parseId(data.hostParticipantId, 'hostParticipantId'),
-    producers: parseList(data.producers, 'producers', parseProducer, {
-      min: 1,
-      max: MAX_PRODUCERS_PER_AGREEMENT,
-      uniqueBy: (producer) => producer.participantId,
-      uniqueField: 'participantId',
-    }),
+    producers: parseAgreementProducers(data.producers, 'producers'),
     producersShareBps: parseBps(data.producersShareBps, 'producersShareBps'),
     hostShareBps: parseBps(data.hostShareBps, 'hostShareBps'),
     heatPricePerMwh: parseOptional(data.heatPricePerMwh, 'heatPricePerMwh', parseUnitPrice),
   });
-  const errors: FieldError[] = [];
-  const total = input.producersShareBps + input.hostShareBps;
-  if (total !== BPS_WHOLE) {
-    const message = `producersShareBps + hostShareBps must be ${BPS_WHOLE}, is ${total}`;
-    errors.push({ field: 'producersShareBps', message }, { field: 'hostShareBps', message });
-  }
+  const errors: FieldError[] = agreementShareErrors(input);
   if (input.hostParticipantId !== site.hostParticipantId) {
     errors.push({
       field: 'hostParticipantId',
@@ -316,6 +317,39 @@ function setAgreement(data: SetAgreement['data'], site: Site, context: SiteConte
   };
 }
 
+/**
+ * The producers' and the host's shares make the whole surplus. Nothing is said while a share
+ * breaks its own rule: that rule says why.
+ */
+export function agreementShareErrors(shares: {
+  producersShareBps?: unknown;
+  hostShareBps?: unknown;
+}): FieldError[] {
+  const producers = parseBps(shares.producersShareBps, 'producersShareBps');
+  const host = parseBps(shares.hostShareBps, 'hostShareBps');
+  if (!producers.ok || !host.ok) return [];
+  const total = producers.value + host.value;
+  if (total === BPS_WHOLE) return [];
+  const message = `producersShareBps + hostShareBps must be ${BPS_WHOLE}, is ${total}`;
+  return [
+    { field: 'producersShareBps', message },
+    { field: 'hostShareBps', message },
+  ];
+}
+
+/** The producers an agreement lets feed the site: 1 to 100, each once. */
+export function parseAgreementProducers(
+  value: unknown,
+  field: string,
+): Parsed<{ participantId: string }[]> {
+  return parseList(value, field, parseProducer, {
+    min: 1,
+    max: MAX_PRODUCERS_PER_AGREEMENT,
+    uniqueBy: (producer) => producer.participantId,
+    uniqueField: 'participantId',
+  });
+}
+
 function parseProducer(value: unknown, field: string): Parsed<{ participantId: string }> {
   if (!isPlainObject(value)) return fail(field, 'must be an object with participantId');
   const extra = unknownKeys(value, field, ['participantId']);
@@ -336,6 +370,19 @@ function decommissionSite(data: DecommissionSite['data'], site: Site): SiteDecom
 }
 
 // ---------------------------------------------------------------- shared field rules
+
+/** GPUs at one site (its size, an order's GPUs, GPUs taken offline): 1 to `max`. */
+export function parseGpuCount(
+  value: unknown,
+  field: string,
+  max: number = MAX_GPUS_PER_SITE,
+): Parsed<number> {
+  return parseInteger(value, field, { min: 1, max });
+}
+
+export function parseSiteModel(value: unknown, field: string): Parsed<string> {
+  return parseText(value, field, 64);
+}
 
 function roleErrors(
   context: SiteContext,
@@ -366,7 +413,7 @@ export function parseCertifications(value: unknown, field: string): Parsed<strin
   });
 }
 
-function parseHeatRecovery(value: unknown, field: string): Parsed<HeatRecovery> {
+export function parseHeatRecovery(value: unknown, field: string): Parsed<HeatRecovery> {
   if (!isPlainObject(value)) {
     return fail(field, 'must be an object with enabled and recoveredShareBps');
   }
