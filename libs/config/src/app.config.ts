@@ -22,6 +22,28 @@ export interface AppConfig {
   readyMaxLagSeconds: number;
 }
 
+/**
+ * Every environment variable the services read (README "Configuration"). Deployment files may set
+ * only these; a test checks that loadConfig reads exactly this list, so it cannot drift.
+ */
+export const CONFIG_VARIABLES = [
+  'PORT',
+  'EVENT_STORE',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'ESDB_CONNECTION_STRING',
+  'KAFKA_BROKERS',
+  'OPERATOR_API_KEY',
+  'AUDIT_SIGNING_KEY',
+  'PLATFORM_FEE_BPS',
+  'MATCHING_INTERVAL_MINUTES',
+  'AUDIT_SEAL_INTERVAL_SECONDS',
+  'DATABASE_TIMEOUT_MS',
+  'LOG_LEVEL',
+  'READY_MAX_LAG_SECONDS',
+] as const;
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_PLATFORM_FEE_BPS, loadConfig } from './app.config';
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_PLATFORM_FEE_BPS, loadConfig } from './app.config';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded store on port 3000 with no broker', () => {
@@ -48,5 +48,17 @@ describe('configuration from the environment', () => {
   ])('a malformed %p names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('reads exactly the variables CONFIG_VARIABLES lists (deployment files are checked against it)', () => {
+    const read = new Set<string>();
+    const env = new Proxy({} as Record<string, string | undefined>, {
+      get: (_target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return undefined;
+      },
+    });
+    loadConfig(env);
+    expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });
