@@ -1,6 +1,6 @@
 /**
  * `npm run bench:smoke`: every benchmark of package.json (`bench:*`) at its smallest size
- * (`--smoke`), one after the other, so that none rots unnoticed. Fails (exit 1) when a bench
+ * (`--smoke`), two at a time (one per core), so that none rots unnoticed. Fails (exit 1) when a bench
  * exits non-zero, prints no `RESULT key=value` line, or runs past its time limit. Proves only
  * that each bench runs end to end; its figures at this size mean nothing.
  *
@@ -57,12 +57,18 @@ function run(script) {
   });
 }
 
+/** Benches at once: their figures mean nothing at this size, so they may share the cores. */
+const PARALLEL = 2;
+
 const started = performance.now();
 const failures = [];
-for (const script of scripts) {
-  const outcome = await run(script);
+const queue = [...scripts];
+async function worker() {
+  for (let script = queue.shift(); script; script = queue.shift()) report(await run(script));
+}
+function report(outcome) {
   process.stdout.write(
-    `${outcome.failure ? 'FAIL' : 'ok  '} ${script} (${outcome.seconds.toFixed(1)} s)` +
+    `${outcome.failure ? 'FAIL' : 'ok  '} ${outcome.script} (${outcome.seconds.toFixed(1)} s)` +
       `${outcome.failure ? `: ${outcome.failure}` : `: ${outcome.results.length} RESULT lines`}\n`,
   );
   if (outcome.failure) {
@@ -70,6 +76,7 @@ for (const script of scripts) {
     process.stdout.write(outcome.output.split('\n').slice(-30).join('\n') + '\n');
   }
 }
+await Promise.all(Array.from({ length: PARALLEL }, worker));
 const total = (performance.now() - started) / 1000;
 process.stdout.write(
   `${scripts.length} benches in ${total.toFixed(1)} s (budget ${TOTAL_BUDGET_S} s)` +
