@@ -24,7 +24,7 @@ export interface BundleScenario {
 
 type Scenarios = Record<string, BundleScenario>;
 
-function bundleOf(
+export function bundleOf(
   history: History,
   events: readonly AuditedEvent[] = history.events,
   checkpoints = history.checkpoints,
@@ -42,7 +42,7 @@ function bundleOf(
   });
 }
 
-const join = (lines: readonly string[]) => lines.join('\n') + '\n';
+export const join = (lines: readonly string[]) => lines.join('\n') + '\n';
 const trusted = (bundle: string): BundleScenario => ({
   bundle,
   trustedPublicKey: SCENARIO_PUBLIC_KEY,
@@ -267,27 +267,6 @@ export function bundleScenarios(): Scenarios {
   };
 }
 
-/** Every byte of every line of a small bundle changed once: the bundles, in order. */
-export function* singleByteEdits(): Generator<string> {
-  const lines = bundleOf(sampleHistory(SCENARIO_KEY, 9, 4, false, 11))
-    .trimEnd()
-    .split('\n');
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const substitute = (ch: string) =>
-    /[0-9]/.test(ch)
-      ? String((Number(ch) + 1) % 10)
-      : alphabet.includes(ch)
-        ? alphabet[(alphabet.indexOf(ch) + 1) % alphabet.length]
-        : 'x';
-  for (const [index, line] of lines.entries()) {
-    for (let offset = 0; offset < line.length; offset++) {
-      const mutated = [...lines];
-      mutated[index] = line.slice(0, offset) + substitute(line[offset]) + line.slice(offset + 1);
-      yield join(mutated);
-    }
-  }
-}
-
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Per bundle scenario: the bundle's digest, the verification and the CLI's output for it. */
@@ -298,18 +277,4 @@ export function bundleReports(): Record<string, unknown> {
     reports[name] = { bundleSha256: sha256(bundle), result, ...formatBundleVerification(result) };
   }
   return reports;
-}
-
-/** The CLI output for every single-byte edit of the small bundle, as one digest. */
-export function singleByteEditReports(): { edits: number; failed: number; sha256: string } {
-  const digest = createHash('sha256');
-  let edits = 0;
-  let failed = 0;
-  for (const bundle of singleByteEdits()) {
-    const { exitCode, lines } = formatBundleVerification(verifyBundle(bundle));
-    digest.update(`${exitCode}\n${lines.join('\n')}\n\n`, 'utf8');
-    edits += 1;
-    failed += exitCode;
-  }
-  return { edits, failed, sha256: digest.digest('hex') };
 }

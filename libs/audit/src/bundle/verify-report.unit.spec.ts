@@ -1,5 +1,6 @@
 import recorded from './verify-report.recorded.json';
-import { bundleReports, singleByteEditReports } from './verify-report.fixture';
+import { singleByteEditReports } from './single-byte-edits.fixture';
+import { bundleReports } from './verify-report.fixture';
 
 /**
  * The bundle verifier's reports, recorded from the verifier before it was split into modules:
