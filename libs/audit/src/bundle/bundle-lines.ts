@@ -1,0 +1,40 @@
+import { AuditedEvent } from '../audited-event';
+import { SignedCheckpoint } from '../checkpoint';
+import { InclusionProof } from '../merkle';
+
+/**
+ * Offline audit bundle, NDJSON (one JSON value per line, "\n"-separated, each line exactly as
+ * JSON.stringify writes it):
+ *
+ *   line 1   {"kind":"header","format":"policloud-audit-bundle/2","publicKey","keyId","generatedAt",
+ *             "selection","throughPosition","checkpoints","eventCount","streams","eventsDigest","signature"}
+ *   then     {"kind":"checkpoint",<SignedCheckpoint fields>}                        (sequence order)
+ *   then     {"kind":"event","event":{<BundledEvent>},"proof":{"checkpointSequence","leafIndex","treeSize","path"} | null}
+ *                                                                                   (global order)
+ *
+ * What an auditor can trust: checkpoints (signed), every sealed event (hash recomputed from its
+ * content + prevHash, then proven into a signed checkpoint's Merkle root), and the header, signed
+ * with the same key: the selection, and exactly which checkpoints and events (stream, revision,
+ * position, hash) answer it. So a removed, added, duplicated or moved line fails, and a filtered
+ * export is told apart from a truncated one. Unsealed events (proof null, after the last
+ * checkpoint) are authenticated by the header's signature only.
+ */
+/** An event as exported: only fields the hash covers, plus its global position. */
+export type BundledEvent = Omit<AuditedEvent, 'recordedAt' | 'hash' | 'prevHash'> & {
+  hash: string;
+  prevHash: string;
+};
+
+export interface BundleProof extends InclusionProof {
+  checkpointSequence: number;
+}
+
+export interface BundleCheckpointLine extends SignedCheckpoint {
+  kind: 'checkpoint';
+}
+
+export interface BundleEventLine {
+  kind: 'event';
+  event: BundledEvent;
+  proof: BundleProof | null;
+}

@@ -1,0 +1,38 @@
+import { BundleContents } from './header-contents';
+
+export const BUNDLE_FORMAT = 'policloud-audit-bundle/2';
+
+/** Formats the verifier refuses, and why: verifying them would pass a bundle with lines deleted. */
+export const SUPERSEDED_BUNDLE_FORMATS: Readonly<Record<string, string>> = {
+  'policloud-audit-bundle/1':
+    'its header does not sign which events it holds, so a deleted event cannot be detected; export the bundle again',
+};
+
+export interface BundleHeader extends BundleContents {
+  kind: 'header';
+  format: typeof BUNDLE_FORMAT;
+  publicKey: string;
+  keyId: string;
+  /** When the exporter wrote it (signed, as the rest of the header). */
+  generatedAt: string;
+  /** Base64 Ed25519 signature of the signing context + the canonical header without it. */
+  signature: string;
+}
+
+export type UnsignedBundleHeader = Omit<BundleHeader, 'signature'>;
+
+/** The header's fields in the order they are written. */
+export const HEADER_FIELDS = [
+  'kind',
+  'format',
+  'publicKey',
+  'keyId',
+  'generatedAt',
+  'selection',
+  'throughPosition',
+  'checkpoints',
+  'eventCount',
+  'streams',
+  'eventsDigest',
+  'signature',
+] as const;
