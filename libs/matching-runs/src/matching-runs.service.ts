@@ -22,10 +22,10 @@ import {
 } from '@policloud/event-store';
 import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
 import { MarketHistory, marketHistoryAt, MatchingRunRow } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK, METRICS, Metrics } from '@policloud/runtime';
+import { APP_CONFIG, Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
 import { MatchingThread, RecordedRun } from './matching-thread';
-import { runContextOf } from './run-events';
+import { runContextOf, runEventId } from './run-events';
 
 /** A week of hourly slots: the default horizon and the longest one. */
 export const DEFAULT_HORIZON_HOURS = 168;
@@ -60,6 +60,7 @@ export class MatchingRunsService {
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly thread: MatchingThread,
     @Inject(METRICS) private readonly metrics: Metrics,
+    private readonly commands: CommandHandler,
   ) {}
 
   async run(request: { from?: string; to?: string }, requester: RunRequester) {
@@ -71,15 +72,18 @@ export class MatchingRunsService {
     const started = process.hrtime.bigint();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const history = await this.historyAt(await this.store.headPosition());
-      const { batches } = await this.record(history, horizon, this.config.platformFeeBps, {
+      const { decisions } = await this.record(history, horizon, this.config.platformFeeBps, {
         runId,
         requestedBy: requester.actor,
         completedAt: () => this.clock.now().toISOString(),
       });
       try {
-        await this.store.appendMany(batches);
+        await this.commands.commit(decisions, {
+          eventId: (streamId, index) => runEventId(runId, streamId, index),
+          metadata: { actor: requester.actor, correlationId: runId },
+        });
         // Answered once durable, as every command is; reads wait for the read models themselves.
-        const own = batches.find((batch) => batch.streamId === matchingRunStreamId(runId))!;
+        const own = decisions.find((d) => d.streamId === matchingRunStreamId(runId))!;
         const summary = summaryOf(own.events[own.events.length - 1]);
         this.recordRun(summary, Number(process.hrtime.bigint() - started) / 1e9, attempt);
         return summary;
