@@ -4,14 +4,15 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
 import {
   addHours,
-  AllocationMade,
   DomainError,
+  eventOfType,
+  expectEvent,
   FieldError,
-  MatchingRunCompleted,
   matchingRunStreamId,
   parseSlot,
   slotAt,
   slotHour,
+  StoredEventLike,
   throwIfInvalid,
 } from '@policloud/domain';
 import {
@@ -131,12 +132,11 @@ export class MatchingRunsService {
         if (error instanceof StreamNotFoundError) throw DomainError.notFound('Matching run', runId);
         throw error;
       });
-    const completed = events.find((e) => e.type === 'MatchingRunCompleted')!
-      .data as MatchingRunCompleted['data'];
+    const completed = expectEvent(events[events.length - 1], 'MatchingRunCompleted').data;
     const recorded = events
-      .filter((e) => e.type === 'AllocationMade')
+      .flatMap((e) => eventOfType(e, 'AllocationMade') ?? [])
       .map((e) => {
-        const { runId: _, ...allocation } = e.data as AllocationMade['data'];
+        const { runId: _, ...allocation } = e.data;
         return allocation;
       });
     const history = await this.historyAt(completed.inputPosition);
@@ -248,7 +248,7 @@ async function sameAllocations(
 }
 
 /** The run as GET /v1/matching/runs/:id shows it, from the completion its stream ends with. */
-function summaryOf(completion: { data: unknown }) {
-  const completed = completion.data as MatchingRunCompleted['data'];
+function summaryOf(completion: StoredEventLike) {
+  const completed = expectEvent(completion, 'MatchingRunCompleted').data;
   return { id: completed.runId, ...completed };
 }

@@ -1,7 +1,7 @@
 import {
   AllocationMade,
   AllocationUsageEvent,
-  MatchingRunCompleted,
+  expectEvent,
   ComputeOrder,
   computeOrderDecider,
   EnergyOffer,
@@ -93,12 +93,12 @@ export function foldMarketHistory(
 function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
   switch (event.type) {
     case 'AllocationMade': {
-      const allocation = event.data as AllocationMade['data'];
+      const allocation = expectEvent(event, 'AllocationMade').data;
       history.allocations.set(allocation.allocationId, allocation);
       return true;
     }
     case 'MatchingRunCompleted': {
-      const run = event.data as MatchingRunCompleted['data'];
+      const run = expectEvent(event, 'MatchingRunCompleted').data;
       history.runFees.set(run.runId, run.platformFeeBps);
       return true;
     }
@@ -112,7 +112,7 @@ function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
       return true;
     case 'SettlementStatementIssued':
     case 'SettlementPeriodClosed': {
-      const period = (event.data as { period: string }).period;
+      const { period } = expectEvent(event, event.type).data;
       history.settlements.set(period, [...(history.settlements.get(period) ?? []), event]);
       return true;
     }
