@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { hashOf, matchingSnapshot } from '@policloud/matching-runs';
-import { runBatches, runContextOf } from '@policloud/matching-runs';
+import { runDecisions, runContextOf } from '@policloud/matching-runs';
 import { MatchingThread } from '@policloud/matching-runs';
 import { EVENT_STORE, EventStore } from '../../libs/event-store/src';
 import { matchOrders } from '../../libs/matching/src';
@@ -90,13 +90,13 @@ async function main(): Promise<void> {
       platformFeeBps: 0,
     };
     const events = await timed(() =>
-      runBatches(record, matching.value, runContextOf(history.value)),
+      runDecisions(record, matching.value, runContextOf(history.value)),
     );
     progress(
       `inline steps: history ${history.ms.toFixed(0)} ms, snapshot ${snapshot.ms.toFixed(0)} ms, ` +
         `hash ${hash.ms.toFixed(0)} ms, matching ${matching.ms.toFixed(0)} ms ` +
         `(${matching.value.allocations.length} allocations), events ${events.ms.toFixed(0)} ms ` +
-        `(${events.value.reduce((sum, batch) => sum + batch.events.length, 0)} events in ` +
+        `(${events.value.reduce((sum, decision) => sum + decision.events.length, 0)} events in ` +
         `${events.value.length} streams)`,
     );
 

@@ -44,7 +44,7 @@ import {
 } from '@policloud/projections';
 import { createTestSchema } from '../../test/support/postgres-test-database';
 import { matchingSnapshot } from '@policloud/matching-runs';
-import { runBatches, runContextOf } from '@policloud/matching-runs';
+import { runDecisions, runContextOf } from '@policloud/matching-runs';
 import { bySize, progress, result } from '../support/bench-io';
 
 const SITES = bySize({ full: 40, quick: 10, smoke: 3 });
@@ -53,7 +53,7 @@ const HOURS = 168;
 const START_HOUR = Math.floor(Date.parse('2027-03-01T00:00:00Z') / 3_600_000);
 
 function toAppend(
-  events: { type: string; schemaVersion: number; data: object }[],
+  events: readonly { type: string; schemaVersion: number; data: unknown }[],
 ): EventToAppend[] {
   return events.map((event) => ({
     id: randomUUID(),
@@ -176,20 +176,26 @@ async function seed(store: SqlEventStore): Promise<void> {
   const history = await marketHistoryAt(store, await store.headPosition());
   const horizon = { from: slotAt(START_HOUR), to: slotAt(START_HOUR + HOURS) };
   const run = matchOrders(matchingSnapshot(history, horizon, 1000));
+  // The bench seeds its store directly, as a run's commit would write it.
+  const decisions = runDecisions(
+    {
+      runId: 'bench-run',
+      requestedBy: 'bench',
+      completedAt: '2027-02-02T00:00:00.000Z',
+      horizon,
+      inputPosition: history.position,
+      inputHash: '0'.repeat(64),
+      platformFeeBps: 1000,
+    },
+    run,
+    runContextOf(history),
+  );
   await store.appendMany(
-    runBatches(
-      {
-        runId: 'bench-run',
-        requestedBy: 'bench',
-        completedAt: '2027-02-02T00:00:00.000Z',
-        horizon,
-        inputPosition: history.position,
-        inputHash: '0'.repeat(64),
-        platformFeeBps: 1000,
-      },
-      run,
-      runContextOf(history),
-    ),
+    decisions.map((decision) => ({
+      streamId: decision.streamId,
+      expectedRevision: decision.revision < 0 ? NO_STREAM : decision.revision,
+      events: toAppend(decision.events),
+    })),
   );
   const after = await marketHistoryAt(store, await store.headPosition());
   const usage: StreamBatch[] = [...after.allocations.values()].map((allocation) => ({

@@ -17,7 +17,8 @@ import { Decider } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { COUNTRY_CODES, CURRENCY_CODES } from './shared/units';
 import { siteDecider } from './site';
-import { siteGpusAllocated } from './site-capacity';
+import { auditCheckpointDecider } from './audit-checkpoint';
+import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
   allocationInput,
@@ -356,11 +357,11 @@ const samples: StoredEventLike[] = [
   ),
   ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
   // site capacity
-  ...siteGpusAllocated(allocation.runId, [
+  ...allocateGpusBySite(allocation.runId, [
     allocation,
     { ...allocation, slot: '2026-03-01T11:00:00Z', gpus: 10_000 },
     { ...allocation, siteId: 'site-2' },
-  ]),
+  ]).flatMap((command) => emit(siteCapacityDecider, [], command)),
   // allocation usage
   ...usageReported,
   ...emit(
@@ -604,6 +605,25 @@ const samples: StoredEventLike[] = [
     [],
     closeSettlementPeriod({ statements: [], balances: [], settledPools: [] }),
   ),
+  // audit checkpoints
+  ...emit(auditCheckpointDecider, [], {
+    type: 'SealCheckpoint',
+    data: {
+      checkpoint: {
+        sequence: 1,
+        fromPosition: 0,
+        toPosition: 42,
+        eventCount: 42,
+        firstEventId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+        lastEventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        merkleRoot: 'ab'.repeat(32),
+        previousCheckpointHash: '0'.repeat(64),
+        sealedAt: '2026-03-01T10:00:00.000Z',
+        keyId: 'k1',
+        signature: 'c2lnbmF0dXJl',
+      },
+    },
+  }),
 ];
 
 const describeEvent = (event: StoredEventLike) =>

@@ -1,3 +1,4 @@
+import { AuditCheckpointEvent } from './audit-checkpoint/audit-checkpoint.events';
 import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
@@ -19,7 +20,8 @@ export type AnyDomainEvent =
   | MatchingRunEvent
   | SiteCapacityEvent
   | AllocationUsageEvent
-  | SettlementEvent;
+  | SettlementEvent
+  | AuditCheckpointEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -58,6 +60,11 @@ export const EVENT_REGISTRY: {
   UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
+  AuditCheckpointSealed: {
+    aggregate: 'audit-checkpoint',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;
@@ -98,4 +105,28 @@ export function rehydrate<State, Cmd extends Command, Event extends DomainEvent,
   return decider.evolveAll
     ? decider.evolveAll(decider.initialState(), current)
     : fold(decider.evolve, decider.initialState(), current);
+}
+
+/** The domain event of a given type, from the union. */
+export type DomainEventOfType<T extends EventType> = Extract<AnyDomainEvent, { type: T }>;
+
+/**
+ * A stored event as the domain event of `type` (upcast to its current version), or undefined
+ * when it is of another type: the typed way to read an event's data, instead of a cast.
+ */
+export function eventOfType<T extends EventType>(
+  event: StoredEventLike,
+  type: T,
+): DomainEventOfType<T> | undefined {
+  return event.type === type ? upcastEvent<DomainEventOfType<T>>(event) : undefined;
+}
+
+/** Like eventOfType, for an event that must be of `type`: anything else is a corrupt stream. */
+export function expectEvent<T extends EventType>(
+  event: StoredEventLike,
+  type: T,
+): DomainEventOfType<T> {
+  const typed = eventOfType(event, type);
+  if (!typed) throw new CorruptStreamError(type, `expected ${type}, found ${event.type}`);
+  return typed;
 }

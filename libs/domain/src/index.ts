@@ -13,6 +13,7 @@ export * from './energy-offer';
 export * from './compute-order';
 export * from './matching-run';
 export * from './site-capacity';
+export * from './audit-checkpoint';
 export * from './allocation-usage';
 export * from './settlement';
 export * from './events.registry';

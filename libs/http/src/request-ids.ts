@@ -27,3 +27,10 @@ export const RequestIds = createParamDecorator(
   (_: unknown, context: ExecutionContext): IdSource =>
     context.switchToHttp().getRequest<RequestWithIds>().ids ?? idsFor(undefined),
 );
+
+/** Ids derived from the purpose alone (a retry derives the same ones): deterministic. */
+export function deterministicIds(derive: (purpose: string) => string): IdSource {
+  const source: IdSource = (purpose) => derive(purpose);
+  deterministicSources.add(source);
+  return source;
+}

@@ -4,14 +4,15 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
 import {
   addHours,
-  AllocationMade,
   DomainError,
+  eventOfType,
+  expectEvent,
   FieldError,
-  MatchingRunCompleted,
   matchingRunStreamId,
   parseSlot,
   slotAt,
   slotHour,
+  StoredEventLike,
   throwIfInvalid,
 } from '@policloud/domain';
 import {
@@ -22,10 +23,10 @@ import {
 } from '@policloud/event-store';
 import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
 import { MarketHistory, marketHistoryAt, MatchingRunRow } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK, METRICS, Metrics } from '@policloud/runtime';
+import { APP_CONFIG, Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
 import { MatchingThread, RecordedRun } from './matching-thread';
-import { runContextOf } from './run-events';
+import { runContextOf, runEventId } from './run-events';
 
 /** A week of hourly slots: the default horizon and the longest one. */
 export const DEFAULT_HORIZON_HOURS = 168;
@@ -60,6 +61,7 @@ export class MatchingRunsService {
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly thread: MatchingThread,
     @Inject(METRICS) private readonly metrics: Metrics,
+    private readonly commands: CommandHandler,
   ) {}
 
   async run(request: { from?: string; to?: string }, requester: RunRequester) {
@@ -71,15 +73,18 @@ export class MatchingRunsService {
     const started = process.hrtime.bigint();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const history = await this.historyAt(await this.store.headPosition());
-      const { batches } = await this.record(history, horizon, this.config.platformFeeBps, {
+      const { decisions } = await this.record(history, horizon, this.config.platformFeeBps, {
         runId,
         requestedBy: requester.actor,
         completedAt: () => this.clock.now().toISOString(),
       });
       try {
-        await this.store.appendMany(batches);
+        await this.commands.commit(decisions, {
+          eventId: (streamId, index) => runEventId(runId, streamId, index),
+          metadata: { actor: requester.actor, correlationId: runId },
+        });
         // Answered once durable, as every command is; reads wait for the read models themselves.
-        const own = batches.find((batch) => batch.streamId === matchingRunStreamId(runId))!;
+        const own = decisions.find((d) => d.streamId === matchingRunStreamId(runId))!;
         const summary = summaryOf(own.events[own.events.length - 1]);
         this.recordRun(summary, Number(process.hrtime.bigint() - started) / 1e9, attempt);
         return summary;
@@ -127,12 +132,11 @@ export class MatchingRunsService {
         if (error instanceof StreamNotFoundError) throw DomainError.notFound('Matching run', runId);
         throw error;
       });
-    const completed = events.find((e) => e.type === 'MatchingRunCompleted')!
-      .data as MatchingRunCompleted['data'];
+    const completed = expectEvent(events[events.length - 1], 'MatchingRunCompleted').data;
     const recorded = events
-      .filter((e) => e.type === 'AllocationMade')
+      .flatMap((e) => eventOfType(e, 'AllocationMade') ?? [])
       .map((e) => {
-        const { runId: _, ...allocation } = e.data as AllocationMade['data'];
+        const { runId: _, ...allocation } = e.data;
         return allocation;
       });
     const history = await this.historyAt(completed.inputPosition);
@@ -244,7 +248,7 @@ async function sameAllocations(
 }
 
 /** The run as GET /v1/matching/runs/:id shows it, from the completion its stream ends with. */
-function summaryOf(completion: { data: unknown }) {
-  const completed = completion.data as MatchingRunCompleted['data'];
+function summaryOf(completion: StoredEventLike) {
+  const completed = expectEvent(completion, 'MatchingRunCompleted').data;
   return { id: completed.runId, ...completed };
 }

@@ -7,15 +7,14 @@ import {
   MatchingResult,
   MatchingSnapshot,
 } from '@policloud/matching';
-import { AllocationInput } from '@policloud/domain';
-import { EventToAppend, StreamBatch } from '@policloud/event-store';
+import { AllocationInput, DomainEvent, StreamDecision } from '@policloud/domain';
 import type { MatchingReply, MatchingRequest, RunRequest } from './matching-thread.worker';
 import { RunContext } from './run-events';
 
-/** What a `record` request gives back: the run's streams, ready to append, and its input hash. */
+/** What a `record` request gives back: the run's decisions, ready to commit, and its input hash. */
 export interface RecordedRun {
   inputHash: string;
-  batches: StreamBatch[];
+  decisions: StreamDecision[];
 }
 
 /** What a `replay` request gives back: the allocations a run would record, and the input hash. */
@@ -25,7 +24,7 @@ export interface ReplayedRun {
 }
 
 interface Pending {
-  /** Allocations or stream pieces received so far, in order. */
+  /** Allocations or decision pieces received so far, in order. */
   items: unknown[];
   /** For a run being recorded: the completion time, read once matching is done. */
   completedAt?: () => string;
@@ -52,7 +51,7 @@ export class MatchingThread implements OnApplicationShutdown {
   }
 
   /**
-   * Matches and builds the run's events (`runBatches`), off the event loop; `completedAt` is read
+   * Matches and decides the run's streams (`runDecisions`), off the event loop; `completedAt` is read
    * when matching is done.
    */
   record(
@@ -126,7 +125,7 @@ export class MatchingThread implements OnApplicationShutdown {
     if ('recorded' in reply) {
       return waiting.resolve({
         ...reply.recorded,
-        batches: joinPieces(waiting.items as StreamBatch[]),
+        decisions: joinPieces(waiting.items as StreamDecision[]),
       });
     }
     const { name, message } = reply.error;
@@ -143,15 +142,15 @@ export class MatchingThread implements OnApplicationShutdown {
   }
 }
 
-/** Consecutive pieces of one stream back into its batch. */
-function joinPieces(pieces: readonly StreamBatch[]): StreamBatch[] {
-  const batches: StreamBatch[] = [];
+/** Consecutive pieces of one stream back into its decision. */
+function joinPieces(pieces: readonly StreamDecision[]): StreamDecision[] {
+  const decisions: StreamDecision[] = [];
   for (const piece of pieces) {
-    const last = batches[batches.length - 1];
-    if (last?.streamId === piece.streamId) (last.events as EventToAppend[]).push(...piece.events);
-    else batches.push({ ...piece, events: [...piece.events] });
+    const last = decisions[decisions.length - 1];
+    if (last?.streamId === piece.streamId) (last.events as DomainEvent[]).push(...piece.events);
+    else decisions.push({ ...piece, events: [...piece.events] });
   }
-  return batches;
+  return decisions;
 }
 
 /**

@@ -1,14 +1,17 @@
 import {
   canonicalJson,
   matchOrders,
+  MatchingEnergyOffer,
   MatchingInputError,
+  MatchingOrder,
   MatchingSnapshot,
 } from '@policloud/matching';
+import { ComputeOrder, EnergyOffer } from '@policloud/domain';
 import { randomSnapshot } from '../../../libs/matching/src/testing/random-snapshot';
 import { longestPauseDuring } from '@policloud/test-support/event-loop-pauses';
 import { MatchingThread } from './matching-thread';
 import { hashOf } from './matching-input';
-import { allocationInputs, RunContext, runBatches } from './run-events';
+import { allocationInputs, RunContext, runDecisions } from './run-events';
 
 /** The facts a run copies into allocations, made up for a random market. */
 function contextOf(snapshot: MatchingSnapshot): RunContext {
@@ -26,12 +29,60 @@ function contextOf(snapshot: MatchingSnapshot): RunContext {
         },
       ]),
     ),
-    offerRevisions: Object.fromEntries(snapshot.offers.map((offer, i) => [offer.offerId, i % 4])),
-    orderRevisions: Object.fromEntries(snapshot.orders.map((order, i) => [order.orderId, i % 3])),
-    // every other site's capacity stream exists already
-    capacityRevisions: Object.fromEntries(
-      snapshot.sites.filter((_, i) => i % 2 === 0).map((site, i) => [site.siteId, i]),
+    offers: Object.fromEntries(
+      snapshot.offers.map((offer, i) => [
+        offer.offerId,
+        { state: offerOf(offer), revision: i % 4 },
+      ]),
     ),
+    orders: Object.fromEntries(
+      snapshot.orders.map((order, i) => [
+        order.orderId,
+        { state: orderOf(order), revision: i % 3 },
+      ]),
+    ),
+    // every other site's capacity stream exists already
+    capacity: Object.fromEntries(
+      snapshot.sites
+        .filter((_, i) => i % 2 === 0)
+        .map((site, i) => [site.siteId, { state: { runIds: ['run-0'] }, revision: i }]),
+    ),
+  };
+}
+
+/** The offer as listed, its unallocated energy as offered. */
+function offerOf({ unallocatedWh, ...offer }: MatchingEnergyOffer): EnergyOffer {
+  return {
+    ...offer,
+    siteIds: [...offer.siteIds],
+    listedAt: '2026-01-01T00:00:00.000Z',
+    status: 'open',
+    slots: Object.fromEntries(
+      Object.entries(unallocatedWh).map(([slot, wh]) => [
+        slot,
+        { offeredWh: wh, allocatedWh: 0, curtailedWh: 0 },
+      ]),
+    ),
+  };
+}
+
+/** The order as placed, with what it has left to fill. */
+function orderOf(order: MatchingOrder): ComputeOrder {
+  return {
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    placedAt: order.placedAt,
+    gpus: order.gpus,
+    hours: order.hours,
+    earliestStart: order.earliestStart,
+    deadline: order.deadline,
+    maxPricePerGpuHour: order.maxPricePerGpuHour,
+    currency: order.currency,
+    allOrNone: order.allOrNone,
+    constraints: {},
+    status: 'open',
+    filledGpuHours: order.gpus * order.hours - order.remainingGpuHours,
+    fills: [],
   };
 }
 
@@ -56,7 +107,7 @@ describe('MatchingThread: matching off the event loop', () => {
     await expect(thread.match(snapshot)).resolves.toEqual(matchOrders(snapshot));
   }, 60_000);
 
-  it('records a run: the same streams and events runBatches builds in process, completed when matched; replay gives its allocations', async () => {
+  it('records a run: the same streams and events runDecisions builds in process, completed when matched; replay gives its allocations', async () => {
     const snapshot = randomSnapshot({ seed: 7, orders: 600, sites: 8, slots: 24, maxGpus: 16 });
     const context = contextOf(snapshot);
     const run = {
@@ -71,17 +122,19 @@ describe('MatchingThread: matching off the event loop', () => {
       asked++;
       return '2026-03-02T01:02:03.000Z';
     });
-    const expected = runBatches(
+    const expected = runDecisions(
       { ...run, completedAt: '2026-03-02T01:02:03.000Z', inputHash: hashOf(snapshot) },
       matchOrders(snapshot),
       context,
     );
     expect(asked).toBe(1);
     expect(recorded.inputHash).toBe(hashOf(snapshot));
-    expect(recorded.batches.length).toBeGreaterThan(100);
-    const runStream = recorded.batches.find((batch) => batch.streamId === 'matchingrun-run-7')!;
+    expect(recorded.decisions.length).toBeGreaterThan(100);
+    const runStream = recorded.decisions.find(
+      (decision) => decision.streamId === 'matchingrun-run-7',
+    )!;
     expect(runStream.events.length).toBeGreaterThan(2_000); // crossed in several parts
-    expect(canonicalJson(recorded.batches)).toBe(canonicalJson(expected));
+    expect(canonicalJson(recorded.decisions)).toBe(canonicalJson(expected));
 
     const replayed = await thread.replay(snapshot, context);
     expect(replayed.inputHash).toBe(hashOf(snapshot));

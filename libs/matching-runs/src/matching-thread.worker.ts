@@ -2,19 +2,18 @@
  * Body of the matching thread: pure computation, no I/O. Three kinds of request:
  * - `match`: runs `matchOrders` on the snapshot; the allocations go back in parts.
  * - `record`: matches, hashes the snapshot, reports `matched`, and once told the completion time
- *   builds every event of the run (`runBatches`: the domain's checks of the run included); the
- *   streams' events go back in parts.
+ *   decides every stream of the run with its decider (`runDecisions`); the
+ *   decisions go back in parts.
  * - `replay`: matches and hashes; the allocations, as a run would record them, go back in parts.
  * Parts go one at a time, the next when the receiver asks for it: a large market's run is tens of
  * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
  * one turn of it. One part per turn keeps its pauses short. Errors go back under the request's id.
  */
 import { parentPort } from 'node:worker_threads';
-import { StreamBatch } from '@policloud/event-store';
 import { Allocation, matchOrders, MatchingResult, MatchingSnapshot } from '@policloud/matching';
 import { hashOf } from './matching-input';
-import { AllocationInput } from '@policloud/domain';
-import { allocationInputs, RunContext, runBatches, RunRecord } from './run-events';
+import { AllocationInput, StreamDecision } from '@policloud/domain';
+import { allocationInputs, RunContext, runDecisions, RunRecord } from './run-events';
 
 /** A run to record, but for what is only known after matching. */
 export type RunRequest = Omit<RunRecord, 'completedAt' | 'inputHash'>;
@@ -27,7 +26,7 @@ export type MatchingRequest =
 
 export type MatchingReply =
   /** A part: allocations (`match`), stream pieces (`record`) or allocation inputs (`replay`). */
-  | { id: number; items: Allocation[] | StreamBatch[] | AllocationInput[] }
+  | { id: number; items: Allocation[] | StreamDecision[] | AllocationInput[] }
   | { id: number; result: MatchingResult }
   | { id: number; matched: true }
   | { id: number; recorded: { inputHash: string } }
@@ -68,15 +67,15 @@ function chunks<T>(items: readonly T[]): T[][] {
   return parts;
 }
 
-/** The batches cut into pieces of whole or partial batches, ITEMS_PER_MESSAGE events a message. */
-function pieceMessages(id: number, batches: readonly StreamBatch[]): MatchingReply[] {
+/** The decisions cut into whole or partial ones, ITEMS_PER_MESSAGE events a message. */
+function pieceMessages(id: number, decisions: readonly StreamDecision[]): MatchingReply[] {
   const messages: MatchingReply[] = [];
-  let pieces: StreamBatch[] = [];
+  let pieces: StreamDecision[] = [];
   let events = 0;
-  for (const batch of batches) {
-    for (let start = 0; start < batch.events.length;) {
-      const take = Math.min(batch.events.length - start, ITEMS_PER_MESSAGE - events);
-      pieces.push({ ...batch, events: batch.events.slice(start, start + take) });
+  for (const decision of decisions) {
+    for (let start = 0; start < decision.events.length;) {
+      const take = Math.min(decision.events.length - start, ITEMS_PER_MESSAGE - events);
+      pieces.push({ ...decision, events: decision.events.slice(start, start + take) });
       start += take;
       events += take;
       if (events === ITEMS_PER_MESSAGE) {
@@ -124,9 +123,9 @@ function handle(request: MatchingRequest): void {
   if (run && request.completedAt !== undefined) {
     matched.delete(id);
     const record = { ...run.run, completedAt: request.completedAt, inputHash: run.inputHash };
-    const batches = runBatches(record, run.result, run.context);
+    const decisions = runDecisions(record, run.result, run.context);
     sending.set(id, {
-      parts: [...pieceMessages(id, batches), { id, recorded: { inputHash: run.inputHash } }],
+      parts: [...pieceMessages(id, decisions), { id, recorded: { inputHash: run.inputHash } }],
       sent: 0,
     });
   }

@@ -1,38 +1,56 @@
 import {
+  allocateGpusBySite,
   AllocationInput,
-  ComputeOrderFilled,
+  Command,
+  ComputeOrderState,
+  computeOrderDecider,
   computeOrderStreamId,
-  EnergyAllocated,
+  Decider,
+  decideOnStream,
+  DomainEvent,
+  EnergyDraw,
+  EnergyOfferContext,
+  energyOfferDecider,
+  EnergyOfferState,
   energyOfferStreamId,
+  Fill,
   matchingRunDecider,
   matchingRunStreamId,
   RecordMatchingRun,
+  siteCapacityDecider,
+  SiteCapacityState,
   siteCapacityStreamId,
-  siteGpusAllocated,
+  StreamDecision,
+  StreamRead,
 } from '@policloud/domain';
-import { EventMetadata, EventToAppend, NO_STREAM, StreamBatch } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
 import { MatchingResult } from '@policloud/matching';
 import { MarketHistory } from '@policloud/projections';
 import { Horizon } from './matching-input';
 
 /**
- * What a run's events need from the market besides the matching result: the facts of each site
- * copied into its allocations, and the revision of each offer, order and site capacity stream
- * read (the expected revisions of the run's appends). Plain data, so it can cross to the
- * matching thread.
+ * What a run's deciders need from the market besides the matching result: the facts of each site
+ * copied into its allocations, and the state and revision of each offer, open order and site
+ * capacity stream read (the decisions are made on those states and appended at those revisions).
+ * Plain data, so it can cross to the matching thread.
  */
 export interface RunContext {
   sites: Record<string, AllocationInput['site']>;
-  offerRevisions: Record<string, number>;
-  orderRevisions: Record<string, number>;
+  offers: Record<string, StreamRead<EnergyOfferState>>;
+  orders: Record<string, StreamRead<ComputeOrderState>>;
   /** Sites whose capacity stream does not exist yet are absent: the run expects no stream. */
-  capacityRevisions: Record<string, number>;
+  capacity: Record<string, StreamRead<SiteCapacityState>>;
 }
 
 export function runContextOf(history: MarketHistory): RunContext {
-  const revisions = (versioned: Map<string, { revision: number }>) =>
-    Object.fromEntries([...versioned].map(([id, { revision }]) => [id, revision]));
+  const reads = <State>(versioned: Iterable<[string, StreamRead<State>]>) =>
+    Object.fromEntries(
+      [...versioned].map(([id, { state, revision }]) => [id, { state, revision }]),
+    );
+  // Only open orders can be filled: the others stay on this thread.
+  const openOrders = [...history.orders].filter(
+    ([, { state }]) => state.status === 'open' || state.status === 'partially_filled',
+  );
   return {
     sites: Object.fromEntries(
       [...history.sites].map(([siteId, { state: site }]) => [
@@ -47,9 +65,9 @@ export function runContextOf(history: MarketHistory): RunContext {
         },
       ]),
     ),
-    offerRevisions: revisions(history.offers),
-    orderRevisions: revisions(history.orders),
-    capacityRevisions: Object.fromEntries(history.capacityRevisions),
+    offers: reads<EnergyOfferState>(history.offers),
+    orders: reads<ComputeOrderState>(openOrders),
+    capacity: reads<SiteCapacityState>(history.capacity),
   };
 }
 
@@ -89,21 +107,25 @@ export function allocationInputs(result: MatchingResult, context: RunContext): A
   });
 }
 
+const NEW_STREAM = { revision: -1 };
+/** AllocateEnergy decides on the offer alone; the offer's sites were checked when it was listed. */
+const ALLOCATION_READS_NO_SITE: EnergyOfferContext = { findSite: () => undefined };
+
 /**
- * Every stream a run writes, each with the revision the run read: the GPUs taken at each site,
- * the run's own stream, the energy each offer gave, the fills of each order. Appended all at
- * once, so a run that raced with another run on a site, an amendment or a cancellation writes
- * nothing and is retried on fresh input. The capacity streams come first: on a store that
- * appends stream by stream (EventStoreDB), a run that lost a site to another fails before it
- * writes anything.
+ * The run's decisions, each made by the decider of its stream on the state the run read: the GPUs
+ * taken at each site (AllocateGpus), the run itself (RecordMatchingRun), the energy each offer
+ * gave (AllocateEnergy), the fills of each order (RecordFills). Committed all at once, so a run
+ * that raced with another run on a site, an amendment or a cancellation writes nothing and is
+ * retried on fresh input. The capacity streams come first: on a store that appends stream by
+ * stream (EventStoreDB), a run that lost a site to another fails before it writes anything.
  */
-export function runBatches(
+export function runDecisions(
   record: RunRecord,
   result: MatchingResult,
   context: RunContext,
-): StreamBatch[] {
+): StreamDecision[] {
   const allocations = allocationInputs(result, context);
-  const command: RecordMatchingRun = {
+  const recordRun: RecordMatchingRun = {
     type: 'RecordMatchingRun',
     data: {
       ...record,
@@ -118,76 +140,85 @@ export function runBatches(
       unfilledOrderIds: result.unfilled.map((unfilled) => unfilled.orderId),
     },
   };
-  const runEvents = matchingRunDecider.decide(
-    command,
-    matchingRunDecider.initialState(),
-    undefined,
-  );
 
-  const offerEvents = new Map<string, EnergyAllocated[]>();
-  const orderEvents = new Map<string, ComputeOrderFilled[]>();
+  const draws = new Map<string, EnergyDraw[]>();
+  const fills = new Map<string, Fill[]>();
   for (const allocation of allocations) {
     for (const draw of allocation.energy) {
-      const events = offerEvents.get(draw.offerId) ?? [];
-      events.push({
-        type: 'EnergyAllocated',
-        schemaVersion: 1,
-        data: {
-          offerId: draw.offerId,
-          slot: allocation.slot,
-          wh: draw.wh,
-          allocationId: allocation.allocationId,
-        },
-      });
-      offerEvents.set(draw.offerId, events);
-    }
-    const fills = orderEvents.get(allocation.orderId) ?? [];
-    fills.push({
-      type: 'ComputeOrderFilled',
-      schemaVersion: 1,
-      data: {
-        orderId: allocation.orderId,
+      const offerDraws = draws.get(draw.offerId) ?? [];
+      offerDraws.push({
         allocationId: allocation.allocationId,
-        siteId: allocation.siteId,
         slot: allocation.slot,
-        gpus: allocation.gpus,
-        pricePerGpuHour: allocation.pricePerGpuHour,
-      },
+        wh: draw.wh,
+      });
+      draws.set(draw.offerId, offerDraws);
+    }
+    const orderFills = fills.get(allocation.orderId) ?? [];
+    orderFills.push({
+      allocationId: allocation.allocationId,
+      siteId: allocation.siteId,
+      slot: allocation.slot,
+      gpus: allocation.gpus,
+      pricePerGpuHour: allocation.pricePerGpuHour,
     });
-    orderEvents.set(allocation.orderId, fills);
+    fills.set(allocation.orderId, orderFills);
   }
 
-  const metadata: EventMetadata = { actor: record.requestedBy, correlationId: record.runId };
-  const batch = (
+  const decision = <State, Cmd extends Command, Event extends DomainEvent, Context>(
+    decider: Decider<State, Cmd, Event, Context>,
     streamId: string,
-    events: readonly { type: string; schemaVersion: number; data: object }[],
-    expectedRevision: StreamBatch['expectedRevision'],
-  ): StreamBatch => ({
-    streamId,
-    expectedRevision,
-    events: events.map((event, index): EventToAppend => ({
-      id: uuidV5(`${record.runId}\u0000${streamId}\u0000${index}`),
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      data: event.data as Record<string, unknown>,
-      metadata,
-    })),
-  });
-  const capacityBatches = siteGpusAllocated(record.runId, allocations).map((event) =>
-    batch(
-      siteCapacityStreamId(event.data.siteId),
-      [event],
-      context.capacityRevisions[event.data.siteId] ?? NO_STREAM,
-    ),
-  );
+    read: StreamRead<State> | undefined,
+    command: Cmd,
+    context: Context,
+  ): StreamDecision => {
+    const { state: _, ...decided } = decideOnStream(
+      decider,
+      streamId,
+      read ?? { ...NEW_STREAM, state: decider.initialState() },
+      command,
+      context,
+    );
+    return decided;
+  };
   return [
-    ...capacityBatches,
-    batch(matchingRunStreamId(record.runId), runEvents, NO_STREAM),
-    ...[...offerEvents].map(([offerId, events]) =>
-      batch(energyOfferStreamId(offerId), events, context.offerRevisions[offerId]),
+    ...allocateGpusBySite(record.runId, allocations).map((command) =>
+      decision(
+        siteCapacityDecider,
+        siteCapacityStreamId(command.data.siteId),
+        context.capacity[command.data.siteId],
+        command,
+        undefined,
+      ),
     ),
-    ...[...orderEvents].map(([orderId, events]) =>
-      batch(computeOrderStreamId(orderId), events, context.orderRevisions[orderId]),
+    decision(
+      matchingRunDecider,
+      matchingRunStreamId(record.runId),
+      undefined,
+      recordRun,
+      undefined,
+    ),
+    ...[...draws].map(([offerId, offerDraws]) =>
+      decision(
+        energyOfferDecider,
+        energyOfferStreamId(offerId),
+        context.offers[offerId],
+        { type: 'AllocateEnergy', data: { offerId, draws: offerDraws } },
+        ALLOCATION_READS_NO_SITE,
+      ),
+    ),
+    ...[...fills].map(([orderId, orderFills]) =>
+      decision(
+        computeOrderDecider,
+        computeOrderStreamId(orderId),
+        context.orders[orderId],
+        { type: 'RecordFills', data: { orderId, fills: orderFills } },
+        undefined,
+      ),
     ),
   ];
+}
+
+/** The id of a run's `index`-th event on a stream: a retried run writes the same ids. */
+export function runEventId(runId: string, streamId: string, index: number): string {
+  return uuidV5(`${runId}\u0000${streamId}\u0000${index}`);
 }

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
+  EventMetadata,
   EventStore,
   NO_STREAM,
   RecordedEvent,
+  StreamBatch,
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
@@ -13,11 +15,33 @@ import {
   PreconditionFailedException,
   ProblemException,
 } from '@policloud/http';
-import { Command, Decider, DomainEvent, rehydrate } from '@policloud/domain';
+import {
+  Command,
+  Decider,
+  decideOnStream,
+  DomainEvent,
+  rehydrate,
+  StreamDecision,
+} from '@policloud/domain';
 
 /** An aggregate of libs/domain, seen from the outside: any decider. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Aggregate<State, Cmd extends Command, Context> = Decider<State, Cmd, any, Context>;
+
+/** Commands for one stream of a decision spanning several (see CommandHandler.handleMany). */
+export interface StreamCommands<State, Cmd extends Command, Context> {
+  streamId: string;
+  aggregate: Aggregate<State, Cmd, Context>;
+  commands: Cmd | Cmd[];
+  context: Context;
+}
+
+/** How the events of a commit are named and attributed. */
+export interface CommitOptions {
+  /** The id of the `index`-th new event of a stream: deterministic ids make a retry a no-op. */
+  eventId: (streamId: string, index: number) => string;
+  metadata: EventMetadata;
+}
 
 export interface CommandOptions {
   /** The acting participant, recorded in every event's metadata. */
@@ -102,29 +126,17 @@ export class CommandHandler {
         `If-Match revision ${options.ifMatch} is stale: the current revision is ${loaded.revision}`,
       );
     }
-    const events: DomainEvent[] = [];
-    let state = loaded.state;
-    for (const command of Array.isArray(commands) ? commands : [commands]) {
-      const decided = aggregate.decide(command, state, context);
-      state = decided.reduce((current, event) => aggregate.evolve(current, event), state);
-      events.push(...decided);
-    }
+    const decided = decideOnStream(aggregate, streamId, loaded, commands, context);
+    const { state, events } = decided;
     if (events.length === 0) {
       return { streamId, revision: loaded.revision, state, events, replayed: false, position: 0 };
     }
     const metadata = { actor: options.actor, correlationId: options.correlationId ?? firstId };
     try {
-      const result = await this.store.append(
-        streamId,
-        events.map((event, index) => ({
-          id: index === 0 ? firstId : options.ids(`${streamId}#${index}`),
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data as Record<string, unknown>,
-          metadata,
-        })),
-        loaded.revision < 0 ? NO_STREAM : loaded.revision,
-      );
+      const [result] = await this.commit([decided], {
+        eventId: (stream, index) => (index === 0 ? firstId : options.ids(`${stream}#${index}`)),
+        metadata,
+      });
       return {
         streamId,
         revision: result.nextExpectedRevision,
@@ -147,6 +159,63 @@ export class CommandHandler {
     }
   }
 
+  /**
+   * A decision spanning several streams: loads each, decides its commands on it, and appends
+   * every stream's events all-or-nothing, each at the revision it read. A stream that changed
+   * meanwhile fails the whole decision with WrongExpectedRevisionError, for the caller to decide
+   * again on fresh input.
+   */
+  async handleMany(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    streams: readonly StreamCommands<any, any, any>[],
+    options: CommitOptions,
+  ): Promise<{ decisions: StreamDecision[]; positions: number[] }> {
+    const decisions: StreamDecision[] = [];
+    for (const { streamId, aggregate, commands, context } of streams) {
+      const loaded = await this.load(streamId, aggregate);
+      const { state: _, ...decision } = decideOnStream(
+        aggregate,
+        streamId,
+        loaded,
+        commands,
+        context,
+      );
+      decisions.push(decision);
+    }
+    const results = await this.commit(decisions, options);
+    return { decisions, positions: results.map((result) => result.lastGlobalPosition) };
+  }
+
+  /**
+   * The one place events reach the store: decisions made by the domain's deciders (here, or on a
+   * worker thread through decideOnStream), appended all-or-nothing, each stream at the revision
+   * its decision read. WrongExpectedRevisionError surfaces. Streams without new events are left
+   * out (they are not checked).
+   */
+  async commit(
+    decisions: readonly StreamDecision[],
+    options: CommitOptions,
+  ): Promise<{ nextExpectedRevision: number; lastGlobalPosition: number }[]> {
+    const batches: StreamBatch[] = decisions
+      .filter((decision) => decision.events.length > 0)
+      .map((decision) => ({
+        streamId: decision.streamId,
+        expectedRevision: decision.revision < 0 ? NO_STREAM : decision.revision,
+        events: decision.events.map((event, index) => ({
+          id: options.eventId(decision.streamId, index),
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: storedData(event),
+          metadata: options.metadata,
+        })),
+      }));
+    if (batches.length === 1) {
+      const [batch] = batches;
+      return [await this.store.append(batch.streamId, batch.events, batch.expectedRevision)];
+    }
+    return this.store.appendMany(batches);
+  }
+
   /** A repeat of an idempotent request whose events are already stored: the first outcome. */
   private replayOf<State>(
     loaded: LoadedStream<State>,
@@ -167,4 +236,14 @@ export class CommandHandler {
       position: last.globalPosition,
     };
   }
+}
+
+/** A domain event's data as the store keeps it: every event of the domain carries a JSON object. */
+function storedData(event: DomainEvent): Record<string, unknown> {
+  if (!isRecord(event.data)) throw new TypeError(`${event.type} carries no object data`);
+  return event.data;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CommandHandler } from '@policloud/runtime';
 import { AuditKeyService } from './audit-key.service';
 import { CheckpointsService } from './checkpoints.service';
 
 /** Signed checkpoints of the log: sealed on demand (audit-api) and on schedule (the sealer). */
 @Module({
-  providers: [AuditKeyService, CheckpointsService],
+  providers: [AuditKeyService, CheckpointsService, CommandHandler],
   exports: [AuditKeyService, CheckpointsService],
 })
 export class CheckpointsModule {}

@@ -1,19 +1,23 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { checkpointBodyOf, sealCheckpoint, SignedCheckpoint } from '@policloud/audit';
 import {
+  AUDIT_CHECKPOINT_STREAM,
+  auditCheckpointDecider,
+  expectEvent,
+  isDomainError,
+} from '@policloud/domain';
+import {
   EVENT_STORE,
   EventStore,
-  NO_STREAM,
   RecordedEvent,
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
-import { Clock, CLOCK, METRICS, Metrics } from '@policloud/runtime';
+import { Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
 import { AuditKeyService } from './audit-key.service';
 
-/** One stream holds every checkpoint in sequence: its expected revision keeps them in order. */
-export const CHECKPOINT_STREAM = 'auditcheckpoint-log';
+export const CHECKPOINT_STREAM = AUDIT_CHECKPOINT_STREAM;
 export const CHECKPOINT_EVENT = 'AuditCheckpointSealed';
 const PAGE = 5_000;
 
@@ -46,6 +50,7 @@ export class CheckpointsService implements OnModuleInit {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly key: AuditKeyService,
     @Inject(METRICS) private readonly metrics: Metrics,
+    private readonly commands: CommandHandler,
   ) {}
 
   onModuleInit(): void {
@@ -68,7 +73,7 @@ export class CheckpointsService implements OnModuleInit {
         direction: 'backwards',
         maxCount: 1,
       });
-      return event?.data as unknown as SignedCheckpoint | undefined;
+      return event && expectEvent(event, CHECKPOINT_EVENT).data;
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
       throw error;
@@ -78,7 +83,7 @@ export class CheckpointsService implements OnModuleInit {
   async list(): Promise<SignedCheckpoint[]> {
     try {
       return (await this.store.readStream(CHECKPOINT_STREAM)).map(
-        (event) => event.data as unknown as SignedCheckpoint,
+        (event) => expectEvent(event, CHECKPOINT_EVENT).data,
       );
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -104,22 +109,25 @@ export class CheckpointsService implements OnModuleInit {
       this.key.privateKey,
     );
     try {
-      await this.store.append(
-        CHECKPOINT_STREAM,
+      await this.commands.handleMany(
         [
           {
-            id: uuidV5(`checkpoint\u0000${checkpoint.sequence}\u0000${checkpoint.merkleRoot}`),
-            type: CHECKPOINT_EVENT,
-            schemaVersion: 1,
-            data: checkpoint as unknown as Record<string, unknown>,
-            metadata: { actor: 'audit-sealer' },
+            streamId: CHECKPOINT_STREAM,
+            aggregate: auditCheckpointDecider,
+            commands: { type: 'SealCheckpoint', data: { checkpoint } },
+            context: undefined,
           },
         ],
-        checkpoints.length === 0 ? NO_STREAM : checkpoints.length - 1,
+        {
+          eventId: () =>
+            uuidV5(`checkpoint\u0000${checkpoint.sequence}\u0000${checkpoint.merkleRoot}`),
+          metadata: { actor: 'audit-sealer' },
+        },
       );
     } catch (error) {
       // Another sealer sealed this range first: its checkpoint stands.
       if (error instanceof WrongExpectedRevisionError) return null;
+      if (isDomainError(error) && error.code === 'conflict') return null;
       throw error;
     }
     return checkpoint;

@@ -3,15 +3,10 @@ import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@policloud/auth';
 import { AppConfig } from '@policloud/config';
 import { DomainError } from '@policloud/domain';
-import {
-  EVENT_STORE,
-  EventStore,
-  StreamNotFoundError,
-  WrongExpectedRevisionError,
-} from '@policloud/event-store';
-import { ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
+import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-store';
+import { deterministicIds, IdSource, ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
 import { marketHistoryAt, RunningChargeRow, SettlementStatementRow } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK, ReadModelBarrier } from '@policloud/runtime';
+import { APP_CONFIG, Clock, CLOCK, CommandHandler, ReadModelBarrier } from '@policloud/runtime';
 import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
 import { settlementDecider, settlementStreamId } from '@policloud/domain';
 import { closedPeriods, settlementInput } from './settlement-input';
@@ -37,6 +32,7 @@ export class SettlementService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly readModelsReady: ReadModelBarrier,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly commands: CommandHandler,
   ) {}
 
   async close(period: string, closedBy: string, principal: Principal) {
@@ -50,7 +46,9 @@ export class SettlementService {
     const history = await marketHistoryAt(this.store, await this.store.headPosition());
     if (!closedPeriods(history).has(period)) {
       const result = settlePeriod(settlementInput(history, period, this.config.platformFeeBps));
-      const events = settlementDecider.decide(
+      const closed = await this.commands.handle(
+        settlementStreamId(period),
+        settlementDecider,
         {
           type: 'CloseSettlementPeriod',
           data: {
@@ -66,21 +64,11 @@ export class SettlementService {
             settledPools: result.settledPools,
           },
         },
-        settlementDecider.initialState(),
         undefined,
+        // One close per period, ever: a concurrent close of the same period replays the first.
+        { actor: closedBy, ids: settlementIds(period) },
       );
-      try {
-        const appended = await this.store.append(
-          settlementStreamId(period),
-          events.map((event, index) => ({
-            id: `${uuidOf(period, index)}`,
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            data: event.data as Record<string, unknown>,
-            metadata: { actor: closedBy, correlationId: uuidOf(period, 0) },
-          })),
-          'no_stream',
-        );
+      if (!closed.replayed) {
         this.logger.log({
           msg: 'settlement period closed',
           period,
@@ -88,12 +76,8 @@ export class SettlementService {
           inputPosition: history.position,
           statements: result.statements.length,
         });
-        await this.readModelsReady.reach(appended.lastGlobalPosition);
-      } catch (error) {
-        // A concurrent close of the same period won: its statements are the period's.
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        await this.readModelsReady.reach(await this.store.headPosition());
       }
+      await this.readModelsReady.reach(closed.position);
     }
     return this.statements(period, principal);
   }
@@ -145,6 +129,10 @@ export class SettlementService {
   }
 }
 
-function uuidOf(period: string, index: number): string {
-  return uuidV5(`settlement\u0000${period}\u0000${index}`);
+/** The ids of a close's events: `<streamId>#<index>` → the ids closes have always carried. */
+function settlementIds(period: string): IdSource {
+  return deterministicIds((purpose) => {
+    const index = Number(purpose.slice(purpose.lastIndexOf('#') + 1));
+    return uuidV5(`settlement\u0000${period}\u0000${index}`);
+  });
 }

@@ -32,4 +32,16 @@ export type CancelComputeOrder = Command<
   { orderId: string; actorId: string; cancelledAt: string }
 >;
 
-export type ComputeOrderCommand = PlaceComputeOrder | CancelComputeOrder;
+/** One slot a matching run fills: `gpus` GPUs on `siteId` during `slot`. */
+export interface Fill {
+  allocationId: string;
+  siteId: string;
+  slot: string;
+  gpus: number;
+  pricePerGpuHour: number;
+}
+
+/** A matching run fills the order: every slot it fills, in one command. */
+export type RecordFills = Command<'RecordFills', { orderId: string; fills: Fill[] }>;
+
+export type ComputeOrderCommand = PlaceComputeOrder | CancelComputeOrder | RecordFills;

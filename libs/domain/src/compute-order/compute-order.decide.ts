@@ -32,10 +32,12 @@ import {
   CancelComputeOrder,
   ComputeOrderCommand,
   PlaceComputeOrder,
+  RecordFills,
 } from './compute-order.commands';
 import {
   ComputeOrderCancelled,
   ComputeOrderEvent,
+  ComputeOrderFilled,
   ComputeOrderPlaced,
   OrderConstraints,
 } from './compute-order.events';
@@ -53,7 +55,58 @@ export function decideComputeOrder(
       return [placeComputeOrder(command.data, state)];
     case 'CancelComputeOrder':
       return [cancelComputeOrder(command.data, state)];
+    case 'RecordFills':
+      return recordFills(command.data, state);
   }
+}
+
+/**
+ * A matching run fills an open order: each slot once, ever, at most the GPUs ordered, and never
+ * beyond the GPU-hours ordered.
+ */
+function recordFills(data: RecordFills['data'], state: ComputeOrderState): ComputeOrderFilled[] {
+  if (state.status === 'absent') throw DomainError.notFound('Compute order', data.orderId);
+  if (state.status === 'cancelled' || state.status === 'filled') {
+    throw DomainError.conflict(
+      `Compute order ${state.orderId} is ${state.status}: it takes no fill`,
+    );
+  }
+  const filledSlots = new Set(state.fills.map((fill) => fill.slot));
+  let filledGpuHours = state.filledGpuHours;
+  return data.fills.map((fill, index) => {
+    if (!Number.isSafeInteger(fill.gpus) || fill.gpus < 1 || fill.gpus > state.gpus) {
+      throw DomainError.invalid([
+        {
+          field: `fills[${index}].gpus`,
+          message: `must be a whole number from 1 to ${state.gpus}`,
+        },
+      ]);
+    }
+    if (filledSlots.has(fill.slot)) {
+      throw DomainError.conflict(
+        `Compute order ${state.orderId} is already filled in ${fill.slot}`,
+      );
+    }
+    filledSlots.add(fill.slot);
+    filledGpuHours += fill.gpus;
+    if (filledGpuHours > orderedGpuHours(state)) {
+      throw DomainError.conflict(
+        `Compute order ${state.orderId} ordered ${orderedGpuHours(state)} GPU-hours: fills exceed them`,
+      );
+    }
+    return {
+      type: 'ComputeOrderFilled',
+      schemaVersion: 1,
+      data: {
+        orderId: state.orderId,
+        allocationId: fill.allocationId,
+        siteId: fill.siteId,
+        slot: fill.slot,
+        gpus: fill.gpus,
+        pricePerGpuHour: fill.pricePerGpuHour,
+      },
+    };
+  });
 }
 
 function placeComputeOrder(

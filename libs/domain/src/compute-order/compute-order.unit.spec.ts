@@ -256,3 +256,49 @@ describe('ComputeOrderPlaced v1 (before all-or-none)', () => {
       .when(cancel())
       .then([cancelled(24)]));
 });
+
+describe('compute order: a matching run fills it', () => {
+  const fill = (slot: string, gpus = 8, allocationId = `alloc-${slot}`) => ({
+    allocationId,
+    siteId: 'site-1',
+    slot,
+    gpus,
+    pricePerGpuHour: 180,
+  });
+  const recordFills = (fills: ReturnType<typeof fill>[]) => ({
+    type: 'RecordFills' as const,
+    data: { orderId: 'order-1', fills },
+  });
+
+  it('records one ComputeOrderFilled per slot filled', () => {
+    spec
+      .given([placed()])
+      .when(recordFills([fill('2026-03-01T10:00:00Z', 8, 'alloc-1')]))
+      .then([computeOrderFilled()]);
+  });
+
+  it('fills each slot once, ever', () => {
+    spec
+      .given([placed(), computeOrderFilled()])
+      .when(recordFills([fill('2026-03-01T10:00:00Z')]))
+      .thenThrows('conflict');
+  });
+
+  it('never fills beyond the GPU-hours ordered', () => {
+    spec
+      .given([placed({ hours: 1 })])
+      .when(recordFills([fill('2026-03-01T10:00:00Z'), fill('2026-03-01T11:00:00Z')]))
+      .thenThrows('conflict');
+  });
+
+  it('fills no cancelled order, and no more GPUs than ordered at once', () => {
+    spec
+      .given([placed(), cancelled(32)])
+      .when(recordFills([fill('2026-03-01T10:00:00Z')]))
+      .thenThrows('conflict');
+    spec
+      .given([placed()])
+      .when(recordFills([fill('2026-03-01T10:00:00Z', 9)]))
+      .thenThrows('invalid', ['fills[0].gpus']);
+  });
+});

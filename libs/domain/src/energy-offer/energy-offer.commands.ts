@@ -39,4 +39,14 @@ export type ReportCurtailment = Command<
 >;
 
 export type EnergyOfferCommand =
-  ListEnergyOffer | AmendEnergyOffer | WithdrawEnergyOffer | ReportCurtailment;
+  ListEnergyOffer | AmendEnergyOffer | WithdrawEnergyOffer | ReportCurtailment | AllocateEnergy;
+
+/** One draw of a matching run on the offer: `wh` of the slot's energy, for one allocation. */
+export interface EnergyDraw {
+  allocationId: string;
+  slot: string;
+  wh: number;
+}
+
+/** A matching run takes energy of the offer: every draw of the run on it, in one command. */
+export type AllocateEnergy = Command<'AllocateEnergy', { offerId: string; draws: EnergyDraw[] }>;

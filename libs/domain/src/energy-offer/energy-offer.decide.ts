@@ -25,6 +25,7 @@ import {
 import type { Site } from '../site/site.evolve';
 import { agreementInForce } from '../site/site.queries';
 import {
+  AllocateEnergy,
   AmendEnergyOffer,
   EnergyOfferCommand,
   ListEnergyOffer,
@@ -34,6 +35,7 @@ import {
 import {
   CurtailmentReported,
   ENERGY_SOURCES,
+  EnergyAllocated,
   EnergyOfferAmended,
   EnergyOfferEvent,
   EnergyOfferListed,
@@ -56,6 +58,8 @@ export function decideEnergyOffer(
 ): EnergyOfferEvent[] {
   if (command.type === 'ListEnergyOffer') return [listEnergyOffer(command.data, state, context)];
   if (state.status === 'absent') throw DomainError.notFound('Energy offer', command.data.offerId);
+  // Matching acts for the platform, not for the producer.
+  if (command.type === 'AllocateEnergy') return allocateEnergy(command.data, state);
   if (command.data.actorId !== state.producerId) {
     throw DomainError.forbidden(`Energy offer ${state.offerId} belongs to another producer`);
   }
@@ -227,6 +231,40 @@ function reportCurtailment(
   return [
     { type: 'CurtailmentReported', schemaVersion: 1, data: { offerId: offer.offerId, ...input } },
   ];
+}
+
+/**
+ * A matching run draws energy: each draw takes at most what the slot still has unallocated
+ * (draws of one run on one slot add up), so no Wh is ever sold twice.
+ */
+function allocateEnergy(data: AllocateEnergy['data'], offer: EnergyOffer): EnergyAllocated[] {
+  const taken = new Map<string, number>();
+  return data.draws.map((draw, index) => {
+    const entry = offer.slots[draw.slot];
+    const before = taken.get(draw.slot) ?? 0;
+    const left = entry ? Math.max(0, entry.offeredWh - entry.allocatedWh) - before : 0;
+    if (!Number.isSafeInteger(draw.wh) || draw.wh < 1) {
+      throw DomainError.invalid([
+        { field: `draws[${index}].wh`, message: 'must be a whole number of Wh, at least 1' },
+      ]);
+    }
+    if (draw.wh > left) {
+      throw DomainError.conflict(
+        `Energy offer ${offer.offerId} has ${left} Wh left in ${draw.slot}, not ${draw.wh}`,
+      );
+    }
+    taken.set(draw.slot, before + draw.wh);
+    return {
+      type: 'EnergyAllocated',
+      schemaVersion: 1,
+      data: {
+        offerId: offer.offerId,
+        slot: draw.slot,
+        wh: draw.wh,
+        allocationId: draw.allocationId,
+      },
+    };
+  });
 }
 
 // ---------------------------------------------------------------- shared rules

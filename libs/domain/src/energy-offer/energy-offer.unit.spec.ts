@@ -544,3 +544,61 @@ describe('evolving a whole stream at once', () => {
     expect(before).toEqual(snapshot);
   });
 });
+
+describe('energy offer: a matching run allocates energy', () => {
+  const allocate = (draws: { slot: string; wh: number; allocationId: string }[]) => ({
+    type: 'AllocateEnergy' as const,
+    data: { offerId: 'offer-1', draws },
+  });
+
+  it('records one EnergyAllocated per draw, within what each slot has left', () => {
+    spec
+      .given([listed(), energyAllocated({ wh: 100_000 })])
+      .when(
+        allocate([
+          { slot: '2026-03-01T10:00:00Z', wh: 30_000, allocationId: 'alloc-2' },
+          { slot: '2026-03-01T10:00:00Z', wh: 20_000, allocationId: 'alloc-3' },
+        ]),
+        context,
+      )
+      .then([
+        energyAllocated({ wh: 30_000, allocationId: 'alloc-2' }),
+        energyAllocated({ wh: 20_000, allocationId: 'alloc-3' }),
+      ]);
+  });
+
+  it('never sells a Wh twice: draws beyond what the slot has left are refused', () => {
+    spec
+      .given([listed(), energyAllocated({ wh: 100_000 })])
+      .when(
+        allocate([
+          { slot: '2026-03-01T10:00:00Z', wh: 30_000, allocationId: 'alloc-2' },
+          { slot: '2026-03-01T10:00:00Z', wh: 20_001, allocationId: 'alloc-3' },
+        ]),
+        context,
+      )
+      .thenThrows('conflict');
+  });
+
+  it('allocates nothing from a slot the offer does not have, or from a withdrawn offer', () => {
+    spec
+      .given([listed()])
+      .when(allocate([{ slot: '2026-03-01T12:00:00Z', wh: 1, allocationId: 'a' }]), context)
+      .thenThrows('conflict');
+    spec
+      .given([listed(), withdrawn(350_000)])
+      .when(allocate([{ slot: '2026-03-01T10:00:00Z', wh: 1, allocationId: 'a' }]), context)
+      .thenThrows('conflict');
+  });
+
+  it('refuses a draw of no energy, and energy of an offer never listed', () => {
+    spec
+      .given([listed()])
+      .when(allocate([{ slot: '2026-03-01T10:00:00Z', wh: 0, allocationId: 'a' }]), context)
+      .thenThrows('invalid', ['draws[0].wh']);
+    spec
+      .given([])
+      .when(allocate([{ slot: '2026-03-01T10:00:00Z', wh: 1, allocationId: 'a' }]), context)
+      .thenThrows('not_found');
+  });
+});

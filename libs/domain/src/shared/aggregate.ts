@@ -29,3 +29,44 @@ export class CorruptStreamError extends Error {
     this.name = 'CorruptStreamError';
   }
 }
+
+/** A stream as a decision reads it: its state and the revision of its last event (-1: none). */
+export interface StreamRead<State> {
+  state: State;
+  revision: number;
+}
+
+/**
+ * What one decider decided on one stream: its new events, to be appended at the revision the
+ * decision read. Plain data, so it can cross to a worker thread and back.
+ */
+export interface StreamDecision<Event extends DomainEvent = DomainEvent> {
+  streamId: string;
+  /** The revision the decision read (-1: the stream did not exist). */
+  revision: number;
+  events: Event[];
+}
+
+/**
+ * Decides commands in turn on one stream, each on the state the previous ones left: the only way
+ * a StreamDecision is made. Pure.
+ */
+export function decideOnStream<State, Cmd extends Command, Event extends DomainEvent, Context>(
+  decider: Decider<State, Cmd, Event, Context>,
+  streamId: string,
+  read: StreamRead<State>,
+  commands: Cmd | readonly Cmd[],
+  context: Context,
+): StreamDecision<Event> & { state: State } {
+  const events: Event[] = [];
+  let state = read.state;
+  const list: readonly Cmd[] = Array.isArray(commands) ? commands : [commands as Cmd];
+  for (const command of list) {
+    const decided = decider.decide(command, state, context);
+    state = decider.evolveAll
+      ? decider.evolveAll(state, decided)
+      : fold(decider.evolve, state, decided);
+    events.push(...decided);
+  }
+  return { streamId, revision: read.revision, events, state };
+}

@@ -1,2 +1,3 @@
 export * from './site-capacity';
+export * from './site-capacity.commands';
 export * from './site-capacity.events';

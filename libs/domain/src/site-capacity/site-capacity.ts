@@ -1,4 +1,7 @@
-import { SiteGpusAllocated, SlotGpus } from './site-capacity.events';
+import { Decider } from '../shared/aggregate';
+import { DomainError } from '../shared/domain-error';
+import { AllocateGpus, GpuAllocation, SiteCapacityCommand } from './site-capacity.commands';
+import { SiteCapacityEvent, SiteGpusAllocated, SlotGpus } from './site-capacity.events';
 
 /**
  * The capacity stream of a site: written by every matching run that allocates there, so that
@@ -7,33 +10,98 @@ import { SiteGpusAllocated, SlotGpus } from './site-capacity.events';
  */
 export const siteCapacityStreamId = (siteId: string): string => `sitecapacity-${siteId}`;
 
+/** The runs that took GPUs of the site; the GPUs themselves are summed by the read side. */
+export interface SiteCapacityState {
+  runIds: readonly string[];
+}
+
+export const initialSiteCapacityState = (): SiteCapacityState => ({ runIds: [] });
+
 /**
- * One SiteGpusAllocated per site a run allocates on, sites and slots sorted (code-unit order):
- * the same allocations always give the same events. Pure.
+ * A run takes a site's GPUs once: one SiteGpusAllocated, the GPUs summed per slot, slots sorted
+ * (code-unit order), so the same allocations always give the same event. A run that allocates
+ * nothing there records nothing. That the GPUs stay within those online is matching's rule; the
+ * revision the run read, expected on this stream, keeps two runs from both taking the same GPUs.
  */
-export function siteGpusAllocated(
-  runId: string,
-  allocations: readonly { siteId: string; slot: string; gpus: number }[],
-): SiteGpusAllocated[] {
-  const bySite = new Map<string, Map<string, number>>();
-  for (const { siteId, slot, gpus } of allocations) {
-    const slots = bySite.get(siteId) ?? new Map<string, number>();
-    slots.set(slot, (slots.get(slot) ?? 0) + gpus);
-    bySite.set(siteId, slots);
+export function decideSiteCapacity(
+  command: SiteCapacityCommand,
+  state: SiteCapacityState,
+): SiteCapacityEvent[] {
+  const { siteId, runId, allocations } = command.data;
+  if (state.runIds.includes(runId)) {
+    throw DomainError.conflict(`Matching run ${runId} already took GPUs of site ${siteId}`);
   }
-  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...bySite.keys()].sort(byCodeUnit).map((siteId) => {
-    const slots = bySite.get(siteId)!;
-    return {
-      type: 'SiteGpusAllocated',
-      schemaVersion: 1,
-      data: {
-        siteId,
-        runId,
-        slots: [...slots.keys()]
-          .sort(byCodeUnit)
-          .map((slot): SlotGpus => ({ slot, gpus: slots.get(slot)! })),
-      },
-    };
+  allocations.forEach((allocation, index) => {
+    if (allocation.siteId !== siteId) {
+      throw DomainError.invalid([
+        { field: `allocations[${index}].siteId`, message: `must be ${siteId}` },
+      ]);
+    }
+    if (!Number.isSafeInteger(allocation.gpus) || allocation.gpus < 1) {
+      throw DomainError.invalid([
+        { field: `allocations[${index}].gpus`, message: 'must be a whole number, at least 1' },
+      ]);
+    }
   });
+  return allocations.length === 0 ? [] : [gpusAllocated(siteId, runId, allocations)];
+}
+
+export function evolveSiteCapacity(
+  state: SiteCapacityState,
+  event: SiteCapacityEvent,
+): SiteCapacityState {
+  return { runIds: [...state.runIds, event.data.runId] };
+}
+
+export const siteCapacityDecider: Decider<
+  SiteCapacityState,
+  SiteCapacityCommand,
+  SiteCapacityEvent
+> = {
+  name: 'site-capacity',
+  initialState: initialSiteCapacityState,
+  decide: decideSiteCapacity,
+  evolve: evolveSiteCapacity,
+};
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function gpusAllocated(
+  siteId: string,
+  runId: string,
+  allocations: readonly GpuAllocation[],
+): SiteGpusAllocated {
+  const slots = new Map<string, number>();
+  for (const { slot, gpus } of allocations) slots.set(slot, (slots.get(slot) ?? 0) + gpus);
+  return {
+    type: 'SiteGpusAllocated',
+    schemaVersion: 1,
+    data: {
+      siteId,
+      runId,
+      slots: [...slots.keys()]
+        .sort(byCodeUnit)
+        .map((slot): SlotGpus => ({ slot, gpus: slots.get(slot)! })),
+    },
+  };
+}
+
+/**
+ * The AllocateGpus command of each site a run allocates on, sites sorted (code-unit order): what
+ * a run decides on the capacity streams. Pure.
+ */
+export function allocateGpusBySite(
+  runId: string,
+  allocations: readonly GpuAllocation[],
+): AllocateGpus[] {
+  const bySite = new Map<string, GpuAllocation[]>();
+  for (const { siteId, slot, gpus } of allocations) {
+    const list = bySite.get(siteId) ?? [];
+    list.push({ siteId, slot, gpus });
+    bySite.set(siteId, list);
+  }
+  return [...bySite.keys()].sort(byCodeUnit).map((siteId) => ({
+    type: 'AllocateGpus',
+    data: { siteId, runId, allocations: bySite.get(siteId)! },
+  }));
 }

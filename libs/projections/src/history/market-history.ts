@@ -1,14 +1,15 @@
 import {
   AllocationMade,
   AllocationUsageEvent,
-  MatchingRunCompleted,
+  expectEvent,
   ComputeOrder,
   computeOrderDecider,
   EnergyOffer,
   energyOfferDecider,
   Site,
   siteDecider,
-  SiteGpusAllocated,
+  siteCapacityDecider,
+  SiteCapacityState,
   upcastEvent,
 } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
@@ -30,10 +31,10 @@ export interface MarketHistory {
   orders: Map<string, Versioned<ComputeOrder>>;
   allocations: Map<string, AllocationMade['data']>;
   /**
-   * Revision of each site's capacity stream (`sitecapacity-<siteId>`): a run appends there at
-   * this revision, so two runs allocating on one site never both commit.
+   * Each site's capacity stream (`sitecapacity-<siteId>`): a run appends there at this revision,
+   * so two runs allocating on one site never both commit.
    */
-  capacityRevisions: Map<string, number>;
+  capacity: Map<string, Versioned<SiteCapacityState>>;
   /** The platform fee of each matching run: the rate its allocations were priced against. */
   runFees: Map<string, number>;
   /** Usage reports and amendments in log order, with their event ids and positions. */
@@ -46,6 +47,7 @@ const FOLDED = [
   { prefix: 'site-', decider: siteDecider, into: 'sites' },
   { prefix: 'energyoffer-', decider: energyOfferDecider, into: 'offers' },
   { prefix: 'computeorder-', decider: computeOrderDecider, into: 'orders' },
+  { prefix: 'sitecapacity-', decider: siteCapacityDecider, into: 'capacity' },
 ] as const;
 
 export function emptyHistory(): MarketHistory {
@@ -55,7 +57,7 @@ export function emptyHistory(): MarketHistory {
     offers: new Map(),
     orders: new Map(),
     allocations: new Map(),
-    capacityRevisions: new Map(),
+    capacity: new Map(),
     runFees: new Map(),
     usage: [],
     settlements: new Map(),
@@ -91,17 +93,12 @@ export function foldMarketHistory(
 function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
   switch (event.type) {
     case 'AllocationMade': {
-      const allocation = event.data as AllocationMade['data'];
+      const allocation = expectEvent(event, 'AllocationMade').data;
       history.allocations.set(allocation.allocationId, allocation);
       return true;
     }
-    case 'SiteGpusAllocated': {
-      const { siteId } = event.data as SiteGpusAllocated['data'];
-      history.capacityRevisions.set(siteId, event.revision);
-      return true;
-    }
     case 'MatchingRunCompleted': {
-      const run = event.data as MatchingRunCompleted['data'];
+      const run = expectEvent(event, 'MatchingRunCompleted').data;
       history.runFees.set(run.runId, run.platformFeeBps);
       return true;
     }
@@ -115,7 +112,7 @@ function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
       return true;
     case 'SettlementStatementIssued':
     case 'SettlementPeriodClosed': {
-      const period = (event.data as { period: string }).period;
+      const { period } = expectEvent(event, event.type).data;
       history.settlements.set(period, [...(history.settlements.get(period) ?? []), event]);
       return true;
     }

@@ -1,0 +1,26 @@
+import { DomainEvent } from '../shared/event';
+
+/**
+ * A signed Merkle checkpoint of the global log (libs/audit computes and verifies it; the domain
+ * keeps its sequence). Internal: not relayed to Kafka, read by auditors through the audit API.
+ */
+export interface SealedCheckpoint {
+  /** 1, 2, … with no gaps. */
+  sequence: number;
+  /** Exclusive: the previous checkpoint's toPosition (0 for the first). */
+  fromPosition: number;
+  /** Inclusive. */
+  toPosition: number;
+  eventCount: number;
+  firstEventId?: string;
+  lastEventId?: string;
+  merkleRoot: string;
+  previousCheckpointHash: string;
+  sealedAt: string;
+  keyId: string;
+  signature: string;
+}
+
+export type AuditCheckpointSealed = DomainEvent<'AuditCheckpointSealed', SealedCheckpoint, 1>;
+
+export type AuditCheckpointEvent = AuditCheckpointSealed;

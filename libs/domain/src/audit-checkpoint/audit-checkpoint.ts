@@ -1,0 +1,64 @@
+import { Decider } from '../shared/aggregate';
+import { DomainError } from '../shared/domain-error';
+import { AuditCheckpointCommand } from './audit-checkpoint.commands';
+import { AuditCheckpointEvent } from './audit-checkpoint.events';
+
+/** One stream holds every checkpoint in sequence: its expected revision keeps them in order. */
+export const AUDIT_CHECKPOINT_STREAM = 'auditcheckpoint-log';
+
+/** Where the last checkpoint ended: the next one starts there. */
+export interface AuditCheckpointState {
+  sequence: number;
+  toPosition: number;
+}
+
+export const initialAuditCheckpointState = (): AuditCheckpointState => ({
+  sequence: 0,
+  toPosition: 0,
+});
+
+/**
+ * Checkpoints chain without gaps: each is the next in sequence, starts where the previous one
+ * ended and covers at least one event. (Its hashes and signature are libs/audit's to verify.)
+ */
+export function decideAuditCheckpoint(
+  command: AuditCheckpointCommand,
+  state: AuditCheckpointState,
+): AuditCheckpointEvent[] {
+  const { checkpoint } = command.data;
+  if (checkpoint.sequence !== state.sequence + 1) {
+    throw DomainError.conflict(
+      `Checkpoint ${checkpoint.sequence} does not follow checkpoint ${state.sequence}`,
+    );
+  }
+  if (checkpoint.fromPosition !== state.toPosition) {
+    throw DomainError.conflict(
+      `Checkpoint ${checkpoint.sequence} starts after ${checkpoint.fromPosition}, ` +
+        `not where checkpoint ${state.sequence} ended (${state.toPosition})`,
+    );
+  }
+  if (checkpoint.toPosition <= checkpoint.fromPosition) {
+    throw DomainError.invalid([
+      { field: 'toPosition', message: `must be after fromPosition ${checkpoint.fromPosition}` },
+    ]);
+  }
+  return [{ type: 'AuditCheckpointSealed', schemaVersion: 1, data: checkpoint }];
+}
+
+export function evolveAuditCheckpoint(
+  _state: AuditCheckpointState,
+  event: AuditCheckpointEvent,
+): AuditCheckpointState {
+  return { sequence: event.data.sequence, toPosition: event.data.toPosition };
+}
+
+export const auditCheckpointDecider: Decider<
+  AuditCheckpointState,
+  AuditCheckpointCommand,
+  AuditCheckpointEvent
+> = {
+  name: 'audit-checkpoint',
+  initialState: initialAuditCheckpointState,
+  decide: decideAuditCheckpoint,
+  evolve: evolveAuditCheckpoint,
+};

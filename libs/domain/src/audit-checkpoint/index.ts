@@ -1,0 +1,3 @@
+export * from './audit-checkpoint';
+export * from './audit-checkpoint.commands';
+export * from './audit-checkpoint.events';
