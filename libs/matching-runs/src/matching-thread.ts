@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import {
   Allocation,
   MatchingInputError,
+  MatchingOptions,
   MatchingResult,
   MatchingSnapshot,
 } from '@policloud/matching';
@@ -39,11 +40,19 @@ interface Pending {
  * and kept for later runs; requests queue on it in order. The results are the same functions'
  * on the same input: runs and replays stay identical.
  */
+/** Injection token of the engine's options on the matching thread (none in production). */
+export const MATCHING_OPTIONS = Symbol('MATCHING_OPTIONS');
+
 @Injectable()
 export class MatchingThread implements OnApplicationShutdown {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+
+  /** `options`: the engine's (a test's small work budget); the service uses the defaults. */
+  constructor(
+    @Optional() @Inject(MATCHING_OPTIONS) private readonly options: MatchingOptions = {},
+  ) {}
 
   /** `matchOrders(snapshot)`, off the event loop. */
   match(snapshot: MatchingSnapshot): Promise<MatchingResult> {
@@ -91,7 +100,7 @@ export class MatchingThread implements OnApplicationShutdown {
   }
 
   private start(): Worker {
-    const worker = spawnMatchingWorker();
+    const worker = spawnMatchingWorker(this.options);
     worker.on('message', (reply: MatchingReply) => this.receive(reply));
     worker.on('error', (error) => this.abandon(worker, error));
     worker.on('exit', (code) =>
@@ -158,13 +167,15 @@ function joinPieces(pieces: readonly StreamDecision[]): StreamDecision[] {
  * From source (ts-node, jest), the thread registers the TypeScript loader and the path aliases
  * itself: hooks installed in this thread do not reach a new one.
  */
-function spawnMatchingWorker(): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'matching-thread.worker.js'));
+function spawnMatchingWorker(workerData: MatchingOptions): Worker {
+  if (!__filename.endsWith('.ts')) {
+    return new Worker(join(__dirname, 'matching-thread.worker.js'), { workerData });
+  }
   const entry = join(__dirname, 'matching-thread.worker.ts');
   const bootstrap = [
     "require('ts-node').register({ transpileOnly: true });",
     "require('tsconfig-paths/register');",
     `require(${JSON.stringify(entry)});`,
   ].join('\n');
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }

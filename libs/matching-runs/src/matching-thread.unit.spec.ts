@@ -86,8 +86,11 @@ function orderOf(order: MatchingOrder): ComputeOrder {
   };
 }
 
+/** A small work budget: the thread must return what the engine returns at any budget. */
+const ENGINE = { workBudget: 200_000 };
+
 describe('MatchingThread: matching off the event loop', () => {
-  const thread = new MatchingThread();
+  const thread = new MatchingThread(ENGINE);
   afterAll(() => thread.onApplicationShutdown());
 
   it('returns exactly what matchOrders returns in process, for concurrent runs too', async () => {
@@ -96,7 +99,7 @@ describe('MatchingThread: matching off the event loop', () => {
     );
     const results = await Promise.all(snapshots.map((snapshot) => thread.match(snapshot)));
     results.forEach((result, i) => {
-      expect(canonicalJson(result)).toBe(canonicalJson(matchOrders(snapshots[i])));
+      expect(canonicalJson(result)).toBe(canonicalJson(matchOrders(snapshots[i], ENGINE)));
     });
   }, 60_000);
 
@@ -104,7 +107,7 @@ describe('MatchingThread: matching off the event loop', () => {
     const snapshot = randomSnapshot({ seed: 4, orders: 10, sites: 2, slots: 6 });
     const duplicated = { ...snapshot, orders: [...snapshot.orders, snapshot.orders[0]] };
     await expect(thread.match(duplicated)).rejects.toBeInstanceOf(MatchingInputError);
-    await expect(thread.match(snapshot)).resolves.toEqual(matchOrders(snapshot));
+    await expect(thread.match(snapshot)).resolves.toEqual(matchOrders(snapshot, ENGINE));
   }, 60_000);
 
   it('records a run: the same streams and events runDecisions builds in process, completed when matched; replay gives its allocations', async () => {
@@ -124,7 +127,7 @@ describe('MatchingThread: matching off the event loop', () => {
     });
     const expected = runDecisions(
       { ...run, completedAt: '2026-03-02T01:02:03.000Z', inputHash: hashOf(snapshot) },
-      matchOrders(snapshot),
+      matchOrders(snapshot, ENGINE),
       context,
     );
     expect(asked).toBe(1);
@@ -139,7 +142,7 @@ describe('MatchingThread: matching off the event loop', () => {
     const replayed = await thread.replay(snapshot, context);
     expect(replayed.inputHash).toBe(hashOf(snapshot));
     expect(canonicalJson(replayed.allocations)).toBe(
-      canonicalJson(allocationInputs(matchOrders(snapshot), context)),
+      canonicalJson(allocationInputs(matchOrders(snapshot, ENGINE), context)),
     );
   }, 60_000);
 

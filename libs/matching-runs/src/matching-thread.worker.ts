@@ -9,8 +9,14 @@
  * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
  * one turn of it. One part per turn keeps its pauses short. Errors go back under the request's id.
  */
-import { parentPort } from 'node:worker_threads';
-import { Allocation, matchOrders, MatchingResult, MatchingSnapshot } from '@policloud/matching';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  Allocation,
+  matchOrders,
+  MatchingOptions,
+  MatchingResult,
+  MatchingSnapshot,
+} from '@policloud/matching';
 import { hashOf } from './matching-input';
 import { AllocationInput, StreamDecision } from '@policloud/domain';
 import { allocationInputs, RunContext, runDecisions, RunRecord } from './run-events';
@@ -37,6 +43,8 @@ export type MatchingReply =
 const ITEMS_PER_MESSAGE = 2_000;
 
 const port = parentPort;
+/** The engine's options, as the thread was created with (MatchingThread). */
+const options = (workerData ?? {}) as MatchingOptions;
 if (!port) throw new Error('matching-thread.worker must run in a worker thread');
 const reply = (message: MatchingReply) => port.postMessage(message);
 
@@ -92,7 +100,7 @@ function pieceMessages(id: number, decisions: readonly StreamDecision[]): Matchi
 function handle(request: MatchingRequest): void {
   const { id } = request;
   if ('match' in request) {
-    const result = matchOrders(request.match);
+    const result = matchOrders(request.match, options);
     sending.set(id, {
       parts: [
         ...chunks(result.allocations).map((items) => ({ id, items })),
@@ -104,12 +112,17 @@ function handle(request: MatchingRequest): void {
   }
   if ('record' in request) {
     const { snapshot, run, context } = request.record;
-    matched.set(id, { result: matchOrders(snapshot), inputHash: hashOf(snapshot), run, context });
+    matched.set(id, {
+      result: matchOrders(snapshot, options),
+      inputHash: hashOf(snapshot),
+      run,
+      context,
+    });
     return reply({ id, matched: true });
   }
   if ('replay' in request) {
     const { snapshot, context } = request.replay;
-    const inputs = allocationInputs(matchOrders(snapshot), context);
+    const inputs = allocationInputs(matchOrders(snapshot, options), context);
     sending.set(id, {
       parts: [
         ...chunks(inputs).map((items) => ({ id, items })),
