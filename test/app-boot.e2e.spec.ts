@@ -27,6 +27,7 @@ describe('booting the service', () => {
       DATA_DIR: dataDir,
       AUDIT_SEAL_INTERVAL_SECONDS: '0',
       OPERATOR_API_KEY: 'boot-test-operator',
+      LOG_LEVEL: 'silent',
     });
 
   /** JSON goes through our parser (prototype keys refused), any other body type is a 415. */
