@@ -1,9 +1,5 @@
-import {
-  canonicalJson,
-  matchOrders,
-  MatchingInputError,
-  MatchingSnapshot,
-} from '@policloud/matching';
+import { canonicalJson } from '@policloud/audit';
+import { matchOrders, MatchingInputError, MatchingSnapshot } from '@policloud/matching';
 import { randomSnapshot } from '../../../libs/matching/src/testing/random-snapshot';
 import { longestPauseDuring } from '@policloud/test-support/event-loop-pauses';
 import { MatchingThread } from './matching-thread';

@@ -3,5 +3,4 @@ export * from './matching.errors';
 export * from './matching.rules';
 export * from './matching';
 export * from './matching.verify';
-export * from './canonical-json';
 export * from './snapshot.builder';

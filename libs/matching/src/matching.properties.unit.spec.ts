@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@policloud/audit';
 import { matchOrders } from './matching';
 import { energyReservePerGpuHour, slotsToFill } from './matching.rules';
 import { MatchingSnapshot } from './matching.types';

@@ -1,5 +1,5 @@
 import { MatchingInputError } from './matching.errors';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@policloud/audit';
 import { matchOrders } from './matching';
 import { randomSnapshot } from './testing/random-snapshot';
 import { verifyMatching } from './matching.verify';
