@@ -29,8 +29,8 @@ import {
   siteEligibleForOrder,
   slotsToFill,
   usableSlotIndices,
-} from '../matching.rules';
-import { MatchingSnapshot } from '../matching.types';
+} from '../model/rules';
+import { MatchingSnapshot } from '../model/types';
 import { slotAt, slotHour } from '@policloud/domain';
 
 export interface MilpOutcome {

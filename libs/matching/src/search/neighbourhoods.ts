@@ -16,9 +16,9 @@
  * The randomness is a fixed-seed generator and the work is counted in site evaluations, so a
  * run is still deterministic.
  */
-import { MatchingEngine } from './matching.engine';
+import { MatchingEngine } from '../engine-state/matching-engine';
 import { prng } from '@policloud/domain';
-import { ReinsertionSize, reinsertExactly } from './matching.exact-repair';
+import { ReinsertionSize, reinsertExactly } from './exact-repair';
 
 const NONE = -1;
 /** Share of steps that reinsert orders exactly. */
@@ -119,7 +119,7 @@ function descend(
 /** Welfare if every order got all it wants at its cheapest site: nothing can beat it. */
 function welfareCeiling(engine: MatchingEngine): number {
   let ceiling = 0;
-  for (const order of engine.m.orders) {
+  for (const order of engine.model.orders) {
     if (order.staticReason !== undefined || order.wanted === 0) continue;
     const surplus = order.bid - order.minReserve[0];
     if (surplus > 0) ceiling += order.gpus * order.wanted * surplus;
@@ -143,7 +143,7 @@ class NeighbourhoodSearch {
     private readonly engine: MatchingEngine,
     private readonly limit: number,
   ) {
-    const m = engine.m;
+    const m = engine.model;
     this.siteOrders = m.sites.map(() => []);
     m.orders.forEach((order, o) => {
       if (order.staticReason !== undefined || order.wanted === 0) return;
@@ -152,9 +152,9 @@ class NeighbourhoodSearch {
       });
     });
     this.random = prng(0x5eed);
-    this.optionSite = new Int32Array(engine.T);
-    this.optionSlot = new Int32Array(engine.T);
-    this.optionTie = new Float64Array(engine.T);
+    this.optionSite = new Int32Array(engine.slotCount);
+    this.optionSlot = new Int32Array(engine.slotCount);
+    this.optionTie = new Float64Array(engine.slotCount);
   }
 
   /** Empties the block and refills it once; keeps the refill unless welfare fell. */
@@ -162,7 +162,7 @@ class NeighbourhoodSearch {
     const engine = this.engine;
     engine.work += REBUILD_WORK; // what emptying and refilling costs besides site evaluations
     const mark = engine.begin();
-    const records = engine.allocs.length;
+    const records = engine.allocations.length;
     const before = engine.welfare;
     const incumbents = this.ruin(block);
     this.refill(block, incumbents, mark, records, before);
@@ -179,7 +179,7 @@ class NeighbourhoodSearch {
     if (seed === NONE) return;
     engine.work += REBUILD_WORK;
     const mark = engine.begin();
-    const records = engine.allocs.length;
+    const records = engine.allocations.length;
     const size = count ?? 2 + Math.floor(this.random() * (ORDER_RUIN_MAX - 1));
     const { removed, block } = this.ruinRelated(seed, size);
     this.refill(block, removed, mark, records, before);
@@ -188,7 +188,7 @@ class NeighbourhoodSearch {
   /** Rebuilds many related orders and keeps the result whatever its welfare: a restart. */
   kick(): void {
     this.allowance = Infinity;
-    const count = Math.ceil(KICK_ORDER_SHARE * this.engine.m.orders.length);
+    const count = Math.ceil(KICK_ORDER_SHARE * this.engine.model.orders.length);
     this.rebuildOrders(Math.max(ORDER_RUIN_MAX, count));
     this.allowance = 0;
   }
@@ -200,7 +200,7 @@ class NeighbourhoodSearch {
    */
   rebuildExactly(): void {
     const engine = this.engine;
-    const T = engine.T;
+    const T = engine.slotCount;
     const before = engine.welfare;
     const seed = this.randomOccupiedCell();
     if (seed === NONE) return;
@@ -211,7 +211,7 @@ class NeighbourhoodSearch {
     const last = Math.min(T - 1, (seed % T) + halfWidth);
     for (let t = Math.max(0, (seed % T) - halfWidth); t <= last; t++) slots.push(t);
     const mark = engine.begin();
-    const records = engine.allocs.length;
+    const records = engine.allocations.length;
     const count = 2 + Math.floor(this.random() * (EXACT_RUIN_MAX - 1));
     const chosen = this.takeOutOfWindow(site, slots, count);
     const planned = reinsertExactly(engine, chosen, slots);
@@ -236,11 +236,11 @@ class NeighbourhoodSearch {
    */
   private takeOutOfWindow(site: number, slots: readonly number[], count: number): number[] {
     const engine = this.engine;
-    const T = engine.T;
+    const T = engine.slotCount;
     const pool: number[] = [];
     for (const t of slots) {
-      for (const id of engine.cellAllocs[site * T + t]) {
-        const o = engine.allocs[id].o;
+      for (const id of engine.cellAllocations[site * T + t]) {
+        const o = engine.allocations[id].order;
         if (!pool.includes(o)) pool.push(o);
       }
     }
@@ -250,7 +250,7 @@ class NeighbourhoodSearch {
       const o = pool.splice(Math.floor(this.random() * pool.length), 1)[0];
       const mark = engine.begin();
       for (const t of slots) {
-        const id = engine.orderSlot[o * T + t];
+        const id = engine.allocationAt[o * T + t];
         if (id !== NONE) engine.remove(id);
       }
       if (size.admit(o)) chosen.push(o);
@@ -265,28 +265,28 @@ class NeighbourhoodSearch {
    */
   private ruinRelated(seed: number, count: number): { removed: Set<number>; block: Neighbourhood } {
     const engine = this.engine;
-    const T = engine.T;
+    const T = engine.slotCount;
     const removed = new Set<number>();
     const sites = new Set<number>();
     const slots = new Set<number>();
     const frontier = [seed];
     while (frontier.length > 0 && removed.size < count) {
       const cell = frontier.splice(Math.floor(this.random() * frontier.length), 1)[0];
-      const occupants = engine.cellAllocs[cell];
+      const occupants = engine.cellAllocations[cell];
       if (occupants.length === 0) continue;
-      const o = engine.allocs[occupants[Math.floor(this.random() * occupants.length)]].o;
+      const o = engine.allocations[occupants[Math.floor(this.random() * occupants.length)]].order;
       if (removed.has(o)) continue;
       removed.add(o);
-      for (const t of engine.m.orders[o].slots) {
-        const id = engine.orderSlot[o * T + t];
+      for (const t of engine.model.orders[o].slots) {
+        const id = engine.allocationAt[o * T + t];
         if (id === NONE) continue;
-        const a = engine.allocs[id];
-        sites.add(a.s);
-        slots.add(a.t);
-        frontier.push(a.s * T + a.t);
+        const a = engine.allocations[id];
+        sites.add(a.site);
+        slots.add(a.slot);
+        frontier.push(a.site * T + a.slot);
         engine.remove(id);
       }
-      if (engine.cellAllocs[cell].length > 0) frontier.push(cell);
+      if (engine.cellAllocations[cell].length > 0) frontier.push(cell);
     }
     const ascending = (a: number, b: number) => a - b;
     const block = { sites: [...sites].sort(ascending), slots: [...slots].sort(ascending) };
@@ -295,7 +295,7 @@ class NeighbourhoodSearch {
 
   /** A random (site, slot) holding at least one allocation, or NONE after a few misses. */
   private randomOccupiedCell(): number {
-    const cells = this.engine.cellAllocs;
+    const cells = this.engine.cellAllocations;
     for (let attempt = 0; attempt < 16; attempt++) {
       const cell = Math.floor(this.random() * cells.length);
       if (cells[cell].length > 0) return cell;
@@ -318,7 +318,7 @@ class NeighbourhoodSearch {
     const candidates = this.candidates(block, incumbents);
     engine.work += incumbents.size + candidates.length;
     if (candidates.length === 0) return engine.rollback(mark);
-    const m = engine.m;
+    const m = engine.model;
     const keyed = candidates.map((o) => {
       const order = m.orders[o];
       const surplus = order.bid - order.minReserve[0];
@@ -335,21 +335,21 @@ class NeighbourhoodSearch {
   /** Removes every allocation of the block (all-or-none orders lose their whole bundle). */
   private ruin(block: Neighbourhood): Set<number> {
     const engine = this.engine;
-    const m = engine.m;
-    const T = engine.T;
+    const m = engine.model;
+    const T = engine.slotCount;
     const removed = new Set<number>();
     for (const s of block.sites) {
       for (const t of block.slots) {
-        for (const id of [...engine.cellAllocs[s * T + t]]) {
-          if (!engine.allocs[id].alive) continue;
-          const o = engine.allocs[id].o;
+        for (const id of [...engine.cellAllocations[s * T + t]]) {
+          if (!engine.allocations[id].alive) continue;
+          const o = engine.allocations[id].order;
           removed.add(o);
           if (!m.orders[o].allOrNone) {
             engine.remove(id);
             continue;
           }
           for (const u of m.orders[o].slots) {
-            const other = engine.orderSlot[o * T + u];
+            const other = engine.allocationAt[o * T + u];
             if (other !== NONE) engine.remove(other);
           }
         }
@@ -361,8 +361,8 @@ class NeighbourhoodSearch {
   /** The orders that lost cells, and those short of their hours that could use the block. */
   private candidates(block: Neighbourhood, incumbents: Set<number>): number[] {
     const engine = this.engine;
-    const m = engine.m;
-    const T = engine.T;
+    const m = engine.model;
+    const T = engine.slotCount;
     const inBlock = new Uint8Array(T);
     for (const t of block.slots) inBlock[t] = 1;
     const chosen = new Set(incumbents);
@@ -371,10 +371,10 @@ class NeighbourhoodSearch {
       engine.work += list.length;
       for (const o of list) {
         const order = m.orders[o];
-        if (chosen.has(o) || engine.filled[o] >= order.wanted) continue;
-        if (order.allOrNone && engine.filled[o] > 0) continue;
+        if (chosen.has(o) || engine.filledSlots[o] >= order.wanted) continue;
+        if (order.allOrNone && engine.filledSlots[o] > 0) continue;
         for (const t of order.slots) {
-          if (inBlock[t] === 1 && engine.orderSlot[o * T + t] === NONE) {
+          if (inBlock[t] === 1 && engine.allocationAt[o * T + t] === NONE) {
             chosen.add(o);
             break;
           }
@@ -390,15 +390,15 @@ class NeighbourhoodSearch {
    */
   private fill(o: number): void {
     const engine = this.engine;
-    const order = engine.m.orders[o];
-    const T = engine.T;
-    const need = order.wanted - engine.filled[o];
-    if (need <= 0 || (order.allOrNone && engine.filled[o] > 0)) return;
+    const order = engine.model.orders[o];
+    const T = engine.slotCount;
+    const need = order.wanted - engine.filledSlots[o];
+    if (need <= 0 || (order.allOrNone && engine.filledSlots[o] > 0)) return;
     const spread = SITE_NOISE * (order.bid - order.minReserve[0]);
     const { optionSite, optionSlot, optionTie, ranked } = this;
     let count = 0;
     for (const t of order.slots) {
-      if (engine.orderSlot[o * T + t] !== NONE) continue;
+      if (engine.allocationAt[o * T + t] !== NONE) continue;
       let bestSite = NONE;
       let bestTie = Infinity;
       for (let i = 0; i < order.sites.length && order.minReserve[i] <= order.bid; i++) {
@@ -427,12 +427,12 @@ class NeighbourhoodSearch {
 
 /** Blocks to rebuild: each site over the horizon, then each slot over every site. */
 function neighbourhoodsOf(engine: MatchingEngine): Neighbourhood[] {
-  const allSlots = Array.from({ length: engine.T }, (_, t) => t);
-  const allSites = engine.m.sites.map((_, s) => s);
+  const allSlots = Array.from({ length: engine.slotCount }, (_, t) => t);
+  const allSites = engine.model.sites.map((_, s) => s);
   const blocks: Neighbourhood[] = allSites.map((s) => ({ sites: [s], slots: allSlots }));
   for (const t of allSlots) blocks.push({ sites: allSites, slots: [t] });
   let live = 0;
-  for (const list of engine.cellAllocs) live += list.length;
+  for (const list of engine.cellAllocations) live += list.length;
   if (live <= WHOLE_INSTANCE_ALLOCATIONS) {
     blocks.push({ sites: allSites, slots: allSlots });
   }

@@ -9,7 +9,7 @@
  * Greedy refills almost never find the tight repackings this finds (one in thousands of tries
  * on the same orders, measured), which is why it exists.
  */
-import { MatchingEngine } from './matching.engine';
+import { MatchingEngine } from '../engine-state/matching-engine';
 
 const NONE = -1;
 /** Most states (products of the tracked orders' slot counts) a reinsertion may explore. */
@@ -52,19 +52,19 @@ export function reinsertExactly(
   engine.work += Math.ceil(reinsertion.steps / STEPS_PER_EVALUATION);
   for (const [o, s, t] of plan) {
     if (engine.evaluate(o, s, t) >= 0) engine.place(o, s, t);
-    else if (engine.m.orders[o].allOrNone) return false;
+    else if (engine.model.orders[o].allOrNone) return false;
   }
   return true;
 }
 
 /** Slots an order may still take in this run. */
 function needOf(engine: MatchingEngine, o: number): number {
-  return engine.m.orders[o].wanted - engine.filled[o];
+  return engine.model.orders[o].wanted - engine.filledSlots[o];
 }
 
 /** 1 for each slot of the window, by slot index. */
 function windowMask(engine: MatchingEngine, slots: readonly number[]): Uint8Array {
-  const inWindow = new Uint8Array(engine.T);
+  const inWindow = new Uint8Array(engine.slotCount);
   for (const t of slots) inWindow[t] = 1;
   return inWindow;
 }
@@ -75,11 +75,11 @@ function windowMask(engine: MatchingEngine, slots: readonly number[]): Uint8Arra
  */
 function radixOf(engine: MatchingEngine, o: number, inWindow: Uint8Array): number {
   let free = 0;
-  for (const t of engine.m.orders[o].slots) {
-    if (inWindow[t] === 1 && engine.orderSlot[o * engine.T + t] === NONE) free++;
+  for (const t of engine.model.orders[o].slots) {
+    if (inWindow[t] === 1 && engine.allocationAt[o * engine.slotCount + t] === NONE) free++;
   }
   const need = needOf(engine, o);
-  return !engine.m.orders[o].allOrNone && free <= need ? 1 : need + 1;
+  return !engine.model.orders[o].allOrNone && free <= need ? 1 : need + 1;
 }
 
 /**
@@ -104,8 +104,8 @@ export class ReinsertionSize {
     const engine = this.engine;
     const states = this.states * radixOf(engine, o, this.inWindow);
     if (states > STATE_LIMIT) return false;
-    const order = engine.m.orders[o];
-    const branches = engine.m.sites.length + 1;
+    const order = engine.model.orders[o];
+    const branches = engine.model.sites.length + 1;
     let steps = 0;
     const active = this.slots.map((t, j) => {
       const here = this.active[j] + (order.slots.includes(t) ? 1 : 0);
@@ -138,7 +138,9 @@ class ExactReinsertion {
   ) {
     const inWindow = windowMask(engine, slots);
     this.need = orders.map((o) => needOf(engine, o));
-    this.mustFill = orders.map((o) => engine.m.orders[o].allOrNone && engine.filled[o] > 0);
+    this.mustFill = orders.map(
+      (o) => engine.model.orders[o].allOrNone && engine.filledSlots[o] > 0,
+    );
     this.radix = orders.map((o) => radixOf(engine, o, inWindow));
     let states = 1;
     for (const r of this.radix) {
@@ -214,11 +216,12 @@ class ExactReinsertion {
    */
   private collectOptions(t: number): number[] {
     const { engine, orders, options } = this;
-    const m = engine.m;
+    const m = engine.model;
     const here: number[] = [];
     orders.forEach((o, i) => {
       const order = m.orders[o];
-      if (engine.orderSlot[o * engine.T + t] !== NONE || !order.slots.includes(t)) return;
+      if (engine.allocationAt[o * engine.slotCount + t] !== NONE || !order.slots.includes(t))
+        return;
       const list: Option[] = [];
       for (let j = 0; j < order.sites.length && order.minReserve[j] <= order.bid; j++) {
         const s = order.sites[j];
@@ -279,7 +282,7 @@ class ExactReinsertion {
   /** Every all-or-none order has all of its slots, or none if it holds none elsewhere. */
   private complete(state: number): boolean {
     for (let i = 0; i < this.orders.length; i++) {
-      if (!this.engine.m.orders[this.orders[i]].allOrNone) continue;
+      if (!this.engine.model.orders[this.orders[i]].allOrNone) continue;
       const count = Math.floor(state / this.stride[i]) % this.radix[i];
       if (count !== this.need[i] && (count !== 0 || this.mustFill[i])) return false;
     }
@@ -293,8 +296,8 @@ class ExactReinsertion {
   private bestPerMask(t: number, here: number[]): SlotPlans {
     const options = this.options;
     const engine = this.engine;
-    const m = engine.m;
-    const T = engine.T;
+    const m = engine.model;
+    const T = engine.slotCount;
     const n = here.length;
     const values = new Float64Array(1 << n).fill(-Infinity);
     const sites = new Int32Array((1 << n) * n);
@@ -320,7 +323,7 @@ class ExactReinsertion {
       for (const option of options[i][t]) {
         const s = option.site;
         const gpus = usedGpus[s] + gpusOfOrder;
-        if (gpus > engine.free[s * T + t] || gpus > option.energyGpus) continue;
+        if (gpus > engine.freeGpus[s * T + t] || gpus > option.energyGpus) continue;
         const savedBid = cellBid[s];
         const savedReserve = cellReserve[s];
         const bid = Math.min(savedBid, bidOfOrder);

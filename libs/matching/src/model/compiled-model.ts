@@ -4,7 +4,7 @@
  * and per order its usable slots and eligible sites. Validation happens here.
  */
 import { isRenewable, SLOT_PATTERN, slotAt, slotHour } from '@policloud/domain';
-import { MatchingInputError } from './matching.errors';
+import { MatchingInputError } from './input-error';
 import {
   energyReservePerGpuHour,
   offerFeedsSite,
@@ -12,14 +12,14 @@ import {
   siteEligibleForOrder,
   slotsToFill,
   usableSlotIndices,
-} from './matching.rules';
+} from './rules';
 import {
   MatchingEnergyOffer,
   MatchingOrder,
   MatchingSite,
   MatchingSnapshot,
   UnfilledReason,
-} from './matching.types';
+} from './types';
 
 /** Code-unit order: locale-independent, the same on every machine. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

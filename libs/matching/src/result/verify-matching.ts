@@ -12,8 +12,8 @@ import {
   siteEligibleForOrder,
   slotsToFill,
   usableSlotIndices,
-} from './matching.rules';
-import { MatchingResult, MatchingSnapshot } from './matching.types';
+} from '../model/rules';
+import { MatchingResult, MatchingSnapshot } from '../model/types';
 
 export function verifyMatching(snapshot: MatchingSnapshot, result: MatchingResult): string[] {
   const problems: string[] = [];
