@@ -3,7 +3,7 @@
  * puts it back, and keeps the result unless total welfare falls (walking across plateaus).
  * Three kinds of step:
  * - a few orders running around an occupied cell, reinserted at their best joint placement
- *   in a window of slots (exact over them, `matching.exact-repair.ts`);
+ *   in a window of slots (exact over them, `exact-repair.ts`);
  * - a few related orders (one occupying a random cell, then orders sharing cells with those
  *   removed), refilled greedily in a perturbed order of surplus, each slot's site chosen with
  *   a perturbed reserve;
