@@ -16,11 +16,11 @@
  * The randomness is a fixed-seed generator and the work is counted in site evaluations, so a
  * run is still deterministic.
  */
+import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine } from '../engine-state/matching-engine';
 import { prng } from '@policloud/domain';
 import { ReinsertionSize, reinsertExactly } from './exact-repair';
 
-const NONE = -1;
 /** Share of steps that reinsert orders exactly. */
 const EXACT_SHARE = 0.4;
 /** Share of steps that reinsert exactly or refill related orders; the rest rebuild blocks. */
@@ -119,10 +119,10 @@ function descend(
 /** Welfare if every order got all it wants at its cheapest site: nothing can beat it. */
 function welfareCeiling(engine: MatchingEngine): number {
   let ceiling = 0;
-  for (const order of engine.model.orders) {
-    if (order.staticReason !== undefined || order.wanted === 0) continue;
-    const surplus = order.bid - order.minReserve[0];
-    if (surplus > 0) ceiling += order.gpus * order.wanted * surplus;
+  for (const compiled of engine.model.orders) {
+    if (compiled.staticReason !== undefined || compiled.wanted === 0) continue;
+    const surplus = compiled.bid - compiled.minReserve[0];
+    if (surplus > 0) ceiling += compiled.gpus * compiled.wanted * surplus;
   }
   return ceiling;
 }
@@ -143,12 +143,12 @@ class NeighbourhoodSearch {
     private readonly engine: MatchingEngine,
     private readonly limit: number,
   ) {
-    const m = engine.model;
-    this.siteOrders = m.sites.map(() => []);
-    m.orders.forEach((order, o) => {
-      if (order.staticReason !== undefined || order.wanted === 0) return;
-      order.sites.forEach((s, i) => {
-        if (order.minReserve[i] <= order.bid) this.siteOrders[s].push(o);
+    const model = engine.model;
+    this.siteOrders = model.sites.map(() => []);
+    model.orders.forEach((compiled, order) => {
+      if (compiled.staticReason !== undefined || compiled.wanted === 0) return;
+      compiled.sites.forEach((site, i) => {
+        if (compiled.minReserve[i] <= compiled.bid) this.siteOrders[site].push(order);
       });
     });
     this.random = prng(0x5eed);
@@ -200,16 +200,17 @@ class NeighbourhoodSearch {
    */
   rebuildExactly(): void {
     const engine = this.engine;
-    const T = engine.slotCount;
+    const slotCount = engine.slotCount;
     const before = engine.welfare;
     const seed = this.randomOccupiedCell();
     if (seed === NONE) return;
     engine.work += REBUILD_WORK;
-    const site = Math.floor(seed / T);
+    const site = Math.floor(seed / slotCount);
     const halfWidth = 1 + Math.floor(this.random() * EXACT_HALF_WIDTH);
     const slots: number[] = [];
-    const last = Math.min(T - 1, (seed % T) + halfWidth);
-    for (let t = Math.max(0, (seed % T) - halfWidth); t <= last; t++) slots.push(t);
+    const last = Math.min(slotCount - 1, (seed % slotCount) + halfWidth);
+    for (let slot = Math.max(0, (seed % slotCount) - halfWidth); slot <= last; slot++)
+      slots.push(slot);
     const mark = engine.begin();
     const records = engine.allocations.length;
     const count = 2 + Math.floor(this.random() * (EXACT_RUIN_MAX - 1));
@@ -236,24 +237,24 @@ class NeighbourhoodSearch {
    */
   private takeOutOfWindow(site: number, slots: readonly number[], count: number): number[] {
     const engine = this.engine;
-    const T = engine.slotCount;
+    const slotCount = engine.slotCount;
     const pool: number[] = [];
-    for (const t of slots) {
-      for (const id of engine.cellAllocations[site * T + t]) {
-        const o = engine.allocations[id].order;
-        if (!pool.includes(o)) pool.push(o);
+    for (const slot of slots) {
+      for (const id of engine.cellAllocations[site * slotCount + slot]) {
+        const order = engine.allocations[id].order;
+        if (!pool.includes(order)) pool.push(order);
       }
     }
     const size = new ReinsertionSize(engine, slots);
     const chosen: number[] = [];
     while (pool.length > 0 && chosen.length < count) {
-      const o = pool.splice(Math.floor(this.random() * pool.length), 1)[0];
+      const order = pool.splice(Math.floor(this.random() * pool.length), 1)[0];
       const mark = engine.begin();
-      for (const t of slots) {
-        const id = engine.allocationAt[o * T + t];
+      for (const slot of slots) {
+        const id = engine.allocationAt[order * slotCount + slot];
         if (id !== NONE) engine.remove(id);
       }
-      if (size.admit(o)) chosen.push(o);
+      if (size.admit(order)) chosen.push(order);
       else engine.rollback(mark);
     }
     return chosen;
@@ -265,7 +266,7 @@ class NeighbourhoodSearch {
    */
   private ruinRelated(seed: number, count: number): { removed: Set<number>; block: Neighbourhood } {
     const engine = this.engine;
-    const T = engine.slotCount;
+    const slotCount = engine.slotCount;
     const removed = new Set<number>();
     const sites = new Set<number>();
     const slots = new Set<number>();
@@ -274,16 +275,17 @@ class NeighbourhoodSearch {
       const cell = frontier.splice(Math.floor(this.random() * frontier.length), 1)[0];
       const occupants = engine.cellAllocations[cell];
       if (occupants.length === 0) continue;
-      const o = engine.allocations[occupants[Math.floor(this.random() * occupants.length)]].order;
-      if (removed.has(o)) continue;
-      removed.add(o);
-      for (const t of engine.model.orders[o].slots) {
-        const id = engine.allocationAt[o * T + t];
+      const order =
+        engine.allocations[occupants[Math.floor(this.random() * occupants.length)]].order;
+      if (removed.has(order)) continue;
+      removed.add(order);
+      for (const slot of engine.model.orders[order].slots) {
+        const id = engine.allocationAt[order * slotCount + slot];
         if (id === NONE) continue;
-        const a = engine.allocations[id];
-        sites.add(a.site);
-        slots.add(a.slot);
-        frontier.push(a.site * T + a.slot);
+        const allocation = engine.allocations[id];
+        sites.add(allocation.site);
+        slots.add(allocation.slot);
+        frontier.push(allocation.site * slotCount + allocation.slot);
         engine.remove(id);
       }
       if (engine.cellAllocations[cell].length > 0) frontier.push(cell);
@@ -318,16 +320,16 @@ class NeighbourhoodSearch {
     const candidates = this.candidates(block, incumbents);
     engine.work += incumbents.size + candidates.length;
     if (candidates.length === 0) return engine.rollback(mark);
-    const m = engine.model;
-    const keyed = candidates.map((o) => {
-      const order = m.orders[o];
-      const surplus = order.bid - order.minReserve[0];
-      return { o, key: surplus * (1 + KEY_NOISE * (2 * this.random() - 1)) };
+    const model = engine.model;
+    const keyed = candidates.map((order) => {
+      const compiled = model.orders[order];
+      const surplus = compiled.bid - compiled.minReserve[0];
+      return { order, key: surplus * (1 + KEY_NOISE * (2 * this.random() - 1)) };
     });
-    keyed.sort((a, b) => b.key - a.key || m.orders[a.o].rank - m.orders[b.o].rank);
-    for (const { o } of keyed) {
+    keyed.sort((a, b) => b.key - a.key || model.orders[a.order].rank - model.orders[b.order].rank);
+    for (const { order } of keyed) {
       if (engine.work >= this.limit) break;
-      this.fill(o);
+      this.fill(order);
     }
     this.keepUnlessWorse(mark, records, before);
   }
@@ -335,21 +337,21 @@ class NeighbourhoodSearch {
   /** Removes every allocation of the block (all-or-none orders lose their whole bundle). */
   private ruin(block: Neighbourhood): Set<number> {
     const engine = this.engine;
-    const m = engine.model;
-    const T = engine.slotCount;
+    const model = engine.model;
+    const slotCount = engine.slotCount;
     const removed = new Set<number>();
-    for (const s of block.sites) {
-      for (const t of block.slots) {
-        for (const id of [...engine.cellAllocations[s * T + t]]) {
+    for (const site of block.sites) {
+      for (const slot of block.slots) {
+        for (const id of [...engine.cellAllocations[site * slotCount + slot]]) {
           if (!engine.allocations[id].alive) continue;
-          const o = engine.allocations[id].order;
-          removed.add(o);
-          if (!m.orders[o].allOrNone) {
+          const order = engine.allocations[id].order;
+          removed.add(order);
+          if (!model.orders[order].allOrNone) {
             engine.remove(id);
             continue;
           }
-          for (const u of m.orders[o].slots) {
-            const other = engine.allocationAt[o * T + u];
+          for (const otherSlot of model.orders[order].slots) {
+            const other = engine.allocationAt[order * slotCount + otherSlot];
             if (other !== NONE) engine.remove(other);
           }
         }
@@ -361,21 +363,21 @@ class NeighbourhoodSearch {
   /** The orders that lost cells, and those short of their hours that could use the block. */
   private candidates(block: Neighbourhood, incumbents: Set<number>): number[] {
     const engine = this.engine;
-    const m = engine.model;
-    const T = engine.slotCount;
-    const inBlock = new Uint8Array(T);
-    for (const t of block.slots) inBlock[t] = 1;
+    const model = engine.model;
+    const slotCount = engine.slotCount;
+    const inBlock = new Uint8Array(slotCount);
+    for (const slot of block.slots) inBlock[slot] = 1;
     const chosen = new Set(incumbents);
-    for (const s of block.sites) {
-      const list = this.siteOrders[s];
+    for (const site of block.sites) {
+      const list = this.siteOrders[site];
       engine.work += list.length;
-      for (const o of list) {
-        const order = m.orders[o];
-        if (chosen.has(o) || engine.filledSlots[o] >= order.wanted) continue;
-        if (order.allOrNone && engine.filledSlots[o] > 0) continue;
-        for (const t of order.slots) {
-          if (inBlock[t] === 1 && engine.allocationAt[o * T + t] === NONE) {
-            chosen.add(o);
+      for (const order of list) {
+        const compiled = model.orders[order];
+        if (chosen.has(order) || engine.filledSlots[order] >= compiled.wanted) continue;
+        if (compiled.allOrNone && engine.filledSlots[order] > 0) continue;
+        for (const slot of compiled.slots) {
+          if (inBlock[slot] === 1 && engine.allocationAt[order * slotCount + slot] === NONE) {
+            chosen.add(order);
             break;
           }
         }
@@ -385,52 +387,53 @@ class NeighbourhoodSearch {
   }
 
   /**
-   * Places order `o` in its cheapest free slots, each at the site of lowest perturbed reserve;
+   * Places `order` in its cheapest free slots, each at the site of lowest perturbed reserve;
    * all of them or none if all-or-none.
    */
-  private fill(o: number): void {
+  private fill(order: number): void {
     const engine = this.engine;
-    const order = engine.model.orders[o];
-    const T = engine.slotCount;
-    const need = order.wanted - engine.filledSlots[o];
-    if (need <= 0 || (order.allOrNone && engine.filledSlots[o] > 0)) return;
-    const spread = SITE_NOISE * (order.bid - order.minReserve[0]);
+    const compiled = engine.model.orders[order];
+    const slotCount = engine.slotCount;
+    const need = compiled.wanted - engine.filledSlots[order];
+    if (need <= 0 || (compiled.allOrNone && engine.filledSlots[order] > 0)) return;
+    const spread = SITE_NOISE * (compiled.bid - compiled.minReserve[0]);
     const { optionSite, optionSlot, optionTie, ranked } = this;
     let count = 0;
-    for (const t of order.slots) {
-      if (engine.allocationAt[o * T + t] !== NONE) continue;
+    for (const slot of compiled.slots) {
+      if (engine.allocationAt[order * slotCount + slot] !== NONE) continue;
       let bestSite = NONE;
       let bestTie = Infinity;
-      for (let i = 0; i < order.sites.length && order.minReserve[i] <= order.bid; i++) {
-        const reserve = engine.evaluate(o, order.sites[i], t);
+      for (let i = 0; i < compiled.sites.length && compiled.minReserve[i] <= compiled.bid; i++) {
+        const reserve = engine.evaluate(order, compiled.sites[i], slot);
         if (reserve < 0) continue;
         const tie = reserve + spread * this.random();
         if (tie < bestTie) {
           bestTie = tie;
-          bestSite = order.sites[i];
+          bestSite = compiled.sites[i];
         }
       }
       if (bestSite === NONE) continue;
       optionSite[count] = bestSite;
-      optionSlot[count] = t;
+      optionSlot[count] = slot;
       optionTie[count] = bestTie;
       count++;
     }
-    if (count === 0 || (order.allOrNone && count < need)) return;
+    if (count === 0 || (compiled.allOrNone && count < need)) return;
     ranked.length = count;
     for (let i = 0; i < count; i++) ranked[i] = i;
     ranked.sort((a, b) => optionTie[a] - optionTie[b]);
     const take = Math.min(need, count);
-    for (let i = 0; i < take; i++) engine.place(o, optionSite[ranked[i]], optionSlot[ranked[i]]);
+    for (let i = 0; i < take; i++)
+      engine.place(order, optionSite[ranked[i]], optionSlot[ranked[i]]);
   }
 }
 
 /** Blocks to rebuild: each site over the horizon, then each slot over every site. */
 function neighbourhoodsOf(engine: MatchingEngine): Neighbourhood[] {
-  const allSlots = Array.from({ length: engine.slotCount }, (_, t) => t);
-  const allSites = engine.model.sites.map((_, s) => s);
-  const blocks: Neighbourhood[] = allSites.map((s) => ({ sites: [s], slots: allSlots }));
-  for (const t of allSlots) blocks.push({ sites: allSites, slots: [t] });
+  const allSlots = Array.from({ length: engine.slotCount }, (_, slot) => slot);
+  const allSites = engine.model.sites.map((_, site) => site);
+  const blocks: Neighbourhood[] = allSites.map((site) => ({ sites: [site], slots: allSlots }));
+  for (const slot of allSlots) blocks.push({ sites: allSites, slots: [slot] });
   let live = 0;
   for (const list of engine.cellAllocations) live += list.length;
   if (live <= WHOLE_INSTANCE_ALLOCATIONS) {
