@@ -42,7 +42,7 @@ export class MatchingEngine extends EngineState {
     const cell = site * this.slotCount + slot;
     const freeGpus = this.freeGpus[cell];
     if (freeGpus < gpus) return -1;
-    const whPerGpu = model.siteE[site];
+    const whPerGpu = model.whPerGpuHour[site];
     const need = gpus * whPerGpu;
     const offers = this.plan.collect(order, site, slot, avoid);
     if (this.plan.available < need) return -1;
@@ -72,7 +72,7 @@ export class MatchingEngine extends EngineState {
     const model = this.model;
     const gpus = model.orders[order].gpus;
     const cell = site * this.slotCount + slot;
-    const need = gpus * model.siteE[site];
+    const need = gpus * model.whPerGpuHour[site];
     const offers = this.plan.collect(order, site, slot, avoid);
     if (this.plan.available < need || this.freeGpus[cell] < gpus) {
       throw new Error('place() without capacity');

@@ -38,7 +38,7 @@ export function repackCell(
     const draws = allocations[id].draws;
     for (let i = 1; i < draws.length; i += 2) wh += draws[i];
   }
-  const capacity = Math.min(gpus, Math.floor(wh / model.siteE[site]));
+  const capacity = Math.min(gpus, Math.floor(wh / model.whPerGpuHour[site]));
   if (capacity <= 0) return;
 
   // The knapsack's items: occupants first, then newcomers.

@@ -117,7 +117,7 @@ export class RoomMaker {
     let available = 0;
     for (const offer of model.siteOffers[site])
       if (usable[offer] === 1) available += engine.whLeft[offer * slotCount + slot];
-    if (available >= model.orders[order].gpus * model.siteE[site]) return victims;
+    if (available >= model.orders[order].gpus * model.whPerGpuHour[site]) return victims;
     // Energy is short: allocations at other sites drawing the same offers are in the way too.
     for (const offer of model.siteOffers[site]) {
       if (usable[offer] === 0) continue;

@@ -174,10 +174,10 @@ class ExactReinsertion {
       for (const state of reachable) {
         const base = value[state];
         const full = this.ordersAtNeed(state, here);
-        for (let k = 0; k < masks.length; k++) {
-          const mask = masks[k];
+        for (let move = 0; move < masks.length; move++) {
+          const mask = masks[move];
           if ((mask & full) !== 0) continue;
-          const target = state + increment[k];
+          const target = state + increment[move];
           const total = base + best.values[mask];
           if (next[target] === -Infinity) nextReachable.push(target);
           if (total > next[target]) {
@@ -231,7 +231,7 @@ class ExactReinsertion {
         const site = compiled.sites[j];
         const reserve = engine.evaluate(order, site, slot);
         if (reserve < 0) continue;
-        const energyGpus = Math.floor(engine.availableWh / model.siteE[site]);
+        const energyGpus = Math.floor(engine.availableWh / model.whPerGpuHour[site]);
         list.push({ site, value: compiled.gpus * (compiled.bid - reserve), reserve, energyGpus });
       }
       options[i][slot] = list;
