@@ -50,11 +50,6 @@ export class EngineState {
     );
   }
 
-  /** Index of the (site, slot) cell in the per-cell arrays. */
-  cellOf(site: number, slot: number): number {
-    return site * this.slotCount + slot;
-  }
-
   /** (Re)applies an allocation exactly as recorded: its GPUs, its draws, its price bounds. */
   protected revive(id: number): void {
     const allocation = this.allocations[id];
