@@ -20,6 +20,7 @@ import {
   RandomSnapshotOptions,
 } from '../../libs/matching/src/testing/random-snapshot';
 import { bySize, progress, result } from '../support/bench-io';
+import { LARGE_MARKET } from './instances';
 
 const SPEED_RUNS = bySize({ full: 7, quick: 3, smoke: 1 });
 const HIGHS_LIMIT_S = bySize({ full: 60, quick: 8, smoke: 2 });
@@ -27,8 +28,8 @@ const HIGHS_LIMIT_S = bySize({ full: 60, quick: 8, smoke: 2 });
 const HIGHS_TOTAL_S = bySize({ full: 900, quick: 30, smoke: 1 });
 /** --smoke: a small market, only to prove the bench still runs. */
 const SPEED_MARKET = bySize<RandomSnapshotOptions>({
-  full: { seed: 42, orders: 10_000, sites: 100, slots: 168 },
-  quick: { seed: 42, orders: 10_000, sites: 100, slots: 168 },
+  full: LARGE_MARKET,
+  quick: LARGE_MARKET,
   smoke: { seed: 42, orders: 500, sites: 10, slots: 24 },
 });
 

@@ -16,39 +16,18 @@
 import { performance } from 'node:perf_hooks';
 import { matchOrders } from '../../libs/matching/src';
 import { loadHighs, solveMatchingMilp } from '../../libs/matching/src/testing/milp-reference';
-import {
-  randomSnapshot,
-  RandomSnapshotOptions,
-} from '../../libs/matching/src/testing/random-snapshot';
+import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
 import { bySize, progress, result } from '../support/bench-io';
+import { sweepInstances } from './instances';
 
 const HIGHS_LIMIT_S = bySize({ full: 60, quick: 60, smoke: 10 });
 const TARGET_PCT = 0.1;
 const MAX_AGGREGATE_GAP_PCT = 0.05;
 const MAX_WORST_GAP_PCT = 0.25;
 
-function family(
-  first: number,
-  last: number,
-  options: Omit<RandomSnapshotOptions, 'seed'>,
-): RandomSnapshotOptions[] {
-  // --quick: the first quarter of each family; --smoke: its first instance.
-  const end = bySize({
-    full: last,
-    quick: first + Math.floor((last - first) / 4),
-    smoke: first,
-  });
-  const list: RandomSnapshotOptions[] = [];
-  for (let seed = first; seed <= end; seed++) list.push({ seed, ...options });
-  return list;
-}
-
 async function main(): Promise<void> {
-  const instances = [
-    ...family(1, 56, { orders: 40, sites: 3, slots: 8, maxGpus: 16 }),
-    ...family(101, 128, { orders: 30, sites: 3, slots: 6, maxGpus: 16, priceyEnergy: true }),
-    ...family(201, 223, { orders: 120, sites: 4, slots: 12, maxGpus: 16 }),
-  ];
+  // --quick: the first quarter of each family; --smoke: its first instance.
+  const instances = sweepInstances(bySize({ full: 1, quick: 0.25, smoke: 0 }));
   const highs = await loadHighs();
   let ours = 0;
   let optimum = 0;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CallHandler,
   ExecutionContext,
@@ -13,9 +12,9 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { etag } from './if-match';
 import { from, Observable, of, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { stableStringify } from './deterministic-id';
 import { IdempotencyRecordEntity } from './idempotency-record.entity';
 import { ProblemException } from './problem-details';
+import { requestFingerprint } from './request-fingerprint';
 import { idsFor, RequestWithIds } from './request-ids';
 
 export const READ_MODELS = Symbol('READ_MODELS');
@@ -57,9 +56,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const participantId = request.principal?.participantId ?? 'anonymous';
-    const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.url}\n${stableStringify(request.body ?? null)}`)
-      .digest('hex');
+    const requestHash = requestFingerprint(request.method, request.url, request.body);
     request.ids = idsFor(`${participantId}\u0000${key}`);
     const records = this.readModels.getRepository(IdempotencyRecordEntity);
     // Nest applies the route's status after the interceptors: read it where Nest does.

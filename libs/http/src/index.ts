@@ -4,6 +4,7 @@ export * from './validation';
 export * from './if-match';
 export * from './deterministic-id';
 export * from './request-ids';
+export * from './request-fingerprint';
 export * from './idempotency.interceptor';
 export * from './idempotency-record.entity';
 export * from './idempotency-records.migration';

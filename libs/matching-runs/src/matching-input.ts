@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stableStringify } from '@policloud/http';
+import { canonicalJson } from '@policloud/audit';
 import { buildMatchingSnapshot, MatchingSnapshot } from '@policloud/matching';
 import { MarketHistory, Versioned } from '@policloud/projections';
 
@@ -28,5 +28,5 @@ export function matchingSnapshot(
 
 /** Lowercase hex SHA-256 of the snapshot's canonical JSON: what an auditor recomputes. */
 export function hashOf(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex');
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

@@ -21,7 +21,8 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
-import { IdSource, ProblemException, READ_MODELS, stableStringify } from '@policloud/http';
+import { canonicalJson } from '@policloud/audit';
+import { IdSource, ProblemException, READ_MODELS } from '@policloud/http';
 import { MarketHistory, marketHistoryAt, MatchingRunRow } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
@@ -240,7 +241,7 @@ async function sameAllocations(
   if (replayed.length !== recorded.length) return false;
   for (let start = 0; start < recorded.length; start += 1_000) {
     for (let i = start; i < Math.min(start + 1_000, recorded.length); i++) {
-      if (stableStringify(replayed[i]) !== stableStringify(recorded[i])) return false;
+      if (canonicalJson(replayed[i]) !== canonicalJson(recorded[i])) return false;
     }
     await nextTurn();
   }

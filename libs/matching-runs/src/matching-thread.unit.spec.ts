@@ -1,5 +1,4 @@
 import {
-  canonicalJson,
   matchOrders,
   MatchingEnergyOffer,
   MatchingInputError,
@@ -7,6 +6,7 @@ import {
   MatchingSnapshot,
 } from '@policloud/matching';
 import { ComputeOrder, EnergyOffer } from '@policloud/domain';
+import { canonicalJson } from '@policloud/audit';
 import { randomSnapshot } from '../../../libs/matching/src/testing/random-snapshot';
 import { longestPauseDuring } from '@policloud/test-support/event-loop-pauses';
 import { MatchingThread } from './matching-thread';

@@ -6,8 +6,8 @@
  * the targets are missed.
  */
 import type { Highs } from 'highs';
-import { matchOrders } from './matching';
-import { verifyMatching } from './matching.verify';
+import { matchOrders } from './match-orders';
+import { verifyMatching } from './result/verify-matching';
 import { loadHighs, solveMatchingMilp } from './testing/milp-reference';
 import { randomSnapshot, RandomSnapshotOptions } from './testing/random-snapshot';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json';
-import { matchOrders } from './matching';
-import { energyReservePerGpuHour, slotsToFill } from './matching.rules';
-import { MatchingSnapshot } from './matching.types';
-import { verifyMatching } from './matching.verify';
+import { canonicalJson } from '@policloud/audit';
+import { matchOrders } from './match-orders';
+import { energyReservePerGpuHour, slotsToFill } from './model/rules';
+import { MatchingSnapshot } from './model/types';
+import { verifyMatching } from './result/verify-matching';
 import { prng } from '@policloud/domain';
 import { randomSnapshot } from './testing/random-snapshot';
 

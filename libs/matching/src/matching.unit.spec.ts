@@ -1,15 +1,15 @@
-import { MatchingInputError } from './matching.errors';
-import { canonicalJson } from './canonical-json';
-import { matchOrders } from './matching';
+import { MatchingInputError } from './model/input-error';
+import { canonicalJson } from '@policloud/audit';
+import { matchOrders } from './match-orders';
 import { randomSnapshot } from './testing/random-snapshot';
-import { verifyMatching } from './matching.verify';
+import { verifyMatching } from './result/verify-matching';
 import {
   MatchingEnergyOffer,
   MatchingOrder,
   MatchingResult,
   MatchingSite,
   MatchingSnapshot,
-} from './matching.types';
+} from './model/types';
 
 const S0 = '2026-03-02T10:00:00Z';
 const S1 = '2026-03-02T11:00:00Z';

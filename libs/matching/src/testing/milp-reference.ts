@@ -1,6 +1,6 @@
 /**
  * The matching problem as a mixed-integer program, solved by HiGHS: the reference optimum the
- * engine is measured against. Built only from the shared rules (`matching.rules`), not from the
+ * engine is measured against. Built only from the shared rules (`model/rules.ts`), not from the
  * engine's compiled model, so the two are independent implementations of the same problem.
  *
  * Variables, per candidate i = (order o, site s, slot t) that could hold the order alone:
@@ -29,8 +29,8 @@ import {
   siteEligibleForOrder,
   slotsToFill,
   usableSlotIndices,
-} from '../matching.rules';
-import { MatchingSnapshot } from '../matching.types';
+} from '../model/rules';
+import { MatchingSnapshot } from '../model/types';
 import { slotAt, slotHour } from '@policloud/domain';
 
 export interface MilpOutcome {

@@ -16,12 +16,7 @@ import {
   slotHour,
   storedThousandths,
 } from '@policloud/domain';
-import {
-  MatchingEnergyOffer,
-  MatchingOrder,
-  MatchingSite,
-  MatchingSnapshot,
-} from '../matching.types';
+import { MatchingEnergyOffer, MatchingOrder, MatchingSite, MatchingSnapshot } from '../model/types';
 
 export interface RandomSnapshotOptions {
   seed: number;

@@ -1,7 +1,8 @@
 /** The engine's state turned into the canonical, hash-friendly `MatchingResult`. */
 import { CurrencyCode } from '@policloud/domain';
-import { EngineAllocation, MatchingEngine } from './matching.engine';
-import { compareText } from './matching.model';
+import { EngineAllocation } from '../engine-state/engine-allocation';
+import { MatchingEngine } from '../engine-state/matching-engine';
+import { compareText } from '../model/compiled-model';
 import {
   Allocation,
   ClearingPrice,
@@ -9,10 +10,11 @@ import {
   MatchingResult,
   UnfilledOrder,
   WelfareLine,
-} from './matching.types';
+} from '../model/types';
 
 export function buildResult(engine: MatchingEngine): MatchingResult {
-  const { m, T } = engine;
+  const model = engine.model;
+  const slotCount = engine.slotCount;
 
   // Clearing price of (site, slot): the highest reserve accepted there. The engine never puts
   // an allocation where its reserve exceeds a bid, or its bid falls below a reserve, so this
@@ -20,25 +22,25 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
   // Canonical order: slot, site id, order id (sites are indexed by id, slots by time), read
   // cell by cell from the engine's per-cell lists rather than sorted as a whole.
   const live: EngineAllocation[] = [];
-  const cellPrice = new Float64Array(m.sites.length * T);
-  const cellGpus = new Int32Array(m.sites.length * T);
+  const cellPrice = new Float64Array(model.sites.length * slotCount);
+  const cellGpus = new Int32Array(model.sites.length * slotCount);
   const byOrderId = (x: EngineAllocation, y: EngineAllocation) =>
-    m.orders[x.o].idRank - m.orders[y.o].idRank;
-  for (let t = 0; t < T; t++) {
-    for (let s = 0; s < m.sites.length; s++) {
-      const cell = s * T + t;
-      const ids = engine.cellAllocs[cell];
+    model.orders[x.order].idRank - model.orders[y.order].idRank;
+  for (let slot = 0; slot < slotCount; slot++) {
+    for (let site = 0; site < model.sites.length; site++) {
+      const cell = site * slotCount + slot;
+      const ids = engine.cellAllocations[cell];
       if (ids.length === 0) continue;
-      const here = ids.map((id) => engine.allocs[id]).sort(byOrderId);
-      for (const a of here) {
-        live.push(a);
-        if (a.reserve > cellPrice[cell]) cellPrice[cell] = a.reserve;
-        cellGpus[cell] += m.orders[a.o].gpus;
+      const here = ids.map((id) => engine.allocations[id]).sort(byOrderId);
+      for (const allocation of here) {
+        live.push(allocation);
+        if (allocation.reserve > cellPrice[cell]) cellPrice[cell] = allocation.reserve;
+        cellGpus[cell] += model.orders[allocation.order].gpus;
       }
     }
   }
   // One frozen facts record per site, shared by its allocations.
-  const siteFacts = m.sites.map((site) =>
+  const siteFacts = model.sites.map((site) =>
     Object.freeze({
       country: site.country,
       operatorJurisdiction: site.operatorJurisdiction,
@@ -46,18 +48,18 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
       energyPerGpuHourWh: site.energyPerGpuHourWh,
     }),
   );
-  const allocations: Allocation[] = live.map((a) => {
-    const compiled = m.orders[a.o];
+  const allocations: Allocation[] = live.map((allocation) => {
+    const compiled = model.orders[allocation.order];
     const order = compiled.order;
-    const site = m.sites[a.s];
-    const slot = m.slots[a.t];
+    const site = model.sites[allocation.site];
+    const slot = model.slots[allocation.slot];
     const energy: EnergyDraw[] = [];
-    for (let i = 0; i < a.draws.length; i += 2) {
-      const offer = m.offers[a.draws[i]];
+    for (let i = 0; i < allocation.draws.length; i += 2) {
+      const offer = model.offers[allocation.draws[i]];
       energy.push({
         offerId: offer.offerId,
         producerId: offer.producerId,
-        wh: a.draws[i + 1],
+        wh: allocation.draws[i + 1],
         source: offer.source,
         carbonGPerKwh: offer.carbonGPerKwh,
         floorPricePerMwh: offer.floorPricePerMwh,
@@ -73,11 +75,11 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
       slot,
       gpus: compiled.gpus,
       currency: order.currency,
-      pricePerGpuHour: cellPrice[a.s * T + a.t],
+      pricePerGpuHour: cellPrice[allocation.site * slotCount + allocation.slot],
       bidPerGpuHour: compiled.bid,
-      reservePerGpuHour: a.reserve,
+      reservePerGpuHour: allocation.reserve,
       energy,
-      site: siteFacts[a.s],
+      site: siteFacts[allocation.site],
     };
   });
 
@@ -85,10 +87,10 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
   // Cell order (site, then slot) is the canonical order of clearing prices.
   for (let cell = 0; cell < cellGpus.length; cell++) {
     if (cellGpus[cell] === 0) continue;
-    const site = m.sites[Math.floor(cell / T)];
+    const site = model.sites[Math.floor(cell / slotCount)];
     clearingPrices.push({
       siteId: site.siteId,
-      slot: m.slots[cell % T],
+      slot: model.slots[cell % slotCount],
       currency: site.currency,
       pricePerGpuHour: cellPrice[cell],
       gpus: cellGpus[cell],
@@ -96,14 +98,14 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
   }
 
   const welfareByCurrency = new Map<CurrencyCode, WelfareLine>();
-  for (const a of live) {
-    const order = m.orders[a.o];
+  for (const allocation of live) {
+    const order = model.orders[allocation.order];
     const line = welfareByCurrency.get(order.order.currency) ?? {
       currency: order.order.currency,
       welfare: 0,
       gpuHours: 0,
     };
-    line.welfare += order.gpus * (order.bid - a.reserve);
+    line.welfare += order.gpus * (order.bid - allocation.reserve);
     line.gpuHours += order.gpus;
     welfareByCurrency.set(order.order.currency, line);
   }
@@ -112,8 +114,8 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
   );
 
   const unfilled: UnfilledOrder[] = [];
-  m.orders.forEach((order, o) => {
-    const slotsFilled = engine.filled[o];
+  model.orders.forEach((order, index) => {
+    const slotsFilled = engine.filledSlots[index];
     if (slotsFilled >= order.wanted) return;
     unfilled.push({
       orderId: order.order.orderId,

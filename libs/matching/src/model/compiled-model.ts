@@ -4,7 +4,7 @@
  * and per order its usable slots and eligible sites. Validation happens here.
  */
 import { isRenewable, SLOT_PATTERN, slotAt, slotHour } from '@policloud/domain';
-import { MatchingInputError } from './matching.errors';
+import { MatchingInputError } from './input-error';
 import {
   energyReservePerGpuHour,
   offerFeedsSite,
@@ -12,14 +12,14 @@ import {
   siteEligibleForOrder,
   slotsToFill,
   usableSlotIndices,
-} from './matching.rules';
+} from './rules';
 import {
   MatchingEnergyOffer,
   MatchingOrder,
   MatchingSite,
   MatchingSnapshot,
   UnfilledReason,
-} from './matching.types';
+} from './types';
 
 /** Code-unit order: locale-independent, the same on every machine. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -56,7 +56,8 @@ export interface CompiledModel {
   offers: MatchingEnergyOffer[];
   /** By rank. */
   orders: CompiledOrder[];
-  siteE: Float64Array;
+  /** Per site: Wh one GPU-hour draws (`e`), and the site's reserve per GPU-hour. */
+  whPerGpuHour: Float64Array;
   siteReserve: Float64Array;
   /** Free GPUs, index `site × slotCount + slot`. */
   free: Int32Array;
@@ -103,10 +104,10 @@ function perSlot(
   offset: number,
 ): void {
   // Only the horizon's slots are read (and checked): other keys are outside this run.
-  for (let t = 0; t < slots.length; t++) {
-    const value = values[slots[t]];
+  for (let slot = 0; slot < slots.length; slot++) {
+    const value = values[slots[slot]];
     if (value === undefined) continue;
-    into[offset + t] = checkCount(value, `${what} at ${slots[t]}`);
+    into[offset + slot] = checkCount(value, `${what} at ${slots[slot]}`);
   }
 }
 
@@ -115,7 +116,7 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
   const end = slotHour(checkSlot(snapshot.horizon.end, 'horizon.end'));
   if (end < start) fail('horizon.end precedes horizon.start');
   const slotCount = end - start;
-  const slots = Array.from({ length: slotCount }, (_, t) => slotAt(start + t));
+  const slots = Array.from({ length: slotCount }, (_, slot) => slotAt(start + slot));
   const feeBps = checkCount(snapshot.platformFeeBps, 'platformFeeBps');
   if (feeBps >= 10_000) fail('platformFeeBps must be below 10000');
 
@@ -123,19 +124,20 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
   const offers = uniqueSorted(snapshot.offers, (offer) => offer.offerId, 'offer');
   uniqueSorted(snapshot.orders, (order) => order.orderId, 'order');
 
-  const siteE = new Float64Array(sites.length);
+  const whPerGpuHour = new Float64Array(sites.length);
   const siteReserve = new Float64Array(sites.length);
   const free = new Int32Array(sites.length * slotCount);
-  sites.forEach((site, s) => {
-    siteE[s] = checkCount(site.energyPerGpuHourWh, `site ${site.siteId} energyPerGpuHourWh`, 1);
-    siteReserve[s] = checkCount(site.reservePricePerGpuHour, `site ${site.siteId} reserve`);
-    perSlot(site.freeGpus, slots, `site ${site.siteId} freeGpus`, free, s * slotCount);
+  sites.forEach((site, index) => {
+    const what = `site ${site.siteId}`;
+    whPerGpuHour[index] = checkCount(site.energyPerGpuHourWh, `${what} energyPerGpuHourWh`, 1);
+    siteReserve[index] = checkCount(site.reservePricePerGpuHour, `${what} reserve`);
+    perSlot(site.freeGpus, slots, `${what} freeGpus`, free, index * slotCount);
   });
 
   const whLeft = new Float64Array(offers.length * slotCount);
   const offerRenewable = new Uint8Array(offers.length);
   const offerCarbon = new Float64Array(offers.length);
-  offers.forEach((offer, k) => {
+  offers.forEach((offer, index) => {
     checkCount(offer.floorPricePerMwh, `offer ${offer.offerId} floorPricePerMwh`);
     checkCount(offer.carbonGPerKwh, `offer ${offer.offerId} carbonGPerKwh`);
     perSlot(
@@ -143,10 +145,10 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
       slots,
       `offer ${offer.offerId} unallocatedWh`,
       whLeft,
-      k * slotCount,
+      index * slotCount,
     );
-    offerRenewable[k] = isRenewable(offer.source) ? 1 : 0;
-    offerCarbon[k] = offer.carbonGPerKwh;
+    offerRenewable[index] = isRenewable(offer.source) ? 1 : 0;
+    offerCarbon[index] = offer.carbonGPerKwh;
   });
 
   // Draw order at a site: energy whose reserve the site's own reserve covers costs nothing
@@ -158,19 +160,23 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
   const sitesFed = offers.map((offer) => offer.siteIds.filter((id) => siteIds.has(id)).length);
   const siteOffers: Int32Array[] = [];
   const siteOfferReserve: Float64Array[] = [];
-  sites.forEach((site, s) => {
+  sites.forEach((site, siteIndex) => {
     const feeding = offers
-      .map((offer, k) => ({ k, reserve: energyReservePerGpuHour(site, offer, feeBps), offer }))
+      .map((offer, index) => ({
+        index,
+        reserve: energyReservePerGpuHour(site, offer, feeBps),
+        offer,
+      }))
       .filter(({ offer }) => offerFeedsSite(offer, site));
     feeding.sort(
       (a, b) =>
-        Math.max(a.reserve, siteReserve[s]) - Math.max(b.reserve, siteReserve[s]) ||
-        offerRenewable[a.k] - offerRenewable[b.k] ||
-        sitesFed[a.k] - sitesFed[b.k] ||
-        offerCarbon[b.k] - offerCarbon[a.k] ||
-        a.k - b.k,
+        Math.max(a.reserve, siteReserve[siteIndex]) - Math.max(b.reserve, siteReserve[siteIndex]) ||
+        offerRenewable[a.index] - offerRenewable[b.index] ||
+        sitesFed[a.index] - sitesFed[b.index] ||
+        offerCarbon[b.index] - offerCarbon[a.index] ||
+        a.index - b.index,
     );
-    siteOffers.push(Int32Array.from(feeding, (f) => f.k));
+    siteOffers.push(Int32Array.from(feeding, (f) => f.index));
     siteOfferReserve.push(Float64Array.from(feeding, (f) => f.reserve));
   });
 
@@ -183,10 +189,10 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
     .sort((a, b) => a.placed - b.placed || compareText(a.order.orderId, b.order.orderId));
 
   const sitesByCurrency = new Map<string, number[]>();
-  sites.forEach((site, s) => {
+  sites.forEach((site, index) => {
     const list = sitesByCurrency.get(site.currency);
-    if (list) list.push(s);
-    else sitesByCurrency.set(site.currency, [s]);
+    if (list) list.push(index);
+    else sitesByCurrency.set(site.currency, [index]);
   });
   const context: CompileContext = {
     sites,
@@ -201,9 +207,9 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
   const orders = byRank.map(({ order }, rank) => compileOrder(order, rank, context));
   // Position by order id, for the canonical output order.
   const byId = orders
-    .map((_, o) => o)
+    .map((_, index) => index)
     .sort((a, b) => compareText(orders[a].order.orderId, orders[b].order.orderId));
-  byId.forEach((o, position) => (orders[o].idRank = position));
+  byId.forEach((index, position) => (orders[index].idRank = position));
 
   return {
     slotCount,
@@ -212,7 +218,7 @@ export function compileSnapshot(snapshot: MatchingSnapshot): CompiledModel {
     sites,
     offers,
     orders,
-    siteE,
+    whPerGpuHour,
     siteReserve,
     free,
     whLeft,
@@ -289,23 +295,24 @@ function eligibleSitesOf(order: MatchingOrder, ctx: CompileContext): EligibleSit
   const key = JSON.stringify([order.currency, order.gpuModel ?? null, order.constraints]);
   const known = ctx.eligibleByConstraints.get(key);
   if (known) return known;
-  const eligible: { s: number; minReserve: number }[] = [];
-  for (const s of ctx.sitesByCurrency.get(order.currency) ?? []) {
-    const site = ctx.sites[s];
+  const eligible: { index: number; minReserve: number }[] = [];
+  for (const index of ctx.sitesByCurrency.get(order.currency) ?? []) {
+    const site = ctx.sites[index];
     if (order.gpuModel !== undefined && order.gpuModel !== site.gpuModel) continue;
     if (!siteEligibleForOrder(order, site)) continue;
     let best = Infinity;
-    const feeding = ctx.siteOffers[s];
+    const feeding = ctx.siteOffers[index];
     for (let j = 0; j < feeding.length; j++) {
       if (offerQualifiesForOrder(order, ctx.offers[feeding[j]])) {
-        best = Math.min(best, ctx.siteOfferReserve[s][j]);
+        best = Math.min(best, ctx.siteOfferReserve[index][j]);
       }
     }
-    if (best < Infinity) eligible.push({ s, minReserve: Math.max(ctx.siteReserve[s], best) });
+    if (best < Infinity)
+      eligible.push({ index, minReserve: Math.max(ctx.siteReserve[index], best) });
   }
-  eligible.sort((a, b) => a.minReserve - b.minReserve || a.s - b.s);
+  eligible.sort((a, b) => a.minReserve - b.minReserve || a.index - b.index);
   const computed: EligibleSites = {
-    sites: Int32Array.from(eligible, (e) => e.s),
+    sites: Int32Array.from(eligible, (e) => e.index),
     minReserve: Float64Array.from(eligible, (e) => e.minReserve),
   };
   ctx.eligibleByConstraints.set(key, computed);

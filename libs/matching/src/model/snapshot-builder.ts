@@ -22,7 +22,7 @@ import {
   MatchingOrder,
   MatchingSite,
   MatchingSnapshot,
-} from './matching.types';
+} from './types';
 
 export interface SnapshotSources {
   horizon: MatchingHorizon;

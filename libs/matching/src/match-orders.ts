@@ -1,9 +1,11 @@
-import { MatchingEngine } from './matching.engine';
-import { MatchingInputError } from './matching.errors';
-import { compileSnapshot } from './matching.model';
-import { searchNeighbourhoods } from './matching.neighbourhoods';
-import { buildResult } from './matching.result';
-import { MatchingResult, MatchingSnapshot } from './matching.types';
+import { MatchingEngine } from './engine-state/matching-engine';
+import { runGreedy } from './greedy/lazy-greedy';
+import { improve } from './improvement/improvement';
+import { compileSnapshot } from './model/compiled-model';
+import { MatchingInputError } from './model/input-error';
+import { MatchingResult, MatchingSnapshot } from './model/types';
+import { buildResult } from './result/build-result';
+import { searchNeighbourhoods } from './search/neighbourhoods';
 
 export interface MatchingOptions {
   /** Run the improvement phase after the greedy (default true; false is for benchmarks). */
@@ -18,7 +20,7 @@ export interface MatchingOptions {
 
 /**
  * One matching run: pure and deterministic. The same snapshot, in any order of its orders,
- * sites and offers, gives the same result, byte for byte once serialised with `canonicalJson`.
+ * sites and offers, gives the same result, byte for byte once serialised as canonical JSON (`canonicalJson` of @policloud/audit).
  * Throws `MatchingInputError` on a malformed snapshot.
  */
 export function matchOrders(
@@ -44,9 +46,9 @@ export function matchOrders(
   // site evaluations, never timed, so the result does not depend on the machine.
   for (const sizeBias of SIZE_BIASES) {
     const engine = new MatchingEngine(model);
-    engine.greedy(sizeBias);
+    runGreedy(engine, sizeBias);
     if (options.improve !== false) {
-      engine.improve(Math.max(share(MIN_IMPROVEMENT_WORK), totalWork - spent - engine.work));
+      improve(engine, Math.max(share(MIN_IMPROVEMENT_WORK), totalWork - spent - engine.work));
     }
     spent += engine.work;
     if (!best || engine.welfare > best.welfare) best = engine;

@@ -12,8 +12,8 @@ import {
   siteEligibleForOrder,
   slotsToFill,
   usableSlotIndices,
-} from './matching.rules';
-import { MatchingResult, MatchingSnapshot } from './matching.types';
+} from '../model/rules';
+import { MatchingResult, MatchingSnapshot } from '../model/types';
 
 export function verifyMatching(snapshot: MatchingSnapshot, result: MatchingResult): string[] {
   const problems: string[] = [];
@@ -32,45 +32,46 @@ export function verifyMatching(snapshot: MatchingSnapshot, result: MatchingResul
   >();
   const welfare = new Map<string, { welfare: number; gpuHours: number }>();
 
-  for (const a of result.allocations) {
-    const where = `allocation ${a.allocationId}`;
-    const order = orders.get(a.orderId);
-    const site = sites.get(a.siteId);
+  for (const allocation of result.allocations) {
+    const where = `allocation ${allocation.allocationId}`;
+    const order = orders.get(allocation.orderId);
+    const site = sites.get(allocation.siteId);
     if (!order || !site) {
       fail(`${where}: unknown order or site`);
       continue;
     }
-    if (a.allocationId !== `${a.orderId}@${a.slot}`) fail(`${where}: id is not <orderId>@<slot>`);
-    const t = slotHour(a.slot) - start;
-    if (!usableSlotIndices(order, snapshot.horizon).includes(t))
+    if (allocation.allocationId !== `${allocation.orderId}@${allocation.slot}`)
+      fail(`${where}: id is not <orderId>@<slot>`);
+    const slotIndex = slotHour(allocation.slot) - start;
+    if (!usableSlotIndices(order, snapshot.horizon).includes(slotIndex))
       fail(`${where}: slot outside the order's window or horizon`);
     if (!siteEligibleForOrder(order, site)) fail(`${where}: site breaks the order's constraints`);
-    if (a.gpus !== order.gpus)
-      fail(`${where}: ${a.gpus} GPUs, the order needs ${order.gpus} together`);
-    if (a.currency !== order.currency || a.currency !== site.currency)
+    if (allocation.gpus !== order.gpus)
+      fail(`${where}: ${allocation.gpus} GPUs, the order needs ${order.gpus} together`);
+    if (allocation.currency !== order.currency || allocation.currency !== site.currency)
       fail(`${where}: currency mismatch`);
-    if (a.bidPerGpuHour !== order.maxPricePerGpuHour)
+    if (allocation.bidPerGpuHour !== order.maxPricePerGpuHour)
       fail(`${where}: bid is not the order's max price`);
-    if (a.buyerId !== order.buyerId) fail(`${where}: buyer mismatch`);
+    if (allocation.buyerId !== order.buyerId) fail(`${where}: buyer mismatch`);
     if (
-      a.site.country !== site.country ||
-      a.site.operatorJurisdiction !== site.operatorJurisdiction ||
-      a.site.energyPerGpuHourWh !== site.energyPerGpuHourWh ||
-      [...a.site.certifications].sort().join() !== [...site.certifications].sort().join()
+      allocation.site.country !== site.country ||
+      allocation.site.operatorJurisdiction !== site.operatorJurisdiction ||
+      allocation.site.energyPerGpuHourWh !== site.energyPerGpuHourWh ||
+      [...allocation.site.certifications].sort().join() !== [...site.certifications].sort().join()
     ) {
       fail(`${where}: site facts differ from the snapshot`);
     }
 
-    const slots = orderSlots.get(a.orderId) ?? new Set<string>();
-    if (slots.has(a.slot)) fail(`${where}: the order has two allocations in one slot`);
-    slots.add(a.slot);
-    orderSlots.set(a.orderId, slots);
-    const cellKey = `${a.siteId}|${a.slot}`;
-    gpusUsed.set(cellKey, (gpusUsed.get(cellKey) ?? 0) + a.gpus);
+    const slots = orderSlots.get(allocation.orderId) ?? new Set<string>();
+    if (slots.has(allocation.slot)) fail(`${where}: the order has two allocations in one slot`);
+    slots.add(allocation.slot);
+    orderSlots.set(allocation.orderId, slots);
+    const cellKey = `${allocation.siteId}|${allocation.slot}`;
+    gpusUsed.set(cellKey, (gpusUsed.get(cellKey) ?? 0) + allocation.gpus);
 
     let wh = 0;
     const draws: { wh: number; energyReservePerGpuHour: number }[] = [];
-    for (const draw of a.energy) {
+    for (const draw of allocation.energy) {
       const offer = offers.get(draw.offerId);
       if (!offer) {
         fail(`${where}: unknown offer ${draw.offerId}`);
@@ -89,36 +90,39 @@ export function verifyMatching(snapshot: MatchingSnapshot, result: MatchingResul
         fail(`${where}: energy facts differ from offer ${offer.offerId}`);
       }
       wh += draw.wh;
-      const key = `${offer.offerId}|${a.slot}`;
+      const key = `${offer.offerId}|${allocation.slot}`;
       whUsed.set(key, (whUsed.get(key) ?? 0) + draw.wh);
       draws.push({
         wh: draw.wh,
         energyReservePerGpuHour: energyReservePerGpuHour(site, offer, snapshot.platformFeeBps),
       });
     }
-    if (wh !== a.gpus * site.energyPerGpuHourWh) fail(`${where}: draws ${wh} Wh for ${a.gpus} × e`);
+    if (wh !== allocation.gpus * site.energyPerGpuHourWh)
+      fail(`${where}: draws ${wh} Wh for ${allocation.gpus} × e`);
     const reserve = allocationReservePerGpuHour(site.reservePricePerGpuHour, draws);
-    if (reserve !== a.reservePerGpuHour)
-      fail(`${where}: reserve ${a.reservePerGpuHour}, expected ${reserve}`);
+    if (reserve !== allocation.reservePerGpuHour)
+      fail(`${where}: reserve ${allocation.reservePerGpuHour}, expected ${reserve}`);
     if (order.maxPricePerGpuHour < reserve) fail(`${where}: bid below reserve`);
-    if (a.pricePerGpuHour > order.maxPricePerGpuHour) fail(`${where}: price above the bid`);
-    if (a.pricePerGpuHour < reserve) fail(`${where}: price below the reserve of the energy used`);
+    if (allocation.pricePerGpuHour > order.maxPricePerGpuHour)
+      fail(`${where}: price above the bid`);
+    if (allocation.pricePerGpuHour < reserve)
+      fail(`${where}: price below the reserve of the energy used`);
 
     const cell = cells.get(cellKey) ?? {
-      price: a.pricePerGpuHour,
+      price: allocation.pricePerGpuHour,
       gpus: 0,
       minBid: Infinity,
       maxReserve: -Infinity,
     };
-    if (cell.price !== a.pricePerGpuHour) fail(`${where}: two prices in one (site, slot)`);
-    cell.gpus += a.gpus;
+    if (cell.price !== allocation.pricePerGpuHour) fail(`${where}: two prices in one (site, slot)`);
+    cell.gpus += allocation.gpus;
     cell.minBid = Math.min(cell.minBid, order.maxPricePerGpuHour);
     cell.maxReserve = Math.max(cell.maxReserve, reserve);
     cells.set(cellKey, cell);
-    const line = welfare.get(a.currency) ?? { welfare: 0, gpuHours: 0 };
-    line.welfare += a.gpus * (order.maxPricePerGpuHour - reserve);
-    line.gpuHours += a.gpus;
-    welfare.set(a.currency, line);
+    const line = welfare.get(allocation.currency) ?? { welfare: 0, gpuHours: 0 };
+    line.welfare += allocation.gpus * (order.maxPricePerGpuHour - reserve);
+    line.gpuHours += allocation.gpus;
+    welfare.set(allocation.currency, line);
   }
 
   for (const [key, gpus] of gpusUsed) {

@@ -9,9 +9,9 @@
  * Greedy refills almost never find the tight repackings this finds (one in thousands of tries
  * on the same orders, measured), which is why it exists.
  */
-import { MatchingEngine } from './matching.engine';
+import { NONE } from '../engine-state/engine-allocation';
+import { MatchingEngine } from '../engine-state/matching-engine';
 
-const NONE = -1;
 /** Most states (products of the tracked orders' slot counts) a reinsertion may explore. */
 const STATE_LIMIT = 4_096;
 /**
@@ -50,36 +50,37 @@ export function reinsertExactly(
   const reinsertion = new ExactReinsertion(engine, orders, slots);
   const plan = reinsertion.solve();
   engine.work += Math.ceil(reinsertion.steps / STEPS_PER_EVALUATION);
-  for (const [o, s, t] of plan) {
-    if (engine.evaluate(o, s, t) >= 0) engine.place(o, s, t);
-    else if (engine.m.orders[o].allOrNone) return false;
+  for (const [order, site, slot] of plan) {
+    if (engine.evaluate(order, site, slot) >= 0) engine.place(order, site, slot);
+    else if (engine.model.orders[order].allOrNone) return false;
   }
   return true;
 }
 
 /** Slots an order may still take in this run. */
-function needOf(engine: MatchingEngine, o: number): number {
-  return engine.m.orders[o].wanted - engine.filled[o];
+function needOf(engine: MatchingEngine, order: number): number {
+  return engine.model.orders[order].wanted - engine.filledSlots[order];
 }
 
 /** 1 for each slot of the window, by slot index. */
 function windowMask(engine: MatchingEngine, slots: readonly number[]): Uint8Array {
-  const inWindow = new Uint8Array(engine.T);
-  for (const t of slots) inWindow[t] = 1;
+  const inWindow = new Uint8Array(engine.slotCount);
+  for (const slot of slots) inWindow[slot] = 1;
   return inWindow;
 }
 
 /**
- * States order `o` adds to the programme: its possible counts, or 1 when it needs no tracking
+ * States `order` adds to the programme: its possible counts, or 1 when it needs no tracking
  * (divisible, and no more free slots than it wants).
  */
-function radixOf(engine: MatchingEngine, o: number, inWindow: Uint8Array): number {
+function radixOf(engine: MatchingEngine, order: number, inWindow: Uint8Array): number {
   let free = 0;
-  for (const t of engine.m.orders[o].slots) {
-    if (inWindow[t] === 1 && engine.orderSlot[o * engine.T + t] === NONE) free++;
+  for (const slot of engine.model.orders[order].slots) {
+    if (inWindow[slot] === 1 && engine.allocationAt[order * engine.slotCount + slot] === NONE)
+      free++;
   }
-  const need = needOf(engine, o);
-  return !engine.m.orders[o].allOrNone && free <= need ? 1 : need + 1;
+  const need = needOf(engine, order);
+  return !engine.model.orders[order].allOrNone && free <= need ? 1 : need + 1;
 }
 
 /**
@@ -100,15 +101,15 @@ export class ReinsertionSize {
     this.inWindow = windowMask(engine, slots);
   }
 
-  admit(o: number): boolean {
+  admit(order: number): boolean {
     const engine = this.engine;
-    const states = this.states * radixOf(engine, o, this.inWindow);
+    const states = this.states * radixOf(engine, order, this.inWindow);
     if (states > STATE_LIMIT) return false;
-    const order = engine.m.orders[o];
-    const branches = engine.m.sites.length + 1;
+    const compiled = engine.model.orders[order];
+    const branches = engine.model.sites.length + 1;
     let steps = 0;
-    const active = this.slots.map((t, j) => {
-      const here = this.active[j] + (order.slots.includes(t) ? 1 : 0);
+    const active = this.slots.map((slot, j) => {
+      const here = this.active[j] + (compiled.slots.includes(slot) ? 1 : 0);
       steps += states * 2 ** here + branches ** here;
       return here;
     });
@@ -137,13 +138,15 @@ class ExactReinsertion {
     private readonly slots: readonly number[],
   ) {
     const inWindow = windowMask(engine, slots);
-    this.need = orders.map((o) => needOf(engine, o));
-    this.mustFill = orders.map((o) => engine.m.orders[o].allOrNone && engine.filled[o] > 0);
-    this.radix = orders.map((o) => radixOf(engine, o, inWindow));
+    this.need = orders.map((order) => needOf(engine, order));
+    this.mustFill = orders.map(
+      (order) => engine.model.orders[order].allOrNone && engine.filledSlots[order] > 0,
+    );
+    this.radix = orders.map((order) => radixOf(engine, order, inWindow));
     let states = 1;
-    for (const r of this.radix) {
+    for (const orderRadix of this.radix) {
       this.stride.push(states);
-      states *= r;
+      states *= orderRadix;
     }
     this.stateCount = states;
     this.options = orders.map(() => []);
@@ -152,16 +155,16 @@ class ExactReinsertion {
   /** The plan: (order, site, slot) triples, in slot order. */
   solve(): [number, number, number][] {
     const { slots, stateCount } = this;
-    const active = slots.map((t) => this.collectOptions(t));
+    const active = slots.map((slot) => this.collectOptions(slot));
     let value = new Float64Array(stateCount).fill(-Infinity);
     value[0] = 0;
     let reachable = [0];
     const parentState: Int32Array[] = [];
     const parentMask: Int32Array[] = [];
     const slotPlans: SlotPlans[] = [];
-    slots.forEach((t, step) => {
+    slots.forEach((slot, step) => {
       const here = active[step];
-      const best = this.bestPerMask(t, here);
+      const best = this.bestPerMask(slot, here);
       slotPlans.push(best);
       const { masks, increment } = this.movesOf(best, here);
       const next = new Float64Array(stateCount).fill(-Infinity);
@@ -171,10 +174,10 @@ class ExactReinsertion {
       for (const state of reachable) {
         const base = value[state];
         const full = this.ordersAtNeed(state, here);
-        for (let k = 0; k < masks.length; k++) {
-          const mask = masks[k];
+        for (let move = 0; move < masks.length; move++) {
+          const mask = masks[move];
           if ((mask & full) !== 0) continue;
-          const target = state + increment[k];
+          const target = state + increment[move];
           const total = base + best.values[mask];
           if (next[target] === -Infinity) nextReachable.push(target);
           if (total > next[target]) {
@@ -209,25 +212,29 @@ class ExactReinsertion {
   }
 
   /**
-   * Evaluates each order alone at each site in slot `t` into `options`; returns the orders
+   * Evaluates each order alone at each site in `slot` into `options`; returns the orders
    * (indices into `orders`) that can run there.
    */
-  private collectOptions(t: number): number[] {
+  private collectOptions(slot: number): number[] {
     const { engine, orders, options } = this;
-    const m = engine.m;
+    const model = engine.model;
     const here: number[] = [];
-    orders.forEach((o, i) => {
-      const order = m.orders[o];
-      if (engine.orderSlot[o * engine.T + t] !== NONE || !order.slots.includes(t)) return;
+    orders.forEach((order, i) => {
+      const compiled = model.orders[order];
+      if (
+        engine.allocationAt[order * engine.slotCount + slot] !== NONE ||
+        !compiled.slots.includes(slot)
+      )
+        return;
       const list: Option[] = [];
-      for (let j = 0; j < order.sites.length && order.minReserve[j] <= order.bid; j++) {
-        const s = order.sites[j];
-        const reserve = engine.evaluate(o, s, t);
+      for (let j = 0; j < compiled.sites.length && compiled.minReserve[j] <= compiled.bid; j++) {
+        const site = compiled.sites[j];
+        const reserve = engine.evaluate(order, site, slot);
         if (reserve < 0) continue;
-        const energyGpus = Math.floor(engine.availableWh / m.siteE[s]);
-        list.push({ site: s, value: order.gpus * (order.bid - reserve), reserve, energyGpus });
+        const energyGpus = Math.floor(engine.availableWh / model.whPerGpuHour[site]);
+        list.push({ site, value: compiled.gpus * (compiled.bid - reserve), reserve, energyGpus });
       }
-      options[i][t] = list;
+      options[i][slot] = list;
       if (list.length > 0) here.push(i);
     });
     return here;
@@ -279,7 +286,7 @@ class ExactReinsertion {
   /** Every all-or-none order has all of its slots, or none if it holds none elsewhere. */
   private complete(state: number): boolean {
     for (let i = 0; i < this.orders.length; i++) {
-      if (!this.engine.m.orders[this.orders[i]].allOrNone) continue;
+      if (!this.engine.model.orders[this.orders[i]].allOrNone) continue;
       const count = Math.floor(state / this.stride[i]) % this.radix[i];
       if (count !== this.need[i] && (count !== 0 || this.mustFill[i])) return false;
     }
@@ -290,16 +297,16 @@ class ExactReinsertion {
    * For each set of the slot's orders (a bitmask over `here`), the best value of running
    * exactly those, each at one site, within the cells' GPUs, energy and price bounds.
    */
-  private bestPerMask(t: number, here: number[]): SlotPlans {
+  private bestPerMask(slot: number, here: number[]): SlotPlans {
     const options = this.options;
     const engine = this.engine;
-    const m = engine.m;
-    const T = engine.T;
+    const model = engine.model;
+    const slotCount = engine.slotCount;
     const n = here.length;
     const values = new Float64Array(1 << n).fill(-Infinity);
     const sites = new Int32Array((1 << n) * n);
     values[0] = 0;
-    const siteCount = m.sites.length;
+    const siteCount = model.sites.length;
     const usedGpus = new Int32Array(siteCount);
     const cellBid = new Float64Array(siteCount).fill(Infinity);
     const cellReserve = new Float64Array(siteCount).fill(-Infinity);
@@ -315,26 +322,26 @@ class ExactReinsertion {
       }
       visit(j + 1, mask, total);
       const i = here[j];
-      const gpusOfOrder = m.orders[this.orders[i]].gpus;
-      const bidOfOrder = m.orders[this.orders[i]].bid;
-      for (const option of options[i][t]) {
-        const s = option.site;
-        const gpus = usedGpus[s] + gpusOfOrder;
-        if (gpus > engine.free[s * T + t] || gpus > option.energyGpus) continue;
-        const savedBid = cellBid[s];
-        const savedReserve = cellReserve[s];
+      const gpusOfOrder = model.orders[this.orders[i]].gpus;
+      const bidOfOrder = model.orders[this.orders[i]].bid;
+      for (const option of options[i][slot]) {
+        const site = option.site;
+        const gpus = usedGpus[site] + gpusOfOrder;
+        if (gpus > engine.freeGpus[site * slotCount + slot] || gpus > option.energyGpus) continue;
+        const savedBid = cellBid[site];
+        const savedReserve = cellReserve[site];
         const bid = Math.min(savedBid, bidOfOrder);
         const reserve = Math.max(savedReserve, option.reserve);
         if (reserve > bid) continue;
-        usedGpus[s] = gpus;
-        cellBid[s] = bid;
-        cellReserve[s] = reserve;
-        chosen[j] = s;
+        usedGpus[site] = gpus;
+        cellBid[site] = bid;
+        cellReserve[site] = reserve;
+        chosen[j] = site;
         visit(j + 1, mask | (1 << j), total + option.value);
         chosen[j] = NONE;
-        usedGpus[s] -= gpusOfOrder;
-        cellBid[s] = savedBid;
-        cellReserve[s] = savedReserve;
+        usedGpus[site] -= gpusOfOrder;
+        cellBid[site] = savedBid;
+        cellReserve[site] = savedReserve;
       }
     };
     visit(0, 0, 0);

@@ -2,16 +2,17 @@
  * Exact reinsertion against brute force: a few orders taken out of a small market go back at
  * the best joint placement, the one an enumeration of every (order, slot) → site or none finds.
  */
-import { MatchingEngine } from './matching.engine';
-import { reinsertExactly } from './matching.exact-repair';
-import { compileSnapshot } from './matching.model';
-import { randomSnapshot } from './testing/random-snapshot';
+import { MatchingEngine } from '../engine-state/matching-engine';
+import { runGreedy } from '../greedy/lazy-greedy';
+import { compileSnapshot } from '../model/compiled-model';
+import { randomSnapshot } from '../testing/random-snapshot';
+import { reinsertExactly } from './exact-repair';
 
 const NONE = -1;
 
 /** Best welfare reachable by placing `orders` in `slots`, trying every combination. */
 function bruteForce(engine: MatchingEngine, orders: number[], slots: number[]): number {
-  const m = engine.m;
+  const m = engine.model;
   const choices: [number, number][] = [];
   for (const o of orders)
     for (const t of slots) if (m.orders[o].slots.includes(t)) choices.push([o, t]);
@@ -20,7 +21,7 @@ function bruteForce(engine: MatchingEngine, orders: number[], slots: number[]): 
     if (k === choices.length) {
       const complete = orders.every((o) => {
         const order = m.orders[o];
-        const filled = engine.filled[o];
+        const filled = engine.filledSlots[o];
         return (
           filled <= order.wanted && (!order.allOrNone || filled === 0 || filled === order.wanted)
         );
@@ -30,7 +31,7 @@ function bruteForce(engine: MatchingEngine, orders: number[], slots: number[]): 
     }
     visit(k + 1);
     const [o, t] = choices[k];
-    if (engine.filled[o] >= m.orders[o].wanted) return;
+    if (engine.filledSlots[o] >= m.orders[o].wanted) return;
     for (const s of m.orders[o].sites) {
       if (engine.evaluate(o, s, t) < 0) continue;
       const id = engine.place(o, s, t);
@@ -58,16 +59,16 @@ describe('matching: exact reinsertion of a few orders', () => {
         singleMarket: true,
       });
       const engine = new MatchingEngine(compileSnapshot(snapshot));
-      engine.greedy();
+      runGreedy(engine);
       const slots = [0, 1, 2];
-      const orders = engine.m.orders
+      const orders = engine.model.orders
         .map((_, o) => o)
-        .filter((o) => engine.filled[o] > 0)
+        .filter((o) => engine.filledSlots[o] > 0)
         .slice(0, 3);
       engine.begin();
       for (const o of orders) {
         for (const t of slots) {
-          const id = engine.orderSlot[o * engine.T + t];
+          const id = engine.allocationAt[o * engine.slotCount + t];
           if (id !== NONE) engine.remove(id);
         }
       }

@@ -10,12 +10,7 @@ import {
   reservePricePerGpuHour,
   slotHour,
 } from '@policloud/domain';
-import {
-  MatchingEnergyOffer,
-  MatchingHorizon,
-  MatchingOrder,
-  MatchingSite,
-} from './matching.types';
+import { MatchingEnergyOffer, MatchingHorizon, MatchingOrder, MatchingSite } from './types';
 
 /**
  * Static filters of a site for an order: currency, GPU model, jurisdictions (countries and blocs),

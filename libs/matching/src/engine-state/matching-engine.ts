@@ -1,0 +1,122 @@
+/**
+ * The engine every phase works on: the state and its journal, plus the one question all of
+ * them ask, "can this order take this slot at this site now, and at what reserve?", and the
+ * placement that follows a yes. Works on the compiled model's indices only.
+ */
+import { EnergyPlan } from '../energy/energy-plan';
+import { CompiledModel } from '../model/compiled-model';
+import { ceilDiv } from '../model/rules';
+import { NONE } from './engine-allocation';
+import { EngineState } from './engine-state';
+
+/** The best site `bestSite` found for an order in a slot. */
+export interface SiteChoice {
+  site: number;
+  reserve: number;
+  /** GPUs of the order's size that would still fit there after it. */
+  slack: number;
+  /** First site of the order's list the scan did not find closed. */
+  open: number;
+}
+
+export class MatchingEngine extends EngineState {
+  private readonly plan: EnergyPlan;
+  /** Set by `evaluate`: GPUs of the order's size that would still fit after it (tie-breaker). */
+  private evaluatedSlack = 0;
+
+  constructor(model: CompiledModel) {
+    super(model);
+    this.plan = new EnergyPlan(model, this.whLeft);
+  }
+
+  /**
+   * Can `order` take `slot` at `site` now? Returns the reserve per GPU-hour it would pay
+   * (energy drawn in the site's draw order; offers flagged in `avoid` last), or -1. Counts one
+   * unit of work.
+   */
+  evaluate(order: number, site: number, slot: number, avoid?: Uint8Array): number {
+    this.work++;
+    const model = this.model;
+    const compiled = model.orders[order];
+    const gpus = compiled.gpus;
+    const cell = site * this.slotCount + slot;
+    const freeGpus = this.freeGpus[cell];
+    if (freeGpus < gpus) return -1;
+    const whPerGpu = model.whPerGpuHour[site];
+    const need = gpus * whPerGpu;
+    const offers = this.plan.collect(order, site, slot, avoid);
+    if (this.plan.available < need) return -1;
+    const siteReserve = model.siteReserve[site];
+    const energyReserve = ceilDiv(this.plan.split(offers, need, siteReserve), need);
+    const reserve = energyReserve > siteReserve ? energyReserve : siteReserve;
+    if (reserve > compiled.bid) return -1;
+    // One uniform price per (site, slot) must lie between every reserve and every bid there.
+    if (reserve > this.minBid[cell] || compiled.bid < this.maxReserve[cell]) return -1;
+    const energySlack = Math.floor(this.plan.available / whPerGpu) - gpus;
+    this.evaluatedSlack = Math.min(freeGpus - gpus, energySlack);
+    return reserve;
+  }
+
+  /** Wh the last `evaluate` found for the order in the cell (every qualifying offer's). */
+  get availableWh(): number {
+    return this.plan.available;
+  }
+
+  /** Wh the last evaluated plan draws from the offers flagged in `mask`. */
+  plannedFrom(mask: Uint8Array): number {
+    return this.plan.drawnFrom(mask);
+  }
+
+  /** Commits what `evaluate(order, site, slot, avoid)` accepted; returns the allocation id. */
+  place(order: number, site: number, slot: number, avoid?: Uint8Array): number {
+    const model = this.model;
+    const gpus = model.orders[order].gpus;
+    const cell = site * this.slotCount + slot;
+    const need = gpus * model.whPerGpuHour[site];
+    const offers = this.plan.collect(order, site, slot, avoid);
+    if (this.plan.available < need || this.freeGpus[cell] < gpus) {
+      throw new Error('place() without capacity');
+    }
+    const siteReserve = model.siteReserve[site];
+    const energyReserve = ceilDiv(this.plan.split(offers, need, siteReserve), need);
+    const reserve = Math.max(energyReserve, siteReserve);
+    const draws = this.plan.draws(offers);
+    return this.record({ order, site, slot, reserve, draws, alive: false });
+  }
+
+  /**
+   * Best site for `order` in `slot`: lowest reserve, then most slack, then site order.
+   * Sites are scanned by their lowest possible reserve, so the scan stops early. The scan
+   * starts at `from` (sites before it are known not to take the order) and `choice.open` is
+   * set to the first site it did not find closed.
+   */
+  bestSite(order: number, slot: number, choice: SiteChoice, from = 0): boolean {
+    const compiled = this.model.orders[order];
+    const sites = compiled.sites;
+    const minReserve = compiled.minReserve;
+    let bestSite = NONE;
+    let bestReserve = Infinity;
+    let bestSlack = -1;
+    let open = sites.length;
+    for (let i = from; i < sites.length; i++) {
+      if (minReserve[i] > bestReserve || minReserve[i] > compiled.bid) {
+        if (open > i) open = i;
+        break;
+      }
+      const reserve = this.evaluate(order, sites[i], slot);
+      if (reserve < 0) continue;
+      if (open > i) open = i;
+      if (reserve < bestReserve || (reserve === bestReserve && this.evaluatedSlack > bestSlack)) {
+        bestSite = sites[i];
+        bestReserve = reserve;
+        bestSlack = this.evaluatedSlack;
+      }
+    }
+    choice.open = open;
+    if (bestSite === NONE) return false;
+    choice.site = bestSite;
+    choice.reserve = bestReserve;
+    choice.slack = bestSlack;
+    return true;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Lazy greedy: orders wait in a queue keyed by an upper bound of their best surplus per
+ * GPU-hour. The top order is re-evaluated against current capacity; it takes every slot whose
+ * surplus still beats the next order's key and goes back in the queue with its next best.
+ * An all-or-none order is a bundle: its key is the mean surplus of its best full set of
+ * slots, placed at once or not at all.
+ */
+import { NONE } from '../engine-state/engine-allocation';
+import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
+import { OrderQueue } from './order-queue';
+
+/**
+ * Fills the engine greedily. `sizeBias` > 0 favours large orders in the keys (they pack worse
+ * late); matching runs several biases and keeps the best.
+ */
+export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
+  const model = engine.model;
+  const slotCount = engine.slotCount;
+  const queue = new OrderQueue();
+  // Keys are surplus per GPU-hour, optionally favouring large orders (which pack worse late).
+  const weight = model.orders.map((compiled) => 1 + (sizeBias * Math.min(compiled.gpus, 64)) / 64);
+  model.orders.forEach((compiled, order) => {
+    if (compiled.staticReason === undefined && compiled.wanted > 0) {
+      queue.push(order, (compiled.bid - compiled.minReserve[0]) * weight[order], compiled.rank);
+    }
+  });
+  const maxSlots = model.orders.reduce((max, compiled) => Math.max(max, compiled.slots.length), 0);
+  // This order's candidate slots: the slot, its best site, reserve and slack there.
+  const candidateSlot = new Int32Array(maxSlots);
+  const candidateSite = new Int32Array(maxSlots);
+  const candidateReserve = new Float64Array(maxSlots);
+  const candidateSlack = new Float64Array(maxSlots);
+  const ranking: number[] = [];
+  const best: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
+
+  // The greedy only adds allocations, so capacity, energy and price bounds only tighten: a
+  // site that cannot take an order in a slot now never will. Per (order, slot), the sites
+  // before `firstOpenSite` are closed and are not evaluated again.
+  const firstOpenSite = new Int32Array(model.orders.length * slotCount);
+  while (queue.size > 0) {
+    const order = queue.pop();
+    const compiled = model.orders[order];
+    let count = 0;
+    for (let i = 0; i < compiled.slots.length; i++) {
+      const slot = compiled.slots[i];
+      const orderSlot = order * slotCount + slot;
+      if (
+        engine.allocationAt[orderSlot] !== NONE ||
+        firstOpenSite[orderSlot] === compiled.sites.length
+      )
+        continue;
+      const found = engine.bestSite(order, slot, best, firstOpenSite[orderSlot]);
+      firstOpenSite[orderSlot] = best.open;
+      if (!found) continue;
+      candidateSlot[count] = slot;
+      candidateSite[count] = best.site;
+      candidateReserve[count] = best.reserve;
+      candidateSlack[count] = best.slack;
+      count++;
+    }
+    const need = compiled.wanted - engine.filledSlots[order];
+    if (count === 0 || (compiled.allOrNone && count < need)) continue;
+    ranking.length = count;
+    for (let i = 0; i < count; i++) ranking[i] = i;
+    ranking.sort(
+      (a, b) =>
+        candidateReserve[a] - candidateReserve[b] ||
+        candidateSlack[b] - candidateSlack[a] ||
+        candidateSlot[a] - candidateSlot[b],
+    );
+    const hasNext = queue.size > 0;
+    const nextKey = hasNext ? queue.topKey() : 0;
+    const nextRank = hasNext ? queue.topRank() : 0;
+
+    if (compiled.allOrNone) {
+      let total = 0;
+      for (let i = 0; i < need; i++) total += compiled.bid - candidateReserve[ranking[i]];
+      const mean = (total / need) * weight[order];
+      if (hasNext && !OrderQueue.before(mean, compiled.rank, nextKey, nextRank)) {
+        queue.push(order, mean, compiled.rank);
+        continue;
+      }
+      for (let i = 0; i < need; i++) {
+        engine.place(order, candidateSite[ranking[i]], candidateSlot[ranking[i]]);
+      }
+      continue;
+    }
+
+    let taken = 0;
+    for (; taken < count && taken < need; taken++) {
+      const candidate = ranking[taken];
+      const surplus = (compiled.bid - candidateReserve[candidate]) * weight[order];
+      if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) break;
+      engine.place(order, candidateSite[candidate], candidateSlot[candidate]);
+    }
+    if (taken < need && taken < count) {
+      queue.push(
+        order,
+        (compiled.bid - candidateReserve[ranking[taken]]) * weight[order],
+        compiled.rank,
+      );
+    }
+  }
+}
