@@ -1,17 +1,10 @@
 import { DomainError, FieldError } from '../shared/domain-error';
 import { parseGpuModel } from '../shared/gpu-model';
-import {
-  MAX_HORIZON_HOURS,
-  parseCarbonIntensity,
-  parseCurrency,
-  parseGeoPoint,
-  parseInstant,
-  parseJurisdiction,
-  parseUnitPrice,
-  parseSlot,
-  slotHour,
-  slotOf,
-} from '../shared/units';
+import { parseCarbonIntensity } from '../shared/energy';
+import { parseGeoPoint } from '../shared/geo';
+import { parseJurisdiction } from '../shared/jurisdictions';
+import { parseCurrency, parseUnitPrice } from '../shared/money';
+import { MAX_HORIZON_HOURS, parseInstant, parseSlot, slotHour, slotOf } from '../shared/slots';
 import {
   errorsOf,
   fail,

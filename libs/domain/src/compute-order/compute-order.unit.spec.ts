@@ -9,7 +9,8 @@ import {
   ComputeOrderPlacedV1,
 } from './compute-order.events';
 
-import { MAX_HORIZON_HOURS, MAX_UNIT_PRICE } from '../shared/units';
+import { MAX_UNIT_PRICE } from '../shared/money';
+import { MAX_HORIZON_HOURS } from '../shared/slots';
 import { MAX_GPUS_PER_SITE } from '../site/site.decide';
 import { withinOrderBounds } from './compute-order.evolve';
 
