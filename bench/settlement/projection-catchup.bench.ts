@@ -59,6 +59,7 @@ function toAppend(
     id: randomUUID(),
     type: event.type,
     schemaVersion: event.schemaVersion,
+    // Cast kept: the bench seeds the store straight from decider output, whose data is always an object.
     data: event.data as Record<string, unknown>,
     metadata: { actor: 'bench' },
   }));

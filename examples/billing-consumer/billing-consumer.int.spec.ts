@@ -175,6 +175,7 @@ function periodClosed(
   period: string,
   statements: RecordedEvent[],
 ): RecordedEvent {
+  // Casts kept: the example builds public-contract events with no domain types to narrow to.
   const amounts = statements.map((s) => s.data as { role: string; total: number });
   const sum = (roles: string[]) =>
     amounts.filter((s) => roles.includes(s.role)).reduce((total, s) => total + s.total, 0);
@@ -475,7 +476,17 @@ describe('billing consumer against the real broker', () => {
     expect(b.committed).toEqual({ EUR: 900 });
     expect(b.invoiced).toEqual({ EUR: 800 });
     expect(
-      ledger.closedPeriods().map((p) => [p.period, p.balances.map(({ currency, charged, paidOut, platformFee }) => ({ currency, charged, paidOut, platformFee }))]),
+      ledger
+        .closedPeriods()
+        .map((p) => [
+          p.period,
+          p.balances.map(({ currency, charged, paidOut, platformFee }) => ({
+            currency,
+            charged,
+            paidOut,
+            platformFee,
+          })),
+        ]),
     ).toEqual([['2026-03', [{ currency: 'EUR', charged: 4500, paidOut: 4050, platformFee: 450 }]]]);
   });
 

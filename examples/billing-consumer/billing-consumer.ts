@@ -142,6 +142,7 @@ export class BillingConsumer {
     }
     const applied = await this.processed.processOnce(eventId, () => {
       switch (event.type) {
+        // Casts kept: this consumer reads the public contract with its own types (schema-checked above).
         case 'SettlementStatementIssued': {
           const invoice = this.ledger.recordStatement(
             event.data as unknown as SettlementStatementIssuedV1,

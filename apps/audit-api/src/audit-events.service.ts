@@ -23,7 +23,7 @@ export class AuditEventsService {
         mentions(event, query.participant)) &&
       (!query.site ||
         event.streamId === `site-${query.site}` ||
-        (event.data as { siteId?: unknown }).siteId === query.site) &&
+        event.data.siteId === query.site) &&
       (!from || event.recordedAt >= from) &&
       (!to || event.recordedAt < to);
     const items: RecordedEvent[] = [];
@@ -61,8 +61,7 @@ export class AuditEventsService {
 
 /** Events about a participant as a party: buyer, producer, host or the participant itself. */
 function mentions(event: RecordedEvent, participantId: string): boolean {
-  const data = event.data as Record<string, unknown>;
   return ['buyerId', 'producerId', 'hostParticipantId', 'participantId', 'partyId'].some(
-    (key) => data[key] === participantId,
+    (key) => event.data[key] === participantId,
   );
 }

@@ -9,13 +9,20 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { allocationUsageDecider } from './allocation-usage';
 import { computeOrderDecider, ComputeOrderPlaced, ComputeOrderPlacedV1 } from './compute-order';
 import { energyOfferDecider } from './energy-offer';
-import { EVENT_REGISTRY, READABLE_EVENT_VERSIONS, rehydrate, upcastEvent } from './events.registry';
+import {
+  EVENT_REGISTRY,
+  expectEvent,
+  READABLE_EVENT_VERSIONS,
+  rehydrate,
+  upcastEvent,
+} from './events.registry';
 import { AllocationMade, matchingRunDecider } from './matching-run';
 import { participantDecider } from './participant';
 import { SettlementPeriodClosed, settlementDecider, SettlementStatementIssued } from './settlement';
 import { Decider } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
-import { COUNTRY_CODES, CURRENCY_CODES } from './shared/units';
+import { COUNTRY_CODES } from './shared/countries';
+import { CURRENCY_CODES } from './shared/money';
 import { siteDecider } from './site';
 import { auditCheckpointDecider } from './audit-checkpoint';
 import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
@@ -694,6 +701,7 @@ describe('event contracts', () => {
 
     it('rejects unknown fields in any event', () => {
       for (const event of samples) {
+        // Cast kept: any event's data, spread to build an invalid one on purpose.
         rejects({ ...event, data: { ...(event.data as object), unexpected: 1 } });
         expect(validatorFor(event)({ ...event, metadata: {} })).toBe(false);
       }
@@ -701,7 +709,7 @@ describe('event contracts', () => {
 
     it('rejects unknown fields inside the audit facts of an allocation', () => {
       const event = first('AllocationMade');
-      const data = event.data as AllocationMade['data'];
+      const { data } = expectEvent(event, 'AllocationMade');
       rejects({ ...event, data: { ...data, site: { ...data.site, status: 'active' } } });
       rejects({
         ...event,

@@ -146,6 +146,7 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
       eventTypes: ['Counted'],
       tables: [],
       async apply(event, manager) {
+        // Cast kept: a made-up test event type, outside the domain's union.
         if ((event.data as { poison?: boolean }).poison && !cured) {
           await manager.query('SELECT 1/0'); // fails inside the transaction, as a bad row would
         }

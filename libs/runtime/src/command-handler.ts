@@ -23,6 +23,7 @@ import {
   rehydrate,
   StreamDecision,
 } from '@policloud/domain';
+import { storedData } from './stored-data';
 
 /** An aggregate of libs/domain, seen from the outside: any decider. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -236,14 +237,4 @@ export class CommandHandler {
       position: last.globalPosition,
     };
   }
-}
-
-/** A domain event's data as the store keeps it: every event of the domain carries a JSON object. */
-function storedData(event: DomainEvent): Record<string, unknown> {
-  if (!isRecord(event.data)) throw new TypeError(`${event.type} carries no object data`);
-  return event.data;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

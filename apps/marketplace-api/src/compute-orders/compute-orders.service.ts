@@ -7,6 +7,8 @@ import {
   ComputeOrderCommand,
   computeOrderStreamId,
   DomainError,
+  parsePlaceComputeOrder,
+  valueOrThrow,
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { ComputeOrderRow } from '@policloud/projections';
@@ -32,21 +34,17 @@ export class ComputeOrdersService {
   place(dto: PlaceComputeOrderDto, caller: Caller): Promise<Written> {
     const orderId = caller.ids('compute-order');
     const { constraints, ...order } = dto;
-    return this.execute(
-      orderId,
-      {
-        type: 'PlaceComputeOrder',
-        data: {
-          orderId,
-          buyerId: caller.actor,
-          placedAt: this.now(),
-          ...order,
-          ...(constraints ? { constraints: plain(constraints) } : {}),
-        },
-      },
-      caller,
-      true,
+    // Refused here, before the command handler: a request with errors writes nothing.
+    const command = valueOrThrow(
+      parsePlaceComputeOrder({
+        orderId,
+        buyerId: caller.actor,
+        placedAt: this.now(),
+        ...order,
+        ...(constraints ? { constraints: plain(constraints) } : {}),
+      }),
     );
+    return this.execute(orderId, command, caller, true);
   }
 
   async cancel(orderId: string, principal: Principal, caller: Caller): Promise<Written> {

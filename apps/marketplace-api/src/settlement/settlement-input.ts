@@ -1,4 +1,4 @@
-import { Site } from '@policloud/domain';
+import { eventOfType, Site } from '@policloud/domain';
 import { MarketHistory } from '@policloud/projections';
 import {
   meteredUsageOf,
@@ -39,9 +39,9 @@ export function settlementInput(
       platformFeeBps: history.runFees.get(allocation.runId),
     }));
   const settled: SettledPool[] = [...history.settlements.values()].flatMap((events) =>
-    events
-      .filter((event) => event.type === 'SettlementPeriodClosed')
-      .flatMap((event) => (event.data as { settledPools: SettledPool[] }).settledPools),
+    events.flatMap(
+      (event) => eventOfType(event, 'SettlementPeriodClosed')?.data.settledPools ?? [],
+    ),
   );
   return {
     period,

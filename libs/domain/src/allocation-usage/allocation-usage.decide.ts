@@ -1,6 +1,7 @@
 import type { AllocationMade } from '../matching-run/matching-run.events';
 import { DomainError, FieldError } from '../shared/domain-error';
-import { parseInstant, parseSlot, parseWh, slotHasStarted } from '../shared/units';
+import { parseWh } from '../shared/energy';
+import { parseInstant, parseSlot, slotHasStarted } from '../shared/slots';
 import {
   parseId,
   parseInteger,

@@ -1,6 +1,8 @@
 import { Command } from '../shared/event';
-import { GeoPoint } from '../shared/units';
+import { CurrencyCode } from '../shared/money';
+import { OrderConstraints } from './compute-order.events';
 
+/** Typed at the edge by parsePlaceComputeOrder: every field is a valid value in its stored form. */
 export type PlaceComputeOrder = Command<
   'PlaceComputeOrder',
   {
@@ -14,19 +16,14 @@ export type PlaceComputeOrder = Command<
     deadline: string;
     gpuModel?: string;
     maxPricePerGpuHour: number;
-    currency: string;
+    currency: CurrencyCode;
     /** Defaults to false. */
     allOrNone?: boolean;
-    constraints?: {
-      jurisdictions?: string[];
-      sovereignOperator?: boolean;
-      maxDistanceKm?: { origin: GeoPoint; km: number };
-      renewableOnly?: boolean;
-      maxCarbonGPerKwh?: number;
-    };
+    constraints?: OrderConstraints;
   }
 >;
 
+/** `cancelledAt` is an instant in its stored form (`toISOString`), as the service's clock gives it. */
 export type CancelComputeOrder = Command<
   'CancelComputeOrder',
   { orderId: string; actorId: string; cancelledAt: string }

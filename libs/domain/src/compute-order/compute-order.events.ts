@@ -1,5 +1,7 @@
 import { DomainEvent } from '../shared/event';
-import { CurrencyCode, GeoPoint, Jurisdiction } from '../shared/units';
+import { GeoPoint } from '../shared/geo';
+import { Jurisdiction } from '../shared/jurisdictions';
+import { CurrencyCode } from '../shared/money';
 
 /** Absent keys mean "no constraint". */
 export interface OrderConstraints {

@@ -1,5 +1,6 @@
 import { CorruptStreamError } from '../shared/aggregate';
-import { MAX_HORIZON_HOURS, MAX_UNIT_PRICE } from '../shared/units';
+import { MAX_UNIT_PRICE } from '../shared/money';
+import { MAX_HORIZON_HOURS } from '../shared/slots';
 import { MAX_GPUS_PER_SITE } from '../site/site.decide';
 import { ComputeOrderEvent, ComputeOrderFilled, ComputeOrderPlaced } from './compute-order.events';
 

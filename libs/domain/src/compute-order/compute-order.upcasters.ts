@@ -6,6 +6,7 @@ export const computeOrderPlacedV1ToV2: Upcaster = {
   type: 'ComputeOrderPlaced',
   fromVersion: 1,
   upcast: (data): ComputeOrderPlaced['data'] => ({
+    // Cast kept: an upcaster receives the stored v1 data, which no v2 narrowing helper reads.
     ...(data as ComputeOrderPlacedV1['data']),
     allOrNone: false,
   }),

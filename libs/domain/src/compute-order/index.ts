@@ -12,6 +12,7 @@ export * from './compute-order.commands';
 export * from './compute-order.decide';
 export * from './compute-order.events';
 export * from './compute-order.evolve';
+export * from './compute-order.parse';
 export * from './compute-order.upcasters';
 
 export const computeOrderDecider: Decider<

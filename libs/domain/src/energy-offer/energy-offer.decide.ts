@@ -1,15 +1,13 @@
 import { DomainError, FieldError } from '../shared/domain-error';
+import { parseCarbonIntensity, parseWh } from '../shared/energy';
+import { parseCurrency, parseUnitPrice } from '../shared/money';
 import {
   MAX_HORIZON_HOURS,
-  parseCarbonIntensity,
-  parseCurrency,
   parseInstant,
-  parseUnitPrice,
   parseSlot,
-  parseWh,
   slotHasStarted,
   slotHour,
-} from '../shared/units';
+} from '../shared/slots';
 import {
   fail,
   isPlainObject,

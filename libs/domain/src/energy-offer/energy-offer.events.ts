@@ -1,5 +1,5 @@
 import { DomainEvent } from '../shared/event';
-import { CurrencyCode } from '../shared/units';
+import { CurrencyCode } from '../shared/money';
 
 export const ENERGY_SOURCES = ['wind', 'solar', 'hydro', 'biomass', 'grid'] as const;
 export type EnergySource = (typeof ENERGY_SOURCES)[number];

@@ -1,18 +1,11 @@
 import { ENERGY_SOURCES } from '../energy-offer/energy-offer.events';
 import { DomainError, FieldError } from '../shared/domain-error';
 import { parseGpuModel } from '../shared/gpu-model';
-import {
-  BPS_WHOLE,
-  parseCarbonIntensity,
-  MAX_HORIZON_HOURS,
-  parseCountry,
-  parseCurrency,
-  parseInstant,
-  parseMinorUnits,
-  parseSlot,
-  parseWh,
-  slotHour,
-} from '../shared/units';
+import { BPS_WHOLE } from '../shared/bps';
+import { parseCountry } from '../shared/countries';
+import { parseCarbonIntensity, parseWh } from '../shared/energy';
+import { parseCurrency, parseMinorUnits } from '../shared/money';
+import { MAX_HORIZON_HOURS, parseInstant, parseSlot, slotHour } from '../shared/slots';
 import {
   fail,
   ok,

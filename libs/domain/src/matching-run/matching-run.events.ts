@@ -1,6 +1,7 @@
 import type { EnergySource } from '../energy-offer/energy-offer.events';
 import { DomainEvent } from '../shared/event';
-import { CountryCode, CurrencyCode } from '../shared/units';
+import { CountryCode } from '../shared/countries';
+import { CurrencyCode } from '../shared/money';
 
 /** Energy of one offer an allocation runs on, as the offer stood when matching read it. */
 export interface AllocationEnergy {

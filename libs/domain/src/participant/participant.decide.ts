@@ -1,5 +1,5 @@
 import { DomainError, FieldError } from '../shared/domain-error';
-import { parseCountry } from '../shared/units';
+import { parseCountry } from '../shared/countries';
 import {
   fail,
   ok,

@@ -1,5 +1,5 @@
 import { DomainEvent } from '../shared/event';
-import { CountryCode } from '../shared/units';
+import { CountryCode } from '../shared/countries';
 
 export const PARTICIPANT_ROLES = [
   'operator',

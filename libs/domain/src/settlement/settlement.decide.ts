@@ -1,14 +1,10 @@
 import { CorruptStreamError } from '../shared/aggregate';
 import { FieldError } from '../shared/domain-error';
 import { MAX_GPUS_PER_SITE } from '../site/site.decide';
-import {
-  BPS_WHOLE,
-  CURRENCY_CODES,
-  parseCurrency,
-  parseInstant,
-  parseMinorUnits,
-  parseWh,
-} from '../shared/units';
+import { BPS_WHOLE } from '../shared/bps';
+import { parseWh } from '../shared/energy';
+import { CURRENCY_CODES, parseCurrency, parseMinorUnits } from '../shared/money';
+import { parseInstant } from '../shared/slots';
 import {
   fail,
   isPlainObject,

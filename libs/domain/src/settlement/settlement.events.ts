@@ -1,6 +1,6 @@
 import type { UsageFigures } from '../allocation-usage/allocation-usage.events';
 import { DomainEvent } from '../shared/event';
-import { CurrencyCode } from '../shared/units';
+import { CurrencyCode } from '../shared/money';
 
 /**
  * The statements a settlement close records, declared here with the same shape as the settlement

@@ -1,6 +1,6 @@
 import { FieldError } from './domain-error';
 import { throwIfInvalid } from './validation';
-import { parseSlot } from './units';
+import { parseSlot } from './slots';
 
 /** Slot bounds of a query (`from`, `to`, both optional), parsed like the domain parses slots. */
 export function slotRange(query: { from?: string; to?: string }): { from?: string; to?: string } {

@@ -6,6 +6,7 @@ describe('upcasting', () => {
     {
       type: 'Thing',
       fromVersion: 1,
+      // Casts kept: upcasters of a made-up event type, whose data has no domain type.
       upcast: (data) => ({ ...(data as object), b: 'added in v2' }),
     },
     {

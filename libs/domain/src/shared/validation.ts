@@ -31,10 +31,33 @@ type ParsedValues<T extends Record<string, Parsed<unknown>>> = {
  * Cross-field rules run on the returned values, after each field is valid on its own.
  */
 export function validFields<T extends Record<string, Parsed<unknown>>>(fields: T): ParsedValues<T> {
-  throwIfInvalid(errorsOf(...Object.values(fields)));
-  return Object.fromEntries(
-    Object.entries(fields).map(([key, parsed]) => [key, (parsed as { value: unknown }).value]),
-  ) as ParsedValues<T>;
+  return valueOrThrow(parsedFields(fields));
+}
+
+/** Every field parsed, or all their errors: the non-throwing validFields, for parse<Command>. */
+export function parsedFields<T extends Record<string, Parsed<unknown>>>(
+  fields: T,
+): Parsed<ParsedValues<T>> {
+  const errors = errorsOf(...Object.values(fields));
+  return errors.length > 0
+    ? { ok: false, errors }
+    : ok(
+        Object.fromEntries(
+          Object.entries(fields).map(([key, parsed]) => [
+            key,
+            (parsed as { value: unknown }).value,
+          ]),
+        ) as ParsedValues<T>,
+      );
+}
+
+/** A command's data as it arrives at the edge: the same fields, of any type until parsed. */
+export type Unparsed<Data> = { [K in keyof Data]?: unknown };
+
+/** The parsed value, or one `invalid` DomainError listing every field error. */
+export function valueOrThrow<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw DomainError.invalid(parsed.errors);
+  return parsed.value;
 }
 
 /** Longest id a caller may choose; the HTTP router admits path parameters of this length. */

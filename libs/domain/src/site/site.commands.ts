@@ -1,5 +1,5 @@
 import { Command } from '../shared/event';
-import { GeoPoint } from '../shared/units';
+import { GeoPoint } from '../shared/geo';
 
 export interface HeatRecoveryInput {
   enabled: boolean;

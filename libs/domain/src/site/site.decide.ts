@@ -1,21 +1,11 @@
 import { DomainError, FieldError } from '../shared/domain-error';
-import {
-  MAX_HORIZON_HOURS,
-  energyPerGpuHourWh,
-  parseBps,
-  parseCountry,
-  parseCurrency,
-  parseGeoPoint,
-  parseGpuPowerKw,
-  parseInstant,
-  parseUnitPrice,
-  parsePue,
-  parseSlot,
-  slotHour,
-  storedThousandths,
-  Thousandths,
-  BPS_WHOLE,
-} from '../shared/units';
+import { parseBps, BPS_WHOLE } from '../shared/bps';
+import { parseCountry } from '../shared/countries';
+import { storedThousandths, Thousandths } from '../shared/decimals';
+import { energyPerGpuHourWh, parseGpuPowerKw, parsePue } from '../shared/energy';
+import { parseGeoPoint } from '../shared/geo';
+import { parseCurrency, parseUnitPrice } from '../shared/money';
+import { MAX_HORIZON_HOURS, parseInstant, parseSlot, slotHour } from '../shared/slots';
 import {
   fail,
   isPlainObject,

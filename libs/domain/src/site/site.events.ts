@@ -1,5 +1,7 @@
 import { DomainEvent } from '../shared/event';
-import { CountryCode, CurrencyCode, GeoPoint } from '../shared/units';
+import { CountryCode } from '../shared/countries';
+import { GeoPoint } from '../shared/geo';
+import { CurrencyCode } from '../shared/money';
 
 export type SiteStatus = 'active' | 'suspended' | 'decommissioned';
 
@@ -21,7 +23,7 @@ export type SiteRegistered = DomainEvent<
     gpuPowerKw: string;
     /** Decimal text, to the thousandth: "1.125". */
     pue: string;
-    /** `e = gpuPowerKw × pue` in whole Wh, rounded up (shared/units energyPerGpuHourWh). */
+    /** `e = gpuPowerKw × pue` in whole Wh, rounded up (shared/energy energyPerGpuHourWh). */
     energyPerGpuHourWh: number;
     location: GeoPoint;
     country: CountryCode;

@@ -1,4 +1,4 @@
-import { slotHour } from '../shared/units';
+import { slotHour } from '../shared/slots';
 import { Agreement, Site } from './site.evolve';
 
 /** The agreement that governs a slot: the last version whose effective date is at or before it. */

@@ -65,6 +65,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | null {
     globalPosition: Number(event.position?.commit ?? resolved.commitPosition ?? 0),
     type: event.type,
     schemaVersion: Number(schemaVersion ?? 1),
+    // Cast kept: the store adapter reads untyped JSON; domain types are applied above the store.
     data: event.data as Record<string, unknown>,
     metadata: metadata as EventMetadata,
     recordedAt: event.created.toISOString(),
@@ -110,6 +111,7 @@ export class EsdbEventStore implements EventStore, CheckpointStore {
             jsonEvent({
               id: event.id,
               type: event.type,
+              // Cast kept: the client's JSON type is narrower than the port's object data.
               data: event.data as never,
               metadata: {
                 ...event.metadata,

@@ -5,6 +5,8 @@ import {
   energyOfferDecider,
   Participant,
   participantDecider,
+  eventOfType,
+  expectEvent,
   Site,
   siteDecider,
 } from '@policloud/domain';
@@ -35,7 +37,7 @@ const apiKeys: Projection = {
   eventTypes: ['ApiKeyIssued'],
   tables: ['rm_api_keys'],
   async apply(event, manager) {
-    const data = event.data as { participantId: string; keyId: string; keyHash: string };
+    const { data } = expectEvent(event, 'ApiKeyIssued');
     await manager.getRepository(ApiKeyRow).save({
       keyHash: data.keyHash,
       keyId: data.keyId,
@@ -87,11 +89,11 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
 function slotsTouched(events: RecordedEvent[]): string[] | undefined {
   const slots = new Set<string>();
   for (const event of events) {
-    const data = event.data as { slot?: string; profile?: { slot: string }[] };
-    if (event.type === 'EnergyAllocated' || event.type === 'CurtailmentReported')
-      slots.add(data.slot!);
-    else if (event.type === 'EnergyOfferAmended')
-      data.profile!.forEach((entry) => slots.add(entry.slot));
+    const oneSlot =
+      eventOfType(event, 'EnergyAllocated') ?? eventOfType(event, 'CurtailmentReported');
+    const amended = eventOfType(event, 'EnergyOfferAmended');
+    if (oneSlot) slots.add(oneSlot.data.slot);
+    else if (amended) amended.data.profile.forEach((entry) => slots.add(entry.slot));
     else return undefined;
   }
   return [...slots];

@@ -1,11 +1,11 @@
-import type { AllocationMade, MatchingRunCompleted } from '@policloud/domain';
+import { expectEvent } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
 import { upsertRows } from '../upsert-rows';
 import { AllocationRow, MatchingRunRow } from './allocation.entity';
 
 function allocationRow(event: RecordedEvent): AllocationRow {
-  const data = event.data as unknown as AllocationMade['data'];
+  const { data } = expectEvent(event, 'AllocationMade');
   return {
     allocationId: data.allocationId,
     runId: data.runId,
@@ -35,7 +35,7 @@ const runs: Projection = {
   eventTypes: ['MatchingRunCompleted'],
   tables: ['rm_matching_runs'],
   async apply(event, manager) {
-    const data = event.data as MatchingRunCompleted['data'];
+    const { data } = expectEvent(event, 'MatchingRunCompleted');
     await manager
       .getRepository(MatchingRunRow)
       .upsert({ runId: data.runId, summary: data }, ['runId']);

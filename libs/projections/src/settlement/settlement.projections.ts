@@ -1,4 +1,4 @@
-import type { UsageAmended, UsageReported } from '@policloud/domain';
+import { eventOfType, expectEvent } from '@policloud/domain';
 import { EntityManager, In } from 'typeorm';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
@@ -7,14 +7,7 @@ import { AllocationRow } from '../matching/allocation.entity';
 import { RunningChargeRow, SettlementStatementRow } from './settlement.entities';
 
 function statementRow(event: RecordedEvent): SettlementStatementRow {
-  const data = event.data as {
-    statementId: string;
-    period: string;
-    partyId: string;
-    role: string;
-    currency: string;
-    total: number;
-  };
+  const { data } = expectEvent(event, 'SettlementStatementIssued');
   return {
     statementId: data.statementId,
     period: data.period,
@@ -40,11 +33,14 @@ function runStatements(events: RecordedEvent[], manager: EntityManager) {
   ]);
 }
 
-type UsageData = UsageReported['data'] | UsageAmended['data'];
+/** A usage report or amendment, as the event of its type. */
+function usageOf(event: RecordedEvent) {
+  return (eventOfType(event, 'UsageReported') ?? expectEvent(event, 'UsageAmended')).data;
+}
 
 /** Adds each report (or the change an amendment makes) to its buyer's running figures. */
 async function addUsage(events: RecordedEvent[], manager: EntityManager): Promise<void> {
-  const usages = events.map((event) => event.data as unknown as UsageData);
+  const usages = events.map(usageOf);
   const allocationIds = [...new Set(usages.map((usage) => usage.allocationId))];
   const allocations = new Map(
     (await manager.getRepository(AllocationRow).findBy({ allocationId: In(allocationIds) })).map(

@@ -12,6 +12,7 @@ import {
   SettlementReadModelsMigration,
 } from '@policloud/projections';
 import type { RuntimeFeatures } from '../runtime.module';
+import { storedData } from '../stored-data';
 import { PrincipalDirectoryService } from './principal-directory.service';
 
 /** Old event versions read as the current one; events of other modules pass through. */
@@ -21,7 +22,7 @@ function upcastPlatformEvent(event: RecordedEvent): RecordedEvent {
   return {
     ...event,
     schemaVersion: current.schemaVersion,
-    data: current.data as Record<string, unknown>,
+    data: storedData(current),
   };
 }
 
