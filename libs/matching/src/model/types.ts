@@ -59,7 +59,7 @@ export interface MatchingSite {
   location: GeoPoint;
   currency: CurrencyCode;
   reservePricePerGpuHour: number;
-  /** `e`: Wh per GPU-hour at the site (shared/units `energyPerGpuHourWh`). */
+  /** `e`: Wh per GPU-hour at the site (shared/energy `energyPerGpuHourWh`). */
   energyPerGpuHourWh: number;
   /** GPUs free per slot, after maintenance and earlier allocations. */
   freeGpus: PerSlot;
