@@ -314,7 +314,7 @@ const samples: StoredEventLike[] = [
   ),
   ...emit(computeOrderDecider, placed, {
     type: 'CancelComputeOrder',
-    data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00Z' },
+    data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00.000Z' },
   }),
   computeOrderFilled(),
   placedV1,

@@ -36,12 +36,20 @@ export class OperatorBootstrapService implements OnApplicationBootstrap {
     const { state } = await this.commands.load(streamId, participantDecider);
     if (state.status === 'absent') {
       const apiKey = configured ?? generateApiKey();
-      await this.participants.register(
-        { id: FIRST_OPERATOR_ID, name: 'Platform operator', roles: ['operator'], country: 'FR' },
-        SYSTEM_ACTOR,
-        idsFor(`bootstrap:${hashApiKey(apiKey)}`),
-        apiKey,
-      );
+      try {
+        await this.participants.register(
+          { id: FIRST_OPERATOR_ID, name: 'Platform operator', roles: ['operator'], country: 'FR' },
+          SYSTEM_ACTOR,
+          idsFor(`bootstrap:${hashApiKey(apiKey)}`),
+          apiKey,
+        );
+      } catch (error) {
+        // Replicas starting together on an empty log: another one registered the operator first
+        // (its key stands); this one only adds OPERATOR_API_KEY when it is configured.
+        if ((await this.commands.load(streamId, participantDecider)).state.status === 'absent')
+          throw error;
+        return this.bootstrapOperator();
+      }
       if (!configured) {
         // Printed once, on the first start only: it is stored hashed and cannot be shown again.
         console.log(`\n  First operator API key (shown once, keep it safe): ${apiKey}\n`);
