@@ -173,11 +173,14 @@ export class CommandHandler {
     }
     const metadata = { actor: options.actor, correlationId: options.correlationId ?? firstId };
     try {
-      const [result] = await this.commit([decided, ...others], {
+      // The streams alongside go first: a store that appends stream by stream (EventStoreDB)
+      // then fails on a raced guard before writing this stream's events.
+      const results = await this.commit([...others, decided], {
         eventId: (stream, index) =>
           stream === streamId && index === 0 ? firstId : options.ids(`${stream}#${index}`),
         metadata,
       });
+      const result = results[results.length - 1];
       return {
         streamId,
         revision: result.nextExpectedRevision,
