@@ -9,8 +9,8 @@ import {
 } from './support/marketplace-fixture';
 
 /**
- * Two matching runs at once never allocate a site's GPUs twice, on PostgreSQL and on the
- * embedded store. The site has 100 H100 GPUs at e = 0.7 kW × 1.2 = 840 Wh per GPU-hour, so
+ * Two matching runs at once never allocate a site's GPUs twice, nor a run the GPUs maintenance
+ * took offline while it was matching, on PostgreSQL and on the embedded store. The site has 100 H100 GPUs at e = 0.7 kW × 1.2 = 840 Wh per GPU-hour, so
  * 84 kWh powers all of them for one hour. Each iteration uses its own hours, so earlier
  * iterations' orders and offers never reach into the next one.
  */
@@ -192,6 +192,28 @@ describe.each(['postgres', 'embedded'] as const)('two matching runs at once on %
       expect([a.status, b.status]).toEqual([201, 201]);
       const perSlot = await expectCapacityHeld(t, 1);
       expect(perSlot.get(slotOf(t))).toBe(100); // the better order runs; the other waits
+    }
+  }, 90_000);
+
+  it('maintenance taking every GPU of a slot is scheduled while a run that read the market before is matching', async () => {
+    for (let i = 0; i < ITERATIONS; i++) {
+      const t = 200 + 3 * i;
+      await offer(wind, 'wind', t, 2);
+      await order(t, { hours: 1, maxPricePerGpuHour: 250 });
+      await order(t + 1, { hours: 1, maxPricePerGpuHour: 250 });
+
+      const held = holdNextAppend(store());
+      const running = run(t, t + 2);
+      await held.held; // the run has read the market, with every GPU online, and matched
+      const maintenance = await market.request('POST', `/v1/sites/${siteId}/maintenance`, {
+        body: { from: slotOf(t), to: slotOf(t + 1), gpusOffline: 100 },
+      });
+      held.release();
+      expect(maintenance.status).toBe(201);
+      expect((await running).status).toBe(201);
+      const perSlot = await expectCapacityHeld(t, 2);
+      expect(perSlot.get(slotOf(t)) ?? 0).toBe(0); // offline: nothing runs
+      expect(perSlot.get(slotOf(t + 1))).toBe(100); // the next hour still runs
     }
   }, 90_000);
 });

@@ -42,6 +42,11 @@ describe('read models rebuilt from position 0', () => {
     const buyer = await market.participant(['buyer']);
     await market.site(siteBody('cannes', host.id));
     await market.agreement('cannes', host.id, [producer.id]);
+    // Maintenance writes the site's and its capacity stream: counted once, before and after.
+    const maintenance = await market.request('POST', '/v1/sites/cannes/maintenance', {
+      body: { from: '2027-03-01T06:00:00Z', to: '2027-03-01T08:00:00Z', gpusOffline: 4 },
+    });
+    expect(maintenance.status).toBe(201);
     const offer = await market.request<{ id: string; revision: number }>(
       'POST',
       '/v1/energy-offers',
@@ -69,9 +74,21 @@ describe('read models rebuilt from position 0', () => {
     await runner.waitFor(await market.head());
     const before = await snapshot();
     expect(before.rm_energy_offer_slots).toHaveLength(24);
+    const capacity = () =>
+      market.request(
+        'GET',
+        '/v1/sites/cannes/capacity?from=2027-03-01T05:00:00Z&to=2027-03-01T09:00:00Z',
+      );
+    const capacityBefore = await capacity();
+    expect(capacityBefore.status).toBe(200);
+    const online = (capacityBefore.body.slots as { slot: string; gpusOnline: number }[]).map(
+      (slot) => slot.gpusOnline,
+    );
+    expect(online.slice(1, 3)).toEqual([online[0] - 4, online[0] - 4]); // 4 offline, once
 
     await runner.rebuild();
     await runner.waitFor(await market.head());
     expect(await snapshot()).toEqual(before);
+    expect((await capacity()).body).toEqual(capacityBefore.body);
   });
 });

@@ -369,6 +369,16 @@ const samples: StoredEventLike[] = [
     { ...allocation, slot: '2026-03-01T11:00:00Z', gpus: 10_000 },
     { ...allocation, siteId: 'site-2' },
   ]).flatMap((command) => emit(siteCapacityDecider, [], command)),
+  ...emit(siteCapacityDecider, [], {
+    type: 'TakeGpusOffline',
+    data: {
+      siteId: 'site-1',
+      maintenanceId: 'mnt-1',
+      from: '2026-03-01T10:00:00Z',
+      to: '2026-03-01T12:00:00Z',
+      gpusOffline: 10_000,
+    },
+  }),
   // allocation usage
   ...usageReported,
   ...emit(

@@ -56,6 +56,7 @@ export const EVENT_REGISTRY: {
   AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   SiteGpusAllocated: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
+  SiteGpusTakenOffline: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   UsageReported: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },

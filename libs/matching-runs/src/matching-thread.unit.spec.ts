@@ -45,7 +45,10 @@ function contextOf(snapshot: MatchingSnapshot): RunContext {
     capacity: Object.fromEntries(
       snapshot.sites
         .filter((_, i) => i % 2 === 0)
-        .map((site, i) => [site.siteId, { state: { runIds: ['run-0'] }, revision: i }]),
+        .map((site, i) => [
+          site.siteId,
+          { state: { runIds: ['run-0'], maintenanceIds: [] }, revision: i },
+        ]),
     ),
   };
 }

@@ -57,7 +57,16 @@ export interface CommandOptions {
    * when ids are deterministic, since a retry must then find and replay the first outcome.
    */
   newStream?: boolean;
+  /**
+   * Other streams the same decision writes, appended all-or-nothing with this one, each at the
+   * revision read here: an invariant guarded on another stream (a site's capacity stream) cannot
+   * be raced. A concurrent change there is decided again on fresh input, a few times.
+   */
+  alongside?: readonly StreamCommands<any, any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+/** How many times a decision is made again when only a stream alongside changed meanwhile. */
+const ALONGSIDE_ATTEMPTS = 3;
 
 export interface CommandResult<State> {
   streamId: string;
@@ -115,6 +124,25 @@ export class CommandHandler {
     context: Context,
     options: CommandOptions,
   ): Promise<CommandResult<State>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handleOnce(streamId, aggregate, commands, context, options);
+      } catch (error) {
+        const alongsideChanged =
+          error instanceof WrongExpectedRevisionError && error.streamId !== streamId;
+        if (!alongsideChanged || attempt >= ALONGSIDE_ATTEMPTS)
+          throw this.conflict(error, streamId);
+      }
+    }
+  }
+
+  private async handleOnce<State, Cmd extends Command, Context>(
+    streamId: string,
+    aggregate: Aggregate<State, Cmd, Context>,
+    commands: Cmd | Cmd[],
+    context: Context,
+    options: CommandOptions,
+  ): Promise<CommandResult<State>> {
     const loaded =
       options.newStream && !isDeterministic(options.ids)
         ? { state: aggregate.initialState(), revision: -1, events: [] }
@@ -132,12 +160,27 @@ export class CommandHandler {
     if (events.length === 0) {
       return { streamId, revision: loaded.revision, state, events, replayed: false, position: 0 };
     }
+    const others: StreamDecision[] = [];
+    for (const other of options.alongside ?? []) {
+      const { state: _, ...decision } = decideOnStream(
+        other.aggregate,
+        other.streamId,
+        await this.load(other.streamId, other.aggregate),
+        other.commands,
+        other.context,
+      );
+      others.push(decision);
+    }
     const metadata = { actor: options.actor, correlationId: options.correlationId ?? firstId };
     try {
-      const [result] = await this.commit([decided], {
-        eventId: (stream, index) => (index === 0 ? firstId : options.ids(`${stream}#${index}`)),
+      // The streams alongside go first: a store that appends stream by stream (EventStoreDB)
+      // then fails on a raced guard before writing this stream's events.
+      const results = await this.commit([...others, decided], {
+        eventId: (stream, index) =>
+          stream === streamId && index === 0 ? firstId : options.ids(`${stream}#${index}`),
         metadata,
       });
+      const result = results[results.length - 1];
       return {
         streamId,
         revision: result.nextExpectedRevision,
@@ -153,11 +196,17 @@ export class CommandHandler {
         ? this.replayOf(await this.load(streamId, aggregate), firstId, streamId)
         : undefined;
       if (replayed) return replayed;
-      if (options.ifMatch !== undefined) {
+      if (options.ifMatch !== undefined && error.streamId === streamId) {
         throw new PreconditionFailedException(`If-Match revision ${options.ifMatch} is stale`);
       }
-      throw new ProblemException(409, `${streamId} changed concurrently; retry the request`);
+      throw error;
     }
+  }
+
+  /** A stream changed concurrently: the client retries (a stream alongside, once retried here). */
+  private conflict(error: unknown, streamId: string): unknown {
+    if (!(error instanceof WrongExpectedRevisionError)) return error;
+    return new ProblemException(409, `${streamId} changed concurrently; retry the request`);
   }
 
   /**

@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Site, siteDecider, SiteCommand, siteStreamId, DomainError } from '@policloud/domain';
+import {
+  Command,
+  DomainError,
+  Site,
+  siteCapacityDecider,
+  siteCapacityStreamId,
+  SiteCommand,
+  siteDecider,
+  siteStreamId,
+} from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { Caller } from '../shared/caller.decorator';
 import { inRequestTerms } from '../shared/field-names';
 import { SiteRow } from '@policloud/projections';
-import { CommandHandler } from '@policloud/runtime';
+import { CommandHandler, StreamCommands } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
 import { present, Written } from '../shared/resource';
 import {
@@ -43,20 +52,24 @@ export class SitesService {
     );
   }
 
+  /**
+   * The GPUs go offline on the site's capacity stream too, in the same append: a matching run
+   * that read the market before then fails there and matches again with the maintenance.
+   */
   scheduleMaintenance(
     siteId: string,
     window: ScheduleMaintenanceDto,
     caller: Caller,
   ): Promise<Written> {
-    return this.execute(
-      siteId,
+    const data = { siteId, maintenanceId: caller.ids('maintenance'), ...window };
+    return this.execute(siteId, { type: 'ScheduleMaintenance', data }, [], caller, [
       {
-        type: 'ScheduleMaintenance',
-        data: { siteId, maintenanceId: caller.ids('maintenance'), ...window },
+        streamId: siteCapacityStreamId(siteId),
+        aggregate: siteCapacityDecider,
+        commands: { type: 'TakeGpusOffline', data },
+        context: undefined,
       },
-      [],
-      caller,
-    );
+    ]);
   }
 
   setAgreement(siteId: string, agreement: SetAgreementDto, caller: Caller): Promise<Written> {
@@ -93,6 +106,7 @@ export class SitesService {
     command: SiteCommand,
     participantIds: string[],
     caller: Caller,
+    alongside: StreamCommands<unknown, Command, unknown>[] = [],
   ): Promise<Written> {
     const participants = await this.lookup.participants(participantIds);
     const result = await inRequestTerms(
@@ -101,7 +115,7 @@ export class SitesService {
         siteDecider,
         command,
         { findParticipant: (id: string) => participants.get(id) },
-        caller,
+        { ...caller, alongside },
       ),
       { siteId: 'id', changes: '' },
     );

@@ -13,4 +13,13 @@ export type AllocateGpus = Command<
   { siteId: string; runId: string; allocations: GpuAllocation[] }
 >;
 
-export type SiteCapacityCommand = AllocateGpus;
+/**
+ * Maintenance takes GPUs of the site offline: decided with the site's ScheduleMaintenance, in the
+ * same append, so a run that read the capacity stream before it cannot commit over it.
+ */
+export type TakeGpusOffline = Command<
+  'TakeGpusOffline',
+  { siteId: string; maintenanceId: string; from: string; to: string; gpusOffline: number }
+>;
+
+export type SiteCapacityCommand = AllocateGpus | TakeGpusOffline;

@@ -23,4 +23,24 @@ export type SiteGpusAllocated = DomainEvent<
   1
 >;
 
-export type SiteCapacityEvent = SiteGpusAllocated;
+/**
+ * Maintenance took GPUs of the site offline over `[from, to)`: appended with the site's
+ * MaintenanceScheduled, so a run that read the market before it fails on this stream and matches
+ * again on a market that includes the maintenance. The read side counts the GPUs offline from
+ * MaintenanceScheduled; this event only moves the capacity stream's revision.
+ */
+export type SiteGpusTakenOffline = DomainEvent<
+  'SiteGpusTakenOffline',
+  {
+    siteId: string;
+    maintenanceId: string;
+    /** First slot of the window. */
+    from: string;
+    /** Slot right after the window (exclusive). */
+    to: string;
+    gpusOffline: number;
+  },
+  1
+>;
+
+export type SiteCapacityEvent = SiteGpusAllocated | SiteGpusTakenOffline;

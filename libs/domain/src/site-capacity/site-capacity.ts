@@ -1,7 +1,17 @@
 import { Decider } from '../shared/aggregate';
 import { DomainError } from '../shared/domain-error';
-import { AllocateGpus, GpuAllocation, SiteCapacityCommand } from './site-capacity.commands';
-import { SiteCapacityEvent, SiteGpusAllocated, SlotGpus } from './site-capacity.events';
+import {
+  AllocateGpus,
+  GpuAllocation,
+  SiteCapacityCommand,
+  TakeGpusOffline,
+} from './site-capacity.commands';
+import {
+  SiteCapacityEvent,
+  SiteGpusAllocated,
+  SiteGpusTakenOffline,
+  SlotGpus,
+} from './site-capacity.events';
 
 /**
  * The capacity stream of a site: written by every matching run that allocates there, so that
@@ -10,12 +20,19 @@ import { SiteCapacityEvent, SiteGpusAllocated, SlotGpus } from './site-capacity.
  */
 export const siteCapacityStreamId = (siteId: string): string => `sitecapacity-${siteId}`;
 
-/** The runs that took GPUs of the site; the GPUs themselves are summed by the read side. */
+/**
+ * The runs that took GPUs of the site and the maintenance that took GPUs offline; the GPUs
+ * themselves are summed by the read side.
+ */
 export interface SiteCapacityState {
   runIds: readonly string[];
+  maintenanceIds: readonly string[];
 }
 
-export const initialSiteCapacityState = (): SiteCapacityState => ({ runIds: [] });
+export const initialSiteCapacityState = (): SiteCapacityState => ({
+  runIds: [],
+  maintenanceIds: [],
+});
 
 /**
  * A run takes a site's GPUs once: one SiteGpusAllocated, the GPUs summed per slot, slots sorted
@@ -27,6 +44,15 @@ export function decideSiteCapacity(
   command: SiteCapacityCommand,
   state: SiteCapacityState,
 ): SiteCapacityEvent[] {
+  switch (command.type) {
+    case 'AllocateGpus':
+      return allocateGpus(command, state);
+    case 'TakeGpusOffline':
+      return [takeGpusOffline(command, state)];
+  }
+}
+
+function allocateGpus(command: AllocateGpus, state: SiteCapacityState): SiteGpusAllocated[] {
   const { siteId, runId, allocations } = command.data;
   if (state.runIds.includes(runId)) {
     throw DomainError.conflict(`Matching run ${runId} already took GPUs of site ${siteId}`);
@@ -46,11 +72,38 @@ export function decideSiteCapacity(
   return allocations.length === 0 ? [] : [gpusAllocated(siteId, runId, allocations)];
 }
 
+/**
+ * Maintenance goes offline on the capacity stream once. The window and GPUs were checked by the
+ * site's ScheduleMaintenance decided in the same append; GPUs a run already took stay allocated
+ * (the site's rule), what matters here is that no run read before it commits after it.
+ */
+function takeGpusOffline(command: TakeGpusOffline, state: SiteCapacityState): SiteGpusTakenOffline {
+  const { siteId, maintenanceId, from, to, gpusOffline } = command.data;
+  if (state.maintenanceIds.includes(maintenanceId)) {
+    throw DomainError.conflict(`Maintenance ${maintenanceId} already took GPUs of site ${siteId}`);
+  }
+  if (!Number.isSafeInteger(gpusOffline) || gpusOffline < 1) {
+    throw DomainError.invalid([
+      { field: 'gpusOffline', message: 'must be a whole number, at least 1' },
+    ]);
+  }
+  return {
+    type: 'SiteGpusTakenOffline',
+    schemaVersion: 1,
+    data: { siteId, maintenanceId, from, to, gpusOffline },
+  };
+}
+
 export function evolveSiteCapacity(
   state: SiteCapacityState,
   event: SiteCapacityEvent,
 ): SiteCapacityState {
-  return { runIds: [...state.runIds, event.data.runId] };
+  switch (event.type) {
+    case 'SiteGpusAllocated':
+      return { ...state, runIds: [...state.runIds, event.data.runId] };
+    case 'SiteGpusTakenOffline':
+      return { ...state, maintenanceIds: [...state.maintenanceIds, event.data.maintenanceId] };
+  }
 }
 
 export const siteCapacityDecider: Decider<

@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '../shared/decider-specification';
 import { allocateGpusBySite, siteCapacityDecider, siteCapacityStreamId } from './site-capacity';
-import { AllocateGpus, GpuAllocation } from './site-capacity.commands';
-import { SiteGpusAllocated } from './site-capacity.events';
+import { AllocateGpus, GpuAllocation, TakeGpusOffline } from './site-capacity.commands';
+import { SiteGpusAllocated, SiteGpusTakenOffline } from './site-capacity.events';
 
 const spec = DeciderSpecification.for(siteCapacityDecider);
 const allocateGpus = (runId: string, allocations: GpuAllocation[]): AllocateGpus => ({
@@ -12,6 +12,44 @@ const gpusAllocated = (runId: string): SiteGpusAllocated => ({
   type: 'SiteGpusAllocated',
   schemaVersion: 1,
   data: { siteId: 'site-b', runId, slots: [{ slot: '2026-03-01T10:00:00Z', gpus: 2 }] },
+});
+
+const maintenance = { from: '2026-03-01T10:00:00Z', to: '2026-03-01T12:00:00Z', gpusOffline: 8 };
+const takeGpusOffline = (maintenanceId: string, gpusOffline = 8): TakeGpusOffline => ({
+  type: 'TakeGpusOffline',
+  data: { siteId: 'site-b', maintenanceId, ...maintenance, gpusOffline },
+});
+const gpusTakenOffline = (maintenanceId: string): SiteGpusTakenOffline => ({
+  type: 'SiteGpusTakenOffline',
+  schemaVersion: 1,
+  data: { siteId: 'site-b', maintenanceId, ...maintenance },
+});
+
+describe('site capacity: maintenance takes GPUs offline on the stream runs append to', () => {
+  it('records the GPUs going offline, after GPUs a run already took there', () => {
+    spec
+      .given([gpusAllocated('run-1')])
+      .when(takeGpusOffline('mnt-1'))
+      .then([gpusTakenOffline('mnt-1')]);
+  });
+
+  it('lets a run take GPUs after maintenance went offline', () => {
+    spec
+      .given([gpusTakenOffline('mnt-1')])
+      .when(allocateGpus('run-1', [{ siteId: 'site-b', slot: '2026-03-01T10:00:00Z', gpus: 2 }]))
+      .then([gpusAllocated('run-1')]);
+  });
+
+  it('refuses one maintenance going offline twice', () => {
+    spec
+      .given([gpusTakenOffline('mnt-1')])
+      .when(takeGpusOffline('mnt-1'))
+      .thenThrows('conflict');
+  });
+
+  it('refuses maintenance taking no GPU offline', () => {
+    spec.given([]).when(takeGpusOffline('mnt-1', 0)).thenThrows('invalid', ['gpusOffline']);
+  });
 });
 
 describe('site capacity: the GPUs a matching run takes at each site', () => {
