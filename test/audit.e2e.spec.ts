@@ -13,6 +13,20 @@ import {
   siteBody,
 } from './support/marketplace-fixture';
 
+/** Node's arguments to run scripts/audit-verify.ts, as an auditor would, on `bundle` saved to a file. */
+function auditVerifyArgs(bundle: string): string[] {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'policloud-bundle-')), 'bundle.ndjson');
+  writeFileSync(file, bundle);
+  return [
+    '-r',
+    'ts-node/register/transpile-only',
+    '-r',
+    'tsconfig-paths/register',
+    'scripts/audit-verify.ts',
+    file,
+  ];
+}
+
 interface Verification {
   ok: boolean;
   eventsChecked: number;
@@ -171,26 +185,16 @@ describe('sovereignty audits on PostgreSQL', () => {
     expect(verified).toMatchObject({ ok: true, failures: [] });
     expect(verified.eventsVerified).toBeGreaterThanOrEqual(3);
 
-    const directory = mkdtempSync(path.join(tmpdir(), 'policloud-bundle-'));
-    const file = path.join(directory, 'bundle.ndjson');
-    writeFileSync(file, bundle);
-    const cli = [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'scripts/audit-verify.ts',
-      file,
-    ];
+    const cli = auditVerifyArgs(bundle);
     expect(execFileSync(process.execPath, cli, { encoding: 'utf8' })).toContain('PASS');
 
     const lines = bundle.split('\n');
     const allocationLine = lines.findIndex((line) => line.includes('"AllocationMade"'));
     lines[allocationLine] = lines[allocationLine].replace('"country":"FR"', '"country":"AE"');
-    writeFileSync(file, lines.join('\n'));
+    const edited = auditVerifyArgs(lines.join('\n'));
     let output = '';
     try {
-      execFileSync(process.execPath, cli, { encoding: 'utf8' });
+      execFileSync(process.execPath, edited, { encoding: 'utf8' });
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }
@@ -221,17 +225,7 @@ describe('sovereignty audits on PostgreSQL', () => {
     const middle = indexes[1];
     const revision = (JSON.parse(lines[middle]) as { event: { revision: number } }).event.revision;
 
-    const directory = mkdtempSync(path.join(tmpdir(), 'policloud-bundle-'));
-    const file = path.join(directory, 'bundle.ndjson');
-    writeFileSync(file, lines.filter((_, i) => i !== middle).join('\n') + '\n');
-    const cli = [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'scripts/audit-verify.ts',
-      file,
-    ];
+    const cli = auditVerifyArgs(lines.filter((_, i) => i !== middle).join('\n') + '\n');
     let output = '';
     try {
       execFileSync(process.execPath, cli, { encoding: 'utf8' });

@@ -47,17 +47,7 @@ describe('bad input is refused with problem+json and writes nothing', () => {
 
   beforeAll(async () => {
     market = await Marketplace.boot();
-    host = await market.participant(['host']);
-    producer = await market.participant(['producer']);
-    buyer = await market.participant(['buyer']);
-    await market.site(siteBody(SITE, host.id));
-    await market.agreement(SITE, host.id, [producer.id]);
-    const offer = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody([SITE]),
-    });
-    if (offer.status !== 201) throw new Error(`offer: ${JSON.stringify(offer.body)}`);
-    offerId = offer.body.id;
+    ({ host, producer, buyer, offerId } = await market.siteWithOffer(SITE));
   });
   afterAll(() => market.close());
   afterEach(() => market.clock.set(ORIGINAL_TIME));

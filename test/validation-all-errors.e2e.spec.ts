@@ -23,18 +23,8 @@ describe('a 400 lists every offending field at once, and writes nothing', () => 
 
   beforeAll(async () => {
     market = await Marketplace.boot();
-    host = await market.participant(['host']);
-    producer = await market.participant(['producer']);
-    buyer = await market.participant(['buyer']);
-    await market.site(siteBody(SITE, host.id));
-    await market.agreement(SITE, host.id, [producer.id]);
+    ({ host, producer, buyer, offerId } = await market.siteWithOffer(SITE));
     siteIdentity = await market.participant(['site'], { siteId: SITE });
-    const offer = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody([SITE]),
-    });
-    if (offer.status !== 201) throw new Error(`offer: ${JSON.stringify(offer.body)}`);
-    offerId = offer.body.id;
   });
   afterAll(() => market.close());
 

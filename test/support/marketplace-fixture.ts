@@ -122,6 +122,23 @@ export class Marketplace {
     if (response.status !== 200) throw new Error(`agreement: ${JSON.stringify(response.body)}`);
   }
 
+  /** A host's site with a producer's energy offer on it, and a buyer: ready for orders. */
+  async siteWithOffer(
+    siteId: string,
+  ): Promise<{ host: Party; producer: Party; buyer: Party; offerId: string }> {
+    const host = await this.participant(['host']);
+    const producer = await this.participant(['producer']);
+    const buyer = await this.participant(['buyer']);
+    await this.site(siteBody(siteId, host.id));
+    await this.agreement(siteId, host.id, [producer.id]);
+    const offer = await this.request<{ id: string }>('POST', '/v1/energy-offers', {
+      key: producer.key,
+      body: offerBody([siteId]),
+    });
+    if (offer.status !== 201) throw new Error(`offer: ${JSON.stringify(offer.body)}`);
+    return { host, producer, buyer, offerId: offer.body.id };
+  }
+
   /** Global position of the last event: unchanged means nothing was written. */
   head(): Promise<number> {
     return this.store.headPosition();

@@ -2,8 +2,9 @@ import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/comm
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '@policloud/auth';
+import { SlotRangeQuery } from '@policloud/http';
 import { MatchingRunsService } from '@policloud/matching-runs';
-import { AuditEventsQuery, SlotRangeQuery } from './audit.dto';
+import { AuditEventsQuery } from './audit.dto';
 import { AuditEventsService } from './audit-events.service';
 import { CheckpointsService } from './checkpoints/checkpoints.service';
 import { VerificationService } from './checkpoints/verification.service';

@@ -35,16 +35,3 @@ export class AuditEventsQuery {
   @Max(1000)
   limit?: number;
 }
-
-export class SlotRangeQuery {
-  @ApiPropertyOptional({ description: 'First slot (inclusive)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  from?: string;
-  @ApiPropertyOptional({ description: 'Slot after the last (exclusive)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  to?: string;
-}

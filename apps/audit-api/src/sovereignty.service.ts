@@ -13,10 +13,9 @@ import {
   Site,
 } from '@policloud/domain';
 import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-store';
-import { READ_MODELS } from '@policloud/http';
+import { READ_MODELS, SlotRangeQuery } from '@policloud/http';
 import { AllocationRow, ComputeOrderRow, SiteRow } from '@policloud/projections';
 import { slotRange } from '@policloud/domain';
-import { SlotRangeQuery } from './audit.dto';
 
 type Verdict = 'pass' | 'fail' | 'not_requested';
 

@@ -7,6 +7,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import type { SealedCheckpoint } from '@policloud/domain';
 import { canonicalJson } from './canonical-json';
 import { GENESIS_HASH } from './event-hash';
 import { merkleRoot } from './merkle';
@@ -17,30 +18,11 @@ import { merkleRoot } from './merkle';
  * with Ed25519. Once an auditor holds a signed checkpoint, no event of its range can be changed,
  * removed, added or moved without the root (or the count) changing.
  */
-export interface CheckpointBody {
-  /** 1, 2, … with no gaps. */
-  sequence: number;
-  /** Exclusive: the previous checkpoint's toPosition (0 for the first). */
-  fromPosition: number;
-  /** Inclusive. */
-  toPosition: number;
-  eventCount: number;
-  firstEventId?: string;
-  lastEventId?: string;
-  /** merkleRoot() of the stored hashes of the events in the range, in global order. */
-  merkleRoot: string;
-  /** checkpointHash() of checkpoint sequence - 1; GENESIS_HASH for sequence 1. */
-  previousCheckpointHash: string;
-  /** UTC ISO-8601. */
-  sealedAt: string;
-  /** keyIdOf() the public key that verifies the signature. */
-  keyId: string;
-}
+// The shape is the domain event's payload (libs/domain owns it; this lib depends on the domain).
+export type SignedCheckpoint = SealedCheckpoint;
 
-export interface SignedCheckpoint extends CheckpointBody {
-  /** Base64 Ed25519 signature of checkpointSigningPayload(body). */
-  signature: string;
-}
+/** What is signed: everything but the signature. */
+export type CheckpointBody = Omit<SignedCheckpoint, 'signature'>;
 
 /** Anything node:crypto accepts, or a PEM string. */
 export type KeyInput = KeyObject | string;

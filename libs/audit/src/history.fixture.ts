@@ -1,6 +1,6 @@
 /** Test fixture (not exported from the lib): a valid hash-chained history with signed checkpoints. */
 import { prng } from '@policloud/domain';
-import { chainHashes, GENESIS_HASH } from './event-hash';
+import { chainHashes, eventHash, GENESIS_HASH } from './event-hash';
 import { sealCheckpoint, SignedCheckpoint } from './checkpoint';
 import { AuditedEvent } from './verify-history';
 
@@ -85,4 +85,29 @@ export function sampleHistory(
     checkpointEvery,
     sealTail,
   );
+}
+
+/**
+ * Revisions 0 and 2 of one stream, hashes chained and sealed as if revision 1 never existed:
+ * what recomputing the hashes after deleting an event leaves.
+ */
+export function skippedRevisionHistory(
+  privateKey: string,
+): Pick<History, 'events' | 'checkpoints'> {
+  const e0 = {
+    id: 'x0',
+    streamId: 's',
+    revision: 0,
+    type: 't',
+    schemaVersion: 1,
+    data: {},
+    metadata: {},
+  };
+  const e2 = { ...e0, id: 'x2', revision: 2 };
+  const h0 = eventHash(e0, GENESIS_HASH);
+  const events: AuditedEvent[] = [
+    { ...e0, globalPosition: 1, hash: h0, prevHash: GENESIS_HASH },
+    { ...e2, globalPosition: 2, hash: eventHash(e2, h0), prevHash: h0 },
+  ];
+  return { events, checkpoints: [sealCheckpoint({ events, sealedAt: 'x' }, privateKey)] };
 }

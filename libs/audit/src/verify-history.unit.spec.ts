@@ -1,14 +1,8 @@
 import fc from 'fast-check';
-import {
-  generateSigningKey,
-  publicKeyOf,
-  sealCheckpoint,
-  signCheckpoint,
-  checkpointBodyOf,
-} from './checkpoint';
+import { generateSigningKey, publicKeyOf, signCheckpoint, checkpointBodyOf } from './checkpoint';
 import { chainHashes, eventHash, GENESIS_HASH } from './event-hash';
-import { buildHistory, sampleHistory } from './history.fixture';
-import { AuditedEvent, verifyHistory } from './verify-history';
+import { buildHistory, sampleHistory, skippedRevisionHistory } from './history.fixture';
+import { verifyHistory } from './verify-history';
 
 describe('verifyHistory', () => {
   const privateKey = generateSigningKey();
@@ -223,22 +217,7 @@ describe('verifyHistory', () => {
   });
 
   it('reports a stream whose revisions skip (hashes recomputed after a deletion) as chain_break', () => {
-    const e0 = {
-      id: 'x0',
-      streamId: 's',
-      revision: 0,
-      type: 't',
-      schemaVersion: 1,
-      data: {},
-      metadata: {},
-    };
-    const e2 = { ...e0, id: 'x2', revision: 2 };
-    const h0 = eventHash(e0, GENESIS_HASH);
-    const events: AuditedEvent[] = [
-      { ...e0, globalPosition: 1, hash: h0, prevHash: GENESIS_HASH },
-      { ...e2, globalPosition: 2, hash: eventHash(e2, h0), prevHash: h0 },
-    ];
-    const checkpoints = [sealCheckpoint({ events, sealedAt: 'x' }, privateKey)];
+    const { events, checkpoints } = skippedRevisionHistory(privateKey);
     expect(verifyHistory({ events, checkpoints, publicKey }).firstInconsistency).toMatchObject({
       kind: 'chain_break',
       eventId: 'x2',

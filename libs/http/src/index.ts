@@ -11,3 +11,4 @@ export * from './idempotency-records.migration';
 export * from './json-body';
 export * from './input-rules';
 export * from './field-rule';
+export * from './slot-range-query';

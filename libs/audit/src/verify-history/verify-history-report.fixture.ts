@@ -3,9 +3,9 @@
  * and tampered, from fixed-seed keys, and verifyHistory's result for each.
  */
 import { AuditedEvent } from '../audited-event';
-import { checkpointBodyOf, sealCheckpoint, signCheckpoint } from '../checkpoint';
-import { chainHashes, eventHash, GENESIS_HASH } from '../event-hash';
-import { buildHistory, sampleHistory } from '../history.fixture';
+import { checkpointBodyOf, signCheckpoint } from '../checkpoint';
+import { chainHashes, GENESIS_HASH } from '../event-hash';
+import { buildHistory, sampleHistory, skippedRevisionHistory } from '../history.fixture';
 import { OTHER_PUBLIC_KEY, SCENARIO_KEY, SCENARIO_PUBLIC_KEY } from '../scenario-keys.fixture';
 import { VerifyHistoryInput } from './history-report';
 import { verifyHistory } from './verify-history';
@@ -120,23 +120,7 @@ function rewritten(events: AuditedEvent[]): AuditedEvent[] {
 
 /** Revisions 0 and 2 of a stream, correctly chained and sealed: revision 1 was removed. */
 function revisionsSkip(): VerifyHistoryInput {
-  const e0 = {
-    id: 'x0',
-    streamId: 's',
-    revision: 0,
-    type: 't',
-    schemaVersion: 1,
-    data: {},
-    metadata: {},
-  };
-  const e2 = { ...e0, id: 'x2', revision: 2 };
-  const h0 = eventHash(e0, GENESIS_HASH);
-  const events: AuditedEvent[] = [
-    { ...e0, globalPosition: 1, hash: h0, prevHash: GENESIS_HASH },
-    { ...e2, globalPosition: 2, hash: eventHash(e2, h0), prevHash: h0 },
-  ];
-  const checkpoints = [sealCheckpoint({ events, sealedAt: 'x' }, SCENARIO_KEY)];
-  return { events, checkpoints, publicKey };
+  return { ...skippedRevisionHistory(SCENARIO_KEY), publicKey };
 }
 
 export function historyScenarios(): Scenarios {

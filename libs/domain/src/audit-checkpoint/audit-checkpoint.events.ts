@@ -14,10 +14,15 @@ export interface SealedCheckpoint {
   eventCount: number;
   firstEventId?: string;
   lastEventId?: string;
+  /** merkleRoot() of the stored hashes of the events in the range, in global order. */
   merkleRoot: string;
+  /** checkpointHash() of checkpoint sequence - 1; GENESIS_HASH for sequence 1. */
   previousCheckpointHash: string;
+  /** UTC ISO-8601. */
   sealedAt: string;
+  /** keyIdOf() the public key that verifies the signature. */
   keyId: string;
+  /** Base64 Ed25519 signature of checkpointSigningPayload(body). */
   signature: string;
 }
 

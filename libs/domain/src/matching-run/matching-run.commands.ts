@@ -1,5 +1,5 @@
-import type { EnergySource } from '../energy-offer/energy-offer.events';
 import { Command } from '../shared/event';
+import type { AllocationEnergy } from './matching-run.events';
 
 /** One allocation as the matching engine proposes it; validated by decide. */
 export interface AllocationInput {
@@ -13,14 +13,7 @@ export interface AllocationInput {
   currency: string;
   energyPerGpuHourWh: number;
   reservePerGpuHour: number;
-  energy: {
-    offerId: string;
-    producerId: string;
-    wh: number;
-    source: EnergySource;
-    carbonGPerKwh: number;
-    floorPricePerMwh: number;
-  }[];
+  energy: AllocationEnergy[];
   site: {
     country: string;
     operatorJurisdiction: string;

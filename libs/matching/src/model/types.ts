@@ -8,6 +8,7 @@
  * stored form `YYYY-MM-DDTHH:00:00Z`.
  */
 import type {
+  AllocationEnergy,
   CountryCode,
   CurrencyCode,
   EnergySource,
@@ -87,15 +88,8 @@ export interface MatchingSnapshot {
   offers: readonly MatchingEnergyOffer[];
 }
 
-/** Energy one allocation draws from one offer, with the facts an audit needs. */
-export interface EnergyDraw {
-  offerId: string;
-  producerId: string;
-  wh: number;
-  source: EnergySource;
-  carbonGPerKwh: number;
-  floorPricePerMwh: number;
-}
+/** Energy one allocation draws from one offer, with the facts an audit needs: the event's shape. */
+export type EnergyDraw = AllocationEnergy;
 
 /** `gpus` GPUs of one order on one site during one slot. */
 export interface Allocation {
