@@ -40,6 +40,27 @@ export async function openReadModels(
     logging: false,
   });
   await dataSource.initialize();
-  await dataSource.runMigrations();
+  if (database.kind === 'postgres') await migrateAlone(dataSource);
+  else await dataSource.runMigrations();
   return dataSource;
+}
+
+/** Advisory lock key of read-model migrations, paired with the schema's hash (one per deployment). */
+const MIGRATIONS_LOCK_KEY = 72_620_101;
+
+/**
+ * Runs the pending migrations while holding a session lock of the schema, so that processes
+ * starting together (API replicas, the projector) migrate one after the other instead of racing
+ * to create the same tables. (PGlite has one process and one session: nothing to serialise.)
+ */
+async function migrateAlone(dataSource: DataSource): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  const key = `${MIGRATIONS_LOCK_KEY}, hashtext(current_schema())`;
+  try {
+    await lock.query(`SELECT pg_advisory_lock(${key})`);
+    await dataSource.runMigrations();
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(${key})`).catch(() => undefined);
+    await lock.release();
+  }
 }
