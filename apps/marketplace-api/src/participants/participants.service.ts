@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { generateApiKey, hashApiKey, Principal } from '@policloud/auth';
-import { participantDecider, ParticipantCommand, participantStreamId } from '@policloud/domain';
+import {
+  parseIssueApiKey,
+  parseRegisterParticipant,
+  participantDecider,
+  ParticipantCommand,
+  participantStreamId,
+  valueOrThrow,
+} from '@policloud/domain';
 import { IdSource } from '@policloud/http';
 import { CommandHandler } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
@@ -28,36 +35,48 @@ export class ParticipantsService {
   ): Promise<ParticipantCreatedDto> {
     const participantId = dto.id ?? ids('participant');
     const keyHash = hashApiKey(apiKey);
-    const commands: ParticipantCommand[] = [
-      {
-        type: 'RegisterParticipant',
-        data: {
-          participantId,
-          name: dto.name,
-          roles: dto.roles,
-          country: dto.country,
-          legalEntity: dto.legalEntity,
-          siteId: dto.siteId,
-        },
-      },
-      { type: 'IssueApiKey', data: { participantId, keyId: apiKeyId(keyHash), keyHash } },
-    ];
-    const sites = dto.siteId ? await this.lookup.sites([dto.siteId]) : new Map();
     const result = await inRequestTerms(
-      this.commands.handle(
-        participantStreamId(participantId),
-        participantDecider,
-        commands,
-        { findSite: (siteId: string) => sites.get(siteId) },
-        { actor, ids },
-      ),
-      { participantId: 'id' },
+      this.registerWithKey(participantId, dto, keyHash, actor, ids),
+      {
+        participantId: 'id',
+      },
     );
     return {
       id: participantId,
       revision: result.revision,
       apiKey: result.replayed ? null : apiKey,
     };
+  }
+
+  private async registerWithKey(
+    participantId: string,
+    dto: RegisterParticipantDto,
+    keyHash: string,
+    actor: string,
+    ids: IdSource,
+  ) {
+    // Refused here, before the command handler: a request with errors writes nothing.
+    const commands: ParticipantCommand[] = [
+      valueOrThrow(
+        parseRegisterParticipant({
+          participantId,
+          name: dto.name,
+          roles: dto.roles,
+          country: dto.country,
+          legalEntity: dto.legalEntity,
+          siteId: dto.siteId,
+        }),
+      ),
+      valueOrThrow(parseIssueApiKey({ participantId, keyId: apiKeyId(keyHash), keyHash })),
+    ];
+    const sites = dto.siteId ? await this.lookup.sites([dto.siteId]) : new Map();
+    return this.commands.handle(
+      participantStreamId(participantId),
+      participantDecider,
+      commands,
+      { findSite: (siteId: string) => sites.get(siteId) },
+      { actor, ids },
+    );
   }
 
   /** Adds a key to an existing participant (the configured operator key). */
@@ -71,7 +90,7 @@ export class ParticipantsService {
     await this.commands.handle(
       participantStreamId(participantId),
       participantDecider,
-      { type: 'IssueApiKey', data: { participantId, keyId: apiKeyId(keyHash), keyHash } },
+      valueOrThrow(parseIssueApiKey({ participantId, keyId: apiKeyId(keyHash), keyHash })),
       { findSite: () => undefined },
       { actor, ids },
     );

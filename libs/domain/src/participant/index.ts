@@ -8,6 +8,7 @@ export * from './participant.commands';
 export * from './participant.decide';
 export * from './participant.events';
 export * from './participant.evolve';
+export * from './participant.parse';
 
 export const participantDecider: Decider<
   ParticipantState,
