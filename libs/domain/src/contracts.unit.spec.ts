@@ -393,7 +393,7 @@ const samples: StoredEventLike[] = [
         whConsumed: 0,
         heatWhRecovered: 0,
         reason: 'Site lost power at 09:58; nothing ran',
-        amendedAt: '2026-03-02T08:00:00Z',
+        amendedAt: '2026-03-02T08:00:00.000Z',
       },
     },
     usageContext(allocation),

@@ -6,6 +6,10 @@ import {
   AllocationUsageCommand,
   allocationUsageDecider,
   allocationUsageStreamId,
+  parseAmendUsage,
+  parseReportUsage,
+  Parsed,
+  valueOrThrow,
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
@@ -25,10 +29,16 @@ export class UsageService {
   ) {}
 
   report(dto: ReportUsageDto, principal: Principal, caller: Caller): Promise<Written> {
-    return this.execute(dto.allocationId, principal, caller, {
-      type: 'ReportUsage',
-      data: { ...dto, siteId: principal.siteId ?? '', reportedAt: this.clock.now().toISOString() },
-    });
+    return this.execute(
+      dto.allocationId,
+      principal,
+      caller,
+      parseReportUsage({
+        ...dto,
+        siteId: principal.siteId ?? '',
+        reportedAt: this.clock.now().toISOString(),
+      }),
+    );
   }
 
   amend(
@@ -37,37 +47,39 @@ export class UsageService {
     principal: Principal,
     caller: Caller,
   ): Promise<Written> {
-    return this.execute(allocationId, principal, caller, {
-      type: 'AmendUsage',
-      data: {
+    return this.execute(
+      allocationId,
+      principal,
+      caller,
+      parseAmendUsage({
         ...dto,
         allocationId,
         siteId: principal.siteId ?? '',
         amendedAt: this.clock.now().toISOString(),
-      },
-    });
+      }),
+    );
   }
 
   private async execute(
     allocationId: string,
     principal: Principal,
     caller: Caller,
-    command: AllocationUsageCommand,
+    parsed: Parsed<AllocationUsageCommand>,
   ): Promise<Written> {
     const row = await this.readModels.getRepository(AllocationRow).findOneBy({ allocationId });
     // Another site's allocation does not exist for this site: its id reveals nothing.
     if (row && row.siteId !== principal.siteId)
       throw DomainError.notFound('Allocation', allocationId);
-    const result = await inRequestTerms(
+    // Refused here, before the command handler: a request with errors writes nothing.
+    const handled = async () =>
       this.commands.handle(
         allocationUsageStreamId(allocationId),
         allocationUsageDecider,
-        command,
+        valueOrThrow(parsed),
         { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
         caller,
-      ),
-      { reportedAt: 'slot', amendedAt: 'slot' },
-    );
+      );
+    const result = await inRequestTerms(handled(), { reportedAt: 'slot', amendedAt: 'slot' });
     return { id: allocationId, revision: result.revision };
   }
 }

@@ -1,16 +1,7 @@
 import type { AllocationMade } from '../matching-run/matching-run.events';
 import { DomainError, FieldError } from '../shared/domain-error';
-import { parseWh } from '../shared/energy';
-import { parseInstant, parseSlot, slotHasStarted } from '../shared/slots';
-import {
-  parseId,
-  parseInteger,
-  parseText,
-  Parsed,
-  throwIfInvalid,
-  validFields,
-} from '../shared/validation';
-import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { slotHasStarted } from '../shared/slots';
+import { throwIfInvalid } from '../shared/validation';
 import { AllocationUsageCommand, AmendUsage, ReportUsage } from './allocation-usage.commands';
 import {
   AllocationUsageEvent,
@@ -27,6 +18,7 @@ export interface AllocationUsageContext {
 
 type Allocation = AllocationMade['data'];
 
+/** Commands arrive typed (parseReportUsage, parseAmendUsage): these rules read the allocation and the stream. */
 export function decideAllocationUsage(
   command: AllocationUsageCommand,
   state: AllocationUsageState,
@@ -41,17 +33,10 @@ export function decideAllocationUsage(
 }
 
 function reportUsage(
-  data: ReportUsage['data'],
+  input: ReportUsage['data'],
   state: AllocationUsageState,
   context: AllocationUsageContext,
 ): UsageReported {
-  const input = validFields({
-    allocationId: parseId(data.allocationId, 'allocationId'),
-    siteId: parseId(data.siteId, 'siteId'),
-    slot: parseSlot(data.slot, 'slot'),
-    ...parseFigures(data),
-    reportedAt: parseInstant(data.reportedAt, 'reportedAt'),
-  });
   const allocation = allocationOfSite(input.allocationId, input.siteId, context);
   throwIfInvalid([
     ...(input.slot !== allocation.slot
@@ -90,17 +75,10 @@ function reportUsage(
 }
 
 function amendUsage(
-  data: AmendUsage['data'],
+  input: AmendUsage['data'],
   state: AllocationUsageState,
   context: AllocationUsageContext,
 ): UsageAmended[] {
-  const input = validFields({
-    allocationId: parseId(data.allocationId, 'allocationId'),
-    siteId: parseId(data.siteId, 'siteId'),
-    ...parseFigures(data),
-    reason: parseText(data.reason, 'reason'),
-    amendedAt: parseInstant(data.amendedAt, 'amendedAt'),
-  });
   const allocation = allocationOfSite(input.allocationId, input.siteId, context);
   if (state.status === 'absent') {
     throw DomainError.conflict(
@@ -153,19 +131,6 @@ function amendUsage(
 
 // ---------------------------------------------------------------- shared rules
 
-/** GPU-hours one slot of one allocation delivered: 0 to MAX_GPUS_PER_SITE. */
-export function parseGpuHoursDelivered(value: unknown, field: string): Parsed<number> {
-  return parseInteger(value, field, { min: 0, max: MAX_GPUS_PER_SITE });
-}
-
-function parseFigures(data: UsageFigures) {
-  return {
-    gpuHoursDelivered: parseGpuHoursDelivered(data.gpuHoursDelivered, 'gpuHoursDelivered'),
-    whConsumed: parseWh(data.whConsumed, 'whConsumed'),
-    heatWhRecovered: parseWh(data.heatWhRecovered, 'heatWhRecovered'),
-  };
-}
-
 /** Only the site an allocation runs on reports its usage. */
 function allocationOfSite(
   allocationId: string,
@@ -180,18 +145,14 @@ function allocationOfSite(
   return allocation;
 }
 
+/** One GPU-hour per GPU allocated in the one-hour slot, at most. */
 function figureErrors(figures: UsageFigures, allocation: Allocation): FieldError[] {
-  return [
-    ...(figures.gpuHoursDelivered > allocation.gpus
-      ? [
-          {
-            field: 'gpuHoursDelivered',
-            message: `must be at most ${allocation.gpus}, the GPUs allocated for the slot`,
-          },
-        ]
-      : []),
-    ...(figures.heatWhRecovered > figures.whConsumed
-      ? [{ field: 'heatWhRecovered', message: 'must not exceed whConsumed' }]
-      : []),
-  ];
+  return figures.gpuHoursDelivered > allocation.gpus
+    ? [
+        {
+          field: 'gpuHoursDelivered',
+          message: `must be at most ${allocation.gpus}, the GPUs allocated for the slot`,
+        },
+      ]
+    : [];
 }

@@ -12,6 +12,7 @@ export * from './allocation-usage.commands';
 export * from './allocation-usage.decide';
 export * from './allocation-usage.events';
 export * from './allocation-usage.evolve';
+export * from './allocation-usage.parse';
 
 export const allocationUsageDecider: Decider<
   AllocationUsageState,
