@@ -260,7 +260,7 @@ const samples: StoredEventLike[] = [
       data: {
         offerId: 'offer-1',
         actorId: 'producer-1',
-        amendedAt: '2026-03-01T09:00:00Z',
+        amendedAt: '2026-03-01T09:00:00.000Z',
         profile: [
           { slot: '2026-03-01T10:00:00Z', wh: 0 },
           { slot: '2026-03-01T12:00:00Z', wh: 75_000 },
@@ -274,7 +274,7 @@ const samples: StoredEventLike[] = [
     listed,
     {
       type: 'WithdrawEnergyOffer',
-      data: { offerId: 'offer-1', actorId: 'producer-1', withdrawnAt: '2026-03-01T09:30:00Z' },
+      data: { offerId: 'offer-1', actorId: 'producer-1', withdrawnAt: '2026-03-01T09:30:00.000Z' },
     },
     offerContext(site),
   ),
@@ -288,7 +288,7 @@ const samples: StoredEventLike[] = [
         actorId: 'producer-1',
         slot: '2026-03-01T10:00:00Z',
         whCurtailed: 12_345,
-        reportedAt: '2026-03-01T11:00:00Z',
+        reportedAt: '2026-03-01T11:00:00.000Z',
       },
     },
     offerContext(site),

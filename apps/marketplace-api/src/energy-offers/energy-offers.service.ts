@@ -7,6 +7,12 @@ import {
   energyOfferDecider,
   EnergyOfferCommand,
   energyOfferStreamId,
+  parseAmendEnergyOffer,
+  parseListEnergyOffer,
+  parseReportCurtailment,
+  parseWithdrawEnergyOffer,
+  Parsed,
+  valueOrThrow,
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { EnergyOfferRow } from '@policloud/projections';
@@ -39,16 +45,13 @@ export class EnergyOffersService {
     const offerId = caller.ids('energy-offer');
     return this.execute(
       offerId,
-      {
-        type: 'ListEnergyOffer',
-        data: {
-          offerId,
-          producerId: caller.actor,
-          listedAt: this.now(),
-          ...dto,
-          profile: dto.profile.map((slot) => ({ ...slot })),
-        },
-      },
+      parseListEnergyOffer({
+        offerId,
+        producerId: caller.actor,
+        listedAt: this.now(),
+        ...dto,
+        profile: dto.profile.map((slot) => ({ ...slot })),
+      }),
       caller,
       dto.siteIds,
       true,
@@ -64,15 +67,12 @@ export class EnergyOffersService {
     const offer = await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      {
-        type: 'AmendEnergyOffer',
-        data: {
-          offerId,
-          actorId: caller.actor,
-          amendedAt: this.now(),
-          profile: dto.profile.map((slot) => ({ ...slot })),
-        },
-      },
+      parseAmendEnergyOffer({
+        offerId,
+        actorId: caller.actor,
+        amendedAt: this.now(),
+        profile: dto.profile.map((slot) => ({ ...slot })),
+      }),
       caller,
       offer.state.siteIds,
     );
@@ -82,10 +82,7 @@ export class EnergyOffersService {
     const offer = await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      {
-        type: 'WithdrawEnergyOffer',
-        data: { offerId, actorId: caller.actor, withdrawnAt: this.now() },
-      },
+      parseWithdrawEnergyOffer({ offerId, actorId: caller.actor, withdrawnAt: this.now() }),
       caller,
       offer.state.siteIds,
     );
@@ -100,10 +97,7 @@ export class EnergyOffersService {
     const offer = await this.ownedRow(offerId, principal);
     return this.execute(
       offerId,
-      {
-        type: 'ReportCurtailment',
-        data: { offerId, actorId: caller.actor, reportedAt: this.now(), ...dto },
-      },
+      parseReportCurtailment({ offerId, actorId: caller.actor, reportedAt: this.now(), ...dto }),
       caller,
       offer.state.siteIds,
     );
@@ -140,11 +134,13 @@ export class EnergyOffersService {
    */
   private async execute(
     offerId: string,
-    command: EnergyOfferCommand,
+    parsed: Parsed<EnergyOfferCommand>,
     caller: Caller,
     sitesFed: readonly string[],
     newStream = false,
   ): Promise<Written> {
+    // Refused here, before the command handler: a request with errors writes nothing.
+    const command = valueOrThrow(parsed);
     const sites = await this.lookup.sites(sitesFed);
     const result = await this.commands.handle(
       energyOfferStreamId(offerId),

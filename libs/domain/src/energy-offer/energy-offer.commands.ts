@@ -1,6 +1,8 @@
 import { Command } from '../shared/event';
+import { CurrencyCode } from '../shared/money';
 import { EnergySource, SlotEnergy } from './energy-offer.events';
 
+/** Edge commands are typed by their parse function (parseListEnergyOffer...): valid, stored form. */
 export type ListEnergyOffer = Command<
   'ListEnergyOffer',
   {
@@ -12,7 +14,7 @@ export type ListEnergyOffer = Command<
     source: EnergySource;
     carbonGPerKwh: number;
     floorPricePerMwh: number;
-    currency: string;
+    currency: CurrencyCode;
     profile: SlotEnergy[];
   }
 >;

@@ -1,25 +1,6 @@
 import { DomainError, FieldError } from '../shared/domain-error';
-import { parseCarbonIntensity, parseWh } from '../shared/energy';
-import { parseCurrency, parseUnitPrice } from '../shared/money';
-import {
-  MAX_HORIZON_HOURS,
-  parseInstant,
-  parseSlot,
-  slotHasStarted,
-  slotHour,
-} from '../shared/slots';
-import {
-  fail,
-  isPlainObject,
-  ok,
-  parseId,
-  parseList,
-  parseOneOf,
-  Parsed,
-  throwIfInvalid,
-  unknownKeys,
-  validFields,
-} from '../shared/validation';
+import { slotHour } from '../shared/slots';
+import { throwIfInvalid } from '../shared/validation';
 import type { Site } from '../site/site.evolve';
 import { agreementInForce } from '../site/site.queries';
 import {
@@ -32,7 +13,6 @@ import {
 } from './energy-offer.commands';
 import {
   CurtailmentReported,
-  ENERGY_SOURCES,
   EnergyAllocated,
   EnergyOfferAmended,
   EnergyOfferEvent,
@@ -41,14 +21,17 @@ import {
   SlotEnergy,
 } from './energy-offer.events';
 import { EnergyOffer, EnergyOfferState } from './energy-offer.evolve';
+import { offerSpanErrors } from './energy-offer.parse';
 
 /** Sites (other streams) an offer names; the caller looks them up. */
 export interface EnergyOfferContext {
   findSite(siteId: string): Site | undefined;
 }
 
-const MAX_SITES_PER_OFFER = 50;
-
+/**
+ * Commands from the edge arrive typed (parseListEnergyOffer and its siblings): these are the
+ * rules that read the offer, its sites and the matching run's draws.
+ */
 export function decideEnergyOffer(
   command: EnergyOfferCommand,
   state: EnergyOfferState,
@@ -72,25 +55,13 @@ export function decideEnergyOffer(
 }
 
 function listEnergyOffer(
-  data: ListEnergyOffer['data'],
+  input: ListEnergyOffer['data'],
   state: EnergyOfferState,
   context: EnergyOfferContext,
 ): EnergyOfferListed {
   if (state.status !== 'absent') {
-    throw DomainError.conflict(`Energy offer ${data.offerId} is already listed`);
+    throw DomainError.conflict(`Energy offer ${input.offerId} is already listed`);
   }
-  const input = validFields({
-    offerId: parseId(data.offerId, 'offerId'),
-    producerId: parseId(data.producerId, 'producerId'),
-    listedAt: parseInstant(data.listedAt, 'listedAt'),
-    siteIds: parseOfferSiteIds(data.siteIds, 'siteIds'),
-    source: parseOneOf(data.source, 'source', ENERGY_SOURCES),
-    carbonGPerKwh: parseCarbonIntensity(data.carbonGPerKwh, 'carbonGPerKwh'),
-    floorPricePerMwh: parseUnitPrice(data.floorPricePerMwh, 'floorPricePerMwh'),
-    currency: parseCurrency(data.currency, 'currency'),
-    profile: parseListedProfile(data.profile, 'profile'),
-  });
-  throwIfInvalid(startedSlotErrors(input.profile, input.listedAt, 'profile'));
   const sites = resolveSites(input.siteIds, context);
   throwIfInvalid(
     sites.flatMap((site) =>
@@ -117,26 +88,21 @@ function listEnergyOffer(
 }
 
 function amendEnergyOffer(
-  data: AmendEnergyOffer['data'],
+  input: AmendEnergyOffer['data'],
   offer: EnergyOffer,
   context: EnergyOfferContext,
 ): EnergyOfferAmended[] {
   if (offer.status === 'withdrawn') {
     throw DomainError.conflict(`Energy offer ${offer.offerId} is withdrawn`);
   }
-  const input = validFields({
-    amendedAt: parseInstant(data.amendedAt, 'amendedAt'),
-    profile: parseAmendedProfile(data.profile, 'profile'),
-  });
   // The offer after the amendment, its earlier slots included, spans at most a leap year (which
   // also bounds its slot count).
-  throwIfInvalid([
-    ...startedSlotErrors(input.profile, input.amendedAt, 'profile'),
-    ...spanErrors(
+  throwIfInvalid(
+    offerSpanErrors(
       [...Object.keys(offer.slots), ...input.profile.map(({ slot }) => slot)],
       'profile',
     ),
-  ]);
+  );
   const belowAllocated: FieldError[] = input.profile.flatMap(({ slot, wh }, index) => {
     const allocated = offer.slots[slot]?.allocatedWh ?? 0;
     return wh < allocated
@@ -173,13 +139,12 @@ function amendEnergyOffer(
 }
 
 function withdrawEnergyOffer(
-  data: WithdrawEnergyOffer['data'],
+  input: WithdrawEnergyOffer['data'],
   offer: EnergyOffer,
 ): EnergyOfferWithdrawn {
   if (offer.status === 'withdrawn') {
     throw DomainError.conflict(`Energy offer ${offer.offerId} is already withdrawn`);
   }
-  const input = validFields({ withdrawnAt: parseInstant(data.withdrawnAt, 'withdrawnAt') });
   const releasedWh = Object.values(offer.slots).reduce(
     (sum, slot) => sum + Math.max(0, slot.offeredWh - slot.allocatedWh),
     0,
@@ -197,23 +162,13 @@ function withdrawEnergyOffer(
 }
 
 function reportCurtailment(
-  data: ReportCurtailment['data'],
+  input: ReportCurtailment['data'],
   offer: EnergyOffer,
 ): CurtailmentReported[] {
-  const input = validFields({
-    slot: parseSlot(data.slot, 'slot'),
-    whCurtailed: parseWh(data.whCurtailed, 'whCurtailed'),
-    reportedAt: parseInstant(data.reportedAt, 'reportedAt'),
-  });
   const entry = offer.slots[input.slot];
   if (!entry || entry.offeredWh === 0) {
     throw DomainError.invalid([
       { field: 'slot', message: 'is not a slot this offer has energy in' },
-    ]);
-  }
-  if (!slotHasStarted(input.slot, input.reportedAt)) {
-    throw DomainError.invalid([
-      { field: 'slot', message: 'has not started yet: lower a future slot with an amendment' },
     ]);
   }
   if (input.whCurtailed > entry.offeredWh) {
@@ -227,7 +182,16 @@ function reportCurtailment(
   // The same total again is a retry, not news.
   if (input.whCurtailed === entry.curtailedWh) return [];
   return [
-    { type: 'CurtailmentReported', schemaVersion: 1, data: { offerId: offer.offerId, ...input } },
+    {
+      type: 'CurtailmentReported',
+      schemaVersion: 1,
+      data: {
+        offerId: offer.offerId,
+        slot: input.slot,
+        whCurtailed: input.whCurtailed,
+        reportedAt: input.reportedAt,
+      },
+    },
   ];
 }
 
@@ -266,80 +230,6 @@ function allocateEnergy(data: AllocateEnergy['data'], offer: EnergyOffer): Energ
 }
 
 // ---------------------------------------------------------------- shared rules
-
-/** The sites an offer can feed: 1 to MAX_SITES_PER_OFFER ids, each once. */
-export function parseOfferSiteIds(value: unknown, field: string): Parsed<string[]> {
-  return parseList(value, field, parseId, {
-    min: 1,
-    max: MAX_SITES_PER_OFFER,
-    uniqueBy: (id) => id,
-  });
-}
-
-/** A listed profile: every slot offers at least 1 Wh, all within MAX_HORIZON_HOURS. */
-export function parseListedProfile(value: unknown, field: string): Parsed<SlotEnergy[]> {
-  const profile = parseProfile(value, field, 1);
-  if (!profile.ok) return profile;
-  const span = spanErrors(
-    profile.value.map(({ slot }) => slot),
-    field,
-  );
-  return span.length > 0 ? { ok: false, errors: span } : profile;
-}
-
-/** An amendment's slots: 0 Wh takes a slot's unallocated energy back. */
-export function parseAmendedProfile(value: unknown, field: string): Parsed<SlotEnergy[]> {
-  return parseProfile(value, field, 0);
-}
-
-function parseProfile(value: unknown, field: string, minWh: number): Parsed<SlotEnergy[]> {
-  const entry = (item: unknown, itemField: string): Parsed<SlotEnergy> => {
-    if (!isPlainObject(item)) return fail(itemField, 'must be an object with slot and wh');
-    const extra = unknownKeys(item, itemField, ['slot', 'wh']);
-    const slot = parseSlot(item.slot, `${itemField}.slot`);
-    const wh = parseWh(item.wh, `${itemField}.wh`, minWh);
-    if (extra.length > 0 || !slot.ok || !wh.ok) {
-      return {
-        ok: false,
-        errors: [...extra, ...(slot.ok ? [] : slot.errors), ...(wh.ok ? [] : wh.errors)],
-      };
-    }
-    return ok({ slot: slot.value, wh: wh.value });
-  };
-  return parseList(value, field, entry, {
-    min: 1,
-    max: MAX_HORIZON_HOURS,
-    uniqueBy: ({ slot }) => slot,
-    uniqueField: 'slot',
-  });
-}
-
-function startedSlotErrors(
-  profile: readonly SlotEnergy[],
-  at: string,
-  field: string,
-): FieldError[] {
-  return profile.flatMap(({ slot }, index) =>
-    slotHasStarted(slot, at)
-      ? [{ field: `${field}[${index}].slot`, message: `has already started at ${at}` }]
-      : [],
-  );
-}
-
-/** An offer's slots lie within MAX_HORIZON_HOURS (366 days) from the first to the end of the last. */
-function spanErrors(slots: readonly string[], field: string): FieldError[] {
-  if (slots.length === 0) return [];
-  const hours = slots.map(slotHour);
-  const span = Math.max(...hours) - Math.min(...hours) + 1;
-  return span > MAX_HORIZON_HOURS
-    ? [
-        {
-          field,
-          message: `the slots must lie within ${MAX_HORIZON_HOURS} hours (366 days); these span ${span}`,
-        },
-      ]
-    : [];
-}
 
 function sortBySlot(profile: readonly SlotEnergy[]): SlotEnergy[] {
   return [...profile].sort((a, b) => slotHour(a.slot) - slotHour(b.slot));

@@ -71,7 +71,7 @@ const amended = (profile: SlotEnergy[]): EnergyOfferAmended => ({
 
 const withdraw = (actorId = 'producer-1'): WithdrawEnergyOffer => ({
   type: 'WithdrawEnergyOffer',
-  data: { offerId: 'offer-1', actorId, withdrawnAt: '2026-03-01T09:15:00Z' },
+  data: { offerId: 'offer-1', actorId, withdrawnAt: '2026-03-01T09:15:00.000Z' },
 });
 const withdrawn = (releasedWh: number): EnergyOfferWithdrawn => ({
   type: 'EnergyOfferWithdrawn',
@@ -107,18 +107,6 @@ const offerAfter = (...events: Parameters<typeof evolveEnergyOffer>[1][]): Energ
 describe('ListEnergyOffer', () => {
   it('lists hourly surplus for a site whose agreement names the producer, profile sorted by slot', () =>
     spec.given([]).when(listEnergyOffer(), context).then([listed()]));
-
-  it('needs at least one site', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ siteIds: [] }), context)
-      .thenThrows('invalid', ['siteIds']));
-
-  it('names each site once', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ siteIds: ['site-1', 'site-1'] }), context)
-      .thenThrows('invalid', ['siteIds[1]']));
 
   it('names only sites that exist', () =>
     spec
@@ -170,120 +158,6 @@ describe('ListEnergyOffer', () => {
       .given([])
       .when(listEnergyOffer({ currency: 'CHF' }), context)
       .thenThrows('invalid', ['currency']));
-
-  it('names a known energy source', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ source: 'nuclear' as never }), context)
-      .thenThrows('invalid', ['source']));
-
-  it('states carbon intensity in whole, non-negative gCO2e/kWh', () => {
-    for (const carbonGPerKwh of [-1, 12.5]) {
-      spec
-        .given([])
-        .when(listEnergyOffer({ carbonGPerKwh }), context)
-        .thenThrows('invalid', ['carbonGPerKwh']);
-    }
-  });
-
-  it('prices the floor in whole minor units per MWh, at most MAX_UNIT_PRICE', () => {
-    for (const floorPricePerMwh of [40.5, 100_000_001]) {
-      spec
-        .given([])
-        .when(listEnergyOffer({ floorPricePerMwh }), context)
-        .thenThrows('invalid', ['floorPricePerMwh']);
-    }
-  });
-
-  it('needs a non-empty profile', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ profile: [] }), context)
-      .thenThrows('invalid', ['profile']));
-
-  it('lists each slot once', () =>
-    spec
-      .given([])
-      .when(
-        listEnergyOffer({
-          profile: [
-            { slot: '2026-03-01T10:00:00Z', wh: 1 },
-            { slot: '2026-03-01T10:00:00Z', wh: 2 },
-          ],
-        }),
-        context,
-      )
-      .thenThrows('invalid', ['profile[1].slot']));
-
-  it('uses whole UTC hours as slots', () =>
-    spec
-      .given([])
-      .when(
-        listEnergyOffer({
-          profile: [
-            { slot: '2026-03-01T10:30:00Z', wh: 1 },
-            { slot: '2026-03-01T11:00:00+02:00', wh: 1 },
-            { slot: '2026-02-30T10:00:00Z', wh: 1 },
-          ],
-        }),
-        context,
-      )
-      .thenThrows('invalid', ['profile[0].slot', 'profile[1].slot', 'profile[2].slot']));
-
-  it('offers a positive whole number of Wh per slot', () =>
-    spec
-      .given([])
-      .when(
-        listEnergyOffer({
-          profile: [
-            { slot: '2026-03-01T10:00:00Z', wh: 0 },
-            { slot: '2026-03-01T11:00:00Z', wh: 1.5 },
-          ],
-        }),
-        context,
-      )
-      .thenThrows('invalid', ['profile[0].wh', 'profile[1].wh']));
-
-  it('covers at most a leap year of slots', () => {
-    const profile = Array.from({ length: 24 * 366 + 1 }, (_, hour) => ({
-      slot: new Date(Date.UTC(2026, 2, 2) + hour * 3_600_000).toISOString().replace('.000Z', 'Z'),
-      wh: 1,
-    }));
-    spec.given([]).when(listEnergyOffer({ profile }), context).thenThrows('invalid', ['profile']);
-  });
-
-  it('spans at most a leap year from its first slot to the end of its last, however few slots', () => {
-    const twoYearsApart = [
-      { slot: '2026-03-01T10:00:00Z', wh: 1 },
-      { slot: '2028-03-01T10:00:00Z', wh: 1 },
-    ];
-    spec
-      .given([])
-      .when(listEnergyOffer({ profile: twoYearsApart }), context)
-      .thenThrows('invalid', ['profile']);
-    // 8,784 hours from the first slot's start to the last one's end: exactly a leap year
-    const leapYear = [
-      { slot: '2026-03-01T10:00:00Z', wh: 1 },
-      { slot: '2027-03-02T09:00:00Z', wh: 1 },
-    ];
-    spec
-      .given([])
-      .when(listEnergyOffer({ profile: leapYear }), context)
-      .then([listed({ profile: leapYear })]);
-    spec
-      .given([])
-      .when(
-        listEnergyOffer({ profile: [...leapYear, { slot: '2027-03-02T10:00:00Z', wh: 1 }] }),
-        context,
-      )
-      .thenThrows('invalid', ['profile']);
-  });
-
-  it('offers no slot that has already started', () =>
-    spec
-      .given([])
-      .when(listEnergyOffer({ listedAt: '2026-03-01T10:00:00Z' }), context)
-      .thenThrows('invalid', ['profile[1].slot']));
 
   it('lists an offer once', () =>
     spec.given([listed()]).when(listEnergyOffer(), context).thenThrows('conflict'));
@@ -349,15 +223,6 @@ describe('AmendEnergyOffer', () => {
       .given([listed(), energyAllocated({ wh: 50_000 })])
       .when(amend([{ slot: '2026-03-01T10:00:00Z', wh: 50_000 }]), context)
       .then([amended([{ slot: '2026-03-01T10:00:00Z', wh: 50_000 }])]));
-
-  it('changes no slot that has already started', () =>
-    spec
-      .given([listed()])
-      .when(
-        amend([{ slot: '2026-03-01T10:00:00Z', wh: 1 }], { amendedAt: '2026-03-01T10:10:00Z' }),
-        context,
-      )
-      .thenThrows('invalid', ['profile[0].slot']));
 
   it('offers more only where an agreement still names the producer', () => {
     const dropped = siteAfter([
@@ -476,12 +341,6 @@ describe('ReportCurtailment', () => {
     spec
       .given([listed()])
       .when(curtail({ slot: '2026-03-01T09:00:00Z' }), context)
-      .thenThrows('invalid', ['slot']));
-
-  it('waits for the slot to start (a future slot is amended instead)', () =>
-    spec
-      .given([listed()])
-      .when(curtail({ reportedAt: '2026-03-01T09:59:59Z' }), context)
       .thenThrows('invalid', ['slot']));
 
   it('cannot exceed the Wh offered in the slot', () =>

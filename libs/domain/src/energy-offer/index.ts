@@ -13,6 +13,7 @@ export * from './energy-offer.commands';
 export * from './energy-offer.decide';
 export * from './energy-offer.events';
 export * from './energy-offer.evolve';
+export * from './energy-offer.parse';
 export * from './energy-offer.queries';
 
 export const energyOfferDecider: Decider<
