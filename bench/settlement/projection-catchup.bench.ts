@@ -88,7 +88,7 @@ async function seed(store: SqlEventStore): Promise<void> {
           operatorJurisdiction: 'FR',
           certifications: [],
           hostParticipantId: `host${s}`,
-          heatRecovery: { enabled: false },
+          heatRecovery: { enabled: false, recoveredShareBps: 0 },
           reservePricePerGpuHour: 100 + s,
           currency: 'EUR',
         },

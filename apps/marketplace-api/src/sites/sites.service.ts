@@ -9,6 +9,12 @@ import {
   SiteCommand,
   siteDecider,
   siteStreamId,
+  parseRegisterSite,
+  parseScheduleMaintenance,
+  parseSetAgreement,
+  parseUpdateSite,
+  Parsed,
+  valueOrThrow,
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { Caller } from '../shared/caller.decorator';
@@ -37,7 +43,7 @@ export class SitesService {
     const siteId = id ?? caller.ids('site');
     return this.execute(
       siteId,
-      { type: 'RegisterSite', data: { siteId, ...site } },
+      parseRegisterSite({ siteId, ...site }),
       [site.hostParticipantId],
       caller,
     );
@@ -46,7 +52,7 @@ export class SitesService {
   update(siteId: string, changes: UpdateSiteDto, caller: Caller): Promise<Written> {
     return this.execute(
       siteId,
-      { type: 'UpdateSite', data: { siteId, changes: { ...changes } } },
+      parseUpdateSite({ siteId, changes: { ...changes } }),
       changes.hostParticipantId ? [changes.hostParticipantId] : [],
       caller,
     );
@@ -62,7 +68,7 @@ export class SitesService {
     caller: Caller,
   ): Promise<Written> {
     const data = { siteId, maintenanceId: caller.ids('maintenance'), ...window };
-    return this.execute(siteId, { type: 'ScheduleMaintenance', data }, [], caller, [
+    return this.execute(siteId, parseScheduleMaintenance(data), [], caller, [
       {
         streamId: siteCapacityStreamId(siteId),
         aggregate: siteCapacityDecider,
@@ -75,10 +81,11 @@ export class SitesService {
   setAgreement(siteId: string, agreement: SetAgreementDto, caller: Caller): Promise<Written> {
     return this.execute(
       siteId,
-      {
-        type: 'SetAgreement',
-        data: { siteId, ...agreement, producers: agreement.producers.map((p) => ({ ...p })) },
-      },
+      parseSetAgreement({
+        siteId,
+        ...agreement,
+        producers: agreement.producers.map((p) => ({ ...p })),
+      }),
       [agreement.hostParticipantId, ...agreement.producers.map((p) => p.participantId)],
       caller,
     );
@@ -103,22 +110,24 @@ export class SitesService {
 
   private async execute(
     siteId: string,
-    command: SiteCommand,
+    parsed: Parsed<SiteCommand>,
     participantIds: string[],
     caller: Caller,
     alongside: StreamCommands<unknown, Command, unknown>[] = [],
   ): Promise<Written> {
-    const participants = await this.lookup.participants(participantIds);
-    const result = await inRequestTerms(
-      this.commands.handle(
+    // Refused here, before the command handler: a request with errors writes nothing.
+    const handled = async () => {
+      const command = valueOrThrow(parsed);
+      const participants = await this.lookup.participants(participantIds);
+      return this.commands.handle(
         siteStreamId(siteId),
         siteDecider,
         command,
         { findParticipant: (id: string) => participants.get(id) },
         { ...caller, alongside },
-      ),
-      { siteId: 'id', changes: '' },
-    );
+      );
+    };
+    const result = await inRequestTerms(handled(), { siteId: 'id', changes: '' });
     return { id: siteId, revision: result.revision };
   }
 }

@@ -10,7 +10,7 @@ import {
   Parsed,
   Unparsed,
 } from '../shared/validation';
-import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { MAX_GPUS_PER_SITE } from '../site/site.parse';
 import { AmendUsage, ReportUsage } from './allocation-usage.commands';
 import { UsageFigures } from './allocation-usage.events';
 

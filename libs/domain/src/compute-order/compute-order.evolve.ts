@@ -1,7 +1,7 @@
 import { CorruptStreamError } from '../shared/aggregate';
 import { MAX_UNIT_PRICE } from '../shared/money';
 import { MAX_HORIZON_HOURS } from '../shared/slots';
-import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { MAX_GPUS_PER_SITE } from '../site/site.parse';
 import { ComputeOrderEvent, ComputeOrderFilled, ComputeOrderPlaced } from './compute-order.events';
 
 export type ComputeOrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled';

@@ -20,7 +20,7 @@ import {
   unknownKeys,
   Unparsed,
 } from '../shared/validation';
-import { parseGpuCount } from '../site/site.decide';
+import { parseGpuCount } from '../site/site.parse';
 import { PlaceComputeOrder } from './compute-order.commands';
 import { OrderConstraints } from './compute-order.events';
 

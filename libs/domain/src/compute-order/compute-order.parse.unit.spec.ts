@@ -2,7 +2,7 @@ import { MAX_UNIT_PRICE } from '../shared/money';
 import { MAX_HORIZON_HOURS } from '../shared/slots';
 import { Unparsed } from '../shared/validation';
 import { placeComputeOrder } from '../testing/examples';
-import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { MAX_GPUS_PER_SITE } from '../site/site.parse';
 import { PlaceComputeOrder } from './compute-order.commands';
 import { parsePlaceComputeOrder } from './compute-order.parse';
 

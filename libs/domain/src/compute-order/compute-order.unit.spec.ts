@@ -11,7 +11,7 @@ import {
 } from './compute-order.events';
 
 import { MAX_UNIT_PRICE } from '../shared/money';
-import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { MAX_GPUS_PER_SITE } from '../site/site.parse';
 import { withinOrderBounds } from './compute-order.evolve';
 
 const spec = DeciderSpecification.for(computeOrderDecider);

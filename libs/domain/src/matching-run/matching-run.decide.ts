@@ -19,7 +19,7 @@ import {
   throwIfInvalid,
   validFields,
 } from '../shared/validation';
-import { parseCertifications, parseGpuCount } from '../site/site.decide';
+import { parseCertifications, parseGpuCount } from '../site/site.parse';
 import { MatchingRunCommand, RecordMatchingRun } from './matching-run.commands';
 import {
   AllocationMade,

@@ -1,6 +1,6 @@
 import { CorruptStreamError } from '../shared/aggregate';
 import { FieldError } from '../shared/domain-error';
-import { MAX_GPUS_PER_SITE } from '../site/site.decide';
+import { MAX_GPUS_PER_SITE } from '../site/site.parse';
 import { BPS_WHOLE } from '../shared/bps';
 import { parseWh } from '../shared/energy';
 import { CURRENCY_CODES, parseCurrency, parseMinorUnits } from '../shared/money';

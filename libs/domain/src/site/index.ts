@@ -8,6 +8,7 @@ export * from './site.commands';
 export * from './site.decide';
 export * from './site.events';
 export * from './site.evolve';
+export * from './site.parse';
 export * from './site.queries';
 
 export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent, SiteContext> = {

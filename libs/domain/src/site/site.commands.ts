@@ -1,12 +1,10 @@
+import { CountryCode } from '../shared/countries';
 import { Command } from '../shared/event';
 import { GeoPoint } from '../shared/geo';
+import { CurrencyCode } from '../shared/money';
+import { HeatRecovery } from './site.events';
 
-export interface HeatRecoveryInput {
-  enabled: boolean;
-  /** Required (1..10000) when enabled; absent or 0 when not. */
-  recoveredShareBps?: number;
-}
-
+/** Typed at the edge by parseRegisterSite: valid values, decimals as canonical text. */
 export type RegisterSite = Command<
   'RegisterSite',
   {
@@ -15,31 +13,34 @@ export type RegisterSite = Command<
     model: string;
     gpuCount: number;
     gpuModel: string;
-    /** Decimal, at most 3 places (watts): 0.7 or "0.7". */
-    gpuPowerKw: number | string;
-    /** Decimal ≥ 1, at most 3 places. */
-    pue: number | string;
+    /** Canonical decimal text, at most 3 places (watts): "0.7". */
+    gpuPowerKw: string;
+    /** Canonical decimal text ≥ 1, at most 3 places: "1.125". */
+    pue: string;
     location: GeoPoint;
-    country: string;
+    country: CountryCode;
     operatorLegalEntity: string;
-    operatorJurisdiction: string;
+    operatorJurisdiction: CountryCode;
     certifications: string[];
     hostParticipantId: string;
-    heatRecovery: HeatRecoveryInput;
+    heatRecovery: HeatRecovery;
     reservePricePerGpuHour: number;
-    currency: string;
+    currency: CurrencyCode;
   }
 >;
 
-/** The fields an operator may change after registration; anything else is rejected. */
+/**
+ * The fields an operator may change after registration (parseUpdateSite rejects any other),
+ * valid values, the PUE as canonical decimal text.
+ */
 export interface SiteChangeRequest {
   name?: string;
   certifications?: string[];
   reservePricePerGpuHour?: number;
-  pue?: number | string;
-  heatRecovery?: HeatRecoveryInput;
+  pue?: string;
+  heatRecovery?: HeatRecovery;
   operatorLegalEntity?: string;
-  operatorJurisdiction?: string;
+  operatorJurisdiction?: CountryCode;
   hostParticipantId?: string;
   /** Suspending takes the site out of matching without decommissioning it. */
   status?: 'active' | 'suspended';

@@ -65,7 +65,7 @@ const setAgreement = (overrides: Partial<SetAgreement['data']> = {}): SetAgreeme
 
 const decommission: DecommissionSite = {
   type: 'DecommissionSite',
-  data: { siteId: 'site-1', decommissionedAt: '2026-06-30T18:00:00Z' },
+  data: { siteId: 'site-1', decommissionedAt: '2026-06-30T18:00:00.000Z' },
 };
 const decommissioned: SiteDecommissioned = {
   type: 'SiteDecommissioned',
@@ -76,81 +76,6 @@ const decommissioned: SiteDecommissioned = {
 describe('RegisterSite', () => {
   it('registers a site with e = gpuPowerKw × pue in whole Wh, rounded up (0.7 kW × 1.125 → 788 Wh)', () =>
     spec.given([]).when(registerSite(), context).then([siteRegistered()]));
-
-  it('accepts gpuPowerKw and pue as decimal text and stores their canonical form', () =>
-    spec
-      .given([])
-      .when(registerSite({ gpuPowerKw: '0.700', pue: '1.1250' }), context)
-      .then([siteRegistered()]));
-
-  it('records no recovered heat when recovery is disabled', () =>
-    spec
-      .given([])
-      .when(registerSite({ heatRecovery: { enabled: false } }), context)
-      .then([siteRegistered({ heatRecovery: { enabled: false, recoveredShareBps: 0 } })]));
-
-  it('rejects a GPU power more precise than a watt', () =>
-    spec
-      .given([])
-      .when(registerSite({ gpuPowerKw: 0.7005 }), context)
-      .thenThrows('invalid', ['gpuPowerKw']));
-
-  it('rejects a PUE below 1', () =>
-    spec
-      .given([])
-      .when(registerSite({ pue: 0.95 }), context)
-      .thenThrows('invalid', ['pue']));
-
-  it('needs 1 to 10000 whole GPUs', () => {
-    for (const gpuCount of [0, 10_001, 1.5]) {
-      spec.given([]).when(registerSite({ gpuCount }), context).thenThrows('invalid', ['gpuCount']);
-    }
-  });
-
-  it('rejects coordinates off the globe', () =>
-    spec
-      .given([])
-      .when(registerSite({ location: { lat: 91, lon: -181 } }), context)
-      .thenThrows('invalid', ['location.lat', 'location.lon']));
-
-  it('needs ISO 3166-1 alpha-2 codes for the country and the operator jurisdiction', () =>
-    spec
-      .given([])
-      .when(registerSite({ country: 'fr', operatorJurisdiction: 'EU' }), context)
-      .thenThrows('invalid', ['country', 'operatorJurisdiction']));
-
-  it('rejects a certification listed twice', () =>
-    spec
-      .given([])
-      .when(registerSite({ certifications: ['SecNumCloud', 'SecNumCloud'] }), context)
-      .thenThrows('invalid', ['certifications[1]']));
-
-  it('needs the recovered share when heat recovery is enabled', () =>
-    spec
-      .given([])
-      .when(registerSite({ heatRecovery: { enabled: true } }), context)
-      .thenThrows('invalid', ['heatRecovery.recoveredShareBps']));
-
-  it('rejects a recovered share when heat recovery is disabled', () =>
-    spec
-      .given([])
-      .when(registerSite({ heatRecovery: { enabled: false, recoveredShareBps: 100 } }), context)
-      .thenThrows('invalid', ['heatRecovery.recoveredShareBps']));
-
-  it('prices the reserve in whole, non-negative minor units, at most MAX_UNIT_PRICE', () => {
-    for (const reservePricePerGpuHour of [1.5, -1, 100_000_001]) {
-      spec
-        .given([])
-        .when(registerSite({ reservePricePerGpuHour }), context)
-        .thenThrows('invalid', ['reservePricePerGpuHour']);
-    }
-  });
-
-  it('needs a supported ISO 4217 currency', () =>
-    spec
-      .given([])
-      .when(registerSite({ currency: 'EURO' }), context)
-      .thenThrows('invalid', ['currency']));
 
   it('needs a host that exists', () =>
     spec
@@ -185,7 +110,7 @@ describe('UpdateSite', () => {
   it('recomputes the energy per GPU-hour when the PUE changes', () =>
     spec
       .given([siteRegistered()])
-      .when(update({ pue: 1.2 }), context)
+      .when(update({ pue: '1.2' }), context)
       .then([updated({ pue: '1.2', energyPerGpuHourWh: 840 })]));
 
   it('changes nothing when the values are the current ones', () =>
@@ -216,27 +141,6 @@ describe('UpdateSite', () => {
       .thenThrows('invalid', ['changes.hostParticipantId']);
   });
 
-  it('refuses to change identity and physical facts', () =>
-    spec
-      .given([siteRegistered()])
-      .when(update({ siteId: 'site-2', gpuCount: 400, currency: 'USD' }), context)
-      .thenThrows('invalid', ['changes.siteId', 'changes.gpuCount', 'changes.currency']));
-
-  it('rejects unknown fields', () =>
-    spec
-      .given([siteRegistered()])
-      .when(update({ colour: 'green' }), context)
-      .thenThrows('invalid', ['changes.colour']));
-
-  it('decommissions only through DecommissionSite', () =>
-    spec
-      .given([siteRegistered()])
-      .when(update({ status: 'decommissioned' }), context)
-      .thenThrows('invalid', ['changes.status']));
-
-  it('needs at least one change', () =>
-    spec.given([siteRegistered()]).when(update({}), context).thenThrows('invalid', ['changes']));
-
   it('updates only a registered site', () =>
     spec
       .given([])
@@ -253,18 +157,6 @@ describe('UpdateSite', () => {
 describe('ScheduleMaintenance', () => {
   it('takes GPUs offline for a window of whole hours', () =>
     spec.given([siteRegistered()]).when(maintenance(), context).then([maintenanceScheduled()]));
-
-  it('needs the window to end after it starts', () =>
-    spec
-      .given([siteRegistered()])
-      .when(maintenance({ to: '2026-03-02T08:00:00Z' }), context)
-      .thenThrows('invalid', ['to']));
-
-  it('needs whole UTC hours', () =>
-    spec
-      .given([siteRegistered()])
-      .when(maintenance({ from: '2026-03-02T08:30:00Z', to: '2026-03-02T12:00:00+01:00' }), context)
-      .thenThrows('invalid', ['from', 'to']));
 
   it('cannot take more GPUs offline than the site has', () =>
     spec
@@ -381,29 +273,6 @@ describe('SetAgreement', () => {
       .given([siteRegistered(), agreementSet({ effectiveFrom: '2026-04-01T00:00:00Z' })])
       .when(setAgreement({ effectiveFrom: '2026-03-15T00:00:00Z' }), context)
       .thenThrows('conflict', ['effectiveFrom']));
-
-  it('splits the whole surplus: producers and host shares sum to 10000 bps', () =>
-    spec
-      .given([siteRegistered()])
-      .when(setAgreement({ producersShareBps: 7_000, hostShareBps: 2_000 }), context)
-      .thenThrows('invalid', ['producersShareBps', 'hostShareBps']));
-
-  it('needs at least one producer', () =>
-    spec
-      .given([siteRegistered()])
-      .when(setAgreement({ producers: [] }), context)
-      .thenThrows('invalid', ['producers']));
-
-  it('lists each producer once', () =>
-    spec
-      .given([siteRegistered()])
-      .when(
-        setAgreement({
-          producers: [{ participantId: 'producer-1' }, { participantId: 'producer-1' }],
-        }),
-        context,
-      )
-      .thenThrows('invalid', ['producers[1].participantId']));
 
   it('lists only participants holding the producer role', () =>
     spec
