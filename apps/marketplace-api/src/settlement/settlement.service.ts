@@ -8,7 +8,12 @@ import { deterministicIds, IdSource, ProblemException, READ_MODELS, uuidV5 } fro
 import { marketHistoryAt, RunningChargeRow, SettlementStatementRow } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, CommandHandler, ReadModelBarrier } from '@policloud/runtime';
 import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
-import { settlementDecider, settlementStreamId } from '@policloud/domain';
+import {
+  parseCloseSettlementPeriod,
+  settlementDecider,
+  settlementStreamId,
+  valueOrThrow,
+} from '@policloud/domain';
 import { closedPeriods, settlementInput } from './settlement-input';
 
 /** The first instant after a `YYYY-MM` period. */
@@ -49,9 +54,9 @@ export class SettlementService {
       const closed = await this.commands.handle(
         settlementStreamId(period),
         settlementDecider,
-        {
-          type: 'CloseSettlementPeriod',
-          data: {
+        // The library's result is checked before the command handler: a bad record writes nothing.
+        valueOrThrow(
+          parseCloseSettlementPeriod({
             period,
             closedAt: this.clock.now().toISOString(),
             closedBy,
@@ -62,8 +67,8 @@ export class SettlementService {
             })),
             balances: result.balances,
             settledPools: result.settledPools,
-          },
-        },
+          }),
+        ),
         undefined,
         // One close per period, ever: a concurrent close of the same period replays the first.
         { actor: closedBy, ids: settlementIds(period) },

@@ -13,6 +13,7 @@ export * from './settlement.commands';
 export * from './settlement.decide';
 export * from './settlement.events';
 export * from './settlement.evolve';
+export * from './settlement.parse';
 export * from './settlement.queries';
 
 export const settlementDecider: Decider<SettlementState, SettlementCommand, SettlementEvent> = {
