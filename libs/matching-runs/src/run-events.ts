@@ -16,12 +16,13 @@ import {
   Fill,
   matchingRunDecider,
   matchingRunStreamId,
-  RecordMatchingRun,
+  parseRecordMatchingRun,
   siteCapacityDecider,
   SiteCapacityState,
   siteCapacityStreamId,
   StreamDecision,
   StreamRead,
+  valueOrThrow,
 } from '@policloud/domain';
 import { uuidV5 } from '@policloud/http';
 import { MatchingResult } from '@policloud/matching';
@@ -125,9 +126,9 @@ export function runDecisions(
   context: RunContext,
 ): StreamDecision[] {
   const allocations = allocationInputs(result, context);
-  const recordRun: RecordMatchingRun = {
-    type: 'RecordMatchingRun',
-    data: {
+  // The engine's output is checked here, before any stream is written.
+  const recordRun = valueOrThrow(
+    parseRecordMatchingRun({
       ...record,
       welfare: result.totalWelfare,
       allocations,
@@ -138,8 +139,8 @@ export function runDecisions(
         pricePerGpuHour,
       })),
       unfilledOrderIds: result.unfilled.map((unfilled) => unfilled.orderId),
-    },
-  };
+    }),
+  );
 
   const draws = new Map<string, EnergyDraw[]>();
   const fills = new Map<string, Fill[]>();

@@ -13,6 +13,7 @@ export * from './matching-run.commands';
 export * from './matching-run.decide';
 export * from './matching-run.events';
 export * from './matching-run.evolve';
+export * from './matching-run.parse';
 export * from './matching-run.queries';
 
 export const matchingRunDecider: Decider<MatchingRunState, MatchingRunCommand, MatchingRunEvent> = {

@@ -1,7 +1,7 @@
 import { Command } from '../shared/event';
-import type { AllocationEnergy } from './matching-run.events';
+import type { AllocationEnergy, AllocationMade, ClearingPrice } from './matching-run.events';
 
-/** One allocation as the matching engine proposes it; validated by decide. */
+/** One allocation as the matching engine proposes it, before parseRecordMatchingRun types it. */
 export interface AllocationInput {
   allocationId: string;
   orderId: string;
@@ -24,6 +24,10 @@ export interface AllocationInput {
   };
 }
 
+/** An allocation as recorded: AllocationMade without the run id. */
+export type RecordedAllocation = Omit<AllocationMade['data'], 'runId'>;
+
+/** Typed by parseRecordMatchingRun from the engine's output: a consistent record. */
 export type RecordMatchingRun = Command<
   'RecordMatchingRun',
   {
@@ -36,8 +40,8 @@ export type RecordMatchingRun = Command<
     inputHash: string;
     platformFeeBps: number;
     welfare: number;
-    allocations: AllocationInput[];
-    prices: { siteId: string; slot: string; currency: string; pricePerGpuHour: number }[];
+    allocations: RecordedAllocation[];
+    prices: ClearingPrice[];
     unfilledOrderIds: string[];
   }
 >;

@@ -6,7 +6,12 @@ import { AllocationUsageContext, ReportUsage } from '../allocation-usage';
 import { ComputeOrderFilled, PlaceComputeOrder } from '../compute-order';
 import { EnergyAllocated, EnergyOfferContext, ListEnergyOffer } from '../energy-offer';
 import { ParticipantContext, ParticipantRole } from '../participant';
-import { AllocationInput, AllocationMade, RecordMatchingRun } from '../matching-run';
+import {
+  AllocationInput,
+  AllocationMade,
+  RecordedAllocation,
+  RecordMatchingRun,
+} from '../matching-run';
 import {
   CloseSettlementPeriod,
   SettlementBalance,
@@ -191,8 +196,9 @@ export const computeOrderFilled = (
  * Order 1 (8 GPUs) on site 1 at 10:00, on wind energy of producer 1: e = 788 Wh, so 6304 Wh.
  * Its reserve is the site's 150 (the energy part, 788 Wh × 40 €/MWh / 0.9, is 4 cents).
  */
-export function allocationInput(overrides: Partial<AllocationInput> = {}): AllocationInput {
-  return {
+export function allocationInput(overrides: Partial<AllocationInput> = {}): RecordedAllocation {
+  // Typed as recorded: specs pass engine-shaped overrides, some invalid, for parse to refuse.
+  return <RecordedAllocation>{
     allocationId: 'alloc-1',
     orderId: 'order-1',
     buyerId: 'buyer-1',
@@ -226,7 +232,9 @@ export function allocationInput(overrides: Partial<AllocationInput> = {}): Alloc
 }
 
 /** Order 1 again at 11:00, on wind of producer 1 and solar of producer 2, at a higher price. */
-export const secondAllocationInput = (overrides: Partial<AllocationInput> = {}): AllocationInput =>
+export const secondAllocationInput = (
+  overrides: Partial<AllocationInput> = {},
+): RecordedAllocation =>
   allocationInput({
     allocationId: 'alloc-2',
     slot: '2026-03-01T11:00:00Z',
@@ -252,10 +260,14 @@ export const secondAllocationInput = (overrides: Partial<AllocationInput> = {}):
     ...overrides,
   });
 
-export function recordMatchingRun(
-  overrides: Partial<RecordMatchingRun['data']> = {},
-): RecordMatchingRun {
-  return {
+/** A run as the engine would propose it; specs override fields, some invalid, for parse to refuse. */
+type ProposedRun = Omit<RecordMatchingRun['data'], 'allocations' | 'prices'> & {
+  allocations: AllocationInput[];
+  prices: { siteId: string; slot: string; currency: string; pricePerGpuHour: number }[];
+};
+
+export function recordMatchingRun(overrides: Partial<ProposedRun> = {}): RecordMatchingRun {
+  return <RecordMatchingRun>{
     type: 'RecordMatchingRun',
     data: {
       runId: 'run-1',
