@@ -308,6 +308,7 @@ describe('matching through the API on PostgreSQL', () => {
           ? { ...event.data, runId: forgedId, slot: '2027-03-01T11:00:00Z' }
           : { ...event.data, runId: forgedId },
     }));
+    // A forged run, written around the command path on purpose: replay must tell it apart.
     await store.append(matchingRunStreamId(forgedId), events, NO_STREAM);
     const report = await market.app.get(MatchingRunsService).replay(forgedId);
     expect(report).toMatchObject({
@@ -368,6 +369,7 @@ describe('matching through the API on PostgreSQL', () => {
       computeOrderDecider.initialState(),
       undefined,
     );
+    // An order stored before the price bound existed: only the store can still hold one.
     await market.store.append(
       computeOrderStreamId('unbounded-bid'),
       [

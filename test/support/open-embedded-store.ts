@@ -15,6 +15,7 @@ async function main(dataDir: string): Promise<void> {
     'embedded',
     await PgliteExecutor.open(path.join(dataDir, 'pglite')),
   );
+  // The child proves the store opens and appends: no domain, straight to the store.
   await store.append(
     `probe-${randomUUID()}`,
     [{ id: randomUUID(), type: 'Probed', schemaVersion: 1, data: {}, metadata: {} }],

@@ -80,6 +80,7 @@ describe('Kafka relay against the real broker', () => {
       for (const stream of streams) {
         const event = anEvent('Relayed', { round });
         ids.push(event.id);
+        // The relay reads any event of the log: written straight to the store, no domain needed.
         await store.append(stream, [event], ANY);
       }
     }

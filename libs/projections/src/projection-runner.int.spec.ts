@@ -77,6 +77,7 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
     let last = 0;
     for (let i = 0; i < times; i++) {
       for (const stream of streams) {
+        // The runner applies whatever the log holds: made-up events, straight to the store.
         last = (await store.append(stream, [anEvent('Counted'), anEvent('Ignored')], ANY))
           .lastGlobalPosition;
       }
@@ -163,6 +164,7 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
     const stream = `c-${randomUUID()}`;
     const before = await appendCounted([stream], 1);
     const poison = { ...anEvent('Counted'), data: { poison: true } };
+    // A poison event no command would write: straight to the store, on purpose.
     await store.append(stream, [poison], ANY);
     const last = await appendCounted([stream], 2);
 
