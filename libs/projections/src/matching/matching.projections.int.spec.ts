@@ -1,0 +1,58 @@
+import { allocationMade } from '../../../domain/src/testing/examples';
+import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
+import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
+import { ProjectionSpec } from '../testing/projection-spec';
+import { MatchingReadModelsMigration } from './matching-read-models.migration';
+import { MATCHING_ENTITIES, MATCHING_PROJECTIONS } from './matching.projections';
+
+const spec = ProjectionSpec.for(MATCHING_PROJECTIONS, {
+  entities: [...MATCHING_ENTITIES, ProjectionCheckpointEntity],
+  migrations: [ProjectionCheckpointsMigration, MatchingReadModelsMigration],
+});
+
+const allocations = {
+  table: 'rm_allocations',
+  columns: 'allocation_id, run_id, order_id, buyer_id, site_id, host_id, producer_ids, slot, gpus',
+  orderBy: 'allocation_id',
+};
+
+describe('matching projections', () => {
+  it('an allocation is listed with its host and distinct producers, sorted', () =>
+    spec
+      .given({
+        streamId: 'MatchingRun-run-1',
+        events: [
+          allocationMade(),
+          allocationMade({
+            allocationId: 'alloc-2',
+            slot: '2026-03-01T11:00:00Z',
+            energy: [
+              { ...allocationMade().data.energy[0], producerId: 'producer-2' },
+              { ...allocationMade().data.energy[0], producerId: 'producer-1' },
+              { ...allocationMade().data.energy[0], producerId: 'producer-2' },
+            ],
+          }),
+        ],
+      })
+      .then({
+        ...allocations,
+        rows: [
+          row('alloc-1', '2026-03-01T10:00:00Z', ['producer-1']),
+          row('alloc-2', '2026-03-01T11:00:00Z', ['producer-1', 'producer-2']),
+        ],
+      }));
+});
+
+function row(allocationId: string, slot: string, producerIds: string[]) {
+  return {
+    allocation_id: allocationId,
+    run_id: 'run-1',
+    order_id: 'order-1',
+    buyer_id: 'buyer-1',
+    site_id: 'site-1',
+    host_id: 'host-1',
+    producer_ids: producerIds,
+    slot,
+    gpus: 8,
+  };
+}
