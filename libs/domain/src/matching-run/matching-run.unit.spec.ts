@@ -3,19 +3,18 @@ import { CorruptStreamError, fold } from '../shared/aggregate';
 import { DeciderSpecification } from '../shared/decider-specification';
 import {
   allocationInput,
-  allocationMade,
   recordMatchingRun,
   secondAllocationInput,
+  completed,
+  made,
+  recorded,
 } from '../testing/examples';
 import {
-  AllocationInput,
-  AllocationMade,
   allocationById,
   allocationsOf,
   evolveMatchingRun,
   initialMatchingRunState,
   MatchingRun,
-  MatchingRunCompleted,
   matchingRunDecider,
   MatchingRunEvent,
   matchingRunStreamId,
@@ -23,40 +22,6 @@ import {
 } from '.';
 
 const spec = DeciderSpecification.for(matchingRunDecider);
-
-const made = (input: AllocationInput, overrides: Partial<AllocationMade['data']> = {}) =>
-  allocationMade({ ...(input as Omit<AllocationMade['data'], 'runId'>), ...overrides });
-
-const completed = (
-  overrides: Partial<MatchingRunCompleted['data']> = {},
-): MatchingRunCompleted => ({
-  type: 'MatchingRunCompleted',
-  schemaVersion: 1,
-  data: {
-    runId: 'run-1',
-    requestedBy: 'operator-1',
-    completedAt: '2026-03-01T09:00:05.250Z',
-    horizon: { from: '2026-03-01T10:00:00Z', to: '2026-03-01T12:00:00Z' },
-    inputPosition: 42,
-    inputHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    platformFeeBps: 1_000,
-    welfare: 1_600,
-    allocationCount: 2,
-    filledGpuHours: 16,
-    prices: [
-      { siteId: 'site-1', slot: '2026-03-01T10:00:00Z', currency: 'EUR', pricePerGpuHour: 180 },
-      { siteId: 'site-1', slot: '2026-03-01T11:00:00Z', currency: 'EUR', pricePerGpuHour: 190 },
-    ],
-    unfilledOrderIds: ['order-2'],
-    ...overrides,
-  },
-});
-
-const recorded: MatchingRunEvent[] = [
-  made(allocationInput()),
-  made(secondAllocationInput()),
-  completed(),
-];
 
 describe('RecordMatchingRun', () => {
   it('records one AllocationMade per allocation, in order, then the run', () =>
