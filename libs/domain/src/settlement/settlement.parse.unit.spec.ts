@@ -10,6 +10,7 @@ import {
   producerStatement,
   settledPool,
   settlementBalance,
+  closed,
 } from '../testing/examples';
 import {
   SettlementBalance,
@@ -43,28 +44,6 @@ const edge = {
     },
   }),
 };
-
-const closed = (
-  overrides: Partial<SettlementPeriodClosed['data']> = {},
-): SettlementPeriodClosed => ({
-  type: 'SettlementPeriodClosed',
-  schemaVersion: 1,
-  data: {
-    period: '2026-03',
-    closedAt: '2026-04-02T06:00:00.000Z',
-    closedBy: 'operator-1',
-    inputPosition: 1_234,
-    statementIds: [
-      'st-2026-03-buyer-1-EUR',
-      'st-2026-03-producer-1-EUR',
-      'st-2026-03-host-1-EUR',
-      'st-2026-03-platform-EUR',
-    ],
-    balances: [settlementBalance()],
-    settledPools: [settledPool()],
-    ...overrides,
-  },
-});
 
 describe('parseCloseSettlementPeriod', () => {
   it('stores the close instant in its canonical form and -0 as 0', () =>

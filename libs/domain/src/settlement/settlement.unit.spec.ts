@@ -7,12 +7,10 @@ import {
   hostStatement,
   platformStatement,
   producerStatement,
-  settledPool,
-  settlementBalance,
+  closed,
 } from '../testing/examples';
 import {
   SettlementEvent,
-  SettlementPeriodClosed,
   settlementDecider,
   SettlementStatementInput,
   SettlementStatementIssued,
@@ -41,28 +39,6 @@ const issued = (statement: SettlementStatementInput): SettlementStatementIssued 
     },
   };
 };
-
-const closed = (
-  overrides: Partial<SettlementPeriodClosed['data']> = {},
-): SettlementPeriodClosed => ({
-  type: 'SettlementPeriodClosed',
-  schemaVersion: 1,
-  data: {
-    period: '2026-03',
-    closedAt: '2026-04-02T06:00:00.000Z',
-    closedBy: 'operator-1',
-    inputPosition: 1_234,
-    statementIds: [
-      'st-2026-03-buyer-1-EUR',
-      'st-2026-03-producer-1-EUR',
-      'st-2026-03-host-1-EUR',
-      'st-2026-03-platform-EUR',
-    ],
-    balances: [settlementBalance()],
-    settledPools: [settledPool()],
-    ...overrides,
-  },
-});
 
 const recorded: SettlementEvent[] = [
   issued(buyerStatement()),

@@ -16,6 +16,7 @@ import {
 } from '../matching-run';
 import {
   CloseSettlementPeriod,
+  SettlementPeriodClosed,
   SettlementBalance,
   SettlementPoolRecord,
   SettlementStatementInput,
@@ -576,3 +577,26 @@ export function closeSettlementPeriod(
     },
   };
 }
+
+/** The event of a closed period, with the example statements, balances and pools. */
+export const closed = (
+  overrides: Partial<SettlementPeriodClosed['data']> = {},
+): SettlementPeriodClosed => ({
+  type: 'SettlementPeriodClosed',
+  schemaVersion: 1,
+  data: {
+    period: '2026-03',
+    closedAt: '2026-04-02T06:00:00.000Z',
+    closedBy: 'operator-1',
+    inputPosition: 1_234,
+    statementIds: [
+      'st-2026-03-buyer-1-EUR',
+      'st-2026-03-producer-1-EUR',
+      'st-2026-03-host-1-EUR',
+      'st-2026-03-platform-EUR',
+    ],
+    balances: [settlementBalance()],
+    settledPools: [settledPool()],
+    ...overrides,
+  },
+});
