@@ -64,6 +64,7 @@ module.exports = {
   // relative to the run's own duration.
   maxWorkers: 2,
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
   projects: [
     tier('unit'),
     tier('int'),
