@@ -137,13 +137,215 @@ describe('marketplace projections', () => {
     }));
 });
 
-function slotRow(slot: string, offeredWh: number, allocatedWh: number) {
+describe('participant and API key projections', () => {
+  const registered = {
+    type: 'ParticipantRegistered',
+    schemaVersion: 1,
+    data: { participantId: 'buyer-1', name: 'Ville de Lyon', roles: ['buyer'], country: 'FR' },
+  };
+  const keyIssued = (keyId: string) => ({
+    type: 'ApiKeyIssued',
+    schemaVersion: 1,
+    data: { participantId: 'buyer-1', keyId, keyHash: `${keyId}-hash` },
+  });
+  const participants = {
+    table: 'rm_participants',
+    columns: `id, revision, state->>'name' AS name, state->'roles' AS roles, state->'apiKeyIds' AS key_ids`,
+    orderBy: 'id',
+  };
+  const apiKeys = {
+    table: 'rm_api_keys',
+    columns: 'key_hash, key_id, participant_id',
+    orderBy: 'key_hash',
+  };
+
+  it('a registered participant is listed with its roles and the ids of its keys', () =>
+    spec.given({ streamId: 'Participant-buyer-1', events: [registered, keyIssued('key-a')] }).then({
+      ...participants,
+      rows: [
+        {
+          id: 'buyer-1',
+          revision: 1,
+          name: 'Ville de Lyon',
+          roles: ['buyer'],
+          key_ids: ['key-a'],
+        },
+      ],
+    }));
+
+  it('each issued key is found by its hash alone, the key itself is never stored', () =>
+    spec
+      .given({
+        streamId: 'Participant-buyer-1',
+        events: [registered, keyIssued('key-a'), keyIssued('key-b')],
+      })
+      .then(
+        {
+          ...apiKeys,
+          rows: [
+            { key_hash: 'key-a-hash', key_id: 'key-a', participant_id: 'buyer-1' },
+            { key_hash: 'key-b-hash', key_id: 'key-b', participant_id: 'buyer-1' },
+          ],
+        },
+        { ...participants, rows: [expect.objectContaining({ key_ids: ['key-a', 'key-b'] })] },
+      ));
+});
+
+describe('energy offer withdrawal and curtailment', () => {
+  const withdrawn = {
+    type: 'EnergyOfferWithdrawn',
+    schemaVersion: 1,
+    data: { offerId: 'offer-1', withdrawnAt: '2026-03-01T09:30:00.000Z', releasedWh: 300_000 },
+  };
+  const curtailed = (slot: string, whCurtailed: number) => ({
+    type: 'CurtailmentReported',
+    schemaVersion: 1,
+    data: { offerId: 'offer-1', slot, whCurtailed, reportedAt: '2026-03-01T12:00:00.000Z' },
+  });
+
+  it('a withdrawn offer keeps what was allocated and leaves nothing remaining', () =>
+    spec
+      .given({ streamId: 'EnergyOffer-offer-1', events: [...listed, energyAllocated(), withdrawn] })
+      .then(
+        {
+          table: 'rm_energy_offers',
+          columns: 'id, revision, status',
+          orderBy: 'id',
+          rows: [{ id: 'offer-1', revision: 2, status: 'withdrawn' }],
+        },
+        {
+          ...slots,
+          rows: [
+            slotRow('2026-03-01T10:00:00Z', 50_000, 50_000),
+            slotRow('2026-03-01T11:00:00Z', 0, 0),
+          ],
+        },
+      ));
+
+  it("a curtailment is recorded on its slot; a later report replaces the slot's figure", () =>
+    spec
+      .given({
+        streamId: 'EnergyOffer-offer-1',
+        events: [
+          ...listed,
+          energyAllocated(),
+          curtailed('2026-03-01T10:00:00Z', 20_000),
+          curtailed('2026-03-01T10:00:00Z', 30_000),
+        ],
+      })
+      .then({
+        ...slots,
+        rows: [
+          slotRow('2026-03-01T10:00:00Z', 150_000, 50_000, 30_000),
+          slotRow('2026-03-01T11:00:00Z', 200_000, 0),
+        ],
+      }));
+});
+
+describe('compute order cancellation and fills', () => {
+  const cancelled = {
+    type: 'ComputeOrderCancelled',
+    schemaVersion: 1,
+    data: { orderId: 'order-1', cancelledAt: '2026-03-01T09:00:00.000Z', cancelledGpuHours: 24 },
+  };
+  const order = (status: string, revision: number, filled: number) => ({
+    id: 'order-1',
+    revision,
+    buyer_id: 'buyer-1',
+    status,
+    placed_at: '2026-03-01T08:00:00.000Z',
+    filled,
+  });
+  const fillAt = (hour: number) =>
+    computeOrderFilled({
+      allocationId: `alloc-${hour}`,
+      slot: `2026-03-01T${hour}:00:00Z`,
+    });
+
+  it('a cancelled order is listed cancelled and keeps the GPU-hours filled before', () =>
+    spec
+      .given({
+        streamId: 'ComputeOrder-order-1',
+        events: [...placed, computeOrderFilled(), cancelled],
+      })
+      .then({ ...orders, rows: [order('cancelled', 2, 8)] }));
+
+  it('a fill racing the cancellation counts, and the order stays cancelled', () =>
+    spec
+      .given({ streamId: 'ComputeOrder-order-1', events: [...placed, cancelled, fillAt(11)] })
+      .then({ ...orders, rows: [order('cancelled', 2, 8)] }));
+
+  it('an order filled in all its GPU-hours (4 slots of 8 GPUs) is listed filled', () =>
+    spec
+      .given({
+        streamId: 'ComputeOrder-order-1',
+        events: [...placed, fillAt(10), fillAt(11), fillAt(12), fillAt(13)],
+      })
+      .then({ ...orders, rows: [order('filled', 4, 32)] }));
+});
+
+describe('site projection', () => {
+  const sites = {
+    table: 'rm_sites',
+    columns: `id, revision, status, country, jsonb_array_length(state->'maintenance') AS windows`,
+    orderBy: 'id',
+  };
+
+  it('maintenance windows are kept in the site state, the site stays active', () =>
+    spec
+      .given({
+        streamId: 'Site-site-1',
+        events: [
+          siteRegistered(),
+          {
+            type: 'MaintenanceScheduled',
+            schemaVersion: 1,
+            data: {
+              siteId: 'site-1',
+              maintenanceId: 'mnt-1',
+              from: '2026-03-02T00:00:00Z',
+              to: '2026-03-02T06:00:00Z',
+              gpusOffline: 40,
+            },
+          },
+        ],
+      })
+      .then({
+        ...sites,
+        rows: [{ id: 'site-1', revision: 1, status: 'active', country: 'FR', windows: 1 }],
+      }));
+
+  it('a suspended then decommissioned site is listed with its latest status', () =>
+    spec
+      .given({
+        streamId: 'Site-site-1',
+        events: [
+          siteRegistered(),
+          {
+            type: 'SiteUpdated',
+            schemaVersion: 1,
+            data: { siteId: 'site-1', changes: { status: 'suspended' } },
+          },
+          {
+            type: 'SiteDecommissioned',
+            schemaVersion: 1,
+            data: { siteId: 'site-1', decommissionedAt: '2026-04-01T00:00:00.000Z' },
+          },
+        ],
+      })
+      .then({
+        ...sites,
+        rows: [{ id: 'site-1', revision: 2, status: 'decommissioned', country: 'FR', windows: 0 }],
+      }));
+});
+
+function slotRow(slot: string, offeredWh: number, allocatedWh: number, curtailedWh = 0) {
   return {
     offer_id: 'offer-1',
     slot,
     offered_wh: offeredWh,
     allocated_wh: allocatedWh,
-    curtailed_wh: 0,
+    curtailed_wh: curtailedWh,
     remaining_wh: offeredWh - allocatedWh,
   };
 }

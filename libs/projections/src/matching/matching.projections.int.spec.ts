@@ -1,4 +1,4 @@
-import { allocationMade } from '../../../domain/src/testing/examples';
+import { allocationMade, completed } from '../../../domain/src/testing/examples';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
@@ -39,6 +39,44 @@ describe('matching projections', () => {
         rows: [
           row('alloc-1', '2026-03-01T10:00:00Z', ['producer-1']),
           row('alloc-2', '2026-03-01T11:00:00Z', ['producer-1', 'producer-2']),
+        ],
+      }));
+});
+
+describe('matching run projection', () => {
+  const runs = {
+    table: 'rm_matching_runs',
+    columns: `run_id, summary->>'inputHash' AS input_hash, (summary->>'welfare')::int AS welfare, summary->'unfilledOrderIds' AS unfilled`,
+    orderBy: 'run_id',
+  };
+
+  it('a completed run is listed with its input hash, welfare and unfilled orders', () =>
+    spec.given({ streamId: 'MatchingRun-run-1', events: [allocationMade(), completed()] }).then(
+      {
+        ...runs,
+        rows: [
+          {
+            run_id: 'run-1',
+            input_hash: completed().data.inputHash,
+            welfare: 1_600,
+            unfilled: ['order-2'],
+          },
+        ],
+      },
+      { ...allocations, rows: [row('alloc-1', '2026-03-01T10:00:00Z', ['producer-1'])] },
+    ));
+
+  it('each run has its own row, whatever the order runs complete in', () =>
+    spec
+      .given(
+        { streamId: 'MatchingRun-run-2', events: [completed({ runId: 'run-2', welfare: 0 })] },
+        { streamId: 'MatchingRun-run-1', events: [completed()] },
+      )
+      .then({
+        ...runs,
+        rows: [
+          expect.objectContaining({ run_id: 'run-1', welfare: 1_600 }),
+          expect.objectContaining({ run_id: 'run-2', welfare: 0 }),
         ],
       }));
 });
