@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Principal, Role } from '@policloud/auth';
+import { idsFor } from '@policloud/http';
+import { AllocationsService } from '../../apps/marketplace-api/src/allocations/allocations.service';
+import { ComputeOrdersService } from '../../apps/marketplace-api/src/compute-orders/compute-orders.service';
+import { EnergyOffersService } from '../../apps/marketplace-api/src/energy-offers/energy-offers.service';
+import { ParticipantsService } from '../../apps/marketplace-api/src/participants/participants.service';
+import { SettlementService } from '../../apps/marketplace-api/src/settlement/settlement.service';
+import { AggregateLookup } from '../../apps/marketplace-api/src/shared/aggregate-lookup.service';
+import { Caller } from '../../apps/marketplace-api/src/shared/caller.decorator';
+import { SiteCapacityService } from '../../apps/marketplace-api/src/sites/site-capacity.service';
+import { SitesService } from '../../apps/marketplace-api/src/sites/sites.service';
+import { UsageService } from '../../apps/marketplace-api/src/usage/usage.service';
+import { EmbeddedPlatform } from './embedded-platform';
+import { offerBody, orderBody, siteBody } from './marketplace-bodies';
+
+/** The marketplace's services on a platform, built as its module provides them. */
+export function marketplaceServices(platform: EmbeddedPlatform) {
+  const { commands, readModels, clock } = platform;
+  const lookup = new AggregateLookup(commands);
+  return {
+    lookup,
+    participants: new ParticipantsService(commands, lookup),
+    sites: new SitesService(commands, lookup, readModels),
+    capacity: new SiteCapacityService(readModels),
+    offers: new EnergyOffersService(commands, lookup, readModels, clock),
+    orders: new ComputeOrdersService(commands, readModels, clock),
+    allocations: new AllocationsService(readModels),
+    usage: new UsageService(commands, readModels, clock),
+    settlement: new SettlementService(
+      platform.store,
+      platform.config,
+      clock,
+      platform.barrier,
+      readModels,
+      commands,
+    ),
+  };
+}
+
+export type MarketplaceServices = ReturnType<typeof marketplaceServices>;
+
+/** A participant as the API key guard resolves it. */
+export function principal(participantId: string, roles: Role[], siteId?: string): Principal {
+  return { participantId, roles, ...(siteId ? { siteId } : {}) };
+}
+
+/** A command's caller without an Idempotency-Key (fresh ids), or with one (`key`). */
+export function caller(actor: string, options: { key?: string; ifMatch?: number } = {}): Caller {
+  return {
+    actor,
+    ids: idsFor(options.key),
+    ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }),
+  };
+}
+
+export const OPERATOR = principal('operator', ['operator']);
+
+/** The parties of a small market: each registered under its own id (unique per call). */
+export interface MarketParties {
+  host: Principal;
+  producer: Principal;
+  buyer: Principal;
+  siteId: string;
+  /** The site's metering identity. */
+  meter: Principal;
+}
+
+/**
+ * Registers a host, a producer and a buyer, a 100-GPU site in France with its agreement, and the
+ * site's metering identity, through the services (as the operator). Offers and orders are left to
+ * each spec.
+ */
+export async function registerMarket(services: MarketplaceServices): Promise<MarketParties> {
+  const suffix = randomUUID().slice(0, 8);
+  const register = async (id: string, roles: Role[], siteId?: string) => {
+    await services.participants.register(
+      { id, name: id, roles, country: 'FR', ...(siteId ? { siteId } : {}) },
+      OPERATOR.participantId,
+      idsFor(undefined),
+    );
+    return principal(id, roles, siteId);
+  };
+  const host = await register(`host-${suffix}`, ['host']);
+  const producer = await register(`producer-${suffix}`, ['producer']);
+  const buyer = await register(`buyer-${suffix}`, ['buyer']);
+  const siteId = `site-${suffix}`;
+  await services.sites.register(
+    siteBody(siteId, host.participantId) as never,
+    caller(OPERATOR.participantId),
+  );
+  await services.sites.setAgreement(
+    siteId,
+    {
+      effectiveFrom: '2027-01-01T00:00:00Z',
+      hostParticipantId: host.participantId,
+      producers: [{ participantId: producer.participantId }],
+      producersShareBps: 7_000,
+      hostShareBps: 3_000,
+    } as never,
+    caller(OPERATOR.participantId),
+  );
+  const meter = await register(`meter-${suffix}`, ['site'], siteId);
+  return { host, producer, buyer, siteId, meter };
+}
+
+/** Lists the producer's default offer (24 slots of 100 kWh from 2027-03-01) on the market's site. */
+export async function listOffer(
+  services: MarketplaceServices,
+  market: MarketParties,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const { id } = await services.offers.list(
+    offerBody([market.siteId], overrides) as never,
+    caller(market.producer.participantId),
+  );
+  return id;
+}
+
+/** Places the buyer's default order (8 GPUs × 4 h in FR on 2027-03-01). */
+export async function placeOrder(
+  services: MarketplaceServices,
+  market: MarketParties,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const { id } = await services.orders.place(
+    orderBody(overrides) as never,
+    caller(market.buyer.participantId),
+  );
+  return id;
+}
