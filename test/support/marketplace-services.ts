@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Principal, Role } from '@policloud/auth';
 import { idsFor } from '@policloud/http';
+import { MatchingRunsService, MatchingThread } from '@policloud/matching-runs';
 import { AllocationsService } from '../../apps/marketplace-api/src/allocations/allocations.service';
 import { ComputeOrdersService } from '../../apps/marketplace-api/src/compute-orders/compute-orders.service';
 import { EnergyOffersService } from '../../apps/marketplace-api/src/energy-offers/energy-offers.service';
@@ -128,4 +129,33 @@ export async function placeOrder(
     caller(market.buyer.participantId),
   );
   return id;
+}
+
+/**
+ * The matching engine's service on the platform (its worker thread stopped with the spec file),
+ * at a small work budget: specs here need allocations, not the best welfare.
+ */
+export function matchingRuns(platform: EmbeddedPlatform): MatchingRunsService {
+  const thread = new MatchingThread({ workBudget: 20_000 });
+  platform.onClose(() => thread.onApplicationShutdown());
+  return new MatchingRunsService(
+    platform.store,
+    platform.config,
+    platform.clock,
+    platform.readModels,
+    thread,
+    platform.metrics,
+    platform.commands,
+  );
+}
+
+/** Runs matching over `[from, to)` as the operator and waits for the read models to show it. */
+export async function runMatching(
+  platform: EmbeddedPlatform,
+  runs: MatchingRunsService,
+  horizon: { from: string; to: string } = { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+) {
+  const summary = await runs.run(horizon, { actor: OPERATOR.participantId, ids: idsFor(undefined) });
+  await platform.settled();
+  return summary;
 }

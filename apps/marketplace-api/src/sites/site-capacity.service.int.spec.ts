@@ -1,0 +1,97 @@
+import { EmbeddedPlatform } from '@policloud/test-support/embedded-platform';
+import {
+  caller,
+  listOffer,
+  marketplaceServices,
+  matchingRuns,
+  OPERATOR,
+  placeOrder,
+  registerMarket,
+  runMatching,
+} from '@policloud/test-support/marketplace-services';
+import { MAX_CAPACITY_SLOTS } from './site-capacity.service';
+
+const platform = EmbeddedPlatform.forSpecFile();
+const services = () => marketplaceServices(platform);
+
+describe('SiteCapacityService', () => {
+  it('per slot: GPUs online, allocated and free, free Wh, and min(free GPUs, floor(free Wh / e))', async () => {
+    const market = await registerMarket(services());
+    // 100 GPUs at e = 0.7 kW × 1.2 = 840 Wh; 100 kWh offered in each slot of 2027-03-01.
+    await listOffer(services(), market);
+    await placeOrder(services(), market, {
+      gpus: 8,
+      hours: 2,
+      earliestStart: '2027-03-01T00:00:00Z',
+      deadline: '2027-03-01T02:00:00Z',
+    });
+    await services().sites.scheduleMaintenance(
+      market.siteId,
+      { from: '2027-03-01T03:00:00Z', to: '2027-03-01T04:00:00Z', gpusOffline: 40 },
+      caller(OPERATOR.participantId),
+    );
+    await runMatching(platform, matchingRuns(platform));
+
+    const capacity = await services().capacity.capacity(market.siteId, {
+      from: '2027-03-01T00:00:00Z',
+      to: '2027-03-01T04:00:00Z',
+    });
+    expect(capacity).toMatchObject({ siteId: market.siteId, energyPerGpuHourWh: 840 });
+    expect(capacity.slots).toEqual([
+      slot('2027-03-01T00:00:00Z', { gpusOnline: 100, gpusAllocated: 8, whAllocated: 6_720 }),
+      slot('2027-03-01T01:00:00Z', { gpusOnline: 100, gpusAllocated: 8, whAllocated: 6_720 }),
+      slot('2027-03-01T02:00:00Z', { gpusOnline: 100, gpusAllocated: 0, whAllocated: 0 }),
+      slot('2027-03-01T03:00:00Z', { gpusOnline: 60, gpusAllocated: 0, whAllocated: 0 }),
+    ]);
+  });
+
+  it('energy is the limit where little is offered: floor(free Wh / e)', async () => {
+    const market = await registerMarket(services());
+    await listOffer(services(), market, {
+      profile: [{ slot: '2027-03-01T05:00:00Z', wh: 10_000 }],
+    });
+    await platform.settled();
+    const { slots } = await services().capacity.capacity(market.siteId, {
+      from: '2027-03-01T05:00:00Z',
+      to: '2027-03-01T07:00:00Z',
+    });
+    expect(slots.map((s) => [s.whFree, s.capacityGpus])).toEqual([
+      [10_000, 11],
+      [0, 0],
+    ]);
+  });
+
+  it(`refuses more than a month (${MAX_CAPACITY_SLOTS} slots) per request, naming \`to\``, async () => {
+    const { siteId } = await registerMarket(services());
+    await expect(
+      services().capacity.capacity(siteId, {
+        from: '2027-03-01T00:00:00Z',
+        to: '2027-04-01T01:00:00Z',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid', errors: [expect.objectContaining({ field: 'to' })] });
+  });
+
+  it('an unknown site is not found', async () => {
+    await expect(
+      services().capacity.capacity('absent', {
+        from: '2027-03-01T00:00:00Z',
+        to: '2027-03-01T01:00:00Z',
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+function slot(
+  at: string,
+  figures: { gpusOnline: number; gpusAllocated: number; whAllocated: number },
+) {
+  const gpusFree = figures.gpusOnline - figures.gpusAllocated;
+  const whFree = 100_000 - figures.whAllocated;
+  return {
+    slot: at,
+    ...figures,
+    gpusFree,
+    whFree,
+    capacityGpus: Math.min(gpusFree, Math.floor(whFree / 840)),
+  };
+}
