@@ -31,7 +31,8 @@ export class ComputeOrdersService {
     return this.clock.now().toISOString();
   }
 
-  place(dto: PlaceComputeOrderDto, caller: Caller): Promise<Written> {
+  /** Async so that a refused order rejects the promise, as every other command does. */
+  async place(dto: PlaceComputeOrderDto, caller: Caller): Promise<Written> {
     const orderId = caller.ids('compute-order');
     const { constraints, ...order } = dto;
     // Refused here, before the command handler: a request with errors writes nothing.
