@@ -153,9 +153,36 @@ export function matchingRuns(platform: EmbeddedPlatform): MatchingRunsService {
 export async function runMatching(
   platform: EmbeddedPlatform,
   runs: MatchingRunsService,
-  horizon: { from: string; to: string } = { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+  horizon: { from: string; to: string } = {
+    from: '2027-03-01T00:00:00Z',
+    to: '2027-03-02T00:00:00Z',
+  },
 ) {
-  const summary = await runs.run(horizon, { actor: OPERATOR.participantId, ids: idsFor(undefined) });
+  const summary = await runs.run(horizon, {
+    actor: OPERATOR.participantId,
+    ids: idsFor(undefined),
+  });
   await platform.settled();
   return summary;
+}
+
+/**
+ * A market whose order (8 GPUs × 2 h from 2027-03-01T00:00) matching filled: its two allocations,
+ * in slot order, as the read models list them.
+ */
+export async function matchedMarket(
+  platform: EmbeddedPlatform,
+  services: MarketplaceServices,
+  runs: MatchingRunsService,
+) {
+  const market = await registerMarket(services);
+  const offerId = await listOffer(services, market);
+  const orderId = await placeOrder(services, market, {
+    hours: 2,
+    earliestStart: '2027-03-01T00:00:00Z',
+    deadline: '2027-03-01T02:00:00Z',
+  });
+  const run = await runMatching(platform, runs);
+  const { items } = await services.allocations.list({ orderId } as never, OPERATOR);
+  return { market, offerId, orderId, run, allocations: items };
 }
