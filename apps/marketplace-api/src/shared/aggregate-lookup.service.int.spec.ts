@@ -1,8 +1,5 @@
 import { EmbeddedPlatform } from '@policloud/test-support/embedded-platform';
-import {
-  marketplaceServices,
-  registerMarket,
-} from '@policloud/test-support/marketplace-services';
+import { marketplaceServices, registerMarket } from '@policloud/test-support/marketplace-services';
 
 const platform = EmbeddedPlatform.forSpecFile();
 const services = () => marketplaceServices(platform);

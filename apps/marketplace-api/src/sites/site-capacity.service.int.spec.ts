@@ -68,7 +68,10 @@ describe('SiteCapacityService', () => {
         from: '2027-03-01T00:00:00Z',
         to: '2027-04-01T01:00:00Z',
       }),
-    ).rejects.toMatchObject({ code: 'invalid', errors: [expect.objectContaining({ field: 'to' })] });
+    ).rejects.toMatchObject({
+      code: 'invalid',
+      errors: [expect.objectContaining({ field: 'to' })],
+    });
   });
 
   it('an unknown site is not found', async () => {

@@ -59,7 +59,7 @@ describe('SitesService', () => {
     expect(await services().sites.get(siteId)).toMatchObject({ name: 'Renamed', revision: 2 });
   });
 
-  it("maintenance takes GPUs offline on the site and on its capacity stream, in one append", async () => {
+  it('maintenance takes GPUs offline on the site and on its capacity stream, in one append', async () => {
     const { siteId } = await registerMarket(services());
     const window = { from: '2027-03-01T00:00:00Z', to: '2027-03-01T06:00:00Z', gpusOffline: 40 };
     await services().sites.scheduleMaintenance(siteId, window, operator());
