@@ -4,6 +4,7 @@ import { idsFor } from '@policloud/http';
 import { MatchingRunsService, MatchingThread } from '@policloud/matching-runs';
 import { AllocationsService } from '../../apps/marketplace-api/src/allocations/allocations.service';
 import { ComputeOrdersService } from '../../apps/marketplace-api/src/compute-orders/compute-orders.service';
+import { ListEnergyOfferDto } from '../../apps/marketplace-api/src/energy-offers/energy-offers.dto';
 import { EnergyOffersService } from '../../apps/marketplace-api/src/energy-offers/energy-offers.service';
 import { ParticipantsService } from '../../apps/marketplace-api/src/participants/participants.service';
 import { SettlementService } from '../../apps/marketplace-api/src/settlement/settlement.service';
@@ -87,7 +88,7 @@ export async function registerMarket(services: MarketplaceServices): Promise<Mar
   const buyer = await register(`buyer-${suffix}`, ['buyer']);
   const siteId = `site-${suffix}`;
   await services.sites.register(
-    siteBody(siteId, host.participantId) as never,
+    siteBody(siteId, host.participantId),
     caller(OPERATOR.participantId),
   );
   await services.sites.setAgreement(
@@ -98,7 +99,7 @@ export async function registerMarket(services: MarketplaceServices): Promise<Mar
       producers: [{ participantId: producer.participantId }],
       producersShareBps: 7_000,
       hostShareBps: 3_000,
-    } as never,
+    },
     caller(OPERATOR.participantId),
   );
   const meter = await register(`meter-${suffix}`, ['site'], siteId);
@@ -112,7 +113,7 @@ export async function listOffer(
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const { id } = await services.offers.list(
-    offerBody([market.siteId], overrides) as never,
+    offerBody([market.siteId], overrides) as ListEnergyOfferDto,
     caller(market.producer.participantId),
   );
   return id;
@@ -125,7 +126,7 @@ export async function placeOrder(
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const { id } = await services.orders.place(
-    orderBody(overrides) as never,
+    orderBody(overrides),
     caller(market.buyer.participantId),
   );
   return id;
@@ -183,6 +184,6 @@ export async function matchedMarket(
     deadline: '2027-03-01T02:00:00Z',
   });
   const run = await runMatching(platform, runs);
-  const { items } = await services.allocations.list({ orderId } as never, OPERATOR);
+  const { items } = await services.allocations.list({ orderId }, OPERATOR);
   return { market, offerId, orderId, run, allocations: items };
 }

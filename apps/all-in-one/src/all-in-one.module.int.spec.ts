@@ -43,7 +43,7 @@ describe('the all-in-one process', () => {
     const { id } = await app.context
       .get(ParticipantsService)
       .register({ name: 'Lyon', roles: ['buyer'], country: 'FR' }, 'operator', idsFor(undefined));
-    const audited = await app.context.get(AuditEventsService).find({ participant: id } as never);
+    const audited = await app.context.get(AuditEventsService).find({ participant: id });
     expect(audited.items.map((event) => event.type)).toEqual([
       'ParticipantRegistered',
       'ApiKeyIssued',

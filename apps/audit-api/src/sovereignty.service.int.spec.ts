@@ -24,7 +24,7 @@ describe('SovereigntyService', () => {
         gpuHoursDelivered: 6,
         whConsumed: 5_040,
         heatWhRecovered: 0,
-      } as never,
+      },
       meter,
       caller(meter.participantId),
     );
@@ -33,7 +33,7 @@ describe('SovereigntyService', () => {
   it('lists every GPU-hour of the buyer with the facts recorded at match time and what was delivered', async () => {
     const report = await auditServices(platform).sovereignty.report(
       matched.market.buyer.participantId,
-      {} as never,
+      {},
     );
     expect(report.allocations).toEqual([
       expect.objectContaining({
@@ -54,7 +54,7 @@ describe('SovereigntyService', () => {
   it('gives a verdict per constraint the order asked for, from the record', async () => {
     const report = await auditServices(platform).sovereignty.report(
       matched.market.buyer.participantId,
-      {} as never,
+      {},
     );
     expect(report.orders).toEqual([
       {
@@ -75,13 +75,13 @@ describe('SovereigntyService', () => {
   it('a later change of the site does not change the report', async () => {
     await services().sites.update(
       matched.market.siteId,
-      { operatorJurisdiction: 'US' } as never,
+      { operatorJurisdiction: 'US' },
       caller('operator'),
     );
     await platform.settled();
     const report = await auditServices(platform).sovereignty.report(
       matched.market.buyer.participantId,
-      {} as never,
+      {},
     );
     expect(report.allocations.map((line) => line.operatorJurisdiction)).toEqual(['FR', 'FR']);
   });
@@ -89,10 +89,10 @@ describe('SovereigntyService', () => {
   it('a slot range narrows the report; another buyer has none', async () => {
     const narrowed = await auditServices(platform).sovereignty.report(
       matched.market.buyer.participantId,
-      { from: '2027-03-01T01:00:00Z', to: '2027-03-01T02:00:00Z' } as never,
+      { from: '2027-03-01T01:00:00Z', to: '2027-03-01T02:00:00Z' },
     );
     expect(narrowed.allocations.map((line) => line.slot)).toEqual(['2027-03-01T01:00:00Z']);
-    const other = await auditServices(platform).sovereignty.report('someone-else', {} as never);
+    const other = await auditServices(platform).sovereignty.report('someone-else', {});
     expect(other).toMatchObject({ allocations: [], orders: [] });
   });
 });

@@ -46,7 +46,7 @@ describe('VerificationService', () => {
     expect(published.items).toHaveLength(1);
     const bundle = await audit().verification.export({
       participant: market.producer.participantId,
-    } as never);
+    });
     const verified = verifyBundle(bundle, { trustedPublicKey: published.publicKey });
     expect(verified).toMatchObject({ ok: true, checkpointsVerified: 1, failures: [] });
     expect(verified.eventsVerified).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ describe('ComputeOrdersService', () => {
     const head = await platform.store.headPosition();
     await expect(
       services().orders.place(
-        orderBody({ gpus: 0, deadline: '2027-03-01T07:00:00Z' }) as never,
+        orderBody({ gpus: 0, deadline: '2027-03-01T07:00:00Z' }),
         caller(market.buyer.participantId),
       ),
     ).rejects.toMatchObject({
@@ -99,15 +99,15 @@ describe('ComputeOrdersService', () => {
     const other = await registerMarket(services());
     const theirs = await placeOrder(services(), other);
     await platform.settled();
-    const first = await services().orders.find({ limit: 2 } as never, market.buyer);
+    const first = await services().orders.find({ limit: 2 }, market.buyer);
     expect(first.items.map((item) => item.id)).toEqual(placed.slice(0, 2));
     const second = await services().orders.find(
-      { limit: 2, after: first.nextAfter } as never,
+      { limit: 2, after: first.nextAfter ?? undefined },
       market.buyer,
     );
     expect(second).toMatchObject({ nextAfter: null });
     expect(second.items.map((item) => item.id)).toEqual(placed.slice(2));
-    const all = await services().orders.find({ limit: 100 } as never, OPERATOR);
+    const all = await services().orders.find({ limit: 100 }, OPERATOR);
     expect(all.items.map((item) => item.id)).toEqual(expect.arrayContaining([...placed, theirs]));
   });
 });

@@ -1,3 +1,4 @@
+import { ListEnergyOfferDto } from './energy-offers.dto';
 import { EmbeddedPlatform } from '@policloud/test-support/embedded-platform';
 import { offerBody } from '@policloud/test-support/marketplace-bodies';
 import {
@@ -38,7 +39,7 @@ describe('EnergyOffersService', () => {
     const head = await platform.store.headPosition();
     await expect(
       services().offers.list(
-        offerBody([market.siteId]) as never,
+        offerBody([market.siteId]) as ListEnergyOfferDto,
         caller(other.producer.participantId),
       ),
     ).rejects.toMatchObject({
@@ -47,7 +48,7 @@ describe('EnergyOffersService', () => {
     });
     await expect(
       services().offers.list(
-        offerBody(['nowhere']) as never,
+        offerBody(['nowhere']) as ListEnergyOfferDto,
         caller(market.producer.participantId),
       ),
     ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'siteIds[0]' })] });
@@ -81,17 +82,12 @@ describe('EnergyOffersService', () => {
     const owner = caller(market.producer.participantId);
     await services().offers.amend(
       offerId,
-      { profile: [{ slot: '2027-03-01T00:00:00Z', wh: 50_000 }] } as never,
+      { profile: [{ slot: '2027-03-01T00:00:00Z', wh: 50_000 }] },
       market.producer,
       owner,
     );
     const curtail = (slot: string, whCurtailed: number) =>
-      services().offers.reportCurtailment(
-        offerId,
-        { slot, whCurtailed } as never,
-        market.producer,
-        owner,
-      );
+      services().offers.reportCurtailment(offerId, { slot, whCurtailed }, market.producer, owner);
     // Curtailment is reported after the fact: a slot that has not started is refused, by field.
     await expect(curtail('2027-03-01T01:00:00Z', 20_000)).rejects.toMatchObject({
       errors: [expect.objectContaining({ field: 'slot' })],
@@ -124,8 +120,8 @@ describe('EnergyOffersService', () => {
     const other = await registerMarket(services());
     const theirs = await listOffer(services(), other);
     await platform.settled();
-    const ids = async (who: typeof OPERATOR, status?: string) =>
-      (await services().offers.find({ status } as never, who)).items.map((item) => item.id);
+    const ids = async (who: typeof OPERATOR, status?: 'open' | 'withdrawn') =>
+      (await services().offers.find({ status }, who)).items.map((item) => item.id);
     expect(await ids(market.producer)).toEqual([mine]);
     expect(await ids(OPERATOR)).toEqual(expect.arrayContaining([mine, theirs]));
     expect(await ids(market.producer, 'withdrawn')).toEqual([]);

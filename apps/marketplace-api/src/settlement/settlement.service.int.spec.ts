@@ -38,7 +38,7 @@ describe('SettlementService', () => {
           gpuHoursDelivered,
           whConsumed: gpuHoursDelivered * 840,
           heatWhRecovered: 0,
-        } as never,
+        },
         meter,
         caller(meter.participantId),
       );

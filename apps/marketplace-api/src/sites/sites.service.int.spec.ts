@@ -19,29 +19,29 @@ describe('SitesService', () => {
   it('registers a site, then lists and returns it with e = gpuPowerKw × pue in Wh', async () => {
     const { host } = await registerMarket(services());
     const written = await services().sites.register(
-      siteBody('nice', host.participantId, { country: 'FR' }) as never,
+      siteBody('nice', host.participantId, { country: 'FR' }),
       operator(),
     );
     expect(written).toEqual({ id: 'nice', revision: 0 });
     await platform.settled();
     const site = await services().sites.get('nice');
     expect(site).toMatchObject({ id: 'nice', status: 'active', energyPerGpuHourWh: 840 });
-    const listed = await services().sites.list({ country: 'FR', status: 'active' } as never);
+    const listed = await services().sites.list({ country: 'FR', status: 'active' });
     expect(listed.items.map((item) => item.id)).toContain('nice');
-    expect((await services().sites.list({ country: 'DE' } as never)).items).toEqual([]);
+    expect((await services().sites.list({ country: 'DE' })).items).toEqual([]);
   });
 
   it('the host must be a registered participant with the host role; nothing is written otherwise', async () => {
     const { buyer } = await registerMarket(services());
     const head = await platform.store.headPosition();
     await expect(
-      services().sites.register(siteBody('orphan', buyer.participantId) as never, operator()),
+      services().sites.register(siteBody('orphan', buyer.participantId), operator()),
     ).rejects.toMatchObject({
       code: 'invalid',
       errors: [expect.objectContaining({ field: 'hostParticipantId' })],
     });
     await expect(
-      services().sites.register(siteBody('bad id!', 'nobody') as never, operator()),
+      services().sites.register(siteBody('bad id!', 'nobody'), operator()),
     ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'id' })] });
     expect(await platform.store.headPosition()).toBe(head);
   });
@@ -50,10 +50,10 @@ describe('SitesService', () => {
     const { siteId } = await registerMarket(services());
     // Registered (0) and its agreement set (1).
     await expect(
-      services().sites.update(siteId, { name: 'Renamed' } as never, operator({ ifMatch: 0 })),
+      services().sites.update(siteId, { name: 'Renamed' }, operator({ ifMatch: 0 })),
     ).rejects.toBeInstanceOf(PreconditionFailedException);
     expect(
-      await services().sites.update(siteId, { name: 'Renamed' } as never, operator({ ifMatch: 1 })),
+      await services().sites.update(siteId, { name: 'Renamed' }, operator({ ifMatch: 1 })),
     ).toEqual({ id: siteId, revision: 2 });
     await platform.settled();
     expect(await services().sites.get(siteId)).toMatchObject({ name: 'Renamed', revision: 2 });
@@ -86,14 +86,14 @@ describe('SitesService', () => {
       producersShareBps: 6_000,
       hostShareBps: 4_000,
     };
-    expect(await services().sites.setAgreement(siteId, agreement as never, operator())).toEqual({
+    expect(await services().sites.setAgreement(siteId, agreement, operator())).toEqual({
       id: siteId,
       revision: 2,
     });
     await expect(
       services().sites.setAgreement(
         siteId,
-        { ...agreement, producers: [{ participantId: buyer.participantId }] } as never,
+        { ...agreement, producers: [{ participantId: buyer.participantId }] },
         operator(),
       ),
     ).rejects.toMatchObject({
@@ -102,7 +102,7 @@ describe('SitesService', () => {
     await expect(
       services().sites.setAgreement(
         siteId,
-        { ...agreement, effectiveFrom: '2026-12-01T00:00:00Z' } as never,
+        { ...agreement, effectiveFrom: '2026-12-01T00:00:00Z' },
         operator(),
       ),
     ).rejects.toMatchObject({ code: 'conflict' });
@@ -111,7 +111,7 @@ describe('SitesService', () => {
   it('an unknown site is not found, for reads and for commands', async () => {
     await expect(services().sites.get('absent')).rejects.toMatchObject({ code: 'not_found' });
     await expect(
-      services().sites.update('absent', { name: 'x' } as never, operator()),
+      services().sites.update('absent', { name: 'x' }, operator()),
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -34,7 +34,7 @@ describe('UsageService', () => {
     const { meter } = matched.market;
     const report = () =>
       services().usage.report(
-        { allocationId: allocation.allocationId, slot: allocation.slot, ...figures } as never,
+        { allocationId: allocation.allocationId, slot: allocation.slot, ...figures },
         meter,
         caller(meter.participantId),
       );
@@ -56,7 +56,7 @@ describe('UsageService', () => {
     const { meter } = matched.market;
     await services().usage.amend(
       allocation.allocationId,
-      { ...figures, gpuHoursDelivered: 7, reason: 'one GPU failed' } as never,
+      { ...figures, gpuHoursDelivered: 7, reason: 'one GPU failed' },
       meter,
       caller(meter.participantId),
     );
@@ -80,7 +80,7 @@ describe('UsageService', () => {
           slot: '2027-03-01T00:00:00Z',
           ...figures,
           gpuHoursDelivered: 9,
-        } as never,
+        },
         meter,
         caller(meter.participantId),
       ),
@@ -99,7 +99,7 @@ describe('UsageService', () => {
     const otherMeter = principal('meter-elsewhere', ['site'], 'elsewhere');
     await expect(
       services().usage.report(
-        { allocationId: allocation.allocationId, slot: allocation.slot, ...figures } as never,
+        { allocationId: allocation.allocationId, slot: allocation.slot, ...figures },
         otherMeter,
         caller(otherMeter.participantId),
       ),
