@@ -22,7 +22,9 @@ export const apiKey = {
 
 function withQuery(path, query = {}) {
   const params = new URLSearchParams(
-    Object.entries(query).filter(([, value]) => value !== undefined && value !== null && value !== ''),
+    Object.entries(query).filter(
+      ([, value]) => value !== undefined && value !== null && value !== '',
+    ),
   ).toString();
   return params ? `${path}?${params}` : path;
 }

@@ -39,7 +39,8 @@ function clearError() {
   errorBox.textContent = '';
 }
 
-const allowed = (view) => !VIEWS[view].roles || VIEWS[view].roles.some((role) => state.me?.roles.includes(role));
+const allowed = (view) =>
+  !VIEWS[view].roles || VIEWS[view].roles.some((role) => state.me?.roles.includes(role));
 
 function currentView() {
   const requested = location.hash.replace(/^#\/?/, '').split('?')[0];
@@ -58,7 +59,11 @@ async function render() {
   }
   clearError();
   const ticket = ++state.rendering;
-  const section = el('section', { class: 'view', 'aria-labelledby': `${view}-title`, 'data-view': view });
+  const section = el('section', {
+    class: 'view',
+    'aria-labelledby': `${view}-title`,
+    'data-view': view,
+  });
   main.replaceChildren(section);
   try {
     await VIEWS[view].module.render(section, {

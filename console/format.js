@@ -20,7 +20,9 @@ export function toMajor(minor, currency) {
 }
 
 export function money(minor, currency) {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(toMajor(minor, currency));
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(
+    toMajor(minor, currency),
+  );
 }
 
 export function integer(value) {
@@ -78,11 +80,25 @@ export function table(caption, headers, rows, attributes = {}) {
     'table',
     attributes,
     el('caption', {}, caption),
-    el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col' }, header)))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headers.map((header) => el('th', { scope: 'col' }, header)),
+      ),
+    ),
     el(
       'tbody',
       {},
-      rows.map((cells) => el('tr', {}, cells.map((cell) => el('td', {}, cell)))),
+      rows.map((cells) =>
+        el(
+          'tr',
+          {},
+          cells.map((cell) => el('td', {}, cell)),
+        ),
+      ),
     ),
   );
 }

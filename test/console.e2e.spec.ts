@@ -8,8 +8,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { DEMO_AUDITOR_ID, DemoMarket, startDemoMarket } from '../scripts/demo/demo-market';
+import { DemoMarket, startDemoMarket } from '../scripts/demo/demo-market';
 import { chromiumPath, launchChromium } from './support/headless-chromium';
+
+/** The DOM the in-page callbacks use: the project compiles without the DOM library. */
+declare const DOMPoint: new (x: number, y: number) => unknown;
+declare const document: { querySelector(selector: string): { value?: string } | null };
+interface ShapeInPage {
+  isPointInFill(point: unknown): boolean;
+  getAttribute(name: string): string | null;
+}
+interface MarkerInPage {
+  ownerSVGElement: { querySelectorAll(selector: string): Iterable<ShapeInPage> };
+}
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts', 'console');
 
@@ -68,8 +79,8 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
     const error = await page.$eval('#error', (box) => box.textContent ?? '');
     expect(error).toMatch(/refused/i);
-    expect(await page.$eval('#views-nav', (nav) => (nav as HTMLElement).hidden)).toBe(true);
-    expect(await page.evaluate(() => sessionStorage.getItem('policloud.apiKey'))).toBeNull();
+    expect(await page.$eval('#views-nav', (nav) => nav.hasAttribute('hidden'))).toBe(true);
+    expect(await page.evaluate("sessionStorage.getItem('policloud.apiKey')")).toBeNull();
     await screenshot(page, 'bad-key');
     await page.browserContext().close();
   });
@@ -79,18 +90,21 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     await page.waitForSelector('#map-sites', { timeout: 60_000 });
     const markers = await page.$$eval('circle.site-marker', (circles) =>
       circles.map((circle) => {
-        const map = circle.ownerSVGElement!;
-        const point = new DOMPoint(Number(circle.getAttribute('cx')), Number(circle.getAttribute('cy')));
+        const map = (circle as unknown as MarkerInPage).ownerSVGElement;
+        const point = new DOMPoint(
+          Number(circle.getAttribute('cx')),
+          Number(circle.getAttribute('cy')),
+        );
         // The country drawn under the marker, from the SVG geometry itself.
-        const drawnIn = [...map.querySelectorAll<SVGPathElement>('path.country')]
+        const drawnIn = [...map.querySelectorAll('path.country')]
           .filter((path) => path.isPointInFill(point))
-          .map((path) => path.dataset.countryName);
+          .map((path) => path.getAttribute('data-country-name'));
         return {
-          siteId: (circle as SVGElement).dataset.siteId,
-          country: (circle as SVGElement).dataset.country,
-          locatedIn: (circle as SVGElement).dataset.locatedIn,
+          siteId: circle.getAttribute('data-site-id'),
+          country: circle.getAttribute('data-country'),
+          locatedIn: circle.getAttribute('data-located-in'),
           drawnIn,
-          utilisation: Number((circle as SVGElement).dataset.utilisation),
+          utilisation: Number(circle.getAttribute('data-utilisation')),
           fill: circle.getAttribute('fill'),
           label: circle.getAttribute('aria-label'),
         };
@@ -116,7 +130,7 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     // Country and jurisdiction on hover (and keyboard focus).
     await page.hover('circle.site-marker[data-site-id="abu-dhabi"]');
     const tooltip = await page.$eval('#map-tooltip', (box) => ({
-      hidden: (box as HTMLElement).hidden,
+      hidden: box.hasAttribute('hidden'),
       text: box.textContent ?? '',
     }));
     expect(tooltip.hidden).toBe(false);
@@ -133,13 +147,19 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     await page.waitForSelector('#energy-site', { timeout: 60_000 });
     await page.select('#energy-site', busiest);
     await page.waitForFunction(
-      (siteId) => document.querySelector('#energy-site') && (document.querySelector('#energy-site') as HTMLSelectElement).value === siteId && document.querySelector('#energy-summary'),
+      (siteId) =>
+        document.querySelector('#energy-site') &&
+        document.querySelector('#energy-site')!.value === siteId &&
+        document.querySelector('#energy-summary'),
       { timeout: 30_000 },
       busiest,
     );
     expect(await page.$$eval('.chart canvas', (canvases) => canvases.length)).toBe(3);
     const summary = await page.$$eval('#energy-summary dd', (values) =>
-      values.map((value) => ({ wh: Number((value as HTMLElement).dataset.wh), text: value.textContent ?? '' })),
+      values.map((value) => ({
+        wh: Number(value.getAttribute('data-wh')),
+        text: value.textContent ?? '',
+      })),
     );
     const [offered, allocated, leftOver] = summary;
     const expectedAllocatedWh = market.outcome.capacity
@@ -191,7 +211,7 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     await page.waitForSelector('#statements-period', { timeout: 30_000 });
     await page.$eval(
       '#statements-period',
-      (input, value) => ((input as HTMLInputElement).value = value as string),
+      (input, value) => ((input as unknown as { value: string }).value = value as string),
       period.period,
     );
     await page.click('#statements-period ~ button[type=submit]');
@@ -199,7 +219,10 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     const rows = await page.$$eval('#statements-table tbody tr', (trs) => trs.length);
     expect(rows).toBe(period.statements.length);
     const balances = await page.$$eval('#balance-check li', (items) =>
-      items.map((item) => ({ currency: (item as HTMLElement).dataset.currency, balanced: (item as HTMLElement).dataset.balanced })),
+      items.map((item) => ({
+        currency: item.getAttribute('data-currency'),
+        balanced: item.getAttribute('data-balanced'),
+      })),
     );
     expect(balances.length).toBeGreaterThan(0);
     expect(balances.every((balance) => balance.balanced === 'true')).toBe(true);
@@ -214,14 +237,16 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     )!.buyerId;
     const page = await openConsole(market.auditorKey, 'audit');
     await page.waitForSelector('#verify-result', { timeout: 60_000 });
-    expect(await page.$eval('#verify-result', (box) => (box as HTMLElement).dataset.ok)).toBe('true');
-    expect(await page.$$eval('#checkpoints-table tbody tr', (trs) => trs.length)).toBeGreaterThan(0);
+    expect(await page.$eval('#verify-result', (box) => box.getAttribute('data-ok'))).toBe('true');
+    expect(await page.$$eval('#checkpoints-table tbody tr', (trs) => trs.length)).toBeGreaterThan(
+      0,
+    );
 
     await page.type('#sovereignty-buyer', frOnlyBuyer);
     await page.click('#sovereignty-buyer ~ button[type=submit]');
     await page.waitForSelector('#verdicts-table', { timeout: 30_000 });
     const verdicts = await page.$$eval('#verdicts-table [data-verdict]', (cells) =>
-      cells.map((cell) => (cell as HTMLElement).dataset.verdict),
+      cells.map((cell) => cell.getAttribute('data-verdict')),
     );
     expect(verdicts).toContain('pass');
     expect(verdicts).not.toContain('fail');
@@ -231,13 +256,14 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     expect(new Set(where)).toEqual(new Set(['FR']));
 
     await page.click('#export-button');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('#export-status')?.dataset.lines, {
+    await page.waitForFunction("document.querySelector('#export-status')?.dataset.lines", {
       timeout: 30_000,
     });
-    expect(await page.$eval('#export-status', (status) => status.textContent)).toMatch(/Downloaded .*\.ndjson/);
+    expect(await page.$eval('#export-status', (status) => status.textContent)).toMatch(
+      /Downloaded .*\.ndjson/,
+    );
     await screenshot(page, 'audit');
     await page.browserContext().close();
-    expect(DEMO_AUDITOR_ID).toBeTruthy();
   });
 
   it('serves the console as static files under a policy that allows only this origin', async () => {

@@ -6,7 +6,14 @@ import { el, integer, kwh, loading, money, percent, slotLabel, table, toMajor } 
 import { sitesWithCapacity } from '../sites.js';
 import { weekControl, weekRange } from '../week.js';
 
-const COLOURS = { offered: '#6a3d9a', allocated: '#1b7837', leftOver: '#b35806', used: '#08519c', free: '#737373', price: '#a50f15' };
+const COLOURS = {
+  offered: '#6a3d9a',
+  allocated: '#1b7837',
+  leftOver: '#b35806',
+  used: '#08519c',
+  free: '#737373',
+  price: '#a50f15',
+};
 
 /**
  * The clearing price of each slot at a site: from /v1/market/prices when the service has it,
@@ -20,16 +27,25 @@ async function clearingPrices(site, range) {
     for (const entry of entries) {
       if (entry.siteId && entry.siteId !== site.id) continue;
       const price = entry.pricePerGpuHour ?? entry.clearingPricePerGpuHour ?? entry.clearingPrice;
-      if (typeof price === 'number' && entry.slot) prices.set(entry.slot, { price, currency: entry.currency ?? site.currency });
+      if (typeof price === 'number' && entry.slot)
+        prices.set(entry.slot, { price, currency: entry.currency ?? site.currency });
     }
     return { prices, source: 'market prices (/v1/market/prices)' };
   }
-  const allocations = await getIfAvailable('/v1/allocations', { siteId: site.id, ...range, limit: 5000 });
+  const allocations = await getIfAvailable('/v1/allocations', {
+    siteId: site.id,
+    ...range,
+    limit: 5000,
+  });
   const prices = new Map();
   let items = allocations?.items ?? [];
-  if (allocations?.nextAfter) items = await getAll('/v1/allocations', { siteId: site.id, ...range });
+  if (allocations?.nextAfter)
+    items = await getAll('/v1/allocations', { siteId: site.id, ...range });
   for (const allocation of items) {
-    prices.set(allocation.slot, { price: allocation.pricePerGpuHour, currency: allocation.currency });
+    prices.set(allocation.slot, {
+      price: allocation.pricePerGpuHour,
+      currency: allocation.currency,
+    });
   }
   return {
     prices,
@@ -77,7 +93,11 @@ export async function render(container, context) {
     'select',
     { id: 'energy-site', onchange: (event) => ((state.siteId = event.target.value), rerender()) },
     sites.map((candidate) =>
-      el('option', { value: candidate.id, selected: candidate.id === site.id }, `${candidate.name} (${candidate.country})`),
+      el(
+        'option',
+        { value: candidate.id, selected: candidate.id === site.id },
+        `${candidate.name} (${candidate.country})`,
+      ),
     ),
   );
   const range = weekRange(state.weekStart);
@@ -113,7 +133,12 @@ export async function render(container, context) {
     'energy-chart',
     [
       { label: 'Offered Wh', stroke: COLOURS.offered, width: 2 },
-      { label: 'Allocated to compute Wh', stroke: COLOURS.allocated, fill: 'rgba(27,120,55,0.25)', width: 2 },
+      {
+        label: 'Allocated to compute Wh',
+        stroke: COLOURS.allocated,
+        fill: 'rgba(27,120,55,0.25)',
+        width: 2,
+      },
       { label: 'Left over Wh', stroke: COLOURS.leftOver, width: 1.5, dash: [6, 4] },
     ],
     [x, offered, allocated, leftOver],
@@ -136,7 +161,15 @@ export async function render(container, context) {
   const clearing = chart(
     `Clearing price at ${site.name}, ${currency} per GPU-hour`,
     'price-chart',
-    [{ label: `Clearing price (${currency})`, stroke: COLOURS.price, width: 2, paths: uPlot.paths.stepped({ align: 1 }), spanGaps: false }],
+    [
+      {
+        label: `Clearing price (${currency})`,
+        stroke: COLOURS.price,
+        width: 2,
+        paths: uPlot.paths.stepped({ align: 1 }),
+        spanGaps: false,
+      },
+    ],
     [x, price],
     narrow,
     280,
@@ -146,37 +179,67 @@ export async function render(container, context) {
   const summary = el(
     'dl',
     { class: 'summary', id: 'energy-summary' },
-    el('dt', {}, 'Offered'), el('dd', { 'data-wh': totals.offered }, kwh(totals.offered)),
-    el('dt', {}, 'Allocated to compute'), el('dd', { 'data-wh': totals.allocated }, `${kwh(totals.allocated)} (${percent(totals.offered ? totals.allocated / totals.offered : 0)})`),
-    el('dt', {}, 'Left over'), el('dd', { 'data-wh': totals.leftOver }, kwh(totals.leftOver)),
-    el('dt', {}, 'GPU-hours used / free'), el('dd', {}, `${integer(totals.used)} / ${integer(totals.free)}`),
-    el('dt', {}, 'Clearing price'), el('dd', {}, priced.length ? `${money(Math.min(...priced.map((p) => p.price)), currency)} – ${money(Math.max(...priced.map((p) => p.price)), currency)} in ${priced.length} h (from ${source})` : `no hour cleared (from ${source})`),
+    el('dt', {}, 'Offered'),
+    el('dd', { 'data-wh': totals.offered }, kwh(totals.offered)),
+    el('dt', {}, 'Allocated to compute'),
+    el(
+      'dd',
+      { 'data-wh': totals.allocated },
+      `${kwh(totals.allocated)} (${percent(totals.offered ? totals.allocated / totals.offered : 0)})`,
+    ),
+    el('dt', {}, 'Left over'),
+    el('dd', { 'data-wh': totals.leftOver }, kwh(totals.leftOver)),
+    el('dt', {}, 'GPU-hours used / free'),
+    el('dd', {}, `${integer(totals.used)} / ${integer(totals.free)}`),
+    el('dt', {}, 'Clearing price'),
+    el(
+      'dd',
+      {},
+      priced.length
+        ? `${money(Math.min(...priced.map((p) => p.price)), currency)} – ${money(Math.max(...priced.map((p) => p.price)), currency)} in ${priced.length} h (from ${source})`
+        : `no hour cleared (from ${source})`,
+    ),
   );
 
   const hourly = el(
     'details',
     { class: 'hourly' },
     el('summary', {}, 'Hour by hour (table)'),
-    el('div', { class: 'table-wrap' }, table(
-      `Energy and compute at ${site.name}, hour by hour`,
-      ['Hour', 'Offered', 'Allocated', 'Left over', 'GPUs used', 'GPUs free', 'Clearing price'],
-      slots.map((slot, index) => [
-        slotLabel(slot.slot),
-        kwh(offered[index]),
-        kwh(allocated[index]),
-        kwh(leftOver[index]),
-        integer(used[index]),
-        integer(free[index]),
-        prices.has(slot.slot) ? money(prices.get(slot.slot).price, prices.get(slot.slot).currency) : '—',
-      ]),
-      { class: 'data' },
-    )),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      table(
+        `Energy and compute at ${site.name}, hour by hour`,
+        ['Hour', 'Offered', 'Allocated', 'Left over', 'GPUs used', 'GPUs free', 'Clearing price'],
+        slots.map((slot, index) => [
+          slotLabel(slot.slot),
+          kwh(offered[index]),
+          kwh(allocated[index]),
+          kwh(leftOver[index]),
+          integer(used[index]),
+          integer(free[index]),
+          prices.has(slot.slot)
+            ? money(prices.get(slot.slot).price, prices.get(slot.slot).currency)
+            : '—',
+        ]),
+        { class: 'data' },
+      ),
+    ),
   );
 
   body.replaceChildren(
     el('div', { class: 'field' }, el('label', { for: 'energy-site' }, 'Site'), picker),
-    el('p', { class: 'hint' }, `${site.name}: ${integer(site.gpuCount)} ${site.gpuModel} GPUs, ${integer(site.capacity.energyPerGpuHourWh)} Wh per GPU-hour, ${site.country}, operator ${site.operatorLegalEntity} (${site.operatorJurisdiction}).`),
-    el('div', { class: 'energy-grid' }, el('div', {}, energy.holder, gpus.holder), el('div', {}, clearing.holder, summary)),
+    el(
+      'p',
+      { class: 'hint' },
+      `${site.name}: ${integer(site.gpuCount)} ${site.gpuModel} GPUs, ${integer(site.capacity.energyPerGpuHourWh)} Wh per GPU-hour, ${site.country}, operator ${site.operatorLegalEntity} (${site.operatorJurisdiction}).`,
+    ),
+    el(
+      'div',
+      { class: 'energy-grid' },
+      el('div', {}, energy.holder, gpus.holder),
+      el('div', {}, clearing.holder, summary),
+    ),
     hourly,
   );
 }

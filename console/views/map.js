@@ -11,9 +11,36 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 /** The panels, each a lon/lat box; a site is drawn in the panel whose box holds it. */
 const REGIONS = [
-  { id: 'europe', name: 'Europe', box: [[-11, 35], [21, 56]], width: 620, height: 500 },
-  { id: 'us', name: 'United States', box: [[-125, 24], [-66, 50]], width: 520, height: 270 },
-  { id: 'gulf', name: 'Gulf', box: [[43, 20], [61, 31]], width: 520, height: 210 },
+  {
+    id: 'europe',
+    name: 'Europe',
+    box: [
+      [-11, 35],
+      [21, 56],
+    ],
+    width: 620,
+    height: 500,
+  },
+  {
+    id: 'us',
+    name: 'United States',
+    box: [
+      [-125, 24],
+      [-66, 50],
+    ],
+    width: 520,
+    height: 270,
+  },
+  {
+    id: 'gulf',
+    name: 'Gulf',
+    box: [
+      [43, 20],
+      [61, 31],
+    ],
+    width: 520,
+    height: 210,
+  },
 ];
 
 /** Light to dark blue: an allocated share of 0 to 1 (a colour-blind-safe sequential ramp). */
@@ -41,7 +68,8 @@ const svg = (tag, attributes = {}) => {
 function regionOf(site) {
   const { lon, lat } = site.location;
   const inside = REGIONS.find(
-    ({ box: [[west, south], [east, north]] }) => lon >= west && lon <= east && lat >= south && lat <= north,
+    ({ box: [[west, south], [east, north]] }) =>
+      lon >= west && lon <= east && lat >= south && lat <= north,
   );
   return inside ?? REGIONS[0];
 }
@@ -89,7 +117,12 @@ export async function render(container, context) {
     value: hour,
   });
   const hourText = el('output', { for: 'map-hour', id: 'map-hour-label' });
-  const tooltip = el('div', { class: 'map-tooltip', role: 'tooltip', id: 'map-tooltip', hidden: true });
+  const tooltip = el('div', {
+    class: 'map-tooltip',
+    role: 'tooltip',
+    id: 'map-tooltip',
+    hidden: true,
+  });
   const panels = el('div', { class: 'map-panels' });
   const listing = el('div', { class: 'table-wrap' });
 
@@ -97,13 +130,24 @@ export async function render(container, context) {
   for (const region of REGIONS) {
     const projection = geoMercator()
       .fitExtent(
-        [[8, 8], [region.width - 8, region.height - 8]],
+        [
+          [8, 8],
+          [region.width - 8, region.height - 8],
+        ],
         {
           type: 'MultiPoint',
-          coordinates: [region.box[0], region.box[1], [region.box[0][0], region.box[1][1]], [region.box[1][0], region.box[0][1]]],
+          coordinates: [
+            region.box[0],
+            region.box[1],
+            [region.box[0][0], region.box[1][1]],
+            [region.box[1][0], region.box[0][1]],
+          ],
         },
       )
-      .clipExtent([[0, 0], [region.width, region.height]]);
+      .clipExtent([
+        [0, 0],
+        [region.width, region.height],
+      ]);
     const path = geoPath(projection);
     const map = svg('svg', {
       viewBox: `0 0 ${region.width} ${region.height}`,
@@ -116,7 +160,11 @@ export async function render(container, context) {
     for (const country of world) {
       const outline = path(country);
       if (!outline) continue;
-      const shape = svg('path', { d: outline, class: 'country', 'data-country-name': country.properties.name });
+      const shape = svg('path', {
+        d: outline,
+        class: 'country',
+        'data-country-name': country.properties.name,
+      });
       shape.append(Object.assign(svg('title'), { textContent: country.properties.name }));
       map.append(shape);
     }
@@ -127,7 +175,8 @@ export async function render(container, context) {
     for (const site of inRegion) {
       const point = [site.location.lon, site.location.lat];
       const [x, y] = projection(point);
-      const locatedIn = world.find((country) => geoContains(country, point))?.properties.name ?? 'open sea';
+      const locatedIn =
+        world.find((country) => geoContains(country, point))?.properties.name ?? 'open sea';
       const marker = svg('circle', {
         class: 'site-marker',
         cx: x.toFixed(1),
@@ -159,7 +208,12 @@ export async function render(container, context) {
       map.append(marker);
     }
     panels.append(
-      el('figure', { class: `map-panel map-panel-${region.id}` }, map, el('figcaption', {}, region.name)),
+      el(
+        'figure',
+        { class: `map-panel map-panel-${region.id}` },
+        map,
+        el('figcaption', {}, region.name),
+      ),
     );
   }
 
@@ -174,8 +228,16 @@ export async function render(container, context) {
     tooltip.replaceChildren(
       el('strong', {}, site.name),
       el('span', {}, `Country: ${entry.locatedIn} (${site.country})`),
-      el('span', {}, `Operator: ${site.operatorLegalEntity}, jurisdiction ${site.operatorJurisdiction}`),
-      el('span', {}, `${integer(site.gpuCount)} ${site.gpuModel} GPUs · ${integer(used)} of ${integer(online)} allocated (${percent(share)})`),
+      el(
+        'span',
+        {},
+        `Operator: ${site.operatorLegalEntity}, jurisdiction ${site.operatorJurisdiction}`,
+      ),
+      el(
+        'span',
+        {},
+        `${integer(site.gpuCount)} ${site.gpuModel} GPUs · ${integer(used)} of ${integer(online)} allocated (${percent(share)})`,
+      ),
       el('span', { class: 'hint' }, 'Enter or click: energy and compute of this site'),
     );
     const box = marker.getBoundingClientRect();
@@ -199,7 +261,14 @@ export async function render(container, context) {
         ['Site', 'Country', 'Operator jurisdiction', 'GPUs', 'Allocated', 'Utilisation'],
         markers.map(({ site, locatedIn }) => {
           const { used, share } = hourOf(site, hour);
-          return [site.name, `${locatedIn} (${site.country})`, site.operatorJurisdiction, `${integer(site.gpuCount)} ${site.gpuModel}`, integer(used), percent(share)];
+          return [
+            site.name,
+            `${locatedIn} (${site.country})`,
+            site.operatorJurisdiction,
+            `${integer(site.gpuCount)} ${site.gpuModel}`,
+            integer(used),
+            percent(share),
+          ];
         }),
         { class: 'data', id: 'map-sites' },
       ),
@@ -214,17 +283,33 @@ export async function render(container, context) {
 
   const legend = el(
     'div',
-    { class: 'legend', 'aria-label': 'Colour: share of the site\'s GPUs allocated in the hour' },
+    { class: 'legend', 'aria-label': "Colour: share of the site's GPUs allocated in the hour" },
     el('span', {}, 'GPUs allocated in the hour:'),
     RAMP.map((colour, index) =>
-      el('span', { class: 'swatch-label' }, el('span', { class: 'swatch', style: `background:${colour}` }), `${(index * 100) / RAMP.length}–${((index + 1) * 100) / RAMP.length} %`),
+      el(
+        'span',
+        { class: 'swatch-label' },
+        el('span', { class: 'swatch', style: `background:${colour}` }),
+        `${(index * 100) / RAMP.length}–${((index + 1) * 100) / RAMP.length} %`,
+      ),
     ),
-    el('span', { class: 'swatch-label' }, el('span', { class: 'swatch', style: 'background:#9e9e9e' }), 'offline'),
+    el(
+      'span',
+      { class: 'swatch-label' },
+      el('span', { class: 'swatch', style: 'background:#9e9e9e' }),
+      'offline',
+    ),
     el('span', {}, 'Size: GPUs at the site'),
   );
 
   body.replaceChildren(
-    el('div', { class: 'hour-control' }, el('label', { for: 'map-hour' }, 'Hour'), slider, hourText),
+    el(
+      'div',
+      { class: 'hour-control' },
+      el('label', { for: 'map-hour' }, 'Hour'),
+      slider,
+      hourText,
+    ),
     legend,
     el('div', { class: 'map-frame' }, panels, tooltip),
     listing,

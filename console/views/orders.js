@@ -23,7 +23,8 @@ function constraintsText(constraints = {}) {
   if (constraints.jurisdictions?.length) parts.push(`in ${constraints.jurisdictions.join(', ')}`);
   if (constraints.sovereignOperator) parts.push('sovereign operator');
   if (constraints.renewableOnly) parts.push('renewable only');
-  if (constraints.maxCarbonGPerKwh !== undefined) parts.push(`≤ ${constraints.maxCarbonGPerKwh} gCO2e/kWh`);
+  if (constraints.maxCarbonGPerKwh !== undefined)
+    parts.push(`≤ ${constraints.maxCarbonGPerKwh} gCO2e/kWh`);
   if (constraints.maxDistanceKm) parts.push(`≤ ${constraints.maxDistanceKm.km} km`);
   return parts.join('; ') || 'none';
 }
@@ -32,11 +33,18 @@ function constraintsText(constraints = {}) {
 function whereItRan(order, sitesById) {
   if (!order.fills?.length) return 'not yet';
   const bySite = new Map();
-  for (const fill of order.fills) bySite.set(fill.siteId, [...(bySite.get(fill.siteId) ?? []), fill]);
+  for (const fill of order.fills)
+    bySite.set(fill.siteId, [...(bySite.get(fill.siteId) ?? []), fill]);
   return el(
     'details',
     {},
-    el('summary', {}, [...bySite].map(([siteId, fills]) => `${sitesById.get(siteId)?.name ?? siteId}: ${fills.length} h`).join(' · ')),
+    el(
+      'summary',
+      {},
+      [...bySite]
+        .map(([siteId, fills]) => `${sitesById.get(siteId)?.name ?? siteId}: ${fills.length} h`)
+        .join(' · '),
+    ),
     el(
       'ul',
       { class: 'fills' },
@@ -44,7 +52,11 @@ function whereItRan(order, sitesById) {
         fills
           .sort((a, b) => (a.slot < b.slot ? -1 : 1))
           .map((fill) =>
-            el('li', {}, `${slotLabel(fill.slot)} — ${sitesById.get(siteId)?.name ?? siteId} (${sitesById.get(siteId)?.country ?? '?'}), ${integer(fill.gpus)} GPUs at ${money(fill.pricePerGpuHour, order.currency)}`),
+            el(
+              'li',
+              {},
+              `${slotLabel(fill.slot)} — ${sitesById.get(siteId)?.name ?? siteId} (${sitesById.get(siteId)?.country ?? '?'}), ${integer(fill.gpus)} GPUs at ${money(fill.pricePerGpuHour, order.currency)}`,
+            ),
           ),
       ),
     ),
@@ -57,12 +69,19 @@ export async function render(container, context) {
   const body = el('div');
   container.append(body);
   loading(body, 'orders');
-  const [orders, { items: sites }] = await Promise.all([getAll('/v1/compute-orders'), get('/v1/sites')]);
+  const [orders, { items: sites }] = await Promise.all([
+    getAll('/v1/compute-orders'),
+    get('/v1/sites'),
+  ]);
   if (!context.isCurrent()) return;
   const sitesById = new Map(sites.map((site) => [site.id, site]));
   const buyers = [...new Set(orders.map((order) => order.buyerId))].sort();
   const isOperator = state.me.roles.includes('operator');
-  state.buyerId = isOperator ? (buyers.includes(state.buyerId) ? state.buyerId : buyers[0]) : state.me.id;
+  state.buyerId = isOperator
+    ? buyers.includes(state.buyerId)
+      ? state.buyerId
+      : buyers[0]
+    : state.me.id;
 
   const controls = isOperator
     ? el(
@@ -71,8 +90,16 @@ export async function render(container, context) {
         el('label', { for: 'orders-buyer' }, 'Buyer'),
         el(
           'select',
-          { id: 'orders-buyer', onchange: (event) => ((state.buyerId = event.target.value), void render(container, context)) },
-          buyers.map((buyer) => el('option', { value: buyer, selected: buyer === state.buyerId }, buyer)),
+          {
+            id: 'orders-buyer',
+            onchange: (event) => (
+              (state.buyerId = event.target.value),
+              void render(container, context)
+            ),
+          },
+          buyers.map((buyer) =>
+            el('option', { value: buyer, selected: buyer === state.buyerId }, buyer),
+          ),
         ),
       )
     : el('p', { class: 'hint' }, `Your orders, as buyer ${state.me.id}.`);
@@ -82,13 +109,28 @@ export async function render(container, context) {
   const filled = shown.reduce((sum, order) => sum + order.filledGpuHours, 0);
   body.replaceChildren(
     controls,
-    el('p', { id: 'orders-summary' }, `${shown.length} orders, ${integer(filled)} of ${integer(requested)} GPU-hours filled.`),
+    el(
+      'p',
+      { id: 'orders-summary' },
+      `${shown.length} orders, ${integer(filled)} of ${integer(requested)} GPU-hours filled.`,
+    ),
     el(
       'div',
       { class: 'table-wrap' },
       table(
         `Orders of ${state.buyerId ?? 'nobody'}`,
-        ['Order', 'Buyer', 'Asked', 'Window (UTC)', 'Constraints', 'Max price', 'Fill state', 'Filled', 'Unfilled reason', 'Ran on'],
+        [
+          'Order',
+          'Buyer',
+          'Asked',
+          'Window (UTC)',
+          'Constraints',
+          'Max price',
+          'Fill state',
+          'Filled',
+          'Unfilled reason',
+          'Ran on',
+        ],
         shown.map((order) => {
           const asked = order.gpus * order.hours;
           return [
@@ -98,11 +140,19 @@ export async function render(container, context) {
             `${slotLabel(order.earliestStart)} → ${slotLabel(order.deadline)}`,
             constraintsText(order.constraints),
             money(order.maxPricePerGpuHour, order.currency),
-            el('span', { class: `status status-${order.status}` }, STATUS_TEXT[order.status] ?? order.status),
+            el(
+              'span',
+              { class: `status status-${order.status}` },
+              STATUS_TEXT[order.status] ?? order.status,
+            ),
             el(
               'span',
               {},
-              el('progress', { max: asked, value: order.filledGpuHours, 'aria-label': `${order.filledGpuHours} of ${asked} GPU-hours` }),
+              el('progress', {
+                max: asked,
+                value: order.filledGpuHours,
+                'aria-label': `${order.filledGpuHours} of ${asked} GPU-hours`,
+              }),
               ` ${integer(order.filledGpuHours)} / ${integer(asked)}`,
             ),
             unfilledReason(order),

@@ -21,13 +21,17 @@ function balanceChecks(statements, seesEveryone) {
     const balanced = difference === 0;
     return el(
       'li',
-      { class: seesEveryone ? (balanced ? 'ok' : 'bad') : 'partial', 'data-currency': currency, 'data-balanced': seesEveryone ? String(balanced) : 'unknown' },
+      {
+        class: seesEveryone ? (balanced ? 'ok' : 'bad') : 'partial',
+        'data-currency': currency,
+        'data-balanced': seesEveryone ? String(balanced) : 'unknown',
+      },
       `${currency}: charges ${money(charges, currency)} = payouts ${money(payouts, currency)} + fee ${money(fee, currency)}`,
       seesEveryone
         ? balanced
           ? ' → balances to the minor unit ✓'
           : ` → off by ${money(difference, currency)} ✗`
-        : ' (only your own statements are visible: the balance across parties is the operator\'s check)',
+        : " (only your own statements are visible: the balance across parties is the operator's check)",
     );
   });
 }
@@ -36,7 +40,12 @@ export async function render(container, context) {
   const { state } = context;
   state.period ??= currentMonth();
   container.replaceChildren(el('h2', { id: 'statements-title' }, 'Statements'));
-  const input = el('input', { id: 'statements-period', type: 'month', value: state.period, required: true });
+  const input = el('input', {
+    id: 'statements-period',
+    type: 'month',
+    value: state.period,
+    required: true,
+  });
   const form = el(
     'form',
     { class: 'field' },
@@ -58,17 +67,30 @@ export async function render(container, context) {
     answer = await get(`/v1/settlements/${state.period}/statements`);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      body.replaceChildren(el('p', { id: 'statements-empty' }, `${state.period} has no statements: ${error.message}`));
+      body.replaceChildren(
+        el('p', { id: 'statements-empty' }, `${state.period} has no statements: ${error.message}`),
+      );
       return;
     }
     throw error;
   }
   if (!context.isCurrent()) return;
   const statements = [...answer.items].sort(
-    (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.partyId.localeCompare(b.partyId) || a.currency.localeCompare(b.currency),
+    (a, b) =>
+      ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
+      a.partyId.localeCompare(b.partyId) ||
+      a.currency.localeCompare(b.currency),
   );
   if (statements.length === 0) {
-    body.replaceChildren(el('p', { id: 'statements-empty' }, answer.closed === false ? `${state.period} is not closed yet.` : `No statement for ${state.period}.`));
+    body.replaceChildren(
+      el(
+        'p',
+        { id: 'statements-empty' },
+        answer.closed === false
+          ? `${state.period} is not closed yet.`
+          : `No statement for ${state.period}.`,
+      ),
+    );
     return;
   }
   const seesEveryone = state.me.roles.includes('operator');
@@ -83,16 +105,43 @@ export async function render(container, context) {
         'details',
         {},
         el('summary', {}, `${statement.lines.length} lines`),
-        el('ul', { class: 'lines' }, statement.lines.map((line) => el('li', {}, `${money(line.amount, statement.currency)} — ${line.description}`))),
+        el(
+          'ul',
+          { class: 'lines' },
+          statement.lines.map((line) =>
+            el('li', {}, `${money(line.amount, statement.currency)} — ${line.description}`),
+          ),
+        ),
       ),
-      el('span', { class: statement.total < 0 ? 'owed-by' : 'owed-to' }, money(statement.total, statement.currency)),
-      el('span', { class: adds ? 'ok' : 'bad' }, adds ? '✓ equals its lines' : `✗ lines sum to ${money(linesTotal, statement.currency)}`),
+      el(
+        'span',
+        { class: statement.total < 0 ? 'owed-by' : 'owed-to' },
+        money(statement.total, statement.currency),
+      ),
+      el(
+        'span',
+        { class: adds ? 'ok' : 'bad' },
+        adds ? '✓ equals its lines' : `✗ lines sum to ${money(linesTotal, statement.currency)}`,
+      ),
     ];
   });
   body.replaceChildren(
-    el('p', {}, `${statements.length} statements for ${answer.period}${answer.closed ? ', period closed' : ''}. Positive amounts are owed to the party, negative ones by it.`),
+    el(
+      'p',
+      {},
+      `${statements.length} statements for ${answer.period}${answer.closed ? ', period closed' : ''}. Positive amounts are owed to the party, negative ones by it.`,
+    ),
     el('h3', {}, 'Balance check'),
     el('ul', { class: 'balance', id: 'balance-check' }, balanceChecks(statements, seesEveryone)),
-    el('div', { class: 'table-wrap' }, table(`Statements of ${answer.period}`, ['Party', 'Role', 'Currency', 'Lines', 'Total', 'Check'], rows, { class: 'data', id: 'statements-table' })),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      table(
+        `Statements of ${answer.period}`,
+        ['Party', 'Role', 'Currency', 'Lines', 'Total', 'Check'],
+        rows,
+        { class: 'data', id: 'statements-table' },
+      ),
+    ),
   );
 }
