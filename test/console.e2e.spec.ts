@@ -13,7 +13,9 @@ import { chromiumPath, launchChromium } from './support/headless-chromium';
 
 /** The DOM the in-page callbacks use: the project compiles without the DOM library. */
 declare const DOMPoint: new (x: number, y: number) => unknown;
-declare const document: { querySelector(selector: string): { value?: string } | null };
+declare const document: {
+  querySelector(selector: string): { value?: string; textContent?: string | null } | null;
+};
 interface ShapeInPage {
   isPointInFill(point: unknown): boolean;
   getAttribute(name: string): string | null;
@@ -53,12 +55,17 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
   });
 
   /** A fresh tab (its own session storage) signed in with `key`, on `view` of the demo's week. */
-  async function openConsole(key: string, view: string): Promise<Page> {
+  async function openConsole(
+    key: string,
+    view: string,
+    prepare?: (page: Page) => Promise<void>,
+  ): Promise<Page> {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 1366, height: 900 });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
+    await prepare?.(page);
     await page.goto(`${market.baseUrl}/console/?week=${market.seed.weekStart}#${view}`);
     await page.type('#api-key', key);
     await page.click('#key-form button[type=submit]');
@@ -263,6 +270,83 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
       /Downloaded .*\.ndjson/,
     );
     await screenshot(page, 'audit');
+    await page.browserContext().close();
+  });
+
+  it('shows unfilled reasons and published clearing prices when the API gives them', async () => {
+    // A service with market data (GET /v1/market/prices, `unfilledReason` on orders), played by
+    // rewriting this service's answers in the browser: the console must render what it is given.
+    const buyer = market.outcome.orders.find((order) => order.status !== 'filled')!.buyerId;
+    const key = market.keys.get(buyer)!;
+    const site = market.outcome.sites[0];
+    const firstSlot = market.outcome.capacity.find((capacity) => capacity.siteId === site.id)!
+      .slots[5].slot;
+    const page = await openConsole(key, 'orders', async (tab) => {
+      await tab.setRequestInterception(true);
+      tab.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname === '/v1/compute-orders') {
+          void fetch(url, { headers: { authorization: `Bearer ${key}` } })
+            .then((response) => response.json() as Promise<{ items: { status: string }[] }>)
+            .then((listing) =>
+              request.respond({
+                status: 200,
+                contentType: 'application/json',
+                body: JSON.stringify({
+                  ...listing,
+                  items: listing.items.map((order) =>
+                    order.status === 'filled'
+                      ? order
+                      : {
+                          ...order,
+                          unfilledReason: {
+                            code: 'energy_short',
+                            message: 'Not enough energy at any eligible site in the window',
+                          },
+                        },
+                  ),
+                }),
+              }),
+            );
+        } else if (url.pathname === '/v1/market/prices') {
+          void request.respond({
+            status: 200,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              items: [
+                {
+                  siteId: site.id,
+                  slot: firstSlot,
+                  clearingPricePerGpuHour: 4321,
+                  currency: site.currency,
+                  gpuHours: 10,
+                },
+              ],
+            }),
+          });
+        } else {
+          void request.continue();
+        }
+      });
+    });
+    await page.waitForSelector('#orders-table', { timeout: 60_000 });
+    const reasons = await page.$$eval('#orders-table .unfilled-reason', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons[0]).toBe('energy_short: Not enough energy at any eligible site in the window');
+
+    await page.click('a[data-view="energy"]');
+    await page.waitForSelector('#energy-summary', { timeout: 60_000 });
+    await page.select('#energy-site', site.id);
+    await page.waitForFunction(
+      (name) => document.querySelector('#energy-summary')?.textContent?.includes(name),
+      { timeout: 30_000 },
+      '/v1/market/prices',
+    );
+    expect(await page.$eval('#energy-summary', (summary) => summary.textContent)).toMatch(
+      /43\.21 in 1 h/,
+    );
     await page.browserContext().close();
   });
 

@@ -1,7 +1,7 @@
 // Energy against compute for one site over a week: the Wh offered to it, allocated to compute
 // and left over each hour, its GPUs used against free, and the clearing price per hour beside.
 import uPlot from 'uplot';
-import { getAll, getIfAvailable } from '../api.js';
+import { ApiError, getAll, getIfAvailable } from '../api.js';
 import { el, integer, kwh, loading, money, percent, slotLabel, table, toMajor } from '../format.js';
 import { sitesWithCapacity } from '../sites.js';
 import { weekControl, weekRange } from '../week.js';
@@ -20,13 +20,23 @@ const COLOURS = {
  * else from the allocations this key may read (a uniform price per site and slot).
  */
 async function clearingPrices(site, range) {
-  const published = await getIfAvailable('/v1/market/prices', { site: site.id, ...range });
+  // A service without market data answers 404; one that names the query differently, 400.
+  const published = await getIfAvailable('/v1/market/prices', { site: site.id, ...range }).catch(
+    (error) => {
+      if (error instanceof ApiError && error.status === 400) return undefined;
+      throw error;
+    },
+  );
   const entries = Array.isArray(published) ? published : (published?.items ?? published?.prices);
   if (Array.isArray(entries)) {
     const prices = new Map();
     for (const entry of entries) {
       if (entry.siteId && entry.siteId !== site.id) continue;
-      const price = entry.pricePerGpuHour ?? entry.clearingPricePerGpuHour ?? entry.clearingPrice;
+      const price =
+        entry.clearingPricePerGpuHour ??
+        entry.pricePerGpuHour ??
+        entry.clearingPrice ??
+        entry.price;
       if (typeof price === 'number' && entry.slot)
         prices.set(entry.slot, { price, currency: entry.currency ?? site.currency });
     }

@@ -10,12 +10,22 @@ const STATUS_TEXT = {
   cancelled: 'Cancelled',
 };
 
-/** The reason an order is not (fully) filled, in whichever shape the API gives it. */
+/**
+ * The reason an order is not (fully) filled: a sentence, a code, or both, as the API gives it.
+ * Services without reasons send none: the cell says so rather than guessing one.
+ */
 function unfilledReason(order) {
   const reason = order.unfilledReason;
   if (!reason) return order.status === 'filled' ? '—' : 'none given';
-  if (typeof reason === 'string') return reason;
-  return reason.message ?? reason.detail ?? reason.code ?? JSON.stringify(reason);
+  if (typeof reason === 'string') return el('span', { class: 'unfilled-reason' }, reason);
+  const sentence = reason.message ?? reason.sentence ?? reason.detail ?? reason.text;
+  return el(
+    'span',
+    { class: 'unfilled-reason', 'data-code': reason.code },
+    reason.code ? el('code', {}, reason.code) : null,
+    reason.code && sentence ? ': ' : '',
+    sentence ?? (reason.code ? '' : JSON.stringify(reason)),
+  );
 }
 
 function constraintsText(constraints = {}) {
