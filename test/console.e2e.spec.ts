@@ -144,6 +144,17 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     expect(tooltip.text).toContain('United Arab Emirates (AE)');
     expect(tooltip.text).toContain('jurisdiction AE');
     await screenshot(page, 'map');
+
+    // From the keyboard: a focused marker shows the same, and Enter opens its energy view.
+    await page.$eval('circle.site-marker[data-site-id="hera-zaragoza"]', (marker) =>
+      (marker as unknown as { focus(): void }).focus(),
+    );
+    expect(await page.$eval('#map-tooltip', (box) => box.textContent)).toContain('Spain (ES)');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      "document.querySelector('#energy-site')?.value === 'hera-zaragoza'",
+      { timeout: 30_000 },
+    );
     expect((page as Page & { scriptErrors?: string[] }).scriptErrors).toEqual([]);
     await page.browserContext().close();
   });
