@@ -38,7 +38,8 @@ export async function createApp(
 
 /**
  * What every app gets on top of its modules: JSON logs with one line per request, request
- * metrics, the OpenAPI document at /docs and the web console at /console. Signals are runService's (it closes the app).
+ * metrics, the OpenAPI document at /docs and the web console at /console. Signals are
+ * runService's (it closes the app).
  */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   const logger = app.get<Logger>(LOGGER);
