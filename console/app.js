@@ -106,7 +106,7 @@ function signedOut() {
       'section',
       { class: 'welcome' },
       el('h2', {}, 'Paste an API key to start'),
-      el('p', {}, 'The key is forgotten: paste one to see what its roles may see.'),
+      el('p', {}, "Paste a participant's API key to see what its roles may see."),
     ),
   );
 }

@@ -71,7 +71,7 @@ function regionOf(site) {
     ({ box: [[west, south], [east, north]] }) =>
       lon >= west && lon <= east && lat >= south && lat <= north,
   );
-  return inside ?? REGIONS[0];
+  return inside;
 }
 
 function hourOf(site, slotIndex) {
@@ -127,6 +127,8 @@ export async function render(container, context) {
   const listing = el('div', { class: 'table-wrap' });
 
   const markers = [];
+  // Sites beyond the three panels are listed in the table only.
+  const elsewhere = sites.filter((site) => !regionOf(site)).map((site) => ({ site }));
   for (const region of REGIONS) {
     const projection = geoMercator()
       .fitExtent(
@@ -259,11 +261,11 @@ export async function render(container, context) {
       table(
         `Sites in ${slots[hour] ? slotLabel(slots[hour].slot) : 'the chosen hour'}`,
         ['Site', 'Country', 'Operator jurisdiction', 'GPUs', 'Allocated', 'Utilisation'],
-        markers.map(({ site, locatedIn }) => {
+        [...markers, ...elsewhere].map(({ site, locatedIn }) => {
           const { used, share } = hourOf(site, hour);
           return [
             site.name,
-            `${locatedIn} (${site.country})`,
+            locatedIn ? `${locatedIn} (${site.country})` : `${site.country} (outside the map)`,
             site.operatorJurisdiction,
             `${integer(site.gpuCount)} ${site.gpuModel}`,
             integer(used),
