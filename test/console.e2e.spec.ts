@@ -191,6 +191,21 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     await page.browserContext().close();
   });
 
+  it("opens a producer's energy view on the site its offers feed", async () => {
+    const offer = market.seed.offers.find(
+      (candidate) =>
+        !market.seed.participants
+          .find((participant) => participant.id === candidate.producerId)!
+          .roles.includes('host'),
+    )!;
+    const page = await openConsole(market.keys.get(offer.producerId)!, 'energy');
+    await page.waitForSelector('#energy-summary', { timeout: 60_000 });
+    expect(
+      await page.$eval('#energy-site', (select) => (select as unknown as { value: string }).value),
+    ).toBe(offer.siteIds[0]);
+    await page.browserContext().close();
+  });
+
   it("shows a buyer its own orders with fill state and sites, and never another buyer's", async () => {
     const buyer = buyerWithOrders();
     const other = buyerWithOrders(buyer);

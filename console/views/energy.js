@@ -63,6 +63,15 @@ async function clearingPrices(site, range) {
   };
 }
 
+/** The site a host hosts or a producer's offers feed: what its key most likely came to see. */
+async function ownSite(me, sites) {
+  const hosted = sites.find((site) => site.hostParticipantId === me.id);
+  if (hosted) return hosted.id;
+  if (!me.roles.includes('producer')) return undefined;
+  const offers = await getIfAvailable('/v1/energy-offers');
+  return offers?.items?.flatMap((offer) => offer.siteIds ?? [])[0];
+}
+
 const utcDate = (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
 
 function chart(title, id, series, data, width, height, yLabel) {
@@ -96,6 +105,8 @@ export async function render(container, context) {
     body.replaceChildren(el('p', {}, 'No site is registered yet.'));
     return;
   }
+  state.siteId ??= await ownSite(state.me, sites);
+  if (!context.isCurrent()) return;
   const site = sites.find((candidate) => candidate.id === state.siteId) ?? sites[0];
   state.siteId = site.id;
 
