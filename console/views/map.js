@@ -74,6 +74,35 @@ function regionOf(site) {
   return inside;
 }
 
+/**
+ * Markers that would overlap (two sites a few km apart) pushed apart just enough to see both;
+ * each keeps its true position (trueX, trueY) for a leader line.
+ */
+function spreadOverlaps(markers) {
+  const placed = markers.map((marker) => ({ ...marker, trueX: marker.x, trueY: marker.y }));
+  for (let round = 0; round < 20; round++) {
+    let moved = false;
+    for (const [index, a] of placed.entries()) {
+      for (const b of placed.slice(index + 1)) {
+        const dx = b.x - a.x;
+        const dy = b.y - a.y;
+        const distance = Math.hypot(dx, dy);
+        const overlap = a.r + b.r + 2 - distance;
+        if (overlap <= 0) continue;
+        // Coincident sites part sideways; others along the line between them.
+        const [ux, uy] = distance > 0.01 ? [dx / distance, dy / distance] : [1, 0];
+        a.x -= (ux * overlap) / 2;
+        a.y -= (uy * overlap) / 2;
+        b.x += (ux * overlap) / 2;
+        b.y += (uy * overlap) / 2;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return placed;
+}
+
 function hourOf(site, slotIndex) {
   const slot = site.capacity.slots[slotIndex];
   if (!slot) return { used: 0, online: 0, share: 0 };
@@ -174,16 +203,34 @@ export async function render(container, context) {
       .filter((site) => regionOf(site) === region)
       // Small sites last, so a large neighbour never hides them.
       .sort((a, b) => b.gpuCount - a.gpuCount);
-    for (const site of inRegion) {
+    const placed = spreadOverlaps(
+      inRegion.map((site) => {
+        const [x, y] = projection([site.location.lon, site.location.lat]);
+        return { site, x, y, r: 4 + 6 * Math.sqrt(site.gpuCount / 100) };
+      }),
+    );
+    for (const { site, x, y, r, trueX, trueY } of placed) {
       const point = [site.location.lon, site.location.lat];
-      const [x, y] = projection(point);
       const locatedIn =
         world.find((country) => geoContains(country, point))?.properties.name ?? 'open sea';
+      if (Math.hypot(x - trueX, y - trueY) > 0.5) {
+        // Moved off a neighbour: a leader line back to where the site really is.
+        map.append(
+          svg('line', {
+            class: 'leader',
+            x1: trueX,
+            y1: trueY,
+            x2: x.toFixed(1),
+            y2: y.toFixed(1),
+          }),
+          svg('circle', { class: 'true-location', cx: trueX, cy: trueY, r: 2 }),
+        );
+      }
       const marker = svg('circle', {
         class: 'site-marker',
         cx: x.toFixed(1),
         cy: y.toFixed(1),
-        r: (4 + 6 * Math.sqrt(site.gpuCount / 100)).toFixed(1),
+        r: r.toFixed(1),
         tabindex: 0,
         role: 'button',
         'data-site-id': site.id,
