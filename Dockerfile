@@ -17,6 +17,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The web console (/console): static files, served with the vendor modules from node_modules.
+COPY --from=build /app/console ./console
 COPY package.json tsconfig.json ./
 # The embedded store and a generated audit key live in DATA_DIR: the runtime user must own it.
 RUN mkdir -p /data && chown node:node /data

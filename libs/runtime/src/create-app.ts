@@ -9,6 +9,7 @@ import { Logger } from 'pino';
 import { instrumentRequests, Metrics, PinoNestLogger, requestIdOf } from './observability';
 import { LOGGER, METRICS } from './runtime.tokens';
 import { completeOpenApiDocument } from './openapi/complete-openapi-document';
+import { serveConsole } from './console/serve-console';
 
 /** Largest request body accepted; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -37,7 +38,8 @@ export async function createApp(
 
 /**
  * What every app gets on top of its modules: JSON logs with one line per request, request
- * metrics and the OpenAPI document at /docs. Signals are runService's (it closes the app).
+ * metrics, the OpenAPI document at /docs and the web console at /console. Signals are
+ * runService's (it closes the app).
  */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   const logger = app.get<Logger>(LOGGER);
@@ -74,6 +76,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.get(OPENAPI_JSON_ALIAS, async (_request, reply) =>
     reply.type('application/json').send(openApiDocument()),
   );
+  serveConsole(app);
   return app;
 }
 

@@ -13,3 +13,4 @@ export * from './leadership';
 export * from './platform';
 export * from './service-main';
 export * from './create-file-once';
+export * from './console/serve-console';

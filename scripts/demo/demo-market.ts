@@ -1,0 +1,106 @@
+/**
+ * The demo's market, played and left running: boots the all-in-one app as `npm start` builds it
+ * (the embedded store in a fresh temporary directory, the demo's clock as CLOCK), registers the
+ * demo's participants, sites, offers and orders, runs matching over the week, lets the week
+ * happen and closes its months, then seals a checkpoint and registers an auditor. The web
+ * console's browser test and `npm run demo:console` start from here.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { loadConfig } from '@policloud/config';
+import { CLOCK, configureApp, fastifyAdapter, ManualClock } from '@policloud/runtime';
+import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { ApiClient } from './api-client';
+import { matchAndRead, MarketOutcome, populateMarket } from './scenario';
+import { buildSeed, MarketSeed } from './seed';
+import { SettlementOutcome, simulateAndSettle } from './settlement';
+
+const HOUR_MS = 3_600_000;
+export const DEMO_AUDITOR_ID = 'demo-auditor';
+
+export interface DemoMarket {
+  baseUrl: string;
+  seed: MarketSeed;
+  outcome: MarketOutcome;
+  settlement: SettlementOutcome;
+  operatorKey: string;
+  auditorKey: string;
+  /** Participant id → its API key. */
+  keys: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startDemoMarket(
+  options: { port?: number; host?: string } = {},
+): Promise<DemoMarket> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'policloud-demo-'));
+  const operatorKey = randomBytes(32).toString('base64url');
+  const clock = new ManualClock(new Date());
+  const config = loadConfig({
+    EVENT_STORE: 'embedded',
+    DATA_DIR: dataDir,
+    OPERATOR_API_KEY: operatorKey,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = configureApp(
+    moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), {
+      bodyParser: false,
+      logger: false,
+    }),
+  );
+  const close = async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const api = new ApiClient(baseUrl);
+    const operator = api.as(operatorKey);
+
+    // As the demo: the week starts at the next whole UTC hour + 1 h.
+    const nextHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + HOUR_MS;
+    const today = Math.floor(Date.now() / (24 * HOUR_MS)) * 24 * HOUR_MS;
+    const seed = buildSeed(new Date(nextHour + HOUR_MS), new Date(today));
+    const { orderRefs, keys } = await populateMarket(api, operator, seed);
+    const outcome = await matchAndRead(operator, seed, orderRefs);
+    const settlement = await simulateAndSettle(api, operator, keys, clock, seed, outcome);
+
+    const auditor = await operator.post<{ id: string; apiKey: string }>(
+      '/v1/participants',
+      {
+        id: DEMO_AUDITOR_ID,
+        name: 'Demo auditor',
+        roles: ['auditor'],
+        country: 'FR',
+        legalEntity: 'Certification body',
+      },
+      `demo:participant:${DEMO_AUDITOR_ID}`,
+    );
+    await operator.post('/v1/audit/checkpoints', {});
+    return {
+      baseUrl,
+      seed,
+      outcome,
+      settlement,
+      operatorKey,
+      auditorKey: auditor.apiKey,
+      keys,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
