@@ -2,6 +2,7 @@ import { AuditCheckpointEvent } from './audit-checkpoint/audit-checkpoint.events
 import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
+import { EnergyCertificateEvent } from './energy-certificate/energy-certificate.events';
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
 import { MatchingRunEvent } from './matching-run/matching-run.events';
 import { ParticipantEvent } from './participant/participant.events';
@@ -20,6 +21,7 @@ export type AnyDomainEvent =
   | MatchingRunEvent
   | SiteCapacityEvent
   | AllocationUsageEvent
+  | EnergyCertificateEvent
   | SettlementEvent
   | AuditCheckpointEvent;
 
@@ -59,6 +61,21 @@ export const EVENT_REGISTRY: {
   SiteGpusTakenOffline: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   UsageReported: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
+  EnergyCertificateIssued: {
+    aggregate: 'energy-certificate',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  EnergyCertificateClaimed: {
+    aggregate: 'energy-certificate',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  EnergyCertificateCancelled: {
+    aggregate: 'energy-certificate',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
   SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   AuditCheckpointSealed: {
