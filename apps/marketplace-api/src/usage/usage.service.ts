@@ -14,6 +14,7 @@ import {
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
+import { CertificateIssuanceService } from '../certificates/certificate-issuance.service';
 import { Caller } from '../shared/caller.decorator';
 import { inRequestTerms } from '../shared/field-names';
 import { Written } from '../shared/resource';
@@ -26,6 +27,7 @@ export class UsageService {
     private readonly commands: CommandHandler,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly certificates: CertificateIssuanceService,
   ) {}
 
   report(dto: ReportUsageDto, principal: Principal, caller: Caller): Promise<Written> {
@@ -71,14 +73,22 @@ export class UsageService {
     if (row && row.siteId !== principal.siteId)
       throw DomainError.notFound('Allocation', allocationId);
     // Refused here, before the command handler: a request with errors writes nothing.
-    const handled = async () =>
-      this.commands.handle(
+    const command = valueOrThrow(parsed);
+    const handled = async () => {
+      const plan = row ? await this.certificates.plan(row.data, command) : undefined;
+      return this.commands.handle(
         allocationUsageStreamId(allocationId),
         allocationUsageDecider,
-        valueOrThrow(parsed),
+        command,
         { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
-        caller,
+        {
+          ...caller,
+          // The certificates name the usage event by its revision: it must land where planned.
+          ifMatch: caller.ifMatch ?? plan?.usageRevision,
+          alongside: plan?.alongside,
+        },
       );
+    };
     const result = await inRequestTerms(handled(), { reportedAt: 'slot', amendedAt: 'slot' });
     return { id: allocationId, revision: result.revision };
   }
