@@ -182,7 +182,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
         key: siteMeter.key,
         body: {
           gpuHoursDelivered: 9,
-          whConsumed: 7_560,
+          whConsumed: 8_700,
           heatWhRecovered: 0,
           reason: 'one GPU failed at 11:00',
         },
@@ -193,7 +193,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     expect(items.map((c) => [c.slot, c.status, c.wh, c.gpuHours])).toEqual([
       ['2027-03-01T10:00:00Z', 'issued', 8_400, 10],
       ['2027-03-01T11:00:00Z', 'cancelled', 8_400, 10],
-      ['2027-03-01T11:00:00Z', 'issued', 7_560, 9],
+      ['2027-03-01T11:00:00Z', 'issued', 8_400, 9],
     ]);
   });
 
@@ -237,7 +237,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     ).body;
     expect(bundle.certificates.map((c) => [c.slot, c.status, c.wh])).toEqual([
       ['2027-03-01T10:00:00Z', 'claimed', 8_400],
-      ['2027-03-01T11:00:00Z', 'issued', 7_560],
+      ['2027-03-01T11:00:00Z', 'issued', 8_400],
     ]);
     expect(bundle.unsealed).toEqual([]);
     // Issue, claim, allocation and usage of the first; issue, allocation and amendment of the second.
@@ -257,7 +257,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     expect(offline.output).toContain(`PASS certificate ${bundle.certificates[0].certificateId}`);
 
     const inflated = structuredClone(bundle);
-    inflated.certificates[1].wh = 8_400;
+    inflated.certificates[1].wh = 8_500;
     const tampered = verifyOffline(inflated, publicKey);
     expect(tampered.code).toBe(1);
     expect(tampered.output).toContain(
@@ -274,5 +274,31 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
       ok: false,
       reason: 'event_hash: its content does not hash to its hash',
     });
+  });
+
+  it('the buyer’s statement of the month shows its CFE share and gCO2e per GPU-hour', async () => {
+    market.clock.set('2027-04-02T00:00:00Z');
+    expect((await market.request('POST', '/v1/settlements/2027-03/close')).status).toBe(200);
+    const statements = await market.request<{ items: { role: string; energy?: unknown }[] }>(
+      'GET',
+      '/v1/settlements/2027-03/statements',
+      { key: buyer.key },
+    );
+    // 8,400 + 8,700 Wh metered over 19 GPU-hours; 16,800 Wh certified wind at 12 g/kWh and
+    // 300 Wh beyond the offer at the grid's 490: 201,600 + 147,000 mg = 348.6 g.
+    expect(statements.body.items).toEqual([
+      expect.objectContaining({
+        role: 'buyer',
+        energy: {
+          gpuHours: 19,
+          meteredWh: 17_100,
+          certifiedWh: 16_800,
+          cfeWh: 16_800,
+          cfeShareBps: 9_824,
+          co2eGrams: 349,
+          gCo2ePerGpuHour: '18.347',
+        },
+      }),
+    ]);
   });
 });

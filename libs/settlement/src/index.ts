@@ -13,3 +13,5 @@ export type { RoundingItem } from './settlement.rounding';
 export { periodOfSlot, PERIOD_PATTERN } from './settlement.validation';
 export * from './settlement.adapters';
 export { DEFAULT_PLATFORM_PARTY_ID, settlePeriod } from './settlement';
+export { energyFootprint } from './settlement.energy-footprint';
+export type { CertifiedEnergy, EnergyFootprint } from './settlement.energy-footprint';

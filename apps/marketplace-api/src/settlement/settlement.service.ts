@@ -15,6 +15,7 @@ import {
   valueOrThrow,
 } from '@policloud/domain';
 import { closedPeriods, settlementInput } from './settlement-input';
+import { StatementEnergyService } from './statement-energy.service';
 
 /** The first instant after a `YYYY-MM` period. */
 function periodEnd(period: string): Date {
@@ -38,6 +39,7 @@ export class SettlementService {
     private readonly readModelsReady: ReadModelBarrier,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly commands: CommandHandler,
+    private readonly energy: StatementEnergyService,
   ) {}
 
   async close(period: string, closedBy: string, principal: Principal) {
@@ -97,7 +99,15 @@ export class SettlementService {
       },
       order: { statementId: 'ASC' },
     });
-    return { period, closed: await this.isClosed(period), items: rows.map((row) => row.data) };
+    const buyers = [
+      ...new Set(rows.filter((row) => row.role === 'buyer').map((row) => row.partyId)),
+    ];
+    const footprints = await this.energy.footprints(period, buyers);
+    // A buyer's statements show its month's CFE share and gCO2e per GPU-hour beside the money.
+    const items = rows.map((row) =>
+      row.role === 'buyer' ? { ...row.data, energy: footprints.get(row.partyId) } : row.data,
+    );
+    return { period, closed: await this.isClosed(period), items };
   }
 
   private async isClosed(period: string): Promise<boolean> {
