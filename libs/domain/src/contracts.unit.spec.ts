@@ -35,6 +35,7 @@ import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
   allocationInput,
+  buyerStatement,
   closeSettlementPeriod,
   computeOrderFilled,
   energyAllocated,
@@ -445,6 +446,47 @@ const samples: StoredEventLike[] = [
   }),
   // settlement
   ...emit(settlementDecider, [], closeSettlementPeriod()),
+  // as recorded before the energy figures
+  { ...emit(settlementDecider, [], closeSettlementPeriod())[0], schemaVersion: 1 },
+  // a buyer statement with its energy figures, and one of a buyer with no GPU-hours
+  ...emit(
+    settlementDecider,
+    [],
+    closeSettlementPeriod({
+      statements: [
+        {
+          ...buyerStatement(),
+          energy: {
+            gpuHours: 8,
+            meteredWh: 6_100,
+            certifiedWh: 6_000,
+            cfeWh: 6_000,
+            cfeShareBps: 9_836,
+            co2eGrams: 121,
+            gCo2ePerGpuHour: '15.125',
+          },
+        },
+        {
+          ...buyerStatement(),
+          statementId: 'st-2026-03-buyer-2-EUR',
+          partyId: 'buyer-2',
+          lines: [],
+          total: 0,
+          energy: {
+            gpuHours: 0,
+            meteredWh: 0,
+            certifiedWh: 0,
+            cfeWh: 0,
+            cfeShareBps: 0,
+            co2eGrams: 0,
+            gCo2ePerGpuHour: null,
+          },
+        },
+      ],
+      balances: [],
+      settledPools: [],
+    }),
+  ),
   // every optional field the settlement library sets: adjustments of an earlier pool, caps,
   // excess energy, heat, several currencies, an unfunded energy cost
   ...emit(

@@ -7,6 +7,7 @@ import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
 import { MatchingRunEvent } from './matching-run/matching-run.events';
 import { ParticipantEvent } from './participant/participant.events';
 import { SettlementEvent } from './settlement/settlement.events';
+import { SETTLEMENT_UPCASTERS } from './settlement/settlement.upcasters';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
@@ -76,7 +77,11 @@ export const EVENT_REGISTRY: {
     currentVersion: 1,
     readableVersions: [1],
   },
-  SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
+  SettlementStatementIssued: {
+    aggregate: 'settlement',
+    currentVersion: 2,
+    readableVersions: [1, 2],
+  },
   SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   AuditCheckpointSealed: {
     aggregate: 'audit-checkpoint',
@@ -98,7 +103,7 @@ export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.f
   Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
 );
 
-export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS];
+export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS, ...SETTLEMENT_UPCASTERS];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
 export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(

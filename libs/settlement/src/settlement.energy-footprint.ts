@@ -1,4 +1,10 @@
-import { EnergySource, isCarbonFree, UNCERTIFIED_G_PER_KWH } from '@policloud/domain';
+import {
+  EnergySource,
+  isCarbonFree,
+  StatementEnergy,
+  UNCERTIFIED_G_PER_KWH,
+} from '@policloud/domain';
+import { periodOfSlot } from './settlement.validation';
 
 /** A certificate in force, as far as a footprint reads it. */
 export interface CertifiedEnergy {
@@ -8,27 +14,13 @@ export interface CertifiedEnergy {
 }
 
 /**
- * A buyer's month of compute in energy terms, beside its statements: how much of the metered
- * energy was carbon-free (CFE share) and the emissions per GPU-hour. Integers and exact decimals
- * only, like the money.
+ * A buyer's month of compute in energy terms, beside its statements (the domain's
+ * StatementEnergy): how much of the metered energy was carbon-free (CFE share) and the emissions
+ * per GPU-hour. Certified Wh carry their offer's factor; metered Wh no certificate covers carry
+ * UNCERTIFIED_G_PER_KWH. Wh × g/kWh is exactly mg: integers throughout, rounded once at the end
+ * (CFE share down, never overstated; grams half up).
  */
-export interface EnergyFootprint {
-  gpuHours: number;
-  meteredWh: number;
-  /** Wh covered by certificates in force; the rest came from the grid. */
-  certifiedWh: number;
-  /** Certified Wh of carbon-free sources (wind, solar, hydro). */
-  cfeWh: number;
-  /** cfeWh / meteredWh in basis points, rounded down: never overstated. 0 when nothing was metered. */
-  cfeShareBps: number;
-  /**
-   * Σ certified Wh × its factor + uncertified Wh × UNCERTIFIED_G_PER_KWH, in grams rounded half
-   * up (Wh × g/kWh is exactly milligrams).
-   */
-  co2eGrams: number;
-  /** co2e / gpuHours in grams to the milligram, half up ("631.512"); null without GPU-hours. */
-  gCo2ePerGpuHour: string | null;
-}
+export type EnergyFootprint = StatementEnergy;
 
 /** Rounds n / d (n ≥ 0, d > 0) half up. */
 const divideHalfUp = (n: bigint, d: bigint): bigint => (2n * n + d) / (2n * d);
@@ -67,4 +59,51 @@ export function energyFootprint(
         ? null
         : `${perGpuHourMg / 1000n}.${(perGpuHourMg % 1000n).toString().padStart(3, '0')}`,
   };
+}
+
+/** What the energy figures of one period's buyer statements read, as of the close. */
+export interface StatementEnergyInput {
+  /** `YYYY-MM`: allocations and certificates whose slot lies in it count. */
+  period: string;
+  allocations: readonly { allocationId: string; buyerId: string; slot: string }[];
+  /** Usage reports and amendments in log order: an allocation's last one counts, as settled. */
+  usage: readonly { allocationId: string; gpuHoursDelivered: number; whConsumed: number }[];
+  /** Certificates with their status at the close: only those in force (issued or claimed) count. */
+  certificates: readonly (CertifiedEnergy & {
+    beneficiaryId: string;
+    slot: string;
+    status: string;
+  })[];
+}
+
+/** Each buyer's footprint over the period: every buyer with metered usage or a certificate in it. */
+export function statementEnergyByBuyer(input: StatementEnergyInput): Map<string, EnergyFootprint> {
+  const inPeriod = (slot: string) => periodOfSlot(slot) === input.period;
+  const latest = new Map<string, { gpuHoursDelivered: number; whConsumed: number }>();
+  for (const usage of input.usage) latest.set(usage.allocationId, usage);
+  const metered = new Map<string, { gpuHours: number; wh: number }>();
+  for (const allocation of input.allocations) {
+    const usage = latest.get(allocation.allocationId);
+    if (!usage || !inPeriod(allocation.slot)) continue;
+    const sum = metered.get(allocation.buyerId) ?? { gpuHours: 0, wh: 0 };
+    metered.set(allocation.buyerId, {
+      gpuHours: sum.gpuHours + usage.gpuHoursDelivered,
+      wh: sum.wh + usage.whConsumed,
+    });
+  }
+  const certified = new Map<string, CertifiedEnergy[]>();
+  for (const certificate of input.certificates) {
+    if (certificate.status === 'cancelled' || !inPeriod(certificate.slot)) continue;
+    certified.set(certificate.beneficiaryId, [
+      ...(certified.get(certificate.beneficiaryId) ?? []),
+      certificate,
+    ]);
+  }
+  const buyers = [...new Set([...metered.keys(), ...certified.keys()])].sort();
+  return new Map(
+    buyers.map((buyerId) => [
+      buyerId,
+      energyFootprint(metered.get(buyerId) ?? { gpuHours: 0, wh: 0 }, certified.get(buyerId) ?? []),
+    ]),
+  );
 }

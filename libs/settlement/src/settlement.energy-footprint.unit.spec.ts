@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ENERGY_SOURCES } from '@policloud/domain';
-import { energyFootprint } from './settlement.energy-footprint';
+import { energyFootprint, statementEnergyByBuyer } from './settlement.energy-footprint';
 
 describe('a buyer’s monthly energy footprint', () => {
   it('counts wind, solar and hydro as carbon-free, and the uncertified rest at the grid factor', () => {
@@ -61,5 +61,55 @@ describe('a buyer’s monthly energy footprint', () => {
         },
       ),
     );
+  });
+});
+
+describe('the energy figures of a period’s buyer statements', () => {
+  it('read each allocation’s last usage and the certificates in force, of the period only', () => {
+    const wind = { energySource: 'wind' as const, emissionFactorGPerKwh: 10 };
+    const figures = statementEnergyByBuyer({
+      period: '2027-03',
+      allocations: [
+        { allocationId: 'a1', buyerId: 'b1', slot: '2027-03-01T10:00:00Z' },
+        { allocationId: 'a2', buyerId: 'b1', slot: '2027-04-01T10:00:00Z' },
+      ],
+      usage: [
+        { allocationId: 'a1', gpuHoursDelivered: 10, whConsumed: 9_000 },
+        { allocationId: 'a2', gpuHoursDelivered: 10, whConsumed: 9_000 },
+        // the amendment replaces the report
+        { allocationId: 'a1', gpuHoursDelivered: 8, whConsumed: 8_000 },
+      ],
+      certificates: [
+        {
+          ...wind,
+          wh: 9_000,
+          beneficiaryId: 'b1',
+          slot: '2027-03-01T10:00:00Z',
+          status: 'cancelled',
+        },
+        {
+          ...wind,
+          wh: 8_000,
+          beneficiaryId: 'b1',
+          slot: '2027-03-01T10:00:00Z',
+          status: 'claimed',
+        },
+        { ...wind, wh: 9_000, beneficiaryId: 'b1', slot: '2027-04-01T10:00:00Z', status: 'issued' },
+      ],
+    });
+    expect([...figures]).toEqual([
+      [
+        'b1',
+        {
+          gpuHours: 8,
+          meteredWh: 8_000,
+          certifiedWh: 8_000,
+          cfeWh: 8_000,
+          cfeShareBps: 10_000,
+          co2eGrams: 80,
+          gCo2ePerGpuHour: '10.000',
+        },
+      ],
+    ]);
   });
 });

@@ -7,15 +7,19 @@ import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-s
 import { deterministicIds, IdSource, ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
 import { marketHistoryAt, RunningChargeRow, SettlementStatementRow } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, CommandHandler, ReadModelBarrier } from '@policloud/runtime';
-import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
+import {
+  energyFootprint,
+  PERIOD_PATTERN,
+  settlePeriod,
+  statementEnergyByBuyer,
+} from '@policloud/settlement';
 import {
   parseCloseSettlementPeriod,
   settlementDecider,
   settlementStreamId,
   valueOrThrow,
 } from '@policloud/domain';
-import { closedPeriods, settlementInput } from './settlement-input';
-import { StatementEnergyService } from './statement-energy.service';
+import { closedPeriods, settlementInput, statementEnergyInput } from './settlement-input';
 
 /** The first instant after a `YYYY-MM` period. */
 function periodEnd(period: string): Date {
@@ -39,7 +43,6 @@ export class SettlementService {
     private readonly readModelsReady: ReadModelBarrier,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly commands: CommandHandler,
-    private readonly energy: StatementEnergyService,
   ) {}
 
   async close(period: string, closedBy: string, principal: Principal) {
@@ -53,6 +56,10 @@ export class SettlementService {
     const history = await marketHistoryAt(this.store, await this.store.headPosition());
     if (!closedPeriods(history).has(period)) {
       const result = settlePeriod(settlementInput(history, period, this.config.platformFeeBps));
+      // Buyers' statements carry the period's CFE share and gCO2e per GPU-hour beside the money.
+      const energy = statementEnergyByBuyer(statementEnergyInput(history, period));
+      const energyOf = (buyerId: string) =>
+        energy.get(buyerId) ?? energyFootprint({ gpuHours: 0, wh: 0 }, []);
       const closed = await this.commands.handle(
         settlementStreamId(period),
         settlementDecider,
@@ -66,6 +73,7 @@ export class SettlementService {
             statements: result.statements.map((statement) => ({
               ...statement,
               statementId: `${period}:${statement.currency}:${statement.role}:${statement.partyId}`,
+              ...(statement.role === 'buyer' ? { energy: energyOf(statement.partyId) } : {}),
             })),
             balances: result.balances,
             settledPools: result.settledPools,
@@ -99,15 +107,7 @@ export class SettlementService {
       },
       order: { statementId: 'ASC' },
     });
-    const buyers = [
-      ...new Set(rows.filter((row) => row.role === 'buyer').map((row) => row.partyId)),
-    ];
-    const footprints = await this.energy.footprints(period, buyers);
-    // A buyer's statements show its month's CFE share and gCO2e per GPU-hour beside the money.
-    const items = rows.map((row) =>
-      row.role === 'buyer' ? { ...row.data, energy: footprints.get(row.partyId) } : row.data,
-    );
-    return { period, closed: await this.isClosed(period), items };
+    return { period, closed: await this.isClosed(period), items: rows.map((row) => row.data) };
   }
 
   private async isClosed(period: string): Promise<boolean> {
