@@ -37,7 +37,10 @@ export class CertificatesController {
   @HttpCode(200)
   @Roles('buyer')
   @ApiOperation({ summary: 'Claim a certificate for the buyer’s own consumption (once)' })
-  @ApiOkResponse({ type: WrittenDto })
+  @ApiOkResponse({
+    type: WrittenDto,
+    description: 'The certificate claimed (claiming again changes nothing)',
+  })
   async claim(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
