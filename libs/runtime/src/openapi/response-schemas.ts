@@ -369,10 +369,6 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
       },
     }),
   ),
-  CertificatesController_claim: ok(
-    'The certificate claimed (claiming again changes nothing)',
-    written,
-  ),
   SettlementController_running: ok(
     'Charges so far in a period not yet closed',
     object({
