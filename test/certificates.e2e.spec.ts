@@ -80,7 +80,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     await market.site(siteBody('cannes', host.id));
     await market.agreement('cannes', host.id, [producer.id]);
     siteMeter = await market.participant(['site'], { siteId: 'cannes' });
-    await market.request('POST', '/v1/energy-offers', {
+    const offer = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
       key: producer.key,
       body: offerBody(['cannes'], { profile: profile('2027-03-01T10:00:00Z', 2, 100_000) }),
     });
@@ -101,9 +101,16 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     allocations = (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations')).body
       .items;
     market.clock.set('2027-03-01T12:05:00Z');
+    // The wind dropped at 11:00: the offer could deliver only 4,000 Wh of that hour.
+    const curtailed = await market.request(
+      'POST',
+      `/v1/energy-offers/${offer.body.id}/curtailments`,
+      { key: producer.key, body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 96_000 } },
+    );
+    expect(curtailed.status).toBe(201);
     for (const [allocation, gpuHoursDelivered, whConsumed] of [
       [allocations[0], 10, 8_400],
-      // Metered beyond the 8,400 Wh matched from the offer: the excess is not certified.
+      // Beyond the 8,400 Wh matched from the offer and the 4,000 it could deliver: not certified.
       [allocations[1], 10, 9_000],
     ] as const) {
       const reported = await market.request('POST', '/v1/usage', {
@@ -149,7 +156,8 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
         issuedAt: '2027-03-01T12:05:00.000Z',
         status: 'issued',
       },
-      expect.objectContaining({ slot: '2027-03-01T11:00:00Z', wh: 8_400, status: 'issued' }),
+      // Curtailed: only the 4,000 Wh the offer could deliver are certified.
+      expect.objectContaining({ slot: '2027-03-01T11:00:00Z', wh: 4_000, status: 'issued' }),
     ]);
   });
 
@@ -192,8 +200,8 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     const items = (await certificates(buyer.key)).body.items;
     expect(items.map((c) => [c.slot, c.status, c.wh, c.gpuHours])).toEqual([
       ['2027-03-01T10:00:00Z', 'issued', 8_400, 10],
-      ['2027-03-01T11:00:00Z', 'cancelled', 8_400, 10],
-      ['2027-03-01T11:00:00Z', 'issued', 8_400, 9],
+      ['2027-03-01T11:00:00Z', 'cancelled', 4_000, 10],
+      ['2027-03-01T11:00:00Z', 'issued', 4_000, 9],
     ]);
   });
 
@@ -237,7 +245,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     ).body;
     expect(bundle.certificates.map((c) => [c.slot, c.status, c.wh])).toEqual([
       ['2027-03-01T10:00:00Z', 'claimed', 8_400],
-      ['2027-03-01T11:00:00Z', 'issued', 8_400],
+      ['2027-03-01T11:00:00Z', 'issued', 4_000],
     ]);
     expect(bundle.unsealed).toEqual([]);
     // Issue, claim, allocation and usage of the first; issue, allocation and amendment of the second.
@@ -284,19 +292,19 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
       '/v1/settlements/2027-03/statements',
       { key: buyer.key },
     );
-    // 8,400 + 8,700 Wh metered over 19 GPU-hours; 16,800 Wh certified wind at 12 g/kWh and
-    // 300 Wh beyond the offer at the grid's 490: 201,600 + 147,000 mg = 348.6 g.
+    // 8,400 + 8,700 Wh metered over 19 GPU-hours; 12,400 Wh certified wind at 12 g/kWh and
+    // 4,700 Wh uncertified at 490: 148,800 + 2,303,000 mg = 2,451.8 g, 129.042 g per GPU-hour.
     expect(statements.body.items).toEqual([
       expect.objectContaining({
         role: 'buyer',
         energy: {
           gpuHours: 19,
           meteredWh: 17_100,
-          certifiedWh: 16_800,
-          cfeWh: 16_800,
-          cfeShareBps: 9_824,
-          co2eGrams: 349,
-          gCo2ePerGpuHour: '18.347',
+          certifiedWh: 12_400,
+          cfeWh: 12_400,
+          cfeShareBps: 7_251,
+          co2eGrams: 2_452,
+          gCo2ePerGpuHour: '129.042',
         },
       }),
     ]);

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import {
   AllocationMade,
   AllocationUsageCommand,
@@ -6,13 +7,12 @@ import {
   allocationUsageStreamId,
   biddingZoneOf,
   CertifyUsage,
-  deliverableWh,
   energyCertificateDecider,
   energyCertificateStreamId,
-  energyOfferDecider,
-  energyOfferStreamId,
   splitMeteredWh,
 } from '@policloud/domain';
+import { READ_MODELS } from '@policloud/http';
+import { EnergyOfferSlotRow } from '@policloud/projections';
 import { CommandHandler, StreamCommands } from '@policloud/runtime';
 
 /** What a usage command appends alongside its usage event, and the usage revision it expects. */
@@ -30,7 +30,10 @@ export interface CertificationPlan {
  */
 @Injectable()
 export class CertificateIssuanceService {
-  constructor(private readonly commands: CommandHandler) {}
+  constructor(
+    private readonly commands: CommandHandler,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
 
   async plan(
     allocation: AllocationMade['data'],
@@ -46,7 +49,11 @@ export class CertificateIssuanceService {
     const shares = splitMeteredWh(allocation.energy, command.data.whConsumed);
     const alongside = await Promise.all(
       shares.map(async ({ offerId, wh }) => {
-        const offer = await this.commands.load(energyOfferStreamId(offerId), energyOfferDecider);
+        // One row, like the allocation the usage service reads (an offer's stream holds a year
+        // of slots and every allocation of them); the request waited for the read models.
+        const slot = await this.readModels
+          .getRepository(EnergyOfferSlotRow)
+          .findOneBy({ offerId, slot: allocation.slot });
         const certify: CertifyUsage = {
           type: 'CertifyUsage',
           data: {
@@ -68,10 +75,8 @@ export class CertificateIssuanceService {
           streamId: energyCertificateStreamId(offerId, allocation.slot),
           aggregate: energyCertificateDecider,
           commands: certify,
-          context: {
-            deliverableWh:
-              offer.state.status === 'absent' ? 0 : deliverableWh(offer.state, allocation.slot),
-          },
+          // What the producer could deliver in the hour: offered minus curtailed (deliverableWh).
+          context: { deliverableWh: slot ? Math.max(0, slot.offeredWh - slot.curtailedWh) : 0 },
         };
       }),
     );
