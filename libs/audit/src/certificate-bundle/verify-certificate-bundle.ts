@@ -81,8 +81,15 @@ export function verifyCertificateBundle(
     }
   }
 
+  // No allocation hour of one offer's energy is certified twice.
+  const certifiedHours = new Map<string, string>();
   for (const certificate of typed.certificates) {
-    const reason = certificateProblem(certificate, typed, provenEvents);
+    const hour = `${certificate.evidence?.allocationId}|${certificate.offerId}`;
+    const twice = certifiedHours.get(hour);
+    certifiedHours.set(hour, certificate.certificateId);
+    const reason = twice
+      ? `certified twice: ${twice} covers the same allocation hour of offer ${certificate.offerId}`
+      : certificateProblem(certificate, typed, provenEvents);
     checks.push({
       subject: `certificate ${certificate.certificateId}`,
       ok: reason === undefined,

@@ -183,6 +183,14 @@ describe('verifying a certificate bundle offline', () => {
     ]);
   });
 
+  it('fails a second certificate of the same allocation hour', () => {
+    const bundle = sealedBundle();
+    bundle.certificates.push({ ...bundle.certificates[0], certificateId: 'gc.alloc-1.offer-1.2' });
+    expect(failures(bundle)).toEqual([
+      `certificate gc.alloc-1.offer-1.2: certified twice: ${certificateId} covers the same allocation hour of offer offer-1`,
+    ]);
+  });
+
   it('fails events no checkpoint covers yet', () => {
     const bundle = sealedBundle();
     bundle.unsealed = [bundle.events[0].id];
