@@ -11,6 +11,7 @@ import {
   DomainError,
   energyCertificateDecider,
   energyCertificateStreamId,
+  matchingRunStreamId,
   slotRange,
 } from '@policloud/domain';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@policloud/event-store';
@@ -176,7 +177,7 @@ export class CertificatesService {
         usage.find((event) => event.revision === evidence.usageRevision),
         `${evidence.usageStreamId}@${evidence.usageRevision}`,
       );
-      const run = await read(`matchingrun-${evidence.runId}`);
+      const run = await read(matchingRunStreamId(evidence.runId));
       keep(
         run.find(
           (event) =>
