@@ -310,3 +310,79 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     ]);
   });
 });
+
+/**
+ * Two buyers' allocations draw 8,400 Wh each from one offer-hour that, once curtailed, could
+ * deliver 10,000 Wh: reported at the same moment, both are certified, never more than 10,000 Wh.
+ */
+describe('certificates of one offer-hour reported concurrently', () => {
+  let market: Marketplace;
+
+  beforeAll(async () => {
+    market = await Marketplace.boot();
+  });
+  afterAll(() => market.close());
+
+  it('certifies both allocations, together no more than the offer-hour could deliver', async () => {
+    const host = await market.participant(['host']);
+    const producer = await market.participant(['producer']);
+    const buyers = [await market.participant(['buyer']), await market.participant(['buyer'])];
+    await market.site(siteBody('nice', host.id));
+    await market.agreement('nice', host.id, [producer.id]);
+    const meter = await market.participant(['site'], { siteId: 'nice' });
+    const offer = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
+      key: producer.key,
+      body: offerBody(['nice'], { profile: profile('2027-03-01T10:00:00Z', 1, 100_000) }),
+    });
+    for (const buyer of buyers) {
+      await market.request('POST', '/v1/compute-orders', {
+        key: buyer.key,
+        body: orderBody({
+          gpus: 10,
+          hours: 1,
+          earliestStart: '2027-03-01T10:00:00Z',
+          deadline: '2027-03-01T11:00:00Z',
+          maxPricePerGpuHour: 300,
+        }),
+      });
+    }
+    const run = await market.request('POST', '/v1/matching/runs', {
+      body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+    });
+    expect(run.body).toMatchObject({ allocationCount: 2 });
+    const allocations = (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations'))
+      .body.items;
+    market.clock.set('2027-03-01T11:05:00Z');
+    await market.request('POST', `/v1/energy-offers/${offer.body.id}/curtailments`, {
+      key: producer.key,
+      body: { slot: '2027-03-01T10:00:00Z', whCurtailed: 90_000 },
+    });
+
+    const reports = await Promise.all(
+      allocations.map((allocation) =>
+        market.request('POST', '/v1/usage', {
+          key: meter.key,
+          body: {
+            allocationId: allocation.allocationId,
+            slot: allocation.slot,
+            gpuHoursDelivered: 10,
+            whConsumed: 8_400,
+            heatWhRecovered: 0,
+          },
+        }),
+      ),
+    );
+    expect(reports.map((report) => report.status)).toEqual([201, 201]);
+
+    const auditor = await market.participant(['auditor']);
+    const certified = (
+      await market.request<{ items: Certificate[] }>(
+        'GET',
+        '/v1/certificates?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z',
+        { key: auditor.key },
+      )
+    ).body.items;
+    expect(certified.map((c) => c.beneficiaryId).sort()).toEqual(buyers.map((b) => b.id).sort());
+    expect(certified.map((c) => c.wh).sort((a, b) => a - b)).toEqual([1_600, 8_400]);
+  });
+});
