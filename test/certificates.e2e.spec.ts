@@ -313,7 +313,8 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
 
 /**
  * Two buyers' allocations draw 8,400 Wh each from one offer-hour that, once curtailed, could
- * deliver 10,000 Wh: reported at the same moment, both are certified, never more than 10,000 Wh.
+ * deliver 10,000 Wh: reported at the same moment (one of them twice), each is certified once,
+ * together never more than 10,000 Wh.
  */
 describe('certificates of one offer-hour reported concurrently', () => {
   let market: Marketplace;
@@ -358,8 +359,9 @@ describe('certificates of one offer-hour reported concurrently', () => {
       body: { slot: '2027-03-01T10:00:00Z', whCurtailed: 90_000 },
     });
 
+    // The first allocation twice at once: one report stands, the other is a conflict.
     const reports = await Promise.all(
-      allocations.map((allocation) =>
+      [allocations[0], ...allocations].map((allocation) =>
         market.request('POST', '/v1/usage', {
           key: meter.key,
           body: {
@@ -372,7 +374,7 @@ describe('certificates of one offer-hour reported concurrently', () => {
         }),
       ),
     );
-    expect(reports.map((report) => report.status)).toEqual([201, 201]);
+    expect(reports.map((report) => report.status).sort()).toEqual([201, 201, 409]);
 
     const auditor = await market.participant(['auditor']);
     const certified = (

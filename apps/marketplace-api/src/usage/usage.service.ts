@@ -11,7 +11,7 @@ import {
   Parsed,
   valueOrThrow,
 } from '@policloud/domain';
-import { READ_MODELS } from '@policloud/http';
+import { PreconditionFailedException, ProblemException, READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { CertificateIssuanceService } from '../certificates/certificate-issuance.service';
@@ -76,18 +76,31 @@ export class UsageService {
     const command = valueOrThrow(parsed);
     const handled = async () => {
       const plan = row ? await this.certificates.plan(row.data, command) : undefined;
-      return this.commands.handle(
-        allocationUsageStreamId(allocationId),
-        allocationUsageDecider,
-        command,
-        { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
-        {
-          ...caller,
-          // The certificates name the usage event by its revision: it must land where planned.
-          ifMatch: caller.ifMatch ?? plan?.usageRevision,
-          alongside: plan?.alongside,
-        },
-      );
+      try {
+        return await this.commands.handle(
+          allocationUsageStreamId(allocationId),
+          allocationUsageDecider,
+          command,
+          {
+            findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined),
+          },
+          {
+            ...caller,
+            // The certificates name the usage event by its revision: it must land where planned.
+            ifMatch: caller.ifMatch ?? plan?.usageRevision,
+            alongside: plan?.alongside,
+          },
+        );
+      } catch (error) {
+        // Without an If-Match of the caller's, a concurrent report or amendment is a conflict.
+        if (caller.ifMatch === undefined && error instanceof PreconditionFailedException) {
+          throw new ProblemException(
+            409,
+            `Usage of allocation ${allocationId} changed concurrently; retry the request`,
+          );
+        }
+        throw error;
+      }
     };
     const result = await inRequestTerms(handled(), { reportedAt: 'slot', amendedAt: 'slot' });
     return { id: allocationId, revision: result.revision };
