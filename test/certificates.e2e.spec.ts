@@ -176,10 +176,18 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     expect((await certificates(siteMeter.key)).status).toBe(403);
   });
 
-  it('refuses a malformed range with a 400 naming the field', async () => {
+  it('refuses a malformed range or a bundle without its range or buyer, with a 400 naming the field', async () => {
     const bad = await certificates(buyer.key, 'from=2027-03-01T10:30:00Z');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('from');
+    const bundle = (query: string, key: string) =>
+      market.request<{ errors: { field: string }[] }>('GET', `/v1/certificates/bundle?${query}`, {
+        key,
+      });
+    const open = await bundle('from=2027-03-01T00:00:00Z', buyer.key);
+    expect([open.status, open.body.errors.map((e) => e.field)]).toEqual([400, ['to']]);
+    const whose = await bundle(range, auditor.key);
+    expect([whose.status, whose.body.errors.map((e) => e.field)]).toEqual([400, ['beneficiaryId']]);
   });
 
   it('an amendment of the usage cancels the certificate and issues its replacement', async () => {
