@@ -20,7 +20,7 @@ export interface CertificationPlan {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   alongside: StreamCommands<any, any, any>[];
   /** The usage stream's revision the plan was made on: the usage event lands right after it. */
-  usageRevision: number;
+  readRevision: number;
 }
 
 /**
@@ -43,7 +43,8 @@ export class CertificateIssuanceService {
       allocationUsageStreamId(allocation.allocationId),
       allocationUsageDecider,
     );
-    const usageRevision = usage.revision + 1;
+    // The report or amendment being decided: the event the certificates derive from.
+    const usageEventRevision = usage.revision + 1;
     const recordedAt =
       command.type === 'ReportUsage' ? command.data.reportedAt : command.data.amendedAt;
     const shares = splitMeteredWh(allocation.energy, command.data.whConsumed);
@@ -66,7 +67,7 @@ export class CertificateIssuanceService {
               runId: allocation.runId,
               allocationId: allocation.allocationId,
               usageStreamId: allocationUsageStreamId(allocation.allocationId),
-              usageRevision,
+              usageRevision: usageEventRevision,
             },
             recordedAt,
           },
@@ -80,6 +81,6 @@ export class CertificateIssuanceService {
         };
       }),
     );
-    return { alongside, usageRevision: usage.revision };
+    return { alongside, readRevision: usage.revision };
   }
 }

@@ -87,7 +87,7 @@ export class UsageService {
           {
             ...caller,
             // The certificates name the usage event by its revision: it must land where planned.
-            ifMatch: caller.ifMatch ?? plan?.usageRevision,
+            ifMatch: caller.ifMatch ?? plan?.readRevision,
             alongside: plan?.alongside,
           },
         );
