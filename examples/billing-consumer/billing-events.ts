@@ -4,7 +4,7 @@
  * consumer understands: a new version is a contract change to adopt, not something to skip.
  */
 
-/** SettlementStatementIssued v1: one party's statement for a closed period. */
+/** SettlementStatementIssued v1 and v2 (v2 adds `energy`, unread here): one party's statement for a closed period. */
 export interface SettlementStatementIssuedV1 {
   period: string;
   statementId: string;
@@ -56,7 +56,8 @@ export interface AllocationMadeV1 {
 
 /** Event types and versions billing handles; other events on its topics are ignored. */
 export const HANDLED_VERSIONS: Readonly<Record<string, readonly number[]>> = {
-  SettlementStatementIssued: [1],
+  // v2 adds a buyer statement's energy figures (CFE share, gCO2e): nothing billing reads.
+  SettlementStatementIssued: [1, 2],
   SettlementPeriodClosed: [1],
   AllocationMade: [1],
 };

@@ -16,8 +16,12 @@ import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 import { AllocationsService } from './allocations/allocations.service';
 import { SettlementModule } from './settlement/settlement.module';
+import { CertificateIssuanceService } from './certificates/certificate-issuance.service';
+import { CertificatesController } from './certificates/certificates.controller';
+import { CertificatesService } from './certificates/certificates.service';
+import { RangeCheckpointInclusionProver } from './certificates/range-checkpoint-inclusion.prover';
 
-/** Participants' commands and queries: participants, sites, offers, orders, usage, settlement. */
+/** Participants' commands and queries: participants, sites, offers, orders, usage, certificates, settlement. */
 @Module({
   imports: [SettlementModule],
   controllers: [
@@ -27,6 +31,7 @@ import { SettlementModule } from './settlement/settlement.module';
     ComputeOrdersController,
     AllocationsController,
     UsageController,
+    CertificatesController,
   ],
   providers: [
     CommandHandler,
@@ -36,6 +41,9 @@ import { SettlementModule } from './settlement/settlement.module';
     SiteCapacityService,
     AllocationsService,
     UsageService,
+    CertificateIssuanceService,
+    CertificatesService,
+    RangeCheckpointInclusionProver,
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,

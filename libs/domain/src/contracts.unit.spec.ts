@@ -8,6 +8,12 @@ import * as path from 'node:path';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { allocationUsageDecider } from './allocation-usage';
 import { computeOrderDecider, ComputeOrderPlaced, ComputeOrderPlacedV1 } from './compute-order';
+import {
+  biddingZoneOf,
+  CertifyUsage,
+  energyCertificateDecider,
+  EnergyCertificateIssued,
+} from './energy-certificate';
 import { energyOfferDecider } from './energy-offer';
 import {
   EVENT_REGISTRY,
@@ -29,6 +35,7 @@ import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
   allocationInput,
+  buyerStatement,
   closeSettlementPeriod,
   computeOrderFilled,
   energyAllocated,
@@ -100,6 +107,27 @@ const placedV1: ComputeOrderPlacedV1 = {
 const run = emit(matchingRunDecider, [], recordMatchingRun());
 const allocation = (run[0] as AllocationMade).data;
 const usageReported = emit(allocationUsageDecider, [], reportUsage(), usageContext(allocation));
+
+const certifyUsage = (meteredWh: number, usageRevision: number): CertifyUsage => ({
+  type: 'CertifyUsage',
+  data: {
+    allocation,
+    offerId: allocation.energy[0].offerId,
+    meteredWh,
+    gpuHours: allocation.gpus,
+    biddingZone: biddingZoneOf(allocation.site.country),
+    evidence: {
+      runId: allocation.runId,
+      allocationId: allocation.allocationId,
+      usageStreamId: 'usage-alloc-1',
+      usageRevision,
+    },
+    recordedAt: '2026-03-01T11:00:30.000Z',
+  },
+});
+const certificates = emit(energyCertificateDecider, [], certifyUsage(6_000, 0), {
+  deliverableWh: 100_000,
+});
 
 const samples: StoredEventLike[] = [
   // participant
@@ -398,8 +426,67 @@ const samples: StoredEventLike[] = [
     },
     usageContext(allocation),
   ),
+  // energy certificates: issued, claimed, and cancelled with a replacement
+  ...certificates,
+  ...emit(
+    energyCertificateDecider,
+    certificates,
+    {
+      type: 'ClaimCertificate',
+      data: {
+        certificateId: (certificates[0] as EnergyCertificateIssued).data.certificateId,
+        claimantId: allocation.buyerId,
+        claimedAt: '2026-03-05T09:00:00.000Z',
+      },
+    },
+    { deliverableWh: 100_000 },
+  ),
+  ...emit(energyCertificateDecider, certificates, certifyUsage(1_000, 1), {
+    deliverableWh: 100_000,
+  }),
   // settlement
   ...emit(settlementDecider, [], closeSettlementPeriod()),
+  // as recorded before the energy figures
+  { ...emit(settlementDecider, [], closeSettlementPeriod())[0], schemaVersion: 1 },
+  // a buyer statement with its energy figures, and one of a buyer with no GPU-hours
+  ...emit(
+    settlementDecider,
+    [],
+    closeSettlementPeriod({
+      statements: [
+        {
+          ...buyerStatement(),
+          energy: {
+            gpuHours: 8,
+            meteredWh: 6_100,
+            certifiedWh: 6_000,
+            cfeWh: 6_000,
+            cfeShareBps: 9_836,
+            co2eGrams: 121,
+            gCo2ePerGpuHour: '15.125',
+          },
+        },
+        {
+          ...buyerStatement(),
+          statementId: 'st-2026-03-buyer-2-EUR',
+          partyId: 'buyer-2',
+          lines: [],
+          total: 0,
+          energy: {
+            gpuHours: 0,
+            meteredWh: 0,
+            certifiedWh: 0,
+            cfeWh: 0,
+            cfeShareBps: 0,
+            co2eGrams: 0,
+            gCo2ePerGpuHour: null,
+          },
+        },
+      ],
+      balances: [],
+      settledPools: [],
+    }),
+  ),
   // every optional field the settlement library sets: adjustments of an earlier pool, caps,
   // excess energy, heat, several currencies, an unfunded energy cost
   ...emit(

@@ -2,10 +2,12 @@ import { AuditCheckpointEvent } from './audit-checkpoint/audit-checkpoint.events
 import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
+import { EnergyCertificateEvent } from './energy-certificate/energy-certificate.events';
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
 import { MatchingRunEvent } from './matching-run/matching-run.events';
 import { ParticipantEvent } from './participant/participant.events';
 import { SettlementEvent } from './settlement/settlement.events';
+import { SETTLEMENT_UPCASTERS } from './settlement/settlement.upcasters';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
@@ -20,6 +22,7 @@ export type AnyDomainEvent =
   | MatchingRunEvent
   | SiteCapacityEvent
   | AllocationUsageEvent
+  | EnergyCertificateEvent
   | SettlementEvent
   | AuditCheckpointEvent;
 
@@ -59,7 +62,26 @@ export const EVENT_REGISTRY: {
   SiteGpusTakenOffline: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   UsageReported: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
   UsageAmended: { aggregate: 'allocation-usage', currentVersion: 1, readableVersions: [1] },
-  SettlementStatementIssued: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
+  EnergyCertificateIssued: {
+    aggregate: 'energy-certificate',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  EnergyCertificateClaimed: {
+    aggregate: 'energy-certificate',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  EnergyCertificateCancelled: {
+    aggregate: 'energy-certificate',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  SettlementStatementIssued: {
+    aggregate: 'settlement',
+    currentVersion: 2,
+    readableVersions: [1, 2],
+  },
   SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   AuditCheckpointSealed: {
     aggregate: 'audit-checkpoint',
@@ -81,7 +103,7 @@ export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.f
   Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
 );
 
-export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS];
+export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS, ...SETTLEMENT_UPCASTERS];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
 export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(

@@ -23,6 +23,7 @@ export * from './matching-run';
 export * from './site-capacity';
 export * from './audit-checkpoint';
 export * from './allocation-usage';
+export * from './energy-certificate';
 export * from './settlement';
 export * from './events.registry';
 export * from './shared/seeded-random';

@@ -13,3 +13,9 @@ export type { RoundingItem } from './settlement.rounding';
 export { periodOfSlot, PERIOD_PATTERN } from './settlement.validation';
 export * from './settlement.adapters';
 export { DEFAULT_PLATFORM_PARTY_ID, settlePeriod } from './settlement';
+export { energyFootprint, statementEnergyByBuyer } from './settlement.energy-footprint';
+export type {
+  CertifiedEnergy,
+  EnergyFootprint,
+  StatementEnergyInput,
+} from './settlement.energy-footprint';

@@ -7,6 +7,7 @@ import {
   SettledPool,
   SettlementInput,
   settlementSiteOf,
+  StatementEnergyInput,
 } from '@policloud/settlement';
 
 /** Periods whose close is recorded in the history. */
@@ -54,5 +55,15 @@ export function settlementInput(
     sites: [...history.sites.values()].map(({ state }) => settlementSiteOf(state as Site)),
     supplies: [...history.offers.values()].flatMap(({ state }) => offerSlotSupplies(state)),
     settled,
+  };
+}
+
+/** What the energy figures of the period's buyer statements read, as of the history's position. */
+export function statementEnergyInput(history: MarketHistory, period: string): StatementEnergyInput {
+  return {
+    period,
+    allocations: [...history.allocations.values()],
+    usage: history.usage.map(({ event }) => event.data),
+    certificates: [...history.certificates.values()],
   };
 }

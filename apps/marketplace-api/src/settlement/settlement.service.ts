@@ -7,14 +7,19 @@ import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-s
 import { deterministicIds, IdSource, ProblemException, READ_MODELS, uuidV5 } from '@policloud/http';
 import { marketHistoryAt, RunningChargeRow, SettlementStatementRow } from '@policloud/projections';
 import { APP_CONFIG, Clock, CLOCK, CommandHandler, ReadModelBarrier } from '@policloud/runtime';
-import { PERIOD_PATTERN, settlePeriod } from '@policloud/settlement';
+import {
+  energyFootprint,
+  PERIOD_PATTERN,
+  settlePeriod,
+  statementEnergyByBuyer,
+} from '@policloud/settlement';
 import {
   parseCloseSettlementPeriod,
   settlementDecider,
   settlementStreamId,
   valueOrThrow,
 } from '@policloud/domain';
-import { closedPeriods, settlementInput } from './settlement-input';
+import { closedPeriods, settlementInput, statementEnergyInput } from './settlement-input';
 
 /** The first instant after a `YYYY-MM` period. */
 function periodEnd(period: string): Date {
@@ -51,6 +56,10 @@ export class SettlementService {
     const history = await marketHistoryAt(this.store, await this.store.headPosition());
     if (!closedPeriods(history).has(period)) {
       const result = settlePeriod(settlementInput(history, period, this.config.platformFeeBps));
+      // Buyers' statements carry the period's CFE share and gCO2e per GPU-hour beside the money.
+      const energy = statementEnergyByBuyer(statementEnergyInput(history, period));
+      const energyOf = (buyerId: string) =>
+        energy.get(buyerId) ?? energyFootprint({ gpuHours: 0, wh: 0 }, []);
       const closed = await this.commands.handle(
         settlementStreamId(period),
         settlementDecider,
@@ -64,6 +73,7 @@ export class SettlementService {
             statements: result.statements.map((statement) => ({
               ...statement,
               statementId: `${period}:${statement.currency}:${statement.role}:${statement.partyId}`,
+              ...(statement.role === 'buyer' ? { energy: energyOf(statement.partyId) } : {}),
             })),
             balances: result.balances,
             settledPools: result.settledPools,

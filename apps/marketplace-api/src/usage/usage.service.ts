@@ -11,9 +11,10 @@ import {
   Parsed,
   valueOrThrow,
 } from '@policloud/domain';
-import { READ_MODELS } from '@policloud/http';
+import { PreconditionFailedException, ProblemException, READ_MODELS } from '@policloud/http';
 import { AllocationRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
+import { CertificateIssuanceService } from '../certificates/certificate-issuance.service';
 import { Caller } from '../shared/caller.decorator';
 import { inRequestTerms } from '../shared/field-names';
 import { Written } from '../shared/resource';
@@ -26,6 +27,7 @@ export class UsageService {
     private readonly commands: CommandHandler,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly certificates: CertificateIssuanceService,
   ) {}
 
   report(dto: ReportUsageDto, principal: Principal, caller: Caller): Promise<Written> {
@@ -71,14 +73,35 @@ export class UsageService {
     if (row && row.siteId !== principal.siteId)
       throw DomainError.notFound('Allocation', allocationId);
     // Refused here, before the command handler: a request with errors writes nothing.
-    const handled = async () =>
-      this.commands.handle(
-        allocationUsageStreamId(allocationId),
-        allocationUsageDecider,
-        valueOrThrow(parsed),
-        { findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined) },
-        caller,
-      );
+    const command = valueOrThrow(parsed);
+    const handled = async () => {
+      const plan = row ? await this.certificates.plan(row.data, command) : undefined;
+      try {
+        return await this.commands.handle(
+          allocationUsageStreamId(allocationId),
+          allocationUsageDecider,
+          command,
+          {
+            findAllocation: (id: string) => (row && id === row.allocationId ? row.data : undefined),
+          },
+          {
+            ...caller,
+            // The certificates name the usage event by its revision: it must land where planned.
+            ifMatch: caller.ifMatch ?? plan?.readRevision,
+            alongside: plan?.alongside,
+          },
+        );
+      } catch (error) {
+        // Without an If-Match of the caller's, a concurrent report or amendment is a conflict.
+        if (caller.ifMatch === undefined && error instanceof PreconditionFailedException) {
+          throw new ProblemException(
+            409,
+            `Usage of allocation ${allocationId} changed concurrently; retry the request`,
+          );
+        }
+        throw error;
+      }
+    };
     const result = await inRequestTerms(handled(), { reportedAt: 'slot', amendedAt: 'slot' });
     return { id: allocationId, revision: result.revision };
   }

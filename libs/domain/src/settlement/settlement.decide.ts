@@ -52,7 +52,7 @@ function closeSettlementPeriod(
   return [
     ...statements.map((statement): SettlementStatementIssued => ({
       type: 'SettlementStatementIssued',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         period,
         statementId: statement.statementId,
@@ -63,6 +63,7 @@ function closeSettlementPeriod(
         currency: statement.currency,
         lines: statement.lines,
         total: statement.total,
+        ...(statement.energy ? { energy: statement.energy } : {}),
       },
     })),
     closed,

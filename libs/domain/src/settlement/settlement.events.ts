@@ -56,6 +56,23 @@ export interface SettlementLine {
 }
 
 /** One party's statement for one currency (the library's `Statement`). */
+/**
+ * A buyer's month in energy terms (libs/settlement energyFootprint): the metered Wh of its
+ * allocations in the period as settled, the certificates in force at the close, the share of
+ * carbon-free energy and the emissions per GPU-hour.
+ */
+export interface StatementEnergy {
+  gpuHours: number;
+  meteredWh: number;
+  certifiedWh: number;
+  cfeWh: number;
+  /** cfeWh / meteredWh in basis points, rounded down. */
+  cfeShareBps: number;
+  co2eGrams: number;
+  /** Grams to the milligram ("18.347"); null without GPU-hours. */
+  gCo2ePerGpuHour: string | null;
+}
+
 export interface SettlementStatement {
   partyId: string;
   role: SettlementPartyRole;
@@ -64,6 +81,8 @@ export interface SettlementStatement {
   lines: SettlementLine[];
   /** Σ of the lines' amounts. */
   total: number;
+  /** Buyers only: the period's compute in energy terms, beside the money (never settled). */
+  energy?: StatementEnergy;
 }
 
 /** Per period and currency, charged = paidOut + platformFee (the library's `CurrencyBalance`). */
@@ -118,7 +137,8 @@ export interface SettlementPoolRecord {
 }
 
 /** One statement of a close; the close's statements precede its SettlementPeriodClosed. */
-export type SettlementStatementIssued = DomainEvent<
+/** v1 statements predate the energy figures. */
+export type SettlementStatementIssuedV1 = DomainEvent<
   'SettlementStatementIssued',
   {
     period: string;
@@ -133,6 +153,12 @@ export type SettlementStatementIssued = DomainEvent<
     total: number;
   },
   1
+>;
+
+export type SettlementStatementIssued = DomainEvent<
+  'SettlementStatementIssued',
+  SettlementStatementIssuedV1['data'] & { energy?: StatementEnergy },
+  2
 >;
 
 /** Closes a period; follows its SettlementStatementIssued events in the same append. */

@@ -30,6 +30,7 @@ import {
   SettlementPoolLine,
   SettlementPoolMember,
   SettlementPoolRecord,
+  StatementEnergy,
 } from './settlement.events';
 
 /** A settlement period: a calendar month, UTC. */
@@ -127,7 +128,7 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 function parseStatement(value: unknown, field: string): Parsed<SettlementStatementInput> {
-  return parseObject(value, field, {
+  const parsed = parseObject(value, field, {
     statementId: parseId,
     partyId: parseId,
     role: (role, roleField) => parseOneOf(role, roleField, SETTLEMENT_PARTY_ROLES),
@@ -136,6 +137,28 @@ function parseStatement(value: unknown, field: string): Parsed<SettlementStateme
     lines: (lines, linesField) =>
       parseList(lines, linesField, parseLine, { max: MAX_SETTLEMENT_ITEMS }),
     total: parseSigned,
+    energy: (energy, energyField) => parseOptional(energy, energyField, parseStatementEnergy),
+  });
+  return parsed.ok ? ok(withoutUndefined(parsed.value)) : parsed;
+}
+
+/** Whole-gram-to-the-milligram decimal, as energyFootprint writes it. */
+const GRAMS_PATTERN = /^(?:0|[1-9]\d{0,15})\.\d{3}$/;
+
+function parseStatementEnergy(value: unknown, field: string): Parsed<StatementEnergy> {
+  return parseObject(value, field, {
+    gpuHours: parseCount,
+    meteredWh: parseCount,
+    certifiedWh: parseCount,
+    cfeWh: parseCount,
+    cfeShareBps: (bps, bpsField) => parseInteger(bps, bpsField, { min: 0, max: BPS_WHOLE }),
+    co2eGrams: parseCount,
+    gCo2ePerGpuHour: (grams, gramsField) =>
+      grams === null
+        ? ok(null)
+        : typeof grams === 'string' && GRAMS_PATTERN.test(grams)
+          ? ok(grams)
+          : fail(gramsField, 'must be grams to the milligram ("18.347"), or null'),
   });
 }
 

@@ -1,4 +1,4 @@
-import { rehydrate } from '../events.registry';
+import { rehydrate, upcastEvent } from '../events.registry';
 import { CorruptStreamError } from '../shared/aggregate';
 import { DeciderSpecification } from '../shared/decider-specification';
 import {
@@ -25,7 +25,7 @@ const issued = (statement: SettlementStatementInput): SettlementStatementIssued 
   const { statementId, partyId, role, currency, lines, total } = statement;
   return {
     type: 'SettlementStatementIssued',
-    schemaVersion: 1,
+    schemaVersion: 2,
     data: {
       period: '2026-03',
       statementId,
@@ -60,6 +60,31 @@ describe('CloseSettlementPeriod', () => {
 
   it('records nothing when the period is already closed', () =>
     spec.given(recorded).when(closeSettlementPeriod()).thenNothingHappens());
+
+  it('records a buyer statement with its energy figures beside the money', () => {
+    const energy = {
+      gpuHours: 8,
+      meteredWh: 6_100,
+      certifiedWh: 6_100,
+      cfeWh: 6_100,
+      cfeShareBps: 10_000,
+      co2eGrams: 73,
+      gCo2ePerGpuHour: '9.150',
+    };
+    const [first] = settlementDecider.decide(
+      closeSettlementPeriod({ statements: [{ ...buyerStatement(), energy }] }),
+      settlementDecider.initialState(),
+    );
+    expect(first).toEqual({
+      ...issued(buyerStatement()),
+      data: { ...issued(buyerStatement()).data, energy },
+    });
+  });
+
+  it('reads a statement of v1, recorded before the energy figures, as one without them', () => {
+    const v1 = { ...issued(buyerStatement()), schemaVersion: 1 };
+    expect(upcastEvent(v1)).toEqual(issued(buyerStatement()));
+  });
 
   it('records nothing for a closed period whatever the command says', () =>
     spec

@@ -4,6 +4,7 @@ import {
   expectEvent,
   ComputeOrder,
   computeOrderDecider,
+  EnergyCertificate,
   EnergyOffer,
   energyOfferDecider,
   Site,
@@ -41,6 +42,8 @@ export interface MarketHistory {
   usage: { eventId: string; position: number; event: AllocationUsageEvent }[];
   /** Closed settlement periods and what each close recorded. */
   settlements: Map<string, RecordedEvent[]>;
+  /** Every energy certificate issued, by id, with its status: what a close's energy figures read. */
+  certificates: Map<string, EnergyCertificate & { status: 'issued' | 'claimed' | 'cancelled' }>;
 }
 
 const FOLDED = [
@@ -61,6 +64,7 @@ export function emptyHistory(): MarketHistory {
     runFees: new Map(),
     usage: [],
     settlements: new Map(),
+    certificates: new Map(),
   };
 }
 
@@ -110,6 +114,19 @@ function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
         event: upcastEvent(event) as AllocationUsageEvent,
       });
       return true;
+    case 'EnergyCertificateIssued': {
+      const certificate = expectEvent(event, event.type).data;
+      history.certificates.set(certificate.certificateId, { ...certificate, status: 'issued' });
+      return true;
+    }
+    case 'EnergyCertificateClaimed':
+    case 'EnergyCertificateCancelled': {
+      const { certificateId } = expectEvent(event, event.type).data;
+      const certificate = history.certificates.get(certificateId);
+      const status = event.type === 'EnergyCertificateClaimed' ? 'claimed' : 'cancelled';
+      if (certificate) history.certificates.set(certificateId, { ...certificate, status });
+      return true;
+    }
     case 'SettlementStatementIssued':
     case 'SettlementPeriodClosed': {
       const { period } = expectEvent(event, event.type).data;

@@ -131,14 +131,76 @@ const statementLine: SchemaObject = {
   },
   required: ['kind', 'poolPeriod', 'siteId', 'quantity', 'unit', 'amount', 'exact', 'description'],
 };
-const statement = object({
-  partyId: string,
-  role: { type: 'string', enum: ['buyer', 'producer', 'host', 'platform'] },
-  period: string,
-  currency: string,
-  lines: { type: 'array', items: statementLine, description: 'In slot order; adjustments last' },
-  total: { type: 'integer', description: 'Σ of the lines’ amounts, minor units' },
-});
+const statement = object(
+  {
+    partyId: string,
+    role: { type: 'string', enum: ['buyer', 'producer', 'host', 'platform'] },
+    period: string,
+    currency: string,
+    lines: { type: 'array', items: statementLine, description: 'In slot order; adjustments last' },
+    total: { type: 'integer', description: 'Σ of the lines’ amounts, minor units' },
+    energy: {
+      ...object({
+        gpuHours: integer,
+        meteredWh: integer,
+        certifiedWh: integer,
+        cfeWh: { type: 'integer', description: 'Certified Wh of wind, solar and hydro' },
+        cfeShareBps: { type: 'integer', description: 'cfeWh / meteredWh in bps, rounded down' },
+        co2eGrams: integer,
+        gCo2ePerGpuHour: {
+          type: 'string',
+          nullable: true,
+          description: 'Grams to the milligram, e.g. "18.347"; null without GPU-hours',
+        },
+      }),
+      description: 'Buyers only: the period’s CFE share and emissions, from its certificates',
+    },
+  },
+  ['partyId', 'role', 'period', 'currency', 'lines', 'total'],
+);
+const certificate: SchemaObject = object(
+  {
+    certificateId: string,
+    slot: { type: 'string', description: 'The hour (start, UTC) of production and consumption' },
+    siteId: string,
+    country: string,
+    biddingZone: string,
+    wh: { type: 'integer', description: 'Metered Wh certified' },
+    energySource: { type: 'string', enum: ['wind', 'solar', 'hydro', 'biomass', 'grid'] },
+    producerId: string,
+    offerId: string,
+    emissionFactorGPerKwh: integer,
+    gpuHours: integer,
+    gpuModel: string,
+    beneficiaryId: string,
+    orderId: string,
+    evidence: object({
+      runId: string,
+      allocationId: string,
+      usageStreamId: string,
+      usageRevision: integer,
+    }),
+    issuedAt: instant,
+    status: { type: 'string', enum: ['issued', 'claimed', 'cancelled'] },
+    claimedAt: instant,
+  },
+  [
+    'certificateId',
+    'slot',
+    'siteId',
+    'country',
+    'biddingZone',
+    'wh',
+    'energySource',
+    'producerId',
+    'emissionFactorGPerKwh',
+    'gpuHours',
+    'gpuModel',
+    'beneficiaryId',
+    'evidence',
+    'status',
+  ],
+);
 const checkpoint: SchemaObject = object({
   sequence: integer,
   fromPosition: integer,
@@ -272,6 +334,40 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   SettlementController_statements: ok(
     'The period’s statements (parties see their own)',
     object({ period: string, closed: boolean, items: { type: 'array', items: statement } }),
+  ),
+  CertificatesController_list: ok(
+    'Certificates by slot and id, a page at a time',
+    page(certificate),
+  ),
+  CertificatesController_bundle: ok(
+    'A certificate bundle (format policloud-certificate-bundle/1): verify it with audit:verify --certificates',
+    object({
+      format: string,
+      generatedAt: instant,
+      beneficiaryId: string,
+      from: string,
+      to: string,
+      certificates: { type: 'array', items: certificate },
+      events: { type: 'array', items: auditEvent },
+      proofs: {
+        type: 'array',
+        items: object({
+          eventId: string,
+          checkpointSequence: integer,
+          proof: object({
+            leafIndex: integer,
+            treeSize: integer,
+            path: { type: 'array', items: string },
+          }),
+        }),
+      },
+      checkpoints: { type: 'array', items: checkpoint },
+      unsealed: {
+        type: 'array',
+        items: string,
+        description: 'Events no checkpoint covers yet: seal, then export again',
+      },
+    }),
   ),
   SettlementController_running: ok(
     'Charges so far in a period not yet closed',

@@ -1,6 +1,9 @@
 import { EVENT_REGISTRY, upcastEvent } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import {
+  CERTIFICATE_ENTITIES,
+  CERTIFICATE_PROJECTIONS,
+  EnergyCertificateReadModelsMigration,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -32,14 +35,25 @@ function upcastPlatformEvent(event: RecordedEvent): RecordedEvent {
  */
 export const PLATFORM_FEATURES: RuntimeFeatures = {
   readModels: {
-    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
+    entities: [
+      ...MARKETPLACE_ENTITIES,
+      ...MATCHING_ENTITIES,
+      ...SETTLEMENT_ENTITIES,
+      ...CERTIFICATE_ENTITIES,
+    ],
     migrations: [
       MarketplaceReadModelsMigration,
       MatchingReadModelsMigration,
       SettlementReadModelsMigration,
+      EnergyCertificateReadModelsMigration,
     ],
   },
-  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
+  projections: [
+    ...MARKETPLACE_PROJECTIONS,
+    ...MATCHING_PROJECTIONS,
+    ...SETTLEMENT_PROJECTIONS,
+    ...CERTIFICATE_PROJECTIONS,
+  ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
 };

@@ -1,0 +1,2 @@
+export * from './certificate-bundle';
+export * from './verify-certificate-bundle';

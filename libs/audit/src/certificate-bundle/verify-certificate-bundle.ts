@@ -1,0 +1,260 @@
+import {
+  energyCertificateStreamId,
+  matchingRunStreamId,
+  type AllocationMade,
+  type EnergyCertificate,
+  type SealedCheckpoint,
+  type UsageReported,
+} from '@policloud/domain';
+import { canonicalJson } from '../canonical-json';
+import { keyIdOf, KeyInput, parsePublicKey, verifyCheckpointSignature } from '../checkpoint';
+import { eventHash } from '../event-hash';
+import { verifyInclusion } from '../merkle';
+import {
+  CertificateEvidenceEvent,
+  CERTIFICATE_BUNDLE_FORMAT,
+  CertificateBundle,
+  CertificateView,
+} from './certificate-bundle';
+
+export interface CertificateCheck {
+  /** `bundle`, `checkpoint <n>`, `event <id>` or `certificate <id>`. */
+  subject: string;
+  ok: boolean;
+  /** Why it failed, naming the field or proof. */
+  reason?: string;
+}
+
+export interface CertificateBundleVerification {
+  ok: boolean;
+  checks: CertificateCheck[];
+}
+
+/**
+ * Verifies a certificate bundle offline: each checkpoint's signature by the trusted key, each
+ * event's hash and its inclusion proof into a checkpoint, and each certificate against the events
+ * it derives from (its issue, its claim, the allocation matching recorded and the metered usage).
+ * Never throws on a malformed bundle: it fails with a reason.
+ */
+export function verifyCertificateBundle(
+  bundle: unknown,
+  options: { trustedPublicKey: KeyInput },
+): CertificateBundleVerification {
+  const checks: CertificateCheck[] = [];
+  const shape = bundleShapeProblem(bundle);
+  if (shape) return { ok: false, checks: [{ subject: 'bundle', ok: false, reason: shape }] };
+  const typed = bundle as CertificateBundle;
+  let key: KeyInput;
+  try {
+    key = parsePublicKey(options.trustedPublicKey);
+  } catch (error) {
+    const reason = `public key: ${(error as Error).message}`;
+    return { ok: false, checks: [{ subject: 'bundle', ok: false, reason }] };
+  }
+  checks.push({ subject: 'bundle', ok: true });
+
+  const validCheckpoints = new Map<number, SealedCheckpoint>();
+  const keyId = keyIdOf(key);
+  for (const checkpoint of typed.checkpoints) {
+    const subject = `checkpoint ${checkpoint.sequence}`;
+    if (checkpoint.keyId !== keyId) {
+      checks.push({
+        subject,
+        ok: false,
+        reason: `signed by key ${checkpoint.keyId}, not the trusted ${keyId}`,
+      });
+    } else if (!verifyCheckpointSignature(checkpoint, key)) {
+      checks.push({ subject, ok: false, reason: 'signature does not verify' });
+    } else {
+      validCheckpoints.set(checkpoint.sequence, checkpoint);
+      checks.push({ subject, ok: true });
+    }
+  }
+
+  const provenEvents = new Set<string>();
+  for (const event of typed.events) {
+    const reason = eventProblem(event, typed, validCheckpoints);
+    if (reason) checks.push({ subject: `event ${event.id}`, ok: false, reason });
+    else {
+      provenEvents.add(event.id);
+      checks.push({ subject: `event ${event.id}`, ok: true });
+    }
+  }
+
+  // No allocation hour of one offer's energy is certified twice.
+  const certifiedHours = new Map<string, string>();
+  for (const certificate of typed.certificates) {
+    const hour = `${certificate.evidence?.allocationId}|${certificate.offerId}`;
+    const twice = certifiedHours.get(hour);
+    certifiedHours.set(hour, certificate.certificateId);
+    const reason = twice
+      ? `certified twice: ${twice} covers the same allocation hour of offer ${certificate.offerId}`
+      : certificateProblem(certificate, typed, provenEvents);
+    checks.push({
+      subject: `certificate ${certificate.certificateId}`,
+      ok: reason === undefined,
+      ...(reason ? { reason } : {}),
+    });
+  }
+  return { ok: checks.every((check) => check.ok), checks };
+}
+
+function bundleShapeProblem(bundle: unknown): string | undefined {
+  if (typeof bundle !== 'object' || bundle === null) return 'not a JSON object';
+  const value = bundle as Record<string, unknown>;
+  if (value.format !== CERTIFICATE_BUNDLE_FORMAT) {
+    return `format is ${JSON.stringify(value.format)}, not ${CERTIFICATE_BUNDLE_FORMAT}`;
+  }
+  for (const field of ['certificates', 'events', 'proofs', 'checkpoints', 'unsealed']) {
+    if (!Array.isArray(value[field])) return `${field} is not a list`;
+  }
+  return undefined;
+}
+
+function eventProblem(
+  event: CertificateEvidenceEvent,
+  bundle: CertificateBundle,
+  checkpoints: ReadonlyMap<number, SealedCheckpoint>,
+): string | undefined {
+  let recomputed: string;
+  try {
+    recomputed = eventHash(event, event.prevHash);
+  } catch (error) {
+    return `event_hash: cannot hash the event (${(error as Error).message})`;
+  }
+  if (recomputed !== event.hash) return 'event_hash: its content does not hash to its hash';
+  if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
+  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
+  if (!inclusion) return 'inclusion_proof: none in the bundle';
+  const checkpoint = checkpoints.get(inclusion.checkpointSequence);
+  if (!checkpoint) {
+    return `inclusion_proof: checkpoint ${inclusion.checkpointSequence} is missing or does not verify`;
+  }
+  if (
+    event.globalPosition <= checkpoint.fromPosition ||
+    event.globalPosition > checkpoint.toPosition
+  ) {
+    return `inclusion_proof: position ${event.globalPosition} is outside checkpoint ${checkpoint.sequence}`;
+  }
+  if (inclusion.proof?.treeSize !== checkpoint.eventCount) {
+    return `inclusion_proof: tree size ${inclusion.proof?.treeSize} is not the checkpoint's ${checkpoint.eventCount}`;
+  }
+  if (!verifyInclusion(event.hash, inclusion.proof, checkpoint.merkleRoot)) {
+    return `inclusion_proof: the path does not lead to checkpoint ${checkpoint.sequence}'s root`;
+  }
+  return undefined;
+}
+
+/** The certificate's own fields, as its issue event carries them. */
+function issuedFields(certificate: CertificateView): EnergyCertificate {
+  const { status: _status, claimedAt: _claimedAt, ...fields } = certificate;
+  return fields;
+}
+
+function certificateProblem(
+  certificate: CertificateView,
+  bundle: CertificateBundle,
+  proven: ReadonlySet<string>,
+): string | undefined {
+  const find = (predicate: (event: CertificateEvidenceEvent) => boolean) =>
+    bundle.events.find(predicate);
+  const data = (event: CertificateEvidenceEvent) => event.data as Record<string, unknown>;
+
+  const issued = find(
+    (event) =>
+      event.type === 'EnergyCertificateIssued' &&
+      data(event).certificateId === certificate.certificateId,
+  );
+  if (!issued) return 'issue: no EnergyCertificateIssued event in the bundle';
+  if (!proven.has(issued.id)) return `issue: event ${issued.id} is not proven`;
+  if (issued.streamId !== energyCertificateStreamId(certificate.offerId, certificate.slot)) {
+    return `issue: event ${issued.id} is in stream ${issued.streamId}, not the certificate's offer-hour`;
+  }
+  if (canonicalJson(issued.data) !== canonicalJson(issuedFields(certificate))) {
+    return `issue: the certificate differs from what event ${issued.id} issued`;
+  }
+
+  if (certificate.status === 'claimed') {
+    const claimed = find(
+      (event) =>
+        event.type === 'EnergyCertificateClaimed' &&
+        data(event).certificateId === certificate.certificateId,
+    );
+    if (!claimed) return 'claim: no EnergyCertificateClaimed event in the bundle';
+    if (!proven.has(claimed.id)) return `claim: event ${claimed.id} is not proven`;
+    if (data(claimed).beneficiaryId !== certificate.beneficiaryId) {
+      return `claim: event ${claimed.id} names another beneficiary`;
+    }
+  }
+
+  const { evidence } = certificate;
+  const made = find(
+    (event) =>
+      event.type === 'AllocationMade' &&
+      event.streamId === matchingRunStreamId(evidence.runId) &&
+      data(event).allocationId === evidence.allocationId,
+  );
+  if (!made) return `allocation: no AllocationMade of ${evidence.allocationId} in the bundle`;
+  if (!proven.has(made.id)) return `allocation: event ${made.id} is not proven`;
+  const allocation = made.data as AllocationMade['data'];
+  const energy = allocation.energy.find((entry) => entry.offerId === certificate.offerId);
+  const allocationMismatch = firstMismatch([
+    ['siteId', allocation.siteId, certificate.siteId],
+    ['slot', allocation.slot, certificate.slot],
+    ['beneficiaryId', allocation.buyerId, certificate.beneficiaryId],
+    ['orderId', allocation.orderId, certificate.orderId],
+    ['country', allocation.site.country, certificate.country],
+    ['gpuModel', allocation.site.gpuModel, certificate.gpuModel],
+    ['offerId', energy?.offerId, certificate.offerId],
+    ['producerId', energy?.producerId, certificate.producerId],
+    ['energySource', energy?.source, certificate.energySource],
+    ['emissionFactorGPerKwh', energy?.carbonGPerKwh, certificate.emissionFactorGPerKwh],
+  ]);
+  if (allocationMismatch) return `allocation: ${allocationMismatch} differs from event ${made.id}`;
+  if (energy && certificate.wh > energy.wh) {
+    return `allocation: wh ${certificate.wh} exceeds the ${energy.wh} Wh allocated from the offer`;
+  }
+
+  const usage = find(
+    (event) =>
+      event.streamId === evidence.usageStreamId && event.revision === evidence.usageRevision,
+  );
+  if (!usage)
+    return `usage: no event ${evidence.usageStreamId}@${evidence.usageRevision} in the bundle`;
+  if (!proven.has(usage.id)) return `usage: event ${usage.id} is not proven`;
+  if (usage.type !== 'UsageReported' && usage.type !== 'UsageAmended') {
+    return `usage: event ${usage.id} is a ${usage.type}, not a usage report`;
+  }
+  const figures = usage.data as UsageReported['data'];
+  const usageMismatch = firstMismatch([
+    ['allocationId', figures.allocationId, evidence.allocationId],
+    ['gpuHours', figures.gpuHoursDelivered, certificate.gpuHours],
+  ]);
+  if (usageMismatch) return `usage: ${usageMismatch} differs from event ${usage.id}`;
+  if (certificate.wh > figures.whConsumed) {
+    return `usage: wh ${certificate.wh} exceeds the ${figures.whConsumed} Wh metered in event ${usage.id}`;
+  }
+  return undefined;
+}
+
+function firstMismatch(pairs: [string, unknown, unknown][]): string | undefined {
+  const found = pairs.find(([, expected, actual]) => expected !== actual);
+  return found?.[0];
+}
+
+/** One line per check (`PASS subject` / `FAIL subject: reason`), then the verdict; exit 0 or 1. */
+export function formatCertificateVerification(result: CertificateBundleVerification): {
+  exitCode: number;
+  lines: string[];
+} {
+  const lines = result.checks.map((check) =>
+    check.ok ? `PASS ${check.subject}` : `FAIL ${check.subject}: ${check.reason}`,
+  );
+  const failed = result.checks.filter((check) => !check.ok).length;
+  lines.push(
+    result.ok
+      ? `OK: ${result.checks.length} checks passed`
+      : `FAILED: ${failed} of ${result.checks.length} checks failed`,
+  );
+  return { exitCode: result.ok ? 0 : 1, lines };
+}

@@ -1,0 +1,3 @@
+export * from './energy-certificate.entity';
+export * from './energy-certificate-read-models.migration';
+export * from './energy-certificate.projections';
