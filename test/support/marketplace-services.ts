@@ -3,6 +3,7 @@ import { Principal, Role } from '@policloud/auth';
 import { idsFor } from '@policloud/http';
 import { MatchingRunsService, MatchingThread } from '@policloud/matching-runs';
 import { AllocationsService } from '../../apps/marketplace-api/src/allocations/allocations.service';
+import { CertificateIssuanceService } from '../../apps/marketplace-api/src/certificates/certificate-issuance.service';
 import { ComputeOrdersService } from '../../apps/marketplace-api/src/compute-orders/compute-orders.service';
 import { ListEnergyOfferDto } from '../../apps/marketplace-api/src/energy-offers/energy-offers.dto';
 import { EnergyOffersService } from '../../apps/marketplace-api/src/energy-offers/energy-offers.service';
@@ -28,7 +29,12 @@ export function marketplaceServices(platform: EmbeddedPlatform) {
     offers: new EnergyOffersService(commands, lookup, readModels, clock),
     orders: new ComputeOrdersService(commands, readModels, clock),
     allocations: new AllocationsService(readModels),
-    usage: new UsageService(commands, readModels, clock),
+    usage: new UsageService(
+      commands,
+      readModels,
+      clock,
+      new CertificateIssuanceService(commands, readModels),
+    ),
     settlement: new SettlementService(
       platform.store,
       platform.config,
