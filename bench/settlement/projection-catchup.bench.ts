@@ -31,6 +31,7 @@ import {
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
+  MarketStateReadModelsMigration,
   MATCHING_ENTITIES,
   MATCHING_PROJECTIONS,
   MatchingReadModelsMigration,
@@ -241,6 +242,7 @@ async function main(): Promise<void> {
         MarketplaceReadModelsMigration,
         MatchingReadModelsMigration,
         SettlementReadModelsMigration,
+        MarketStateReadModelsMigration,
       ],
     },
   );

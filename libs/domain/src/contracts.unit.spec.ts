@@ -294,6 +294,12 @@ const samples: StoredEventLike[] = [
     offerContext(site),
   ),
   energyAllocated(),
+  // as stored before a run's draws on an offer made one event
+  {
+    type: 'EnergyAllocated',
+    schemaVersion: 1,
+    data: { offerId: 'offer-1', ...energyAllocated().data.draws[0] },
+  },
   // compute order
   ...placed,
   ...emit(
@@ -317,6 +323,12 @@ const samples: StoredEventLike[] = [
     data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00.000Z' },
   }),
   computeOrderFilled(),
+  // as stored before a run's fills of an order made one event
+  {
+    type: 'ComputeOrderFilled',
+    schemaVersion: 1,
+    data: { orderId: 'order-1', ...computeOrderFilled().data.fills[0] },
+  },
   placedV1,
   // matching run
   ...run,
@@ -772,16 +784,27 @@ describe('event contracts', () => {
       );
     });
 
+    const withDraw = (changed: object) => {
+      const { data } = expectEvent(first('EnergyAllocated'), 'EnergyAllocated');
+      return {
+        ...first('EnergyAllocated'),
+        data: { ...data, draws: [{ ...data.draws[0], ...changed }] },
+      };
+    };
+
     it('rejects a missing required field', () => {
-      const { slot: _slot, ...data } = first('EnergyAllocated').data;
-      rejects({ ...first('EnergyAllocated'), data });
+      const { data } = expectEvent(first('EnergyAllocated'), 'EnergyAllocated');
+      const { slot: _slot, ...draw } = data.draws[0];
+      rejects({ ...first('EnergyAllocated'), data: { ...data, draws: [draw] } });
+      rejects({ ...first('EnergyAllocated'), data: { ...data, draws: [] } });
     });
 
     it('rejects non-integer Wh and money', () => {
-      rejects({ ...first('EnergyAllocated'), data: { ...first('EnergyAllocated').data, wh: 1.5 } });
+      rejects(withDraw({ wh: 1.5 }));
+      const { data } = expectEvent(first('ComputeOrderFilled'), 'ComputeOrderFilled');
       rejects({
         ...first('ComputeOrderFilled'),
-        data: { ...first('ComputeOrderFilled').data, pricePerGpuHour: 1.5 },
+        data: { ...data, fills: [{ ...data.fills[0], pricePerGpuHour: 1.5 }] },
       });
       rejects({
         ...first('SiteRegistered'),
@@ -790,14 +813,8 @@ describe('event contracts', () => {
     });
 
     it('rejects slots that are not whole UTC hours, and unknown codes', () => {
-      rejects({
-        ...first('EnergyAllocated'),
-        data: { ...first('EnergyAllocated').data, slot: '2026-03-01T10:30:00Z' },
-      });
-      rejects({
-        ...first('EnergyAllocated'),
-        data: { ...first('EnergyAllocated').data, slot: '2026-03-01T10:00:00+01:00' },
-      });
+      rejects(withDraw({ slot: '2026-03-01T10:30:00Z' }));
+      rejects(withDraw({ slot: '2026-03-01T10:00:00+01:00' }));
       rejects({
         ...first('SiteRegistered'),
         data: { ...first('SiteRegistered').data, country: 'UK' },

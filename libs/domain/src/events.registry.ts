@@ -3,6 +3,7 @@ import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
+import { ENERGY_OFFER_UPCASTERS } from './energy-offer/energy-offer.upcasters';
 import { MatchingRunEvent } from './matching-run/matching-run.events';
 import { ParticipantEvent } from './participant/participant.events';
 import { SettlementEvent } from './settlement/settlement.events';
@@ -49,10 +50,10 @@ export const EVENT_REGISTRY: {
   EnergyOfferAmended: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   EnergyOfferWithdrawn: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   CurtailmentReported: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
-  EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
-  ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
+  ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   SiteGpusAllocated: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
@@ -81,7 +82,7 @@ export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.f
   Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
 );
 
-export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS];
+export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS, ...ENERGY_OFFER_UPCASTERS];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
 export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(

@@ -3,8 +3,13 @@
  * small marketplace (a host, two producers, a buyer, one 360-GPU site) on 2026-03-01.
  */
 import { AllocationUsageContext, ReportUsage } from '../allocation-usage';
-import { ComputeOrderFilled, PlaceComputeOrder } from '../compute-order';
-import { EnergyAllocated, EnergyOfferContext, ListEnergyOffer } from '../energy-offer';
+import { ComputeOrderFilled, OrderFill, PlaceComputeOrder } from '../compute-order';
+import {
+  EnergyAllocated,
+  EnergyAllocation,
+  EnergyOfferContext,
+  ListEnergyOffer,
+} from '../energy-offer';
 import { ParticipantContext, ParticipantRole } from '../participant';
 import {
   AllocationInput,
@@ -145,19 +150,24 @@ export function listEnergyOffer(overrides: Partial<ListEnergyOffer['data']> = {}
   };
 }
 
+/** A run's draws on offer 1 (one draw of 50 kWh at 10:00 unless told): one event per run. */
 export const energyAllocated = (
-  overrides: Partial<EnergyAllocated['data']> = {},
-): EnergyAllocated => ({
-  type: 'EnergyAllocated',
-  schemaVersion: 1,
-  data: {
-    offerId: 'offer-1',
-    slot: '2026-03-01T10:00:00Z',
-    wh: 50_000,
-    allocationId: 'alloc-1',
-    ...overrides,
-  },
-});
+  draw: Partial<EnergyAllocation & { offerId: string }> = {},
+  ...moreDraws: EnergyAllocation[]
+): EnergyAllocated => {
+  const { offerId = 'offer-1', ...first } = draw;
+  return {
+    type: 'EnergyAllocated',
+    schemaVersion: 2,
+    data: {
+      offerId,
+      draws: [
+        { allocationId: 'alloc-1', slot: '2026-03-01T10:00:00Z', wh: 50_000, ...first },
+        ...moreDraws,
+      ],
+    },
+  };
+};
 
 export function placeComputeOrder(
   overrides: Partial<PlaceComputeOrder['data']> = {},
@@ -179,21 +189,31 @@ export function placeComputeOrder(
   };
 }
 
+/** A run's fills of order 1 (8 GPUs on site 1 at 10:00 unless told): one event per run. */
 export const computeOrderFilled = (
-  overrides: Partial<ComputeOrderFilled['data']> = {},
-): ComputeOrderFilled => ({
-  type: 'ComputeOrderFilled',
-  schemaVersion: 1,
-  data: {
-    orderId: 'order-1',
-    allocationId: 'alloc-1',
-    siteId: 'site-1',
-    slot: '2026-03-01T10:00:00Z',
-    gpus: 8,
-    pricePerGpuHour: 180,
-    ...overrides,
-  },
-});
+  fill: Partial<OrderFill & { orderId: string }> = {},
+  ...moreFills: OrderFill[]
+): ComputeOrderFilled => {
+  const { orderId = 'order-1', ...first } = fill;
+  return {
+    type: 'ComputeOrderFilled',
+    schemaVersion: 2,
+    data: {
+      orderId,
+      fills: [
+        {
+          allocationId: 'alloc-1',
+          siteId: 'site-1',
+          slot: '2026-03-01T10:00:00Z',
+          gpus: 8,
+          pricePerGpuHour: 180,
+          ...first,
+        },
+        ...moreFills,
+      ],
+    },
+  };
+};
 
 /**
  * Order 1 (8 GPUs) on site 1 at 10:00, on wind energy of producer 1: e = 788 Wh, so 6304 Wh.

@@ -4,6 +4,9 @@ import {
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
+  MARKET_STATE_ENTITIES,
+  MARKET_STATE_PROJECTIONS,
+  MarketStateReadModelsMigration,
   MATCHING_ENTITIES,
   MATCHING_PROJECTIONS,
   MatchingReadModelsMigration,
@@ -32,14 +35,25 @@ function upcastPlatformEvent(event: RecordedEvent): RecordedEvent {
  */
 export const PLATFORM_FEATURES: RuntimeFeatures = {
   readModels: {
-    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
+    entities: [
+      ...MARKETPLACE_ENTITIES,
+      ...MATCHING_ENTITIES,
+      ...SETTLEMENT_ENTITIES,
+      ...MARKET_STATE_ENTITIES,
+    ],
     migrations: [
       MarketplaceReadModelsMigration,
       MatchingReadModelsMigration,
       SettlementReadModelsMigration,
+      MarketStateReadModelsMigration,
     ],
   },
-  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
+  projections: [
+    ...MARKETPLACE_PROJECTIONS,
+    ...MATCHING_PROJECTIONS,
+    ...SETTLEMENT_PROJECTIONS,
+    ...MARKET_STATE_PROJECTIONS,
+  ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
 };
