@@ -96,4 +96,32 @@ describe('the market a run reads, from the read models, on PostgreSQL', () => {
     expect(after!.market.position).toBeGreaterThan(before!.market.position);
     expect(after!.rowsRead).toEqual(before!.rowsRead);
   });
+
+  it('a producer pages its allocations by cursor, in the order an operator sees them', async () => {
+    type Page = {
+      items: { allocationId: string }[];
+      nextAfter: string | null;
+      nextCursor: string | null;
+    };
+    // The market's one producer: its view (its own index) holds every allocation.
+    const everything = await market.request<Page>('GET', '/v1/allocations');
+    expect(everything.body.items.length).toBeGreaterThan(2);
+    const seen: { allocationId: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = (
+        await market.request<Page>(
+          'GET',
+          `/v1/allocations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            key: producer.key,
+          },
+        )
+      ).body;
+      expect(page.nextAfter).toBe(page.nextCursor);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(everything.body.items);
+  });
 });

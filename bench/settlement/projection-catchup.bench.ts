@@ -27,6 +27,7 @@ import {
 } from '@policloud/event-store';
 import { matchOrders } from '@policloud/matching';
 import {
+  AllocationListsMigration,
   marketHistoryAt,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
         MatchingReadModelsMigration,
         SettlementReadModelsMigration,
         MarketStateReadModelsMigration,
+        AllocationListsMigration,
       ],
     },
   );

@@ -26,9 +26,25 @@ export class MarketStateReadModelsMigration implements MigrationInterface {
     await runner.query(`CREATE TABLE rm_gpus_held (
       site_id text NOT NULL, slot text NOT NULL, gpus integer NOT NULL, PRIMARY KEY (site_id, slot))`);
     await runner.query('CREATE INDEX rm_gpus_held_slot ON rm_gpus_held (slot)');
+    await this.listIndexes(runner);
+  }
+
+  /**
+   * Orders list by keyset, by placement time then id: a buyer's page and an operator's page are
+   * each one index range, however long the history (replacing the buyer's one-column index).
+   */
+  private async listIndexes(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX rm_compute_orders_buyer');
+    await runner.query('CREATE INDEX rm_compute_orders_list ON rm_compute_orders (placed_at, id)');
+    await runner.query(
+      'CREATE INDEX rm_compute_orders_buyer_list ON rm_compute_orders (buyer_id, placed_at, id)',
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX rm_compute_orders_buyer_list');
+    await runner.query('DROP INDEX rm_compute_orders_list');
+    await runner.query('CREATE INDEX rm_compute_orders_buyer ON rm_compute_orders (buyer_id)');
     await runner.query('DROP TABLE rm_gpus_held');
     await runner.query('DROP TABLE rm_site_capacity');
     await runner.query('DROP INDEX rm_energy_offer_slots_free');

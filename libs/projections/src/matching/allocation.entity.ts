@@ -17,6 +17,19 @@ export class AllocationRow {
   @Column({ type: 'jsonb' }) data!: AllocationMade['data'];
 }
 
+/**
+ * The allocations a producer's energy runs, in the allocations' list order: a producer's view of
+ * the allocations reads this one index, as a buyer's and a host's read theirs.
+ */
+@Entity({ name: 'rm_allocation_producers' })
+export class AllocationProducerRow {
+  @PrimaryColumn({ type: 'text', name: 'producer_id' }) producerId!: string;
+  @PrimaryColumn({ type: 'text', name: 'allocation_id' }) allocationId!: string;
+  @Column({ type: 'text' }) slot!: string;
+  @Column({ type: 'text', name: 'site_id' }) siteId!: string;
+  @Column({ type: 'text', name: 'order_id' }) orderId!: string;
+}
+
 /** Matching runs: the summary of each, for GET /v1/matching/runs/:id. */
 @Entity({ name: 'rm_matching_runs' })
 export class MatchingRunRow {

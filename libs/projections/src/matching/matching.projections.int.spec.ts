@@ -2,12 +2,17 @@ import { allocationMade } from '../../../domain/src/testing/examples';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
+import { AllocationListsMigration } from './allocation-lists.migration';
 import { MatchingReadModelsMigration } from './matching-read-models.migration';
 import { MATCHING_ENTITIES, MATCHING_PROJECTIONS } from './matching.projections';
 
 const spec = ProjectionSpec.for(MATCHING_PROJECTIONS, {
   entities: [...MATCHING_ENTITIES, ProjectionCheckpointEntity],
-  migrations: [ProjectionCheckpointsMigration, MatchingReadModelsMigration],
+  migrations: [
+    ProjectionCheckpointsMigration,
+    MatchingReadModelsMigration,
+    AllocationListsMigration,
+  ],
 });
 
 const allocations = {

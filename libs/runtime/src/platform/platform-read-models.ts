@@ -1,6 +1,7 @@
 import { EVENT_REGISTRY, upcastEvent } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import {
+  AllocationListsMigration,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -46,6 +47,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       MatchingReadModelsMigration,
       SettlementReadModelsMigration,
       MarketStateReadModelsMigration,
+      AllocationListsMigration,
     ],
   },
   projections: [
