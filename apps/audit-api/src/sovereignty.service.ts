@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In } from 'typeorm';
 import {
-  AllocationMade,
+  AllocationRecord,
   ComputeOrder,
   distanceKm,
   isEuJurisdiction,
@@ -110,11 +110,11 @@ export class SovereigntyService {
 function verdicts(
   orderId: string,
   order: ComputeOrder | undefined,
-  allocations: AllocationMade['data'][],
+  allocations: AllocationRecord[],
   locations: Map<string, { lat: number; lon: number }>,
 ) {
   const constraints = order?.constraints ?? {};
-  const every = (requested: boolean, holds: (a: AllocationMade['data']) => boolean): Verdict =>
+  const every = (requested: boolean, holds: (a: AllocationRecord) => boolean): Verdict =>
     !requested ? 'not_requested' : allocations.every(holds) ? 'pass' : 'fail';
   return {
     orderId,

@@ -16,7 +16,7 @@ import {
   rehydrate,
   upcastEvent,
 } from './events.registry';
-import { AllocationMade, matchingRunDecider } from './matching-run';
+import { AllocationMade, allocationsIn, matchingRunDecider } from './matching-run';
 import { participantDecider } from './participant';
 import { SettlementPeriodClosed, settlementDecider, SettlementStatementIssued } from './settlement';
 import { Decider } from './shared/aggregate';
@@ -98,7 +98,7 @@ const placedV1: ComputeOrderPlacedV1 = {
 };
 
 const run = emit(matchingRunDecider, [], recordMatchingRun());
-const allocation = (run[0] as AllocationMade).data;
+const [allocation] = allocationsIn((run[0] as AllocationMade).data);
 const usageReported = emit(allocationUsageDecider, [], reportUsage(), usageContext(allocation));
 
 const samples: StoredEventLike[] = [
@@ -375,6 +375,8 @@ const samples: StoredEventLike[] = [
     }),
   ),
   ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
+  // as stored before a run's allocations were recorded by range: one slot each
+  { type: 'AllocationMade', schemaVersion: 1, data: allocation },
   // site capacity
   ...allocateGpusBySite(allocation.runId, [
     allocation,
@@ -733,11 +735,14 @@ describe('event contracts', () => {
       const event = first('AllocationMade');
       const { data } = expectEvent(event, 'AllocationMade');
       rejects({ ...event, data: { ...data, site: { ...data.site, status: 'active' } } });
-      rejects({
+      const [slot] = data.slots;
+      const withSlot = (changed: object) => ({
         ...event,
-        data: { ...data, energy: [{ ...data.energy[0], currency: 'EUR' }] },
+        data: { ...data, slots: [{ ...slot, ...changed }] },
       });
-      rejects({ ...event, data: { ...data, energy: [] } });
+      rejects(withSlot({ energy: [{ ...slot.energy[0], currency: 'EUR' }] }));
+      rejects(withSlot({ energy: [] }));
+      rejects({ ...event, data: { ...data, slots: [] } });
     });
 
     it('rejects a run hash that is not 64 lowercase hex digits', () => {

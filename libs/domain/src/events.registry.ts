@@ -5,6 +5,7 @@ import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
 import { ENERGY_OFFER_UPCASTERS } from './energy-offer/energy-offer.upcasters';
 import { MatchingRunEvent } from './matching-run/matching-run.events';
+import { MATCHING_RUN_UPCASTERS } from './matching-run/matching-run.upcasters';
 import { ParticipantEvent } from './participant/participant.events';
 import { SettlementEvent } from './settlement/settlement.events';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
@@ -54,7 +55,7 @@ export const EVENT_REGISTRY: {
   ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
-  AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
+  AllocationMade: { aggregate: 'matching-run', currentVersion: 2, readableVersions: [1, 2] },
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   SiteGpusAllocated: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   SiteGpusTakenOffline: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
@@ -82,7 +83,11 @@ export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.f
   Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
 );
 
-export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS, ...ENERGY_OFFER_UPCASTERS];
+export const EVENT_UPCASTERS = [
+  ...COMPUTE_ORDER_UPCASTERS,
+  ...ENERGY_OFFER_UPCASTERS,
+  ...MATCHING_RUN_UPCASTERS,
+];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
 export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
 import {
   addHours,
+  allocationsIn,
   DomainError,
   eventOfType,
   expectEvent,
@@ -149,12 +150,13 @@ export class MatchingRunsService {
         throw error;
       });
     const completed = expectEvent(events[events.length - 1], 'MatchingRunCompleted').data;
-    const recorded = events
-      .flatMap((e) => eventOfType(e, 'AllocationMade') ?? [])
-      .map((e) => {
-        const { runId: _, ...allocation } = e.data;
-        return allocation;
-      });
+    // One allocation per order and slot, whether the run recorded them one by one (v1) or by range.
+    const recorded = inEngineOrder(
+      events
+        .flatMap((e) => eventOfType(e, 'AllocationMade') ?? [])
+        .flatMap((e) => allocationsIn(e.data))
+        .map(({ runId: _, ...allocation }) => allocation),
+    );
     const history = await this.historyAt(completed.inputPosition);
     const { snapshot, context } = await this.inputsOf(
       history,
@@ -166,7 +168,7 @@ export class MatchingRunsService {
       runId,
       inputPosition: completed.inputPosition,
       inputHashMatches: replayed.inputHash === completed.inputHash,
-      identical: await sameAllocations(replayed.allocations, recorded),
+      identical: await sameAllocations(inEngineOrder(replayed.allocations), recorded),
       recordedAllocations: recorded.length,
       replayedAllocations: replayed.allocations.length,
     };
@@ -261,6 +263,18 @@ export class MatchingRunsService {
     throwIfInvalid(errors);
     return { from: from!, to: to! };
   }
+}
+
+/** Allocations in the engine's order (slot, site, order): how ranges and replays compare. */
+function inEngineOrder<Allocation extends { slot: string; siteId: string; orderId: string }>(
+  allocations: readonly Allocation[],
+): Allocation[] {
+  const key = (a: Allocation) => [a.slot, a.siteId, a.orderId];
+  return [...allocations].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
 }
 
 /**

@@ -114,7 +114,7 @@ describe('MatchingThread: matching off the event loop', () => {
   }, 60_000);
 
   it('records a run: the same streams and events runDecisions builds in process, completed when matched; replay gives its allocations', async () => {
-    const snapshot = randomSnapshot({ seed: 7, orders: 600, sites: 8, slots: 24, maxGpus: 16 });
+    const snapshot = randomSnapshot({ seed: 7, orders: 1_500, sites: 16, slots: 24, maxGpus: 16 });
     const context = contextOf(snapshot);
     const run = {
       runId: 'run-7',
@@ -136,10 +136,8 @@ describe('MatchingThread: matching off the event loop', () => {
     expect(asked).toBe(1);
     expect(recorded.inputHash).toBe(hashOf(snapshot));
     expect(recorded.decisions.length).toBeGreaterThan(100);
-    const runStream = recorded.decisions.find(
-      (decision) => decision.streamId === 'matchingrun-run-7',
-    )!;
-    expect(runStream.events.length).toBeGreaterThan(2_000); // crossed in several parts
+    const events = recorded.decisions.reduce((sum, decision) => sum + decision.events.length, 0);
+    expect(events).toBeGreaterThan(2_000); // crossed in several parts
     expect(canonicalJson(recorded.decisions)).toBe(canonicalJson(expected));
 
     const replayed = await thread.replay(snapshot, context);

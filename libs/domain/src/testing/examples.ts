@@ -14,6 +14,8 @@ import { ParticipantContext, ParticipantRole } from '../participant';
 import {
   AllocationInput,
   AllocationMade,
+  allocationRanges,
+  AllocationRecord,
   MatchingRunCompleted,
   MatchingRunEvent,
   RecordedAllocation,
@@ -312,21 +314,22 @@ export function recordMatchingRun(overrides: Partial<ProposedRun> = {}): RecordM
   };
 }
 
-export const allocationMade = (
-  overrides: Partial<AllocationMade['data']> = {},
-): AllocationMade => ({
-  type: 'AllocationMade',
-  schemaVersion: 1,
-  data: {
-    runId: 'run-1',
-    ...(allocationInput() as Omit<AllocationMade['data'], 'runId'>),
-    ...overrides,
-  },
+/** One allocation (order 1 on site 1 at 10:00 unless told), as every reader sees it. */
+export const allocationRecord = (overrides: Partial<AllocationRecord> = {}): AllocationRecord => ({
+  runId: 'run-1',
+  ...(allocationInput() as Omit<AllocationRecord, 'runId'>),
+  ...overrides,
 });
 
+/** The AllocationMade of one allocation: a range of one slot. */
+export const allocationMade = (overrides: Partial<AllocationRecord> = {}): AllocationMade => {
+  const { runId, ...record } = allocationRecord(overrides);
+  return { type: 'AllocationMade', schemaVersion: 2, data: allocationRanges(runId, [record])[0] };
+};
+
 /** The allocation event a run records for `input`. */
-export const made = (input: AllocationInput, overrides: Partial<AllocationMade['data']> = {}) =>
-  allocationMade({ ...(input as Omit<AllocationMade['data'], 'runId'>), ...overrides });
+export const made = (input: AllocationInput, overrides: Partial<AllocationRecord> = {}) =>
+  allocationMade({ ...(input as Omit<AllocationRecord, 'runId'>), ...overrides });
 
 export const completed = (
   overrides: Partial<MatchingRunCompleted['data']> = {},
@@ -354,14 +357,21 @@ export const completed = (
 });
 
 /** A recorded run: two allocations, then its completion. */
+/** The AllocationMade of consecutive slots of one order on one site, as a run records them. */
+export const madeRange = (...inputs: RecordedAllocation[]): AllocationMade => ({
+  type: 'AllocationMade',
+  schemaVersion: 2,
+  data: allocationRanges('run-1', inputs)[0],
+});
+
+/** Run 1: order 1 on site 1 at 10:00 and 11:00, one range, then the run's completion. */
 export const recorded: MatchingRunEvent[] = [
-  made(allocationInput()),
-  made(secondAllocationInput()),
+  madeRange(allocationInput(), secondAllocationInput()),
   completed(),
 ];
 
 /** The allocations a usage report may name, as the caller finds them (a read model). */
-export const usageContext = (...allocations: AllocationMade['data'][]): AllocationUsageContext => ({
+export const usageContext = (...allocations: AllocationRecord[]): AllocationUsageContext => ({
   findAllocation: (allocationId) => allocations.find((a) => a.allocationId === allocationId),
 });
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { AllocationMade } from '@policloud/domain';
+import type { AllocationRecord } from '@policloud/domain';
 
 /** One allocation (order, site, slot) as matching made it, with who may see it. */
 @Entity({ name: 'rm_allocations' })
@@ -14,7 +14,7 @@ export class AllocationRow {
   @Column({ type: 'jsonb', name: 'producer_ids' }) producerIds!: string[];
   @Column({ type: 'text' }) slot!: string;
   @Column({ type: 'integer' }) gpus!: number;
-  @Column({ type: 'jsonb' }) data!: AllocationMade['data'];
+  @Column({ type: 'jsonb' }) data!: AllocationRecord;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { allocationMade } from '../../../domain/src/testing/examples';
+import { allocationMade, allocationRecord } from '../../../domain/src/testing/examples';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
@@ -32,9 +32,9 @@ describe('matching projections', () => {
             allocationId: 'alloc-2',
             slot: '2026-03-01T11:00:00Z',
             energy: [
-              { ...allocationMade().data.energy[0], producerId: 'producer-2' },
-              { ...allocationMade().data.energy[0], producerId: 'producer-1' },
-              { ...allocationMade().data.energy[0], producerId: 'producer-2' },
+              { ...allocationRecord().energy[0], producerId: 'producer-2' },
+              { ...allocationRecord().energy[0], producerId: 'producer-1' },
+              { ...allocationRecord().energy[0], producerId: 'producer-2' },
             ],
           }),
         ],

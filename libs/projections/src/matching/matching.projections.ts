@@ -1,12 +1,16 @@
-import { expectEvent } from '@policloud/domain';
+import { AllocationRecord, allocationsIn, expectEvent } from '@policloud/domain';
 import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
 import { upsertRows } from '../upsert-rows';
 import { AllocationProducerRow, AllocationRow, MatchingRunRow } from './allocation.entity';
 
-function allocationRow(event: RecordedEvent): AllocationRow {
-  const { data } = expectEvent(event, 'AllocationMade');
+/** One row per slot an AllocationMade records: the lists and reports read allocations by slot. */
+function allocationRows(event: RecordedEvent): AllocationRow[] {
+  return allocationsIn(expectEvent(event, 'AllocationMade').data).map(allocationRow);
+}
+
+function allocationRow(data: AllocationRecord): AllocationRow {
   return {
     allocationId: data.allocationId,
     runId: data.runId,
@@ -27,7 +31,7 @@ function producerRows(row: AllocationRow): AllocationProducerRow[] {
 }
 
 async function writeAllocations(events: RecordedEvent[], manager: EntityManager): Promise<void> {
-  const rows = events.map(allocationRow);
+  const rows = events.flatMap(allocationRows);
   await upsertRows(manager.getRepository(AllocationRow), rows, ['allocationId']);
   await upsertRows(manager.getRepository(AllocationProducerRow), rows.flatMap(producerRows), [
     'producerId',
