@@ -124,4 +124,42 @@ describe('the market a run reads, from the read models, on PostgreSQL', () => {
     } while (cursor);
     expect(seen).toEqual(everything.body.items);
   });
+
+  it("an auditor's query of one participant reads that participant's events, not the log", async () => {
+    const auditor = await market.participant(['auditor']);
+    const newcomer = await market.participant(['buyer']);
+    await market.request('POST', '/v1/compute-orders', {
+      key: newcomer.key,
+      body: orderBody({ deadline: '2027-03-03T00:00:00Z' }),
+    });
+    const head = await market.head();
+    const everything = await market.store.readAll({ after: 0, maxCount: head });
+    const expected = everything
+      .filter(
+        (event) =>
+          event.metadata.actor === newcomer.id ||
+          ['buyerId', 'producerId', 'hostParticipantId', 'participantId', 'partyId'].some(
+            (field) => event.data[field] === newcomer.id,
+          ),
+      )
+      .map((event) => event.id);
+    expect(expected.length).toBeGreaterThan(1);
+
+    const readAll = jest.spyOn(market.store, 'readAll');
+    try {
+      const found = await market.request<{ items: { id: string }[]; nextAfter: number | null }>(
+        'GET',
+        `/v1/audit/events?participant=${newcomer.id}&limit=1000`,
+        { key: auditor.key },
+      );
+      expect(found.body.items.map((event) => event.id)).toEqual(expected);
+      const eventsRead = (await Promise.all(readAll.mock.results.map((r) => r.value))).reduce(
+        (sum: number, page: unknown[]) => sum + page.length,
+        0,
+      );
+      expect(eventsRead).toBeLessThan(everything.length / 4);
+    } finally {
+      readAll.mockRestore();
+    }
+  });
 });

@@ -14,3 +14,4 @@ export * from './position-waiters';
 export * from './checkpoint-follower';
 export * from './projection-lag-timeout.error';
 export * from './market-state';
+export * from './participant-events/participant-events';

@@ -11,6 +11,9 @@ import {
   MATCHING_ENTITIES,
   MATCHING_PROJECTIONS,
   MatchingReadModelsMigration,
+  PARTICIPANT_EVENTS_PROJECTION,
+  ParticipantEventRow,
+  ParticipantEventsMigration,
   SETTLEMENT_ENTITIES,
   SETTLEMENT_PROJECTIONS,
   SettlementReadModelsMigration,
@@ -41,6 +44,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       ...MATCHING_ENTITIES,
       ...SETTLEMENT_ENTITIES,
       ...MARKET_STATE_ENTITIES,
+      ParticipantEventRow,
     ],
     migrations: [
       MarketplaceReadModelsMigration,
@@ -48,6 +52,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       SettlementReadModelsMigration,
       MarketStateReadModelsMigration,
       AllocationListsMigration,
+      ParticipantEventsMigration,
     ],
   },
   projections: [
@@ -55,6 +60,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
     ...MATCHING_PROJECTIONS,
     ...SETTLEMENT_PROJECTIONS,
     ...MARKET_STATE_PROJECTIONS,
+    PARTICIPANT_EVENTS_PROJECTION,
   ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
