@@ -242,13 +242,12 @@ describe('a run stored one event per slot (v1), on PostgreSQL', () => {
       0,
     );
 
-    const report = await market.request<{ allocations: { slot: string; country: string }[] }>(
-      'GET',
-      `/v1/audit/sovereignty/${buyer.id}`,
-      { key: auditor.key },
-    );
-    expect(report.body.allocations.map((a) => [a.slot, a.country])).toEqual(
-      slots.map((slot) => [slot, 'FR']),
+    const report = await market.request<{
+      allocations: { slot: string; country: string; gpuHoursDelivered: number | null }[];
+    }>('GET', `/v1/audit/sovereignty/${buyer.id}`, { key: auditor.key });
+    // Where each GPU-hour ran, and what the site metered for it.
+    expect(report.body.allocations.map((a) => [a.slot, a.country, a.gpuHoursDelivered])).toEqual(
+      slots.map((slot) => [slot, 'FR', 10]),
     );
 
     const exported = await market.app.inject({

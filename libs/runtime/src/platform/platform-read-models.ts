@@ -1,7 +1,10 @@
 import { EVENT_REGISTRY, upcastEvent } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import {
+  ALLOCATION_USAGE_PROJECTION,
   AllocationListsMigration,
+  AllocationUsageMigration,
+  AllocationUsageRow,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -45,6 +48,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       ...SETTLEMENT_ENTITIES,
       ...MARKET_STATE_ENTITIES,
       ParticipantEventRow,
+      AllocationUsageRow,
     ],
     migrations: [
       MarketplaceReadModelsMigration,
@@ -53,6 +57,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       MarketStateReadModelsMigration,
       AllocationListsMigration,
       ParticipantEventsMigration,
+      AllocationUsageMigration,
     ],
   },
   projections: [
@@ -61,6 +66,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
     ...SETTLEMENT_PROJECTIONS,
     ...MARKET_STATE_PROJECTIONS,
     PARTICIPANT_EVENTS_PROJECTION,
+    ALLOCATION_USAGE_PROJECTION,
   ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
