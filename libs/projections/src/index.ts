@@ -15,3 +15,4 @@ export * from './checkpoint-follower';
 export * from './projection-lag-timeout.error';
 export * from './market-state';
 export * from './participant-events/participant-events';
+export * from './backfill-new-projection';

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { backfillNewProjection } from '../backfill-new-projection';
 
 /**
  * The market a matching run reads, by slot window: the creation order of sites, offers and orders
@@ -26,6 +27,8 @@ export class MarketStateReadModelsMigration implements MigrationInterface {
     await runner.query(`CREATE TABLE rm_gpus_held (
       site_id text NOT NULL, slot text NOT NULL, gpus integer NOT NULL, PRIMARY KEY (site_id, slot))`);
     await runner.query('CREATE INDEX rm_gpus_held_slot ON rm_gpus_held (slot)');
+    await backfillNewProjection(runner, 'rm_site_capacity');
+    await backfillNewProjection(runner, 'rm_gpus_held');
     await this.listIndexes(runner);
   }
 

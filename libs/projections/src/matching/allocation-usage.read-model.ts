@@ -1,5 +1,6 @@
 import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { AllocationUsageState, allocationUsageDecider } from '@policloud/domain';
+import { backfillNewProjection } from '../backfill-new-projection';
 import { aggregateStateProjection } from '../marketplace/aggregate-state.projection';
 
 /**
@@ -30,6 +31,7 @@ export class AllocationUsageMigration implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`CREATE TABLE rm_allocation_usage (
       id text PRIMARY KEY, revision integer NOT NULL, state jsonb NOT NULL)`);
+    await backfillNewProjection(runner, 'rm_allocation_usage');
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -8,6 +8,7 @@ import {
 } from 'typeorm';
 import { EVENT_REGISTRY } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
+import { backfillNewProjection } from '../backfill-new-projection';
 import { bigintAsNumber } from '../column-transformers';
 import { Projection } from '../projection';
 
@@ -72,6 +73,7 @@ export class ParticipantEventsMigration implements MigrationInterface {
     await runner.query(`CREATE TABLE rm_participant_events (
       participant_id text NOT NULL, global_position bigint NOT NULL, recorded_at text NOT NULL,
       PRIMARY KEY (participant_id, global_position))`);
+    await backfillNewProjection(runner, 'rm_participant_events');
   }
 
   async down(runner: QueryRunner): Promise<void> {
