@@ -281,8 +281,12 @@ describe('sovereignty audits on PostgreSQL', () => {
   });
 
   it('a deleted event is detected at the next event of its stream', async () => {
+    // The first two events of a filled order's stream: its placement, then a run's fills.
     const filled = await sql.query(
-      `SELECT * FROM es_events WHERE event_type = 'ComputeOrderFilled' ORDER BY global_position LIMIT 2`,
+      `SELECT * FROM es_events WHERE stream_id = (
+         SELECT stream_id FROM es_events WHERE event_type = 'ComputeOrderFilled'
+         ORDER BY global_position LIMIT 1)
+       ORDER BY global_position LIMIT 2`,
     );
     const [deleted, next] = filled.rows as { global_position: string; stream_id: string }[];
     expect(next.stream_id).toBe(deleted.stream_id);

@@ -296,6 +296,10 @@ describe('matching through the API on PostgreSQL', () => {
 
   it('replay tells a run whose recorded allocations differ from what the engine gives', async () => {
     const store = market.store;
+    const movedFirstSlot = (data: Record<string, unknown>) => {
+      const [first, ...rest] = data.slots as Record<string, unknown>[];
+      return [{ ...first, slot: '2027-03-01T11:00:00Z' }, ...rest];
+    };
     const recorded = await store.readStream(matchingRunStreamId(runId));
     const forgedId = `${runId}-forged`;
     const events = recorded.map((event, index) => ({
@@ -305,7 +309,7 @@ describe('matching through the API on PostgreSQL', () => {
       metadata: event.metadata,
       data:
         index === 0 // one allocation moved an hour later
-          ? { ...event.data, runId: forgedId, slot: '2027-03-01T11:00:00Z' }
+          ? { ...event.data, runId: forgedId, slots: movedFirstSlot(event.data) }
           : { ...event.data, runId: forgedId },
     }));
     // A forged run, written around the command path on purpose: replay must tell it apart.

@@ -23,7 +23,9 @@ import { MatchingThread } from '@policloud/matching-runs';
 import { EVENT_STORE, EventStore } from '../../libs/event-store/src';
 import { matchOrders } from '../../libs/matching/src';
 import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
-import { marketHistoryAt, ProjectionRunner } from '../../libs/projections/src';
+import { DataSource } from 'typeorm';
+import { READ_MODELS } from '../../libs/http/src';
+import { marketHistoryAt, ProjectionRunner, readMarketState } from '../../libs/projections/src';
 import { PROJECTION_RUNNER } from '../../libs/runtime/src';
 import { ApiClient } from '../../scripts/demo/api-client';
 import { MatchingRun } from '../../scripts/demo/market-api';
@@ -102,6 +104,25 @@ async function main(): Promise<void> {
 
     // A steady state: the read models caught up with the market, the matching thread started.
     await app.get<ProjectionRunner>(PROJECTION_RUNNER).waitFor(position, 600_000);
+    // The market as a run reads it now (the read models, by horizon), against folding the log.
+    const fromReadModels = await timed(() =>
+      readMarketState(app.get<DataSource>(READ_MODELS), horizon),
+    );
+    const sameSnapshot =
+      hashOf(matchingSnapshot(fromReadModels.value!.market, horizon, 0)) === hash.value;
+    progress(
+      `market from the read models: ${fromReadModels.ms.toFixed(0)} ms (folding the log: ` +
+        `${history.ms.toFixed(0)} ms), same snapshot hash: ${sameSnapshot}`,
+    );
+    // Events the run writes per filled order, against one event per allocation, fill and draw.
+    const written = events.value.reduce((sum, decision) => sum + decision.events.length, 0);
+    const allocations = matching.value.allocations;
+    const filledOrders = new Set(allocations.map((allocation) => allocation.orderId)).size;
+    const perSlot =
+      allocations.length * 2 +
+      allocations.reduce((sum, allocation) => sum + allocation.energy.length, 0) +
+      new Set(allocations.map((allocation) => allocation.siteId)).size +
+      1;
     await app.get(MatchingThread).match(randomSnapshot({ seed: 1, orders: 5, sites: 1, slots: 2 }));
 
     let run: MatchingRun | undefined;
@@ -132,6 +153,13 @@ async function main(): Promise<void> {
     result('read_models_after_run_ms', Math.round(visible.ms));
     result('list_run_allocations_ms', Math.round(listing.runMs));
     result('event_loop_pause_ms_listing', Math.round(listing.pauseMs));
+    result('market_read_ms_read_models', Math.round(fromReadModels.ms));
+    result('market_read_ms_log_fold', Math.round(history.ms));
+    result('market_read_ratio_read_models_vs_fold', fromReadModels.ms / history.ms, 3);
+    result('snapshot_hash_same_read_models_vs_fold', sameSnapshot ? 1 : 0);
+    result('events_per_filled_order', written / filledOrders, 2);
+    result('events_per_filled_order_one_per_slot', perSlot / filledOrders, 2);
+    result('events_ratio_vs_one_per_slot', written / perSlot, 3);
   } finally {
     await app.close();
     await schema?.drop();

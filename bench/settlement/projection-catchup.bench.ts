@@ -27,10 +27,12 @@ import {
 } from '@policloud/event-store';
 import { matchOrders } from '@policloud/matching';
 import {
+  AllocationListsMigration,
   marketHistoryAt,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
+  MarketStateReadModelsMigration,
   MATCHING_ENTITIES,
   MATCHING_PROJECTIONS,
   MatchingReadModelsMigration,
@@ -241,6 +243,8 @@ async function main(): Promise<void> {
         MarketplaceReadModelsMigration,
         MatchingReadModelsMigration,
         SettlementReadModelsMigration,
+        MarketStateReadModelsMigration,
+        AllocationListsMigration,
       ],
     },
   );

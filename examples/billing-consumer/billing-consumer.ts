@@ -1,6 +1,8 @@
 import { Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
   AllocationMadeV1,
+  AllocationMadeV2,
+  allocationsOf,
   HANDLED_VERSIONS,
   SettlementPeriodClosedV1,
   SettlementStatementIssuedV1,
@@ -157,11 +159,14 @@ export class BillingConsumer {
           return;
         }
         case 'AllocationMade': {
-          const data = event.data as unknown as AllocationMadeV1;
-          this.ledger.recordAllocation(data);
-          this.log(
-            `allocation ${data.allocationId}: buyer ${data.buyerId}, ${data.gpus} GPUs at ${data.slot}`,
-          );
+          const data = event.data as unknown as AllocationMadeV1 | AllocationMadeV2;
+          for (const allocation of allocationsOf(event.schemaVersion, data)) {
+            this.ledger.recordAllocation(allocation);
+            this.log(
+              `allocation ${allocation.allocationId}: buyer ${allocation.buyerId}, ` +
+                `${allocation.gpus} GPUs at ${allocation.slot}`,
+            );
+          }
           return;
         }
         case 'SettlementPeriodClosed': {

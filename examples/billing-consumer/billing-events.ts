@@ -54,10 +54,44 @@ export interface AllocationMadeV1 {
   currency: string;
 }
 
+/**
+ * AllocationMade v2: one event per order, site and run of consecutive slots, each slot with its
+ * own allocation id and price (what billing keeps; the event carries more).
+ */
+export interface AllocationMadeV2 {
+  runId: string;
+  orderId: string;
+  buyerId: string;
+  siteId: string;
+  gpus: number;
+  currency: string;
+  slots: { allocationId: string; slot: string; pricePerGpuHour: number }[];
+}
+
+/** The allocations, one per slot, an AllocationMade of either version records. */
+export function allocationsOf(
+  schemaVersion: number,
+  data: AllocationMadeV1 | AllocationMadeV2,
+): AllocationMadeV1[] {
+  if (schemaVersion === 1) return [data as AllocationMadeV1];
+  const { slots, ...range } = data as AllocationMadeV2;
+  return slots.map(({ allocationId, slot, pricePerGpuHour }) => ({
+    runId: range.runId,
+    allocationId,
+    orderId: range.orderId,
+    buyerId: range.buyerId,
+    siteId: range.siteId,
+    slot,
+    gpus: range.gpus,
+    pricePerGpuHour,
+    currency: range.currency,
+  }));
+}
+
 /** Event types and versions billing handles; other events on its topics are ignored. */
 export const HANDLED_VERSIONS: Readonly<Record<string, readonly number[]>> = {
   // v2 adds a buyer statement's energy figures (CFE share, gCO2e): nothing billing reads.
   SettlementStatementIssued: [1, 2],
   SettlementPeriodClosed: [1],
-  AllocationMade: [1],
+  AllocationMade: [1, 2],
 };

@@ -8,7 +8,7 @@ import { EmbeddedPlatform } from './embedded-platform';
 /** The audit API's services on a platform, built as its modules provide them. */
 export function auditServices(platform: EmbeddedPlatform) {
   const key = new AuditKeyService(platform.config);
-  const events = new AuditEventsService(platform.store);
+  const events = new AuditEventsService(platform.store, platform.readModels);
   const checkpoints = new CheckpointsService(
     platform.store,
     platform.clock,
@@ -21,6 +21,6 @@ export function auditServices(platform: EmbeddedPlatform) {
     events,
     checkpoints,
     verification: new VerificationService(platform.store, platform.clock, key, checkpoints, events),
-    sovereignty: new SovereigntyService(platform.readModels, platform.store),
+    sovereignty: new SovereigntyService(platform.readModels),
   };
 }

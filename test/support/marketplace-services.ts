@@ -153,6 +153,7 @@ export function matchingRuns(platform: EmbeddedPlatform): MatchingRunsService {
     thread,
     platform.metrics,
     platform.commands,
+    platform.barrier,
   );
 }
 

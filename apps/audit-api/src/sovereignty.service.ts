@@ -1,35 +1,38 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In } from 'typeorm';
 import {
-  AllocationMade,
+  AllocationRecord,
   ComputeOrder,
   distanceKm,
   isEuJurisdiction,
   isRenewable,
   isWithinJurisdictions,
   UsageFigures,
-  allocationUsageDecider,
-  allocationUsageStreamId,
   Site,
 } from '@policloud/domain';
-import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-store';
 import { READ_MODELS, SlotRangeQuery } from '@policloud/http';
-import { AllocationRow, ComputeOrderRow, SiteRow } from '@policloud/projections';
+import {
+  AllocationRow,
+  AllocationUsageRow,
+  ComputeOrderRow,
+  SiteRow,
+} from '@policloud/projections';
 import { slotRange } from '@policloud/domain';
 
 type Verdict = 'pass' | 'fail' | 'not_requested';
 
+/** Allocation ids per query of their usage. */
+const USAGE_PAGE = 5_000;
+
 /**
  * Where every GPU-hour of a buyer ran: each allocation with the facts recorded at match time
  * (country, operator jurisdiction, certifications, energy), what was delivered, and a verdict
- * per order constraint — computed from the record, never from a site's later state.
+ * per order constraint — computed from the record, never from a site's later state. Read from
+ * the read models by index (the buyer's allocations, their orders, sites and usage).
  */
 @Injectable()
 export class SovereigntyService {
-  constructor(
-    @Inject(READ_MODELS) private readonly readModels: DataSource,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
   async report(buyerId: string, query: SlotRangeQuery) {
     const { from, to } = slotRange(query);
@@ -55,66 +58,64 @@ export class SovereigntyService {
         (row.state as Site).location,
       ]),
     );
-    const lines = await Promise.all(
-      allocations.map(async (allocation) => ({
-        allocationId: allocation.allocationId,
-        orderId: allocation.orderId,
-        siteId: allocation.siteId,
-        slot: allocation.slot,
-        gpus: allocation.gpus,
-        gpuHoursDelivered: (await this.usageOf(allocation.allocationId))?.gpuHoursDelivered ?? null,
-        country: allocation.site.country,
-        operatorJurisdiction: allocation.site.operatorJurisdiction,
-        operatorLegalEntity: allocation.site.operatorLegalEntity,
-        certifications: allocation.site.certifications,
-        energy: allocation.energy.map(({ offerId, producerId, source, carbonGPerKwh, wh }) => ({
-          offerId,
-          producerId,
-          source,
-          carbonGPerKwh,
-          wh,
-        })),
+    const usage = await this.usageOf(allocations.map((allocation) => allocation.allocationId));
+    const lines = allocations.map((allocation) => ({
+      allocationId: allocation.allocationId,
+      orderId: allocation.orderId,
+      siteId: allocation.siteId,
+      slot: allocation.slot,
+      gpus: allocation.gpus,
+      gpuHoursDelivered: usage.get(allocation.allocationId)?.gpuHoursDelivered ?? null,
+      country: allocation.site.country,
+      operatorJurisdiction: allocation.site.operatorJurisdiction,
+      operatorLegalEntity: allocation.site.operatorLegalEntity,
+      certifications: allocation.site.certifications,
+      energy: allocation.energy.map(({ offerId, producerId, source, carbonGPerKwh, wh }) => ({
+        offerId,
+        producerId,
+        source,
+        carbonGPerKwh,
+        wh,
       })),
-    );
+    }));
+    const byOrder = new Map<string, AllocationRecord[]>();
+    for (const allocation of allocations) {
+      byOrder.set(allocation.orderId, [...(byOrder.get(allocation.orderId) ?? []), allocation]);
+    }
     return {
       buyerId,
       from: from ?? null,
       to: to ?? null,
       allocations: lines,
       orders: orderIds.map((orderId) =>
-        verdicts(
-          orderId,
-          orders.get(orderId),
-          allocations.filter((a) => a.orderId === orderId),
-          locations,
-        ),
+        verdicts(orderId, orders.get(orderId), byOrder.get(orderId) ?? [], locations),
       ),
     };
   }
 
-  private async usageOf(allocationId: string): Promise<UsageFigures | undefined> {
-    try {
-      const events = await this.store.readStream(allocationUsageStreamId(allocationId));
-      const state = events.reduce(
-        (current, event) => allocationUsageDecider.evolve(current, event as never),
-        allocationUsageDecider.initialState(),
-      );
-      return state.status === 'absent' ? undefined : (state as unknown as UsageFigures);
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return undefined;
-      throw error;
+  /** The metered figures of the allocations that have any, by allocation id. */
+  private async usageOf(allocationIds: string[]): Promise<Map<string, UsageFigures>> {
+    const figures = new Map<string, UsageFigures>();
+    for (let start = 0; start < allocationIds.length; start += USAGE_PAGE) {
+      const rows = await this.readModels
+        .getRepository(AllocationUsageRow)
+        .findBy({ id: In(allocationIds.slice(start, start + USAGE_PAGE)) });
+      for (const row of rows) {
+        if (row.state.status !== 'absent') figures.set(row.id, row.state as UsageFigures);
+      }
     }
+    return figures;
   }
 }
 
 function verdicts(
   orderId: string,
   order: ComputeOrder | undefined,
-  allocations: AllocationMade['data'][],
+  allocations: AllocationRecord[],
   locations: Map<string, { lat: number; lon: number }>,
 ) {
   const constraints = order?.constraints ?? {};
-  const every = (requested: boolean, holds: (a: AllocationMade['data']) => boolean): Verdict =>
+  const every = (requested: boolean, holds: (a: AllocationRecord) => boolean): Verdict =>
     !requested ? 'not_requested' : allocations.every(holds) ? 'pass' : 'fail';
   return {
     orderId,

@@ -22,7 +22,7 @@ import {
   rehydrate,
   upcastEvent,
 } from './events.registry';
-import { AllocationMade, matchingRunDecider } from './matching-run';
+import { AllocationMade, allocationsIn, matchingRunDecider } from './matching-run';
 import { participantDecider } from './participant';
 import { SettlementPeriodClosed, settlementDecider, SettlementStatementIssued } from './settlement';
 import { Decider } from './shared/aggregate';
@@ -105,7 +105,7 @@ const placedV1: ComputeOrderPlacedV1 = {
 };
 
 const run = emit(matchingRunDecider, [], recordMatchingRun());
-const allocation = (run[0] as AllocationMade).data;
+const [allocation] = allocationsIn((run[0] as AllocationMade).data);
 const usageReported = emit(allocationUsageDecider, [], reportUsage(), usageContext(allocation));
 
 const certifyUsage = (meteredWh: number, usageRevision: number): CertifyUsage => ({
@@ -322,6 +322,12 @@ const samples: StoredEventLike[] = [
     offerContext(site),
   ),
   energyAllocated(),
+  // as stored before a run's draws on an offer made one event
+  {
+    type: 'EnergyAllocated',
+    schemaVersion: 1,
+    data: { offerId: 'offer-1', ...energyAllocated().data.draws[0] },
+  },
   // compute order
   ...placed,
   ...emit(
@@ -345,6 +351,12 @@ const samples: StoredEventLike[] = [
     data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00.000Z' },
   }),
   computeOrderFilled(),
+  // as stored before a run's fills of an order made one event
+  {
+    type: 'ComputeOrderFilled',
+    schemaVersion: 1,
+    data: { orderId: 'order-1', ...computeOrderFilled().data.fills[0] },
+  },
   placedV1,
   // matching run
   ...run,
@@ -391,6 +403,8 @@ const samples: StoredEventLike[] = [
     }),
   ),
   ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
+  // as stored before a run's allocations were recorded by range: one slot each
+  { type: 'AllocationMade', schemaVersion: 1, data: allocation },
   // site capacity
   ...allocateGpusBySite(allocation.runId, [
     allocation,
@@ -808,11 +822,14 @@ describe('event contracts', () => {
       const event = first('AllocationMade');
       const { data } = expectEvent(event, 'AllocationMade');
       rejects({ ...event, data: { ...data, site: { ...data.site, status: 'active' } } });
-      rejects({
+      const [slot] = data.slots;
+      const withSlot = (changed: object) => ({
         ...event,
-        data: { ...data, energy: [{ ...data.energy[0], currency: 'EUR' }] },
+        data: { ...data, slots: [{ ...slot, ...changed }] },
       });
-      rejects({ ...event, data: { ...data, energy: [] } });
+      rejects(withSlot({ energy: [{ ...slot.energy[0], currency: 'EUR' }] }));
+      rejects(withSlot({ energy: [] }));
+      rejects({ ...event, data: { ...data, slots: [] } });
     });
 
     it('rejects a run hash that is not 64 lowercase hex digits', () => {
@@ -859,16 +876,27 @@ describe('event contracts', () => {
       );
     });
 
+    const withDraw = (changed: object) => {
+      const { data } = expectEvent(first('EnergyAllocated'), 'EnergyAllocated');
+      return {
+        ...first('EnergyAllocated'),
+        data: { ...data, draws: [{ ...data.draws[0], ...changed }] },
+      };
+    };
+
     it('rejects a missing required field', () => {
-      const { slot: _slot, ...data } = first('EnergyAllocated').data;
-      rejects({ ...first('EnergyAllocated'), data });
+      const { data } = expectEvent(first('EnergyAllocated'), 'EnergyAllocated');
+      const { slot: _slot, ...draw } = data.draws[0];
+      rejects({ ...first('EnergyAllocated'), data: { ...data, draws: [draw] } });
+      rejects({ ...first('EnergyAllocated'), data: { ...data, draws: [] } });
     });
 
     it('rejects non-integer Wh and money', () => {
-      rejects({ ...first('EnergyAllocated'), data: { ...first('EnergyAllocated').data, wh: 1.5 } });
+      rejects(withDraw({ wh: 1.5 }));
+      const { data } = expectEvent(first('ComputeOrderFilled'), 'ComputeOrderFilled');
       rejects({
         ...first('ComputeOrderFilled'),
-        data: { ...first('ComputeOrderFilled').data, pricePerGpuHour: 1.5 },
+        data: { ...data, fills: [{ ...data.fills[0], pricePerGpuHour: 1.5 }] },
       });
       rejects({
         ...first('SiteRegistered'),
@@ -877,14 +905,8 @@ describe('event contracts', () => {
     });
 
     it('rejects slots that are not whole UTC hours, and unknown codes', () => {
-      rejects({
-        ...first('EnergyAllocated'),
-        data: { ...first('EnergyAllocated').data, slot: '2026-03-01T10:30:00Z' },
-      });
-      rejects({
-        ...first('EnergyAllocated'),
-        data: { ...first('EnergyAllocated').data, slot: '2026-03-01T10:00:00+01:00' },
-      });
+      rejects(withDraw({ slot: '2026-03-01T10:30:00Z' }));
+      rejects(withDraw({ slot: '2026-03-01T10:00:00+01:00' }));
       rejects({
         ...first('SiteRegistered'),
         data: { ...first('SiteRegistered').data, country: 'UK' },

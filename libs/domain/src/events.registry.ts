@@ -4,7 +4,14 @@ import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
 import { EnergyCertificateEvent } from './energy-certificate/energy-certificate.events';
 import { EnergyOfferEvent } from './energy-offer/energy-offer.events';
-import { MatchingRunEvent } from './matching-run/matching-run.events';
+import { ENERGY_OFFER_UPCASTERS } from './energy-offer/energy-offer.upcasters';
+import {
+  AllocationMade,
+  AllocationRecord,
+  MatchingRunEvent,
+} from './matching-run/matching-run.events';
+import { allocationsIn } from './matching-run/matching-run.queries';
+import { MATCHING_RUN_UPCASTERS } from './matching-run/matching-run.upcasters';
 import { ParticipantEvent } from './participant/participant.events';
 import { SettlementEvent } from './settlement/settlement.events';
 import { SETTLEMENT_UPCASTERS } from './settlement/settlement.upcasters';
@@ -52,11 +59,11 @@ export const EVENT_REGISTRY: {
   EnergyOfferAmended: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   EnergyOfferWithdrawn: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   CurtailmentReported: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
-  EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
+  EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
-  ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
-  AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
+  ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
+  AllocationMade: { aggregate: 'matching-run', currentVersion: 2, readableVersions: [1, 2] },
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   SiteGpusAllocated: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   SiteGpusTakenOffline: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
@@ -103,7 +110,12 @@ export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.f
   Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
 );
 
-export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS, ...SETTLEMENT_UPCASTERS];
+export const EVENT_UPCASTERS = [
+  ...COMPUTE_ORDER_UPCASTERS,
+  ...ENERGY_OFFER_UPCASTERS,
+  ...MATCHING_RUN_UPCASTERS,
+  ...SETTLEMENT_UPCASTERS,
+];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
 export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(
@@ -152,4 +164,11 @@ export function expectEvent<T extends EventType>(
   const typed = eventOfType(event, type);
   if (!typed) throw new CorruptStreamError(type, `expected ${type}, found ${event.type}`);
   return typed;
+}
+
+/** The allocation records (one per slot) of a stored AllocationMade of any readable version. */
+export function allocationRecordsOfStored(event: StoredEventLike): AllocationRecord[] {
+  return event.type === 'AllocationMade'
+    ? allocationsIn(upcastEvent<AllocationMade>(event).data)
+    : [];
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
 import {
   addHours,
+  allocationsIn,
   DomainError,
   eventOfType,
   expectEvent,
@@ -23,8 +24,22 @@ import {
 } from '@policloud/event-store';
 import { canonicalJson } from '@policloud/audit';
 import { IdSource, ProblemException, READ_MODELS } from '@policloud/http';
-import { MarketHistory, marketHistoryAt, MatchingRunRow } from '@policloud/projections';
-import { APP_CONFIG, Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
+import {
+  marketHistoryAt,
+  MarketState,
+  MatchingRunRow,
+  ProjectionLagTimeoutError,
+  readMarketState,
+} from '@policloud/projections';
+import {
+  APP_CONFIG,
+  Clock,
+  CLOCK,
+  CommandHandler,
+  METRICS,
+  Metrics,
+  ReadModelBarrier,
+} from '@policloud/runtime';
 import { Horizon, matchingSnapshot } from './matching-input';
 import { MatchingThread, RecordedRun } from './matching-thread';
 import { runContextOf, runEventId } from './run-events';
@@ -63,6 +78,7 @@ export class MatchingRunsService {
     private readonly thread: MatchingThread,
     @Inject(METRICS) private readonly metrics: Metrics,
     private readonly commands: CommandHandler,
+    private readonly barrier: ReadModelBarrier,
   ) {}
 
   async run(request: { from?: string; to?: string }, requester: RunRequester) {
@@ -73,8 +89,8 @@ export class MatchingRunsService {
     if (recorded) return recorded;
     const started = process.hrtime.bigint();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const history = await this.historyAt(await this.store.headPosition());
-      const { decisions } = await this.record(history, horizon, this.config.platformFeeBps, {
+      const market = await this.marketFor(horizon);
+      const { decisions } = await this.record(market, horizon, this.config.platformFeeBps, {
         runId,
         requestedBy: requester.actor,
         completedAt: () => this.clock.now().toISOString(),
@@ -134,12 +150,13 @@ export class MatchingRunsService {
         throw error;
       });
     const completed = expectEvent(events[events.length - 1], 'MatchingRunCompleted').data;
-    const recorded = events
-      .flatMap((e) => eventOfType(e, 'AllocationMade') ?? [])
-      .map((e) => {
-        const { runId: _, ...allocation } = e.data;
-        return allocation;
-      });
+    // One allocation per order and slot, whether the run recorded them one by one (v1) or by range.
+    const recorded = inEngineOrder(
+      events
+        .flatMap((e) => eventOfType(e, 'AllocationMade') ?? [])
+        .flatMap((e) => allocationsIn(e.data))
+        .map(({ runId: _, ...allocation }) => allocation),
+    );
     const history = await this.historyAt(completed.inputPosition);
     const { snapshot, context } = await this.inputsOf(
       history,
@@ -151,15 +168,33 @@ export class MatchingRunsService {
       runId,
       inputPosition: completed.inputPosition,
       inputHashMatches: replayed.inputHash === completed.inputHash,
-      identical: await sameAllocations(replayed.allocations, recorded),
+      identical: await sameAllocations(inEngineOrder(replayed.allocations), recorded),
       recordedAllocations: recorded.length,
       replayedAllocations: replayed.allocations.length,
     };
   }
 
+  /**
+   * The market a run matches: the read models once they include everything committed before the
+   * run, read at their checkpoint, which the run records as its input position. Folding the log
+   * instead (what a replay does) gives the same snapshot; it is the fallback while the read
+   * models cannot stand for the log (a halted projection, rows from before the market state).
+   */
+  async marketFor(horizon: Horizon): Promise<MarketState> {
+    try {
+      await this.barrier.catchUp();
+      const read = await readMarketState(this.readModels, horizon);
+      if (read) return read.market;
+    } catch (error) {
+      if (!(error instanceof ProjectionLagTimeoutError)) throw error;
+    }
+    this.logger.warn({ msg: 'read models behind or incomplete: the run folds the log' });
+    return this.historyAt(await this.store.headPosition());
+  }
+
   /** Matches the market as of `history` and builds the run's events, on the matching thread. */
   private async record(
-    history: MarketHistory,
+    history: MarketState,
     horizon: Horizon,
     platformFeeBps: number,
     run: { runId: string; requestedBy: string; completedAt: () => string },
@@ -175,7 +210,7 @@ export class MatchingRunsService {
   }
 
   /** What the matching thread needs from the market as of `history`. */
-  private async inputsOf(history: MarketHistory, horizon: Horizon, platformFeeBps: number) {
+  private async inputsOf(history: MarketState, horizon: Horizon, platformFeeBps: number) {
     // Each step is tens of milliseconds on a large market: a turn of the event loop between.
     const snapshot = matchingSnapshot(history, horizon, platformFeeBps);
     await nextTurn();
@@ -228,6 +263,18 @@ export class MatchingRunsService {
     throwIfInvalid(errors);
     return { from: from!, to: to! };
   }
+}
+
+/** Allocations in the engine's order (slot, site, order): how ranges and replays compare. */
+function inEngineOrder<Allocation extends { slot: string; siteId: string; orderId: string }>(
+  allocations: readonly Allocation[],
+): Allocation[] {
+  const key = (a: Allocation) => [a.slot, a.siteId, a.orderId];
+  return [...allocations].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
 }
 
 /**

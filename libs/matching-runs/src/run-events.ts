@@ -26,7 +26,7 @@ import {
 } from '@policloud/domain';
 import { uuidV5 } from '@policloud/http';
 import { MatchingResult } from '@policloud/matching';
-import { MarketHistory } from '@policloud/projections';
+import { MarketState } from '@policloud/projections';
 import { Horizon } from './matching-input';
 
 /**
@@ -43,7 +43,7 @@ export interface RunContext {
   capacity: Record<string, StreamRead<SiteCapacityState>>;
 }
 
-export function runContextOf(history: MarketHistory): RunContext {
+export function runContextOf(history: MarketState): RunContext {
   const reads = <State>(versioned: Iterable<[string, StreamRead<State>]>) =>
     Object.fromEntries(
       [...versioned].map(([id, { state, revision }]) => [id, { state, revision }]),

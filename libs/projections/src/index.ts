@@ -14,3 +14,6 @@ export * from './position-waiters';
 export * from './checkpoint-follower';
 export * from './projection-lag-timeout.error';
 export * from './certificates';
+export * from './market-state';
+export * from './participant-events/participant-events';
+export * from './backfill-new-projection';

@@ -8,7 +8,7 @@
 import type {
   Agreement,
   AllocationEnergy,
-  AllocationMade,
+  AllocationRecord,
   SettlementBalance,
   SettlementLine,
   SettlementLineKind,
@@ -25,20 +25,20 @@ import type {
 /** A calendar month `YYYY-MM`: the period an allocation belongs to is the month of its slot. */
 export type Period = string;
 
-/** One energy draw of an allocation, as `AllocationMade` recorded it. */
+/** One energy draw of an allocation, as `AllocationMade` recorded it (`AllocationRecord`). */
 export type SettlementDraw = Pick<
   AllocationEnergy,
   'offerId' | 'producerId' | 'wh' | 'floorPricePerMwh'
 >;
 
 /**
- * An allocation as `AllocationMade` recorded it (a full `AllocationMade['data']` fits). The
+ * An allocation as `AllocationMade` recorded it (a full `AllocationRecord` fits). The
  * optional `platformFeeBps` is the fee of the matching run that made it
  * (`MatchingRunCompleted.platformFeeBps`): the rate its price was cleared against. Without it the
  * input's `platformFeeBps` applies.
  */
 export type SettlementAllocation = Pick<
-  AllocationMade['data'],
+  AllocationRecord,
   | 'allocationId'
   | 'orderId'
   | 'buyerId'

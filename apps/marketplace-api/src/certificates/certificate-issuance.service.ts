@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  AllocationMade,
+  AllocationRecord,
   AllocationUsageCommand,
   allocationUsageDecider,
   allocationUsageStreamId,
@@ -36,7 +36,7 @@ export class CertificateIssuanceService {
   ) {}
 
   async plan(
-    allocation: AllocationMade['data'],
+    allocation: AllocationRecord,
     command: AllocationUsageCommand,
   ): Promise<CertificationPlan> {
     const usage = await this.commands.load(

@@ -8,6 +8,7 @@ import {
   CertificateView,
 } from '@policloud/audit';
 import {
+  allocationRecordsOfStored,
   DomainError,
   energyCertificateDecider,
   energyCertificateStreamId,
@@ -48,7 +49,7 @@ export class CertificatesService {
   async list(query: ListCertificatesQuery, principal: Principal) {
     const builder = this.selection(query, principal);
     if (query.status) builder.andWhere('c.status = :status', { status: query.status });
-    const start = pageStart(query.after, 2);
+    const start = pageStart(query, 2);
     if (start) {
       const [afterSlot, afterId] = start;
       builder.andWhere('(c.slot, c.certificate_id) > (:afterSlot, :afterId)', {
@@ -179,10 +180,10 @@ export class CertificatesService {
       );
       const run = await read(matchingRunStreamId(evidence.runId));
       keep(
-        run.find(
-          (event) =>
-            event.type === 'AllocationMade' &&
-            (event.data as { allocationId?: string }).allocationId === evidence.allocationId,
+        run.find((event) =>
+          allocationRecordsOfStored(event).some(
+            (allocation) => allocation.allocationId === evidence.allocationId,
+          ),
         ),
         `AllocationMade of ${evidence.allocationId}`,
       );

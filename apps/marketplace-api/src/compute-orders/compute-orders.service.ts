@@ -64,7 +64,7 @@ export class ComputeOrdersService {
 
   /** Operators see every order, buyers their own; by placement time then id, a page at a time. */
   async find(query: ListComputeOrdersQuery, principal: Principal) {
-    const start = pageStart(query.after, 2);
+    const start = pageStart(query, 2);
     const limit = query.limit ?? PAGE_DEFAULT;
     const builder = this.readModels.getRepository(ComputeOrderRow).createQueryBuilder('o');
     if (!hasRole(principal, 'operator'))

@@ -20,21 +20,35 @@ export class PageQuery {
   @Max(PAGE_MAX)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Cursor: the nextAfter of the previous page' })
+  @ApiPropertyOptional({
+    description: 'Cursor: the nextCursor (or nextAfter) of the previous page',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   after?: string;
+
+  @ApiPropertyOptional({ description: 'Same as `after`: the nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
 }
 
 export interface Page<Item> {
   items: Item[];
   /** Where the next page starts; null on the last page. */
   nextAfter: string | null;
+  /** The same cursor, under the name clients of other keyset APIs look for. */
+  nextCursor: string | null;
 }
 
-/** The sort key a cursor names, checked to be `length` strings. */
-export function pageStart(after: string | undefined, length: number): string[] | undefined {
+/** The sort key a page's cursor (`after`, or its alias `cursor`) names, checked to be `length` strings. */
+export function pageStart(query: PageQuery, length: number): string[] | undefined {
+  if (query.after !== undefined && query.cursor !== undefined && query.after !== query.cursor) {
+    throwIfInvalid([{ field: 'cursor', message: 'must be the same as after when both are given' }]);
+  }
+  const after = query.after ?? query.cursor;
   if (after === undefined) return undefined;
   let key: unknown;
   try {
@@ -47,7 +61,8 @@ export function pageStart(after: string | undefined, length: number): string[] |
     key.length !== length ||
     !key.every((part) => typeof part === 'string')
   ) {
-    throwIfInvalid([{ field: 'after', message: 'must be the nextAfter of a previous page' }]);
+    const field = query.after !== undefined ? 'after' : 'cursor';
+    throwIfInvalid([{ field, message: 'must be the nextCursor of a previous page' }]);
   }
   return key as string[];
 }
@@ -61,11 +76,7 @@ export function pageOf<Row, Item>(
 ): Page<Item> {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return {
-    items: page.map(present),
-    nextAfter:
-      rows.length > limit
-        ? Buffer.from(JSON.stringify(sortKeyOf(last))).toString('base64url')
-        : null,
-  };
+  const next =
+    rows.length > limit ? Buffer.from(JSON.stringify(sortKeyOf(last))).toString('base64url') : null;
+  return { items: page.map(present), nextAfter: next, nextCursor: next };
 }

@@ -1,7 +1,7 @@
 import {
   energyCertificateStreamId,
   matchingRunStreamId,
-  type AllocationMade,
+  allocationRecordsOfStored,
   type EnergyCertificate,
   type SealedCheckpoint,
   type UsageReported,
@@ -188,15 +188,16 @@ function certificateProblem(
   }
 
   const { evidence } = certificate;
-  const made = find(
-    (event) =>
-      event.type === 'AllocationMade' &&
-      event.streamId === matchingRunStreamId(evidence.runId) &&
-      data(event).allocationId === evidence.allocationId,
-  );
+  const recordOf = (event: CertificateEvidenceEvent) =>
+    event.streamId === matchingRunStreamId(evidence.runId)
+      ? allocationRecordsOfStored(event).find(
+          (record) => record.allocationId === evidence.allocationId,
+        )
+      : undefined;
+  const made = find((event) => recordOf(event) !== undefined);
   if (!made) return `allocation: no AllocationMade of ${evidence.allocationId} in the bundle`;
   if (!proven.has(made.id)) return `allocation: event ${made.id} is not proven`;
-  const allocation = made.data as AllocationMade['data'];
+  const allocation = recordOf(made)!;
   const energy = allocation.energy.find((entry) => entry.offerId === certificate.offerId);
   const allocationMismatch = firstMismatch([
     ['siteId', allocation.siteId, certificate.siteId],

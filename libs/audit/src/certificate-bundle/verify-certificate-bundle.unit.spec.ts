@@ -4,7 +4,12 @@ import {
   energyCertificateStreamId,
   matchingRunStreamId,
 } from '@policloud/domain';
-import { allocationMade, reportUsage, usageContext } from '../../../domain/src/testing/examples';
+import {
+  allocationMade,
+  allocationRecord,
+  reportUsage,
+  usageContext,
+} from '../../../domain/src/testing/examples';
 import { generateSigningKey, publicKeyOf, sealCheckpoint } from '../checkpoint';
 import { chainHashes, GENESIS_HASH } from '../event-hash';
 import { MerkleTree } from '../merkle';
@@ -20,7 +25,7 @@ const publicKey = publicKeyOf(signingKey);
 
 /** A sealed log of five events: an allocation, its usage, a filler, the certificate, its claim. */
 function sealedBundle(): CertificateBundle {
-  const allocation = allocationMade().data;
+  const allocation = allocationRecord();
   const [usage] = allocationUsageDecider.decide(
     reportUsage(),
     allocationUsageDecider.initialState(),

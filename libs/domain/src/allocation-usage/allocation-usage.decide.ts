@@ -1,4 +1,4 @@
-import type { AllocationMade } from '../matching-run/matching-run.events';
+import type { AllocationRecord } from '../matching-run/matching-run.events';
 import { DomainError, FieldError } from '../shared/domain-error';
 import { slotHasStarted } from '../shared/slots';
 import { throwIfInvalid } from '../shared/validation';
@@ -13,10 +13,10 @@ import { AllocationUsageState } from './allocation-usage.evolve';
 
 /** The allocation (recorded by a matching run) the usage is metered against. */
 export interface AllocationUsageContext {
-  findAllocation(allocationId: string): AllocationMade['data'] | undefined;
+  findAllocation(allocationId: string): AllocationRecord | undefined;
 }
 
-type Allocation = AllocationMade['data'];
+type Allocation = AllocationRecord;
 
 /** Commands arrive typed (parseReportUsage, parseAmendUsage): these rules read the allocation and the stream. */
 export function decideAllocationUsage(

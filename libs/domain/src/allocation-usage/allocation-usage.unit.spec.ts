@@ -1,7 +1,7 @@
 import { rehydrate } from '../events.registry';
 import { CorruptStreamError, fold } from '../shared/aggregate';
 import { DeciderSpecification } from '../shared/decider-specification';
-import { allocationMade, reportUsage, usageContext } from '../testing/examples';
+import { allocationRecord, reportUsage, usageContext } from '../testing/examples';
 import {
   AllocationUsage,
   allocationUsageDecider,
@@ -18,8 +18,8 @@ const spec = DeciderSpecification.for(allocationUsageDecider);
 
 /** Allocation 1: 8 GPUs of site 1 for order 1 of buyer 1, slot 10:00. */
 const context = usageContext(
-  allocationMade().data,
-  allocationMade({ allocationId: 'alloc-9', siteId: 'site-2' }).data,
+  allocationRecord(),
+  allocationRecord({ allocationId: 'alloc-9', siteId: 'site-2' }),
 );
 
 const reported = (overrides: Partial<UsageReported['data']> = {}): UsageReported => ({

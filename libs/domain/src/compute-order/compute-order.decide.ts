@@ -9,6 +9,7 @@ import {
   ComputeOrderCancelled,
   ComputeOrderEvent,
   ComputeOrderFilled,
+  OrderFill,
   ComputeOrderPlaced,
 } from './compute-order.events';
 import { ComputeOrder, ComputeOrderState, orderedGpuHours } from './compute-order.evolve';
@@ -40,7 +41,7 @@ function recordFills(data: RecordFills['data'], state: ComputeOrderState): Compu
   }
   const filledSlots = new Set(state.fills.map((fill) => fill.slot));
   let filledGpuHours = state.filledGpuHours;
-  return data.fills.map((fill, index) => {
+  const fills = data.fills.map((fill, index): OrderFill => {
     if (!Number.isSafeInteger(fill.gpus) || fill.gpus < 1 || fill.gpus > state.gpus) {
       throw DomainError.invalid([
         {
@@ -62,18 +63,17 @@ function recordFills(data: RecordFills['data'], state: ComputeOrderState): Compu
       );
     }
     return {
-      type: 'ComputeOrderFilled',
-      schemaVersion: 1,
-      data: {
-        orderId: state.orderId,
-        allocationId: fill.allocationId,
-        siteId: fill.siteId,
-        slot: fill.slot,
-        gpus: fill.gpus,
-        pricePerGpuHour: fill.pricePerGpuHour,
-      },
+      allocationId: fill.allocationId,
+      siteId: fill.siteId,
+      slot: fill.slot,
+      gpus: fill.gpus,
+      pricePerGpuHour: fill.pricePerGpuHour,
     };
   });
+  if (fills.length === 0) return [];
+  return [
+    { type: 'ComputeOrderFilled', schemaVersion: 2, data: { orderId: state.orderId, fills } },
+  ];
 }
 
 function placeComputeOrder(

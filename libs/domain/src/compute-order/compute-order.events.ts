@@ -53,18 +53,30 @@ export type ComputeOrderCancelled = DomainEvent<
   1
 >;
 
-/** Emitted by matching for each slot it fills: `gpus` GPUs on `siteId` during `slot`. */
+/** One slot a run filled: `gpus` GPUs on `siteId` during `slot`, under allocation `allocationId`. */
+export interface OrderFill {
+  allocationId: string;
+  siteId: string;
+  slot: string;
+  gpus: number;
+  pricePerGpuHour: number;
+}
+
+/** v1, one event per filled slot: still stored, read as a v2 with one fill. */
+export type ComputeOrderFilledV1 = DomainEvent<
+  'ComputeOrderFilled',
+  { orderId: string } & OrderFill,
+  1
+>;
+
+/**
+ * Emitted by a matching run once per order it fills: every slot it filled (as the run listed
+ * them), so a week-long fill is one event, not one per hour.
+ */
 export type ComputeOrderFilled = DomainEvent<
   'ComputeOrderFilled',
-  {
-    orderId: string;
-    allocationId: string;
-    siteId: string;
-    slot: string;
-    gpus: number;
-    pricePerGpuHour: number;
-  },
-  1
+  { orderId: string; fills: OrderFill[] },
+  2
 >;
 
 export type ComputeOrderEvent = ComputeOrderPlaced | ComputeOrderCancelled | ComputeOrderFilled;

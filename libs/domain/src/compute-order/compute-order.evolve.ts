@@ -2,11 +2,11 @@ import { CorruptStreamError } from '../shared/aggregate';
 import { MAX_UNIT_PRICE } from '../shared/money';
 import { MAX_HORIZON_HOURS } from '../shared/slots';
 import { MAX_GPUS_PER_SITE } from '../site/site.parse';
-import { ComputeOrderEvent, ComputeOrderFilled, ComputeOrderPlaced } from './compute-order.events';
+import { ComputeOrderEvent, ComputeOrderPlaced, OrderFill } from './compute-order.events';
 
 export type ComputeOrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled';
 
-export type OrderFill = Omit<ComputeOrderFilled['data'], 'orderId'>;
+export type { OrderFill };
 
 export type ComputeOrder = ComputeOrderPlaced['data'] & {
   status: ComputeOrderStatus;
@@ -51,8 +51,8 @@ export function evolveComputeOrder(
     case 'ComputeOrderCancelled':
       return { ...state, status: 'cancelled', cancelledAt: event.data.cancelledAt };
     case 'ComputeOrderFilled': {
-      const { orderId: _, ...fill } = event.data;
-      const filledGpuHours = state.filledGpuHours + fill.gpus;
+      const { fills } = event.data;
+      const filledGpuHours = fills.reduce((sum, fill) => sum + fill.gpus, state.filledGpuHours);
       // A fill racing a cancellation still counts, but the order stays cancelled.
       const status =
         state.status === 'cancelled'
@@ -60,7 +60,7 @@ export function evolveComputeOrder(
           : filledGpuHours >= orderedGpuHours(state)
             ? 'filled'
             : 'partially_filled';
-      return { ...state, status, filledGpuHours, fills: [...state.fills, fill] };
+      return { ...state, status, filledGpuHours, fills: [...state.fills, ...fills] };
     }
   }
 }

@@ -164,11 +164,27 @@ describe('compute order: a matching run fills it', () => {
     data: { orderId: 'order-1', fills },
   });
 
-  it('records one ComputeOrderFilled per slot filled', () => {
+  it("records a run's fills of the order in one ComputeOrderFilled, slot by slot", () => {
     spec
       .given([placed()])
-      .when(recordFills([fill('2026-03-01T10:00:00Z', 8, 'alloc-1')]))
-      .then([computeOrderFilled()]);
+      .when(
+        recordFills([
+          fill('2026-03-01T10:00:00Z', 8, 'alloc-1'),
+          fill('2026-03-01T11:00:00Z', 8, 'alloc-1'),
+        ]),
+      )
+      .then([computeOrderFilled({}, fill('2026-03-01T11:00:00Z', 8, 'alloc-1'))]);
+  });
+
+  it('reads a stored per-slot ComputeOrderFilled (v1) as a fill of that slot', () => {
+    const { fills } = computeOrderFilled().data;
+    spec
+      .given([
+        placed(),
+        { type: 'ComputeOrderFilled', schemaVersion: 1, data: { orderId: 'order-1', ...fills[0] } },
+      ])
+      .when(recordFills([fill('2026-03-01T10:00:00Z')]))
+      .thenThrows('conflict');
   });
 
   it('fills each slot once, ever', () => {

@@ -1,4 +1,4 @@
-import type { AllocationMade } from '../matching-run/matching-run.events';
+import type { AllocationRecord } from '../matching-run/matching-run.events';
 import { Command } from '../shared/event';
 import type { CertificateEvidence } from './energy-certificate.events';
 
@@ -9,7 +9,7 @@ import type { CertificateEvidence } from './energy-certificate.events';
 export type CertifyUsage = Command<
   'CertifyUsage',
   {
-    allocation: AllocationMade['data'];
+    allocation: AllocationRecord;
     offerId: string;
     /** The offer's share of the metered Wh (see splitMeteredWh), before any cap. */
     meteredWh: number;

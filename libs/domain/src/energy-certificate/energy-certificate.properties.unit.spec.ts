@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fold } from '../shared/aggregate';
-import { allocationMade } from '../testing/examples';
+import { allocationRecord } from '../testing/examples';
 import {
   EnergyCertificateCommand,
   EnergyCertificateEvent,
@@ -34,12 +34,12 @@ const stepArb = fc.oneof(
 );
 
 function allocationData(index: number, wh: number) {
-  return allocationMade({
+  return allocationRecord({
     allocationId: `alloc-${index}`,
     buyerId: `buyer-${index % 2}`,
     slot: SLOT,
-    energy: [{ ...allocationMade().data.energy[0], offerId: 'offer-1', wh }],
-  }).data;
+    energy: [{ ...allocationRecord().energy[0], offerId: 'offer-1', wh }],
+  });
 }
 
 /** Replays a random history through the decider, as the command handler would: decide, then evolve. */

@@ -1,5 +1,5 @@
 import { DeciderSpecification } from '../shared/decider-specification';
-import { allocationMade } from '../testing/examples';
+import { allocationRecord } from '../testing/examples';
 import {
   CertifyUsage,
   EnergyCertificateCancelled,
@@ -11,7 +11,7 @@ import {
 const spec = DeciderSpecification.for(energyCertificateDecider);
 
 /** Allocation 1: 8 GPUs of site 1 (FR, H100) at 10:00 on 6,304 Wh of wind offer 1 (12 g/kWh). */
-const allocation = allocationMade().data;
+const allocation = allocationRecord();
 const offerHour = { deliverableWh: 10_000 };
 
 const certify = (overrides: Partial<CertifyUsage['data']> = {}): CertifyUsage => ({

@@ -201,7 +201,7 @@ function reportCurtailment(
  */
 function allocateEnergy(data: AllocateEnergy['data'], offer: EnergyOffer): EnergyAllocated[] {
   const taken = new Map<string, number>();
-  return data.draws.map((draw, index) => {
+  const draws = data.draws.map((draw, index) => {
     const entry = offer.slots[draw.slot];
     const before = taken.get(draw.slot) ?? 0;
     const left = entry ? Math.max(0, entry.offeredWh - entry.allocatedWh) - before : 0;
@@ -216,17 +216,10 @@ function allocateEnergy(data: AllocateEnergy['data'], offer: EnergyOffer): Energ
       );
     }
     taken.set(draw.slot, before + draw.wh);
-    return {
-      type: 'EnergyAllocated',
-      schemaVersion: 1,
-      data: {
-        offerId: offer.offerId,
-        slot: draw.slot,
-        wh: draw.wh,
-        allocationId: draw.allocationId,
-      },
-    };
+    return { allocationId: draw.allocationId, slot: draw.slot, wh: draw.wh };
   });
+  if (draws.length === 0) return [];
+  return [{ type: 'EnergyAllocated', schemaVersion: 2, data: { offerId: offer.offerId, draws } }];
 }
 
 // ---------------------------------------------------------------- shared rules

@@ -64,11 +64,28 @@ export type CurtailmentReported = DomainEvent<
   1
 >;
 
-/** Emitted by matching when it allocates energy of this offer to an allocation. */
+/** Wh of the offer in one slot that a matching run gave to allocation `allocationId`. */
+export interface EnergyAllocation {
+  allocationId: string;
+  slot: string;
+  wh: number;
+}
+
+/** v1, one event per draw: still stored, read as a v2 with one draw. */
+export type EnergyAllocatedV1 = DomainEvent<
+  'EnergyAllocated',
+  { offerId: string } & EnergyAllocation,
+  1
+>;
+
+/**
+ * Emitted by a matching run once per offer it draws on: every draw of the run, in the order the
+ * run listed them, so the offer's events follow the runs, not the hours they fill.
+ */
 export type EnergyAllocated = DomainEvent<
   'EnergyAllocated',
-  { offerId: string; slot: string; wh: number; allocationId: string },
-  1
+  { offerId: string; draws: EnergyAllocation[] },
+  2
 >;
 
 export type EnergyOfferEvent =

@@ -84,8 +84,10 @@ function apply(draft: EnergyOffer, event: Exclude<EnergyOfferEvent, EnergyOfferL
       };
       return;
     case 'EnergyAllocated': {
-      const entry = existingSlot(draft, event.type, event.data.slot);
-      draft.slots[event.data.slot] = { ...entry, allocatedWh: entry.allocatedWh + event.data.wh };
+      for (const { slot, wh } of event.data.draws) {
+        const entry = existingSlot(draft, event.type, slot);
+        draft.slots[slot] = { ...entry, allocatedWh: entry.allocatedWh + wh };
+      }
       return;
     }
   }

@@ -410,7 +410,7 @@ describe('energy offer: a matching run allocates energy', () => {
     data: { offerId: 'offer-1', draws },
   });
 
-  it('records one EnergyAllocated per draw, within what each slot has left', () => {
+  it("records a run's draws in one EnergyAllocated, within what each slot has left", () => {
     spec
       .given([listed(), energyAllocated({ wh: 100_000 })])
       .when(
@@ -421,9 +421,33 @@ describe('energy offer: a matching run allocates energy', () => {
         context,
       )
       .then([
-        energyAllocated({ wh: 30_000, allocationId: 'alloc-2' }),
-        energyAllocated({ wh: 20_000, allocationId: 'alloc-3' }),
+        energyAllocated(
+          { wh: 30_000, allocationId: 'alloc-2' },
+          { slot: '2026-03-01T10:00:00Z', wh: 20_000, allocationId: 'alloc-3' },
+        ),
       ]);
+  });
+
+  it('reads a stored per-draw EnergyAllocated (v1) as the run it was part of', () => {
+    spec
+      .given([
+        listed(),
+        {
+          type: 'EnergyAllocated',
+          schemaVersion: 1,
+          data: {
+            offerId: 'offer-1',
+            slot: '2026-03-01T10:00:00Z',
+            wh: 100_000,
+            allocationId: 'a',
+          },
+        },
+      ])
+      .when(
+        allocate([{ slot: '2026-03-01T10:00:00Z', wh: 50_001, allocationId: 'alloc-2' }]),
+        context,
+      )
+      .thenThrows('conflict');
   });
 
   it('never sells a Wh twice: draws beyond what the slot has left are refused', () => {

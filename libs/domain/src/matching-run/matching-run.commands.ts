@@ -1,5 +1,5 @@
 import { Command } from '../shared/event';
-import type { AllocationEnergy, AllocationMade, ClearingPrice } from './matching-run.events';
+import type { AllocationEnergy, AllocationRecord, ClearingPrice } from './matching-run.events';
 
 /** One allocation as the matching engine proposes it, before parseRecordMatchingRun types it. */
 export interface AllocationInput {
@@ -25,7 +25,7 @@ export interface AllocationInput {
 }
 
 /** An allocation as recorded: AllocationMade without the run id. */
-export type RecordedAllocation = Omit<AllocationMade['data'], 'runId'>;
+export type RecordedAllocation = Omit<AllocationRecord, 'runId'>;
 
 /** Typed by parseRecordMatchingRun from the engine's output: a consistent record. */
 export type RecordMatchingRun = Command<

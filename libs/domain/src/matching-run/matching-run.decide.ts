@@ -1,5 +1,6 @@
 import { DomainError } from '../shared/domain-error';
-import { MatchingRunCommand, RecordMatchingRun } from './matching-run.commands';
+import { addHours } from '../shared/slots';
+import { MatchingRunCommand, RecordedAllocation, RecordMatchingRun } from './matching-run.commands';
 import { AllocationMade, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
 import { MatchingRunState } from './matching-run.evolve';
 
@@ -44,11 +45,56 @@ function recordMatchingRun(
     },
   };
   return [
-    ...allocations.map((allocation): AllocationMade => ({
+    ...allocationRanges(runId, allocations).map((range): AllocationMade => ({
       type: 'AllocationMade',
-      schemaVersion: 1,
-      data: { runId, ...allocation },
+      schemaVersion: 2,
+      data: range,
     })),
     completed,
   ];
+}
+
+/**
+ * The run's allocations as ranges: one per order, site and run of consecutive slots with the same
+ * GPUs (and the same site facts), in the order their first slots come. Allocations arrive in the
+ * engine's order (slot, site, order), so an order's hours on one site chain into one range.
+ */
+export function allocationRanges(
+  runId: string,
+  allocations: readonly RecordedAllocation[],
+): AllocationMade['data'][] {
+  const ranges: AllocationMade['data'][] = [];
+  const latest = new Map<string, AllocationMade['data']>();
+  for (const allocation of allocations) {
+    const { allocationId, slot, pricePerGpuHour, reservePerGpuHour, energy, ...shared } =
+      allocation;
+    const key = `${shared.orderId}\u0000${shared.siteId}`;
+    const range = latest.get(key);
+    const allocated = { allocationId, slot, pricePerGpuHour, reservePerGpuHour, energy };
+    if (range && range.to === slot && sameTerms(range, shared)) {
+      range.slots.push(allocated);
+      range.to = addHours(slot, 1);
+      continue;
+    }
+    const fresh = { runId, ...shared, from: slot, to: addHours(slot, 1), slots: [allocated] };
+    ranges.push(fresh);
+    latest.set(key, fresh);
+  }
+  return ranges;
+}
+
+type RangeTerms = Omit<
+  RecordedAllocation,
+  'allocationId' | 'slot' | 'pricePerGpuHour' | 'reservePerGpuHour' | 'energy'
+>;
+
+/** Whether an allocation continues a range: the same GPUs, buyer, currency, `e` and site facts. */
+function sameTerms(range: AllocationMade['data'], next: RangeTerms): boolean {
+  return (
+    range.gpus === next.gpus &&
+    range.buyerId === next.buyerId &&
+    range.currency === next.currency &&
+    range.energyPerGpuHourWh === next.energyPerGpuHourWh &&
+    JSON.stringify(range.site) === JSON.stringify(next.site)
+  );
 }

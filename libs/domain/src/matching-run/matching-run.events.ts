@@ -28,29 +28,68 @@ export interface AllocationSite {
   gpuModel: string;
 }
 
-/** `gpus` GPUs of one site for one order during one slot: `gpus` GPU-hours. */
+/**
+ * `gpus` GPUs of one site for one order during one slot: `gpus` GPU-hours. What settlement,
+ * metering, the sovereignty report and the allocation lists read, one per order and slot, whatever
+ * event recorded it (`allocationsIn`).
+ */
+export interface AllocationRecord {
+  runId: string;
+  allocationId: string;
+  orderId: string;
+  buyerId: string;
+  siteId: string;
+  slot: string;
+  gpus: number;
+  /** The uniform clearing price of (siteId, slot), minor units of `currency`. */
+  pricePerGpuHour: number;
+  currency: CurrencyCode;
+  /** The site's `e` when matched, in whole Wh. */
+  energyPerGpuHourWh: number;
+  /** max(site reserve, energy floor / (1 − fee)) for this allocation's energy; ≤ the price. */
+  reservePerGpuHour: number;
+  /** At least `gpus × energyPerGpuHourWh` Wh in all; one entry per offer. */
+  energy: AllocationEnergy[];
+  site: AllocationSite;
+}
+
+/** v1, one event per order and slot: still stored, read as a v2 of one slot. */
+export type AllocationMadeV1 = DomainEvent<'AllocationMade', AllocationRecord, 1>;
+
+/** One slot of an allocation range: its own allocation id, price, reserve and energy. */
+export interface AllocatedSlot {
+  allocationId: string;
+  slot: string;
+  pricePerGpuHour: number;
+  reservePerGpuHour: number;
+  energy: AllocationEnergy[];
+}
+
+/**
+ * `gpus` GPUs of one site for one order over the contiguous slots `[from, to)`: one event per
+ * order, site and range instead of one per slot. What differs slot by slot (clearing price,
+ * reserve, the Wh drawn from each offer) is listed per slot; the per-slot allocation ids are those
+ * v1 gave, so usage, fills and energy draws name the same allocations either way.
+ */
 export type AllocationMade = DomainEvent<
   'AllocationMade',
   {
     runId: string;
-    allocationId: string;
     orderId: string;
     buyerId: string;
     siteId: string;
-    slot: string;
+    /** First slot. */
+    from: string;
+    /** Slot right after the last one (exclusive). */
+    to: string;
     gpus: number;
-    /** The uniform clearing price of (siteId, slot), minor units of `currency`. */
-    pricePerGpuHour: number;
     currency: CurrencyCode;
-    /** The site's `e` when matched, in whole Wh. */
     energyPerGpuHourWh: number;
-    /** max(site reserve, energy floor / (1 − fee)) for this allocation's energy; ≤ the price. */
-    reservePerGpuHour: number;
-    /** At least `gpus × energyPerGpuHourWh` Wh in all; one entry per offer. */
-    energy: AllocationEnergy[];
     site: AllocationSite;
+    /** Every slot of `[from, to)`, in order. */
+    slots: AllocatedSlot[];
   },
-  1
+  2
 >;
 
 export interface MatchingHorizon {

@@ -1,7 +1,8 @@
 import { CorruptStreamError } from '../shared/aggregate';
-import { AllocationMade, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
+import { AllocationRecord, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
+import { allocationsIn } from './matching-run.queries';
 
-export type Allocation = AllocationMade['data'];
+export type Allocation = AllocationRecord;
 export type MatchingRunSummary = MatchingRunCompleted['data'];
 
 interface RecordedAllocations {
@@ -60,12 +61,14 @@ export function evolveMatchingRunAll(
     }
     switch (event.type) {
       case 'AllocationMade': {
-        const { allocationId } = event.data;
-        if (Object.hasOwn(draft.allocations, allocationId)) {
-          throw new CorruptStreamError('matching-run', `allocation ${allocationId} made twice`);
+        for (const allocation of allocationsIn(event.data)) {
+          const { allocationId } = allocation;
+          if (Object.hasOwn(draft.allocations, allocationId)) {
+            throw new CorruptStreamError('matching-run', `allocation ${allocationId} made twice`);
+          }
+          draft.allocations[allocationId] = allocation;
+          draft.allocationIds.push(allocationId);
         }
-        draft.allocations[allocationId] = event.data;
-        draft.allocationIds.push(allocationId);
         break;
       }
       case 'MatchingRunCompleted':

@@ -1,3 +1,4 @@
+import { AllocationMade, AllocationRecord } from './matching-run.events';
 import { Allocation, MatchingRunState } from './matching-run.evolve';
 
 /** The run's allocations in the order it recorded them; none before the run is recorded. */
@@ -13,4 +14,14 @@ export function allocationById(
   return state.status !== 'absent' && Object.hasOwn(state.allocations, allocationId)
     ? state.allocations[allocationId]
     : undefined;
+}
+
+/** The allocations (one per slot) an AllocationMade records, in slot order. Pure. */
+export function allocationsIn(range: AllocationMade['data']): AllocationRecord[] {
+  const { slots, from: _from, to: _to, ...shared } = range;
+  return slots.map((slot) => ({
+    ...shared,
+    ...slot,
+    site: { ...shared.site, certifications: [...shared.site.certifications] },
+  }));
 }

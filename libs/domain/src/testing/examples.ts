@@ -3,12 +3,19 @@
  * small marketplace (a host, two producers, a buyer, one 360-GPU site) on 2026-03-01.
  */
 import { AllocationUsageContext, ReportUsage } from '../allocation-usage';
-import { ComputeOrderFilled, PlaceComputeOrder } from '../compute-order';
-import { EnergyAllocated, EnergyOfferContext, ListEnergyOffer } from '../energy-offer';
+import { ComputeOrderFilled, OrderFill, PlaceComputeOrder } from '../compute-order';
+import {
+  EnergyAllocated,
+  EnergyAllocation,
+  EnergyOfferContext,
+  ListEnergyOffer,
+} from '../energy-offer';
 import { ParticipantContext, ParticipantRole } from '../participant';
 import {
   AllocationInput,
   AllocationMade,
+  allocationRanges,
+  AllocationRecord,
   MatchingRunCompleted,
   MatchingRunEvent,
   RecordedAllocation,
@@ -145,19 +152,24 @@ export function listEnergyOffer(overrides: Partial<ListEnergyOffer['data']> = {}
   };
 }
 
+/** A run's draws on offer 1 (one draw of 50 kWh at 10:00 unless told): one event per run. */
 export const energyAllocated = (
-  overrides: Partial<EnergyAllocated['data']> = {},
-): EnergyAllocated => ({
-  type: 'EnergyAllocated',
-  schemaVersion: 1,
-  data: {
-    offerId: 'offer-1',
-    slot: '2026-03-01T10:00:00Z',
-    wh: 50_000,
-    allocationId: 'alloc-1',
-    ...overrides,
-  },
-});
+  draw: Partial<EnergyAllocation & { offerId: string }> = {},
+  ...moreDraws: EnergyAllocation[]
+): EnergyAllocated => {
+  const { offerId = 'offer-1', ...first } = draw;
+  return {
+    type: 'EnergyAllocated',
+    schemaVersion: 2,
+    data: {
+      offerId,
+      draws: [
+        { allocationId: 'alloc-1', slot: '2026-03-01T10:00:00Z', wh: 50_000, ...first },
+        ...moreDraws,
+      ],
+    },
+  };
+};
 
 export function placeComputeOrder(
   overrides: Partial<PlaceComputeOrder['data']> = {},
@@ -179,21 +191,31 @@ export function placeComputeOrder(
   };
 }
 
+/** A run's fills of order 1 (8 GPUs on site 1 at 10:00 unless told): one event per run. */
 export const computeOrderFilled = (
-  overrides: Partial<ComputeOrderFilled['data']> = {},
-): ComputeOrderFilled => ({
-  type: 'ComputeOrderFilled',
-  schemaVersion: 1,
-  data: {
-    orderId: 'order-1',
-    allocationId: 'alloc-1',
-    siteId: 'site-1',
-    slot: '2026-03-01T10:00:00Z',
-    gpus: 8,
-    pricePerGpuHour: 180,
-    ...overrides,
-  },
-});
+  fill: Partial<OrderFill & { orderId: string }> = {},
+  ...moreFills: OrderFill[]
+): ComputeOrderFilled => {
+  const { orderId = 'order-1', ...first } = fill;
+  return {
+    type: 'ComputeOrderFilled',
+    schemaVersion: 2,
+    data: {
+      orderId,
+      fills: [
+        {
+          allocationId: 'alloc-1',
+          siteId: 'site-1',
+          slot: '2026-03-01T10:00:00Z',
+          gpus: 8,
+          pricePerGpuHour: 180,
+          ...first,
+        },
+        ...moreFills,
+      ],
+    },
+  };
+};
 
 /**
  * Order 1 (8 GPUs) on site 1 at 10:00, on wind energy of producer 1: e = 788 Wh, so 6304 Wh.
@@ -292,21 +314,22 @@ export function recordMatchingRun(overrides: Partial<ProposedRun> = {}): RecordM
   };
 }
 
-export const allocationMade = (
-  overrides: Partial<AllocationMade['data']> = {},
-): AllocationMade => ({
-  type: 'AllocationMade',
-  schemaVersion: 1,
-  data: {
-    runId: 'run-1',
-    ...(allocationInput() as Omit<AllocationMade['data'], 'runId'>),
-    ...overrides,
-  },
+/** One allocation (order 1 on site 1 at 10:00 unless told), as every reader sees it. */
+export const allocationRecord = (overrides: Partial<AllocationRecord> = {}): AllocationRecord => ({
+  runId: 'run-1',
+  ...(allocationInput() as Omit<AllocationRecord, 'runId'>),
+  ...overrides,
 });
 
+/** The AllocationMade of one allocation: a range of one slot. */
+export const allocationMade = (overrides: Partial<AllocationRecord> = {}): AllocationMade => {
+  const { runId, ...record } = allocationRecord(overrides);
+  return { type: 'AllocationMade', schemaVersion: 2, data: allocationRanges(runId, [record])[0] };
+};
+
 /** The allocation event a run records for `input`. */
-export const made = (input: AllocationInput, overrides: Partial<AllocationMade['data']> = {}) =>
-  allocationMade({ ...(input as Omit<AllocationMade['data'], 'runId'>), ...overrides });
+export const made = (input: AllocationInput, overrides: Partial<AllocationRecord> = {}) =>
+  allocationMade({ ...(input as Omit<AllocationRecord, 'runId'>), ...overrides });
 
 export const completed = (
   overrides: Partial<MatchingRunCompleted['data']> = {},
@@ -334,14 +357,21 @@ export const completed = (
 });
 
 /** A recorded run: two allocations, then its completion. */
+/** The AllocationMade of consecutive slots of one order on one site, as a run records them. */
+export const madeRange = (...inputs: RecordedAllocation[]): AllocationMade => ({
+  type: 'AllocationMade',
+  schemaVersion: 2,
+  data: allocationRanges('run-1', inputs)[0],
+});
+
+/** Run 1: order 1 on site 1 at 10:00 and 11:00, one range, then the run's completion. */
 export const recorded: MatchingRunEvent[] = [
-  made(allocationInput()),
-  made(secondAllocationInput()),
+  madeRange(allocationInput(), secondAllocationInput()),
   completed(),
 ];
 
 /** The allocations a usage report may name, as the caller finds them (a read model). */
-export const usageContext = (...allocations: AllocationMade['data'][]): AllocationUsageContext => ({
+export const usageContext = (...allocations: AllocationRecord[]): AllocationUsageContext => ({
   findAllocation: (allocationId) => allocations.find((a) => a.allocationId === allocationId),
 });
 

@@ -1,4 +1,4 @@
-import { allocationMade } from '../../../domain/src/testing/examples';
+import { allocationRecord } from '../../../domain/src/testing/examples';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
@@ -10,7 +10,7 @@ const spec = ProjectionSpec.for(CERTIFICATE_PROJECTIONS, {
   migrations: [ProjectionCheckpointsMigration, EnergyCertificateReadModelsMigration],
 });
 
-const allocation = allocationMade().data;
+const allocation = allocationRecord();
 const SLOT = allocation.slot;
 const issued = (certificateId: string, allocationId: string, wh: number) => ({
   type: 'EnergyCertificateIssued',

@@ -1,5 +1,6 @@
 import {
-  AllocationMade,
+  AllocationRecord,
+  allocationsIn,
   AllocationUsageEvent,
   expectEvent,
   ComputeOrder,
@@ -30,7 +31,7 @@ export interface MarketHistory {
   sites: Map<string, Versioned<Site>>;
   offers: Map<string, Versioned<EnergyOffer>>;
   orders: Map<string, Versioned<ComputeOrder>>;
-  allocations: Map<string, AllocationMade['data']>;
+  allocations: Map<string, AllocationRecord>;
   /**
    * Each site's capacity stream (`sitecapacity-<siteId>`): a run appends there at this revision,
    * so two runs allocating on one site never both commit.
@@ -97,8 +98,9 @@ export function foldMarketHistory(
 function foldOther(history: MarketHistory, event: RecordedEvent): boolean {
   switch (event.type) {
     case 'AllocationMade': {
-      const allocation = expectEvent(event, 'AllocationMade').data;
-      history.allocations.set(allocation.allocationId, allocation);
+      for (const allocation of allocationsIn(expectEvent(event, 'AllocationMade').data)) {
+        history.allocations.set(allocation.allocationId, allocation);
+      }
       return true;
     }
     case 'MatchingRunCompleted': {

@@ -11,6 +11,12 @@ export interface AggregateStateReadModel<State, Row extends ObjectLiteral> {
   table: string;
   /** The row for the aggregate's new state (id, revision and state are filled in). */
   columns(state: State): Partial<Row>;
+  /**
+   * Whether the row keeps the global position of its stream's first event (`createdPosition`):
+   * the order in which folding the log meets the aggregates, which a matching run's snapshot
+   * keeps when it is read from the read model instead.
+   */
+  keepsCreationOrder?: boolean;
   /** Extra tables derived from the same state, given the events that changed it. */
   derived?: {
     tables: string[];
@@ -38,6 +44,9 @@ export function aggregateStateProjection<
     const repository = manager.getRepository(model.entity);
     const current = (await repository.findBy({ id: In([...byId.keys()]) } as never)) as Row[];
     const stateOf = new Map(current.map((row) => [row.id, row.state]));
+    const createdAt = new Map(
+      current.map((row) => [row.id, (row as { createdPosition?: number | null }).createdPosition]),
+    );
     const rows: Row[] = [];
     for (const [id, own] of byId) {
       const from = stateOf.get(id) ?? model.decider.initialState();
@@ -50,6 +59,9 @@ export function aggregateStateProjection<
         id,
         revision: own[own.length - 1].revision,
         state,
+        ...(model.keepsCreationOrder
+          ? { createdPosition: stateOf.has(id) ? createdAt.get(id) : own[0].globalPosition }
+          : {}),
       } as Row);
       await model.derived?.write(id, state, own, manager);
     }

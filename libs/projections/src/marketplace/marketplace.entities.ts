@@ -26,6 +26,9 @@ export class SiteRow {
   @Column({ type: 'integer' }) revision!: number;
   @Column({ type: 'text' }) status!: string;
   @Column({ type: 'text' }) country!: string;
+  /** Global position of the stream's first event: the order folding the log meets it in. */
+  @Column({ type: 'bigint', name: 'created_position', nullable: true, transformer: bigintAsNumber })
+  createdPosition!: number | null;
   @Column({ type: 'jsonb' }) state!: Site;
 }
 
@@ -35,6 +38,9 @@ export class EnergyOfferRow {
   @Column({ type: 'integer' }) revision!: number;
   @Index() @Column({ type: 'text', name: 'producer_id' }) producerId!: string;
   @Column({ type: 'text' }) status!: string;
+  /** Global position of the stream's first event: the order folding the log meets it in. */
+  @Column({ type: 'bigint', name: 'created_position', nullable: true, transformer: bigintAsNumber })
+  createdPosition!: number | null;
   @Column({ type: 'jsonb' }) state!: EnergyOffer;
 }
 
@@ -59,6 +65,9 @@ export class ComputeOrderRow {
   @Index() @Column({ type: 'text', name: 'buyer_id' }) buyerId!: string;
   @Column({ type: 'text' }) status!: string;
   @Column({ type: 'text', name: 'placed_at' }) placedAt!: string;
+  /** Global position of the stream's first event: the order folding the log meets it in. */
+  @Column({ type: 'bigint', name: 'created_position', nullable: true, transformer: bigintAsNumber })
+  createdPosition!: number | null;
   @Column({ type: 'jsonb' }) state!: ComputeOrder;
 }
 

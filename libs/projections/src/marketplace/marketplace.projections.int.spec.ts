@@ -13,12 +13,17 @@ import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
 import { MARKETPLACE_ENTITIES } from './marketplace.entities';
+import { MarketStateReadModelsMigration } from '../market-state/market-state.migration';
 import { MarketplaceReadModelsMigration } from './marketplace-read-models.migration';
 import { MARKETPLACE_PROJECTIONS } from './marketplace.projections';
 
 const spec = ProjectionSpec.for(MARKETPLACE_PROJECTIONS, {
   entities: [...MARKETPLACE_ENTITIES, ProjectionCheckpointEntity],
-  migrations: [ProjectionCheckpointsMigration, MarketplaceReadModelsMigration],
+  migrations: [
+    ProjectionCheckpointsMigration,
+    MarketplaceReadModelsMigration,
+    MarketStateReadModelsMigration,
+  ],
 });
 
 const placed = computeOrderDecider.decide(

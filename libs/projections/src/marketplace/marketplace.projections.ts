@@ -50,6 +50,7 @@ const sites = aggregateStateProjection<Site, SiteRow>({
   decider: siteDecider as never,
   entity: SiteRow,
   table: 'rm_sites',
+  keepsCreationOrder: true,
   columns: (site) => ({ status: site.status, country: site.country }),
 });
 
@@ -57,6 +58,7 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
   decider: energyOfferDecider as never,
   entity: EnergyOfferRow,
   table: 'rm_energy_offers',
+  keepsCreationOrder: true,
   columns: (offer) => ({ producerId: offer.producerId, status: offer.status }),
   derived: {
     tables: ['rm_energy_offer_slots'],
@@ -89,10 +91,11 @@ const energyOffers = aggregateStateProjection<EnergyOffer, EnergyOfferRow>({
 function slotsTouched(events: RecordedEvent[]): string[] | undefined {
   const slots = new Set<string>();
   for (const event of events) {
-    const oneSlot =
-      eventOfType(event, 'EnergyAllocated') ?? eventOfType(event, 'CurtailmentReported');
+    const allocated = eventOfType(event, 'EnergyAllocated');
+    const curtailed = eventOfType(event, 'CurtailmentReported');
     const amended = eventOfType(event, 'EnergyOfferAmended');
-    if (oneSlot) slots.add(oneSlot.data.slot);
+    if (allocated) allocated.data.draws.forEach((draw) => slots.add(draw.slot));
+    else if (curtailed) slots.add(curtailed.data.slot);
     else if (amended) amended.data.profile.forEach((entry) => slots.add(entry.slot));
     else return undefined;
   }
@@ -103,6 +106,7 @@ const computeOrders = aggregateStateProjection<ComputeOrder, ComputeOrderRow>({
   decider: computeOrderDecider as never,
   entity: ComputeOrderRow,
   table: 'rm_compute_orders',
+  keepsCreationOrder: true,
   columns: (order) => ({ buyerId: order.buyerId, status: order.status, placedAt: order.placedAt }),
 });
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { AllocationMade } from '@policloud/domain';
+import type { AllocationRecord } from '@policloud/domain';
 
 /** One allocation (order, site, slot) as matching made it, with who may see it. */
 @Entity({ name: 'rm_allocations' })
@@ -14,7 +14,20 @@ export class AllocationRow {
   @Column({ type: 'jsonb', name: 'producer_ids' }) producerIds!: string[];
   @Column({ type: 'text' }) slot!: string;
   @Column({ type: 'integer' }) gpus!: number;
-  @Column({ type: 'jsonb' }) data!: AllocationMade['data'];
+  @Column({ type: 'jsonb' }) data!: AllocationRecord;
+}
+
+/**
+ * The allocations a producer's energy runs, in the allocations' list order: a producer's view of
+ * the allocations reads this one index, as a buyer's and a host's read theirs.
+ */
+@Entity({ name: 'rm_allocation_producers' })
+export class AllocationProducerRow {
+  @PrimaryColumn({ type: 'text', name: 'producer_id' }) producerId!: string;
+  @PrimaryColumn({ type: 'text', name: 'allocation_id' }) allocationId!: string;
+  @Column({ type: 'text' }) slot!: string;
+  @Column({ type: 'text', name: 'site_id' }) siteId!: string;
+  @Column({ type: 'text', name: 'order_id' }) orderId!: string;
 }
 
 /** Matching runs: the summary of each, for GET /v1/matching/runs/:id. */

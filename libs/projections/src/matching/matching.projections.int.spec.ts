@@ -1,13 +1,18 @@
-import { allocationMade, completed } from '../../../domain/src/testing/examples';
+import { allocationMade, allocationRecord, completed } from '../../../domain/src/testing/examples';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
+import { AllocationListsMigration } from './allocation-lists.migration';
 import { MatchingReadModelsMigration } from './matching-read-models.migration';
 import { MATCHING_ENTITIES, MATCHING_PROJECTIONS } from './matching.projections';
 
 const spec = ProjectionSpec.for(MATCHING_PROJECTIONS, {
   entities: [...MATCHING_ENTITIES, ProjectionCheckpointEntity],
-  migrations: [ProjectionCheckpointsMigration, MatchingReadModelsMigration],
+  migrations: [
+    ProjectionCheckpointsMigration,
+    MatchingReadModelsMigration,
+    AllocationListsMigration,
+  ],
 });
 
 const allocations = {
@@ -27,9 +32,9 @@ describe('matching projections', () => {
             allocationId: 'alloc-2',
             slot: '2026-03-01T11:00:00Z',
             energy: [
-              { ...allocationMade().data.energy[0], producerId: 'producer-2' },
-              { ...allocationMade().data.energy[0], producerId: 'producer-1' },
-              { ...allocationMade().data.energy[0], producerId: 'producer-2' },
+              { ...allocationRecord().energy[0], producerId: 'producer-2' },
+              { ...allocationRecord().energy[0], producerId: 'producer-1' },
+              { ...allocationRecord().energy[0], producerId: 'producer-2' },
             ],
           }),
         ],

@@ -1,11 +1,16 @@
-import { expectEvent } from '@policloud/domain';
+import { AllocationRecord, allocationsIn, expectEvent } from '@policloud/domain';
+import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '@policloud/event-store';
 import { Projection } from '../projection';
 import { upsertRows } from '../upsert-rows';
-import { AllocationRow, MatchingRunRow } from './allocation.entity';
+import { AllocationProducerRow, AllocationRow, MatchingRunRow } from './allocation.entity';
 
-function allocationRow(event: RecordedEvent): AllocationRow {
-  const { data } = expectEvent(event, 'AllocationMade');
+/** One row per slot an AllocationMade records: the lists and reports read allocations by slot. */
+function allocationRows(event: RecordedEvent): AllocationRow[] {
+  return allocationsIn(expectEvent(event, 'AllocationMade').data).map(allocationRow);
+}
+
+function allocationRow(data: AllocationRecord): AllocationRow {
   return {
     allocationId: data.allocationId,
     runId: data.runId,
@@ -20,14 +25,26 @@ function allocationRow(event: RecordedEvent): AllocationRow {
   };
 }
 
+function producerRows(row: AllocationRow): AllocationProducerRow[] {
+  const { allocationId, slot, siteId, orderId } = row;
+  return row.producerIds.map((producerId) => ({ producerId, allocationId, slot, siteId, orderId }));
+}
+
+async function writeAllocations(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+  const rows = events.flatMap(allocationRows);
+  await upsertRows(manager.getRepository(AllocationRow), rows, ['allocationId']);
+  await upsertRows(manager.getRepository(AllocationProducerRow), rows.flatMap(producerRows), [
+    'producerId',
+    'allocationId',
+  ]);
+}
+
 const allocations: Projection = {
   name: 'rm_allocations',
   eventTypes: ['AllocationMade'],
-  tables: ['rm_allocations'],
-  apply: (event, manager) =>
-    upsertRows(manager.getRepository(AllocationRow), [allocationRow(event)], ['allocationId']),
-  applyBatch: (events, manager) =>
-    upsertRows(manager.getRepository(AllocationRow), events.map(allocationRow), ['allocationId']),
+  tables: ['rm_allocations', 'rm_allocation_producers'],
+  apply: (event, manager) => writeAllocations([event], manager),
+  applyBatch: writeAllocations,
 };
 
 const runs: Projection = {
@@ -43,4 +60,4 @@ const runs: Projection = {
 };
 
 export const MATCHING_PROJECTIONS: Projection[] = [allocations, runs];
-export const MATCHING_ENTITIES = [AllocationRow, MatchingRunRow];
+export const MATCHING_ENTITIES = [AllocationRow, AllocationProducerRow, MatchingRunRow];

@@ -4,6 +4,7 @@ import {
   hostStatement,
 } from '../../../domain/src/testing/examples';
 import { MATCHING_ENTITIES, MATCHING_PROJECTIONS } from '../matching/matching.projections';
+import { AllocationListsMigration } from '../matching/allocation-lists.migration';
 import { MatchingReadModelsMigration } from '../matching/matching-read-models.migration';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
@@ -17,6 +18,7 @@ const spec = ProjectionSpec.for([...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTI
   migrations: [
     ProjectionCheckpointsMigration,
     MatchingReadModelsMigration,
+    AllocationListsMigration,
     SettlementReadModelsMigration,
   ],
 });

@@ -47,6 +47,18 @@ function page(item: SchemaObject, nextAfter: SchemaObject = cursor): SchemaObjec
   return object({ items: { type: 'array', items: item }, nextAfter });
 }
 
+/** A keyset page whose cursor also goes by `nextCursor` (send it back as `cursor` or `after`). */
+function keysetPage(item: SchemaObject): SchemaObject {
+  return object({
+    items: { type: 'array', items: item },
+    nextAfter: cursor,
+    nextCursor: {
+      ...cursor,
+      description: 'Pass as `cursor` (or `after`) for the next page; null on the last page',
+    },
+  });
+}
+
 const list = (item: SchemaObject): SchemaObject =>
   object({ items: { type: 'array', items: item } });
 
@@ -313,7 +325,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   EnergyOffersController_reportCurtailment: created('The curtailment recorded'),
   ComputeOrdersController_find: ok(
     'Orders by placement time, then id, a page at a time',
-    page(computeOrder),
+    keysetPage(computeOrder),
   ),
   ComputeOrdersController_cancel: ok('The order cancelled', written),
   ComputeOrdersController_get: ok(
@@ -322,7 +334,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   ),
   AllocationsController_list: ok(
     'Allocations by slot, site and order, a page at a time',
-    page(allocation),
+    keysetPage(allocation),
   ),
   UsageController_amend: created('The usage corrected'),
   MatchingRunsController_run: created('The run, recorded', matchingRun),

@@ -6,7 +6,7 @@
  * `usageEventOf` rebuilds the domain event of a usage record.
  */
 import type {
-  AllocationMade,
+  AllocationRecord,
   AllocationSite,
   UsageAmended,
   UsageReported,
@@ -32,7 +32,7 @@ export interface SyntheticHistoryOptions {
   curtailedPermille?: number;
 }
 
-export type SyntheticAllocation = AllocationMade['data'] & SettlementAllocation;
+export type SyntheticAllocation = AllocationRecord & SettlementAllocation;
 
 export interface SyntheticHistory {
   period: string;
