@@ -256,9 +256,9 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
       ['2027-03-01T11:00:00Z', 'issued', 4_000],
     ]);
     expect(bundle.unsealed).toEqual([]);
-    // Issue, claim, allocation and usage of the first; issue, allocation and amendment of the second.
+    // Issue, claim and usage of the first; issue and amendment of the second; the one allocation
+    // event of both hours (one order on one site over consecutive slots is one range).
     expect(bundle.events.map((e) => e.type).sort()).toEqual([
-      'AllocationMade',
       'AllocationMade',
       'EnergyCertificateClaimed',
       'EnergyCertificateIssued',
