@@ -363,6 +363,23 @@ const samples: StoredEventLike[] = [
     }),
   ),
   ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
+  ...emit(
+    matchingRunDecider,
+    [],
+    recordMatchingRun({
+      unfilled: [
+        {
+          orderId: 'order-2',
+          reason: 'outbid',
+          message: 'Outbid: the GPUs it could use cleared at 2.50 EUR per GPU-hour or more.',
+          slotsRequested: 2,
+          slotsFilled: 1,
+          unfilledGpuHours: 8,
+          clearingPricePerGpuHour: 250,
+        },
+      ],
+    }),
+  ),
   // site capacity
   ...allocateGpusBySite(allocation.runId, [
     allocation,

@@ -1,6 +1,11 @@
 import { DomainError } from '../shared/domain-error';
 import { MatchingRunCommand, RecordMatchingRun } from './matching-run.commands';
-import { AllocationMade, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
+import {
+  AllocationMade,
+  MatchingRunCompleted,
+  MatchingRunEvent,
+  OrdersLeftUnfilled,
+} from './matching-run.events';
 import { MatchingRunState } from './matching-run.evolve';
 
 export function decideMatchingRun(
@@ -49,6 +54,15 @@ function recordMatchingRun(
       schemaVersion: 1,
       data: { runId, ...allocation },
     })),
+    ...unfilledEvent(runId, input.unfilled),
     completed,
   ];
+}
+
+function unfilledEvent(
+  runId: string,
+  unfilled: RecordMatchingRun['data']['unfilled'],
+): OrdersLeftUnfilled[] {
+  if (!unfilled || unfilled.length === 0) return [];
+  return [{ type: 'OrdersLeftUnfilled', schemaVersion: 1, data: { runId, orders: unfilled } }];
 }

@@ -1,5 +1,6 @@
 import { CorruptStreamError } from '../shared/aggregate';
 import { AllocationMade, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
+import type { UnfilledOrderReason } from './unfilled-orders';
 
 export type Allocation = AllocationMade['data'];
 export type MatchingRunSummary = MatchingRunCompleted['data'];
@@ -10,6 +11,8 @@ interface RecordedAllocations {
   allocations: Record<string, Allocation>;
   /** Allocation ids in the order the run recorded them (JSON stores may reorder object keys). */
   allocationIds: string[];
+  /** Why each unfilled order got less than it wanted (runs recorded before reasons: none). */
+  unfilled?: UnfilledOrderReason[];
 }
 
 /**
@@ -68,6 +71,9 @@ export function evolveMatchingRunAll(
         draft.allocationIds.push(allocationId);
         break;
       }
+      case 'OrdersLeftUnfilled':
+        draft.unfilled = event.data.orders;
+        break;
       case 'MatchingRunCompleted':
         if (event.data.allocationCount !== draft.allocationIds.length) {
           throw new CorruptStreamError(
