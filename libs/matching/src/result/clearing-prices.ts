@@ -16,8 +16,12 @@ export function clearingPricesOf(engine: MatchingEngine, before: MatchingEngine)
   const model = engine.model;
   const slotCount = engine.slotCount;
   const price = new Float64Array(model.sites.length * slotCount);
+  // Slots with at least one allocation: the others have no price to raise.
+  const slotPriced = new Uint8Array(slotCount);
   for (let cell = 0; cell < price.length; cell++) {
-    if (engine.cellAllocations[cell].length > 0) price[cell] = engine.maxReserve[cell];
+    if (engine.cellAllocations[cell].length === 0) continue;
+    price[cell] = engine.maxReserve[cell];
+    slotPriced[cell % slotCount] = 1;
   }
   for (let order = 0; order < model.orders.length; order++) {
     const compiled = model.orders[order];
@@ -26,14 +30,14 @@ export function clearingPricesOf(engine: MatchingEngine, before: MatchingEngine)
     if (compiled.allOrNone || compiled.staticReason !== undefined) continue;
     if (engine.filledSlots[order] >= compiled.wanted) continue;
     const bid = compiled.bid;
-    for (let i = 0; i < compiled.sites.length; i++) {
-      // Sites are sorted by the lowest reserve the order could pay there: the rest price it out.
-      if (compiled.minReserve[i] > bid) break;
-      const site = compiled.sites[i];
-      for (let k = 0; k < compiled.slots.length; k++) {
-        const slot = compiled.slots[k];
-        // Served in that slot at another site: not unserved demand in this slot.
-        if (engine.allocationAt[order * slotCount + slot] !== NONE) continue;
+    for (let k = 0; k < compiled.slots.length; k++) {
+      const slot = compiled.slots[k];
+      // Served in that slot at another site: not unserved demand in this slot.
+      if (!slotPriced[slot] || engine.allocationAt[order * slotCount + slot] !== NONE) continue;
+      for (let i = 0; i < compiled.sites.length; i++) {
+        // Sites are sorted by the lowest reserve the order could pay there: the rest price it out.
+        if (compiled.minReserve[i] > bid) break;
+        const site = compiled.sites[i];
         const cell = site * slotCount + slot;
         if (engine.cellAllocations[cell].length === 0) continue;
         if (bid <= price[cell] || price[cell] >= engine.minBid[cell]) continue;

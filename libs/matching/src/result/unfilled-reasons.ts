@@ -16,24 +16,34 @@ export function unfilledOrdersOf(
   before: MatchingEngine,
   price: Float64Array,
 ): UnfilledOrder[] {
-  const model = engine.model;
   const unfilled: UnfilledOrder[] = [];
-  model.orders.forEach((order, index) => {
-    const slotsFilled = engine.filledSlots[index];
-    if (slotsFilled >= order.wanted) return;
-    const line = {
-      orderId: order.order.orderId,
-      slotsRequested: order.wanted,
-      slotsFilled,
-      unfilledGpuHours: (order.wanted - slotsFilled) * order.gpus,
-    };
-    if (order.staticReason !== undefined) {
-      unfilled.push({ ...line, ...staticExplanation(model, order) });
-      return;
-    }
-    unfilled.push({ ...line, ...competitionExplanation(engine, before, price, index) });
-  });
+  for (let index = 0; index < engine.model.orders.length; index++) {
+    const line = unfilledLineOf(engine, before, price, index);
+    if (line) unfilled.push(line);
+  }
   return unfilled.sort((x, y) => (x.orderId < y.orderId ? -1 : x.orderId > y.orderId ? 1 : 0));
+}
+
+/** The unfilled line of one order (by rank), or undefined when it got every slot it wanted. */
+export function unfilledLineOf(
+  engine: MatchingEngine,
+  before: MatchingEngine,
+  price: Float64Array,
+  index: number,
+): UnfilledOrder | undefined {
+  const order = engine.model.orders[index];
+  const slotsFilled = engine.filledSlots[index];
+  if (slotsFilled >= order.wanted) return undefined;
+  const line = {
+    orderId: order.order.orderId,
+    slotsRequested: order.wanted,
+    slotsFilled,
+    unfilledGpuHours: (order.wanted - slotsFilled) * order.gpus,
+  };
+  if (order.staticReason !== undefined) {
+    return { ...line, ...staticExplanation(engine.model, order) };
+  }
+  return { ...line, ...competitionExplanation(engine, before, price, index) };
 }
 
 type Explanation = Omit<
