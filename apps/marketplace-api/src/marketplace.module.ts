@@ -16,6 +16,11 @@ import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 import { AllocationsService } from './allocations/allocations.service';
 import { SettlementModule } from './settlement/settlement.module';
+import { MarketController } from './market/market.controller';
+import { MarketDataService } from './market/market-data.service';
+import { LiveMarket } from './quotes/live-market.service';
+import { QuotesController } from './quotes/quotes.controller';
+import { QuotesService } from './quotes/quotes.service';
 
 /** Participants' commands and queries: participants, sites, offers, orders, usage, settlement. */
 @Module({
@@ -27,6 +32,8 @@ import { SettlementModule } from './settlement/settlement.module';
     ComputeOrdersController,
     AllocationsController,
     UsageController,
+    QuotesController,
+    MarketController,
   ],
   providers: [
     CommandHandler,
@@ -39,6 +46,9 @@ import { SettlementModule } from './settlement/settlement.module';
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,
+    LiveMarket,
+    QuotesService,
+    MarketDataService,
   ],
   exports: [CommandHandler],
 })

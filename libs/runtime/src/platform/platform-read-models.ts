@@ -1,6 +1,9 @@
 import { EVENT_REGISTRY, upcastEvent } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import {
+  MARKET_ENTITIES,
+  MARKET_PROJECTIONS,
+  MarketReadModelsMigration,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -32,14 +35,25 @@ function upcastPlatformEvent(event: RecordedEvent): RecordedEvent {
  */
 export const PLATFORM_FEATURES: RuntimeFeatures = {
   readModels: {
-    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
+    entities: [
+      ...MARKETPLACE_ENTITIES,
+      ...MATCHING_ENTITIES,
+      ...SETTLEMENT_ENTITIES,
+      ...MARKET_ENTITIES,
+    ],
     migrations: [
       MarketplaceReadModelsMigration,
       MatchingReadModelsMigration,
       SettlementReadModelsMigration,
+      MarketReadModelsMigration,
     ],
   },
-  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
+  projections: [
+    ...MARKETPLACE_PROJECTIONS,
+    ...MATCHING_PROJECTIONS,
+    ...SETTLEMENT_PROJECTIONS,
+    ...MARKET_PROJECTIONS,
+  ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
 };
