@@ -7,6 +7,8 @@
  * as the competing demand. Indicative: a run matches all orders together and may place them
  * differently. Pure and deterministic.
  */
+import { slotAt, slotHour } from '@policloud/domain';
+import { EngineAllocation } from '../engine-state/engine-allocation';
 import { SiteChoice, MatchingEngine } from '../engine-state/matching-engine';
 import { compileSnapshot } from '../model/compiled-model';
 import { MatchingInputError } from '../model/input-error';
@@ -38,35 +40,51 @@ export interface OrderQuote {
 
 /** Quotes `orderId`, one of the snapshot's orders; throws `MatchingInputError` if it is absent. */
 export function quoteOrder(snapshot: MatchingSnapshot, orderId: string): OrderQuote {
-  const model = compileSnapshot(snapshot);
+  const quoted = snapshot.orders.find((order) => order.orderId === orderId);
+  if (!quoted) throw new MatchingInputError(`order ${orderId} is not in the snapshot`);
+  // 1. Where it goes: the order alone decides that (the others only price it).
+  const alone = compileSnapshot({ ...snapshot, orders: [quoted] });
+  const aloneEngine = new MatchingEngine(alone);
+  placeAlone(aloneEngine, 0);
+  const placed = liveAllocations(aloneEngine).map((allocation) => ({
+    siteId: alone.sites[allocation.site].siteId,
+    slot: alone.slots[allocation.slot],
+  }));
+  // Short of what it wants: explained on its whole window, as a run would.
+  const noPrices = new Float64Array(alone.sites.length * alone.slotCount);
+  const unfilled = unfilledLineOf(aloneEngine, new MatchingEngine(alone), noPrices, 0);
+  const slotsRequested = alone.orders[0].wanted;
+  if (placed.length === 0) {
+    return { orderId, slotsRequested, slots: [], ...(unfilled ? { unfilled } : {}) };
+  }
+
+  // 2. At what price: the same placements on the slots they span, with the orders that could
+  // bid there (same currency, window overlapping them). Cells outside the span have no
+  // allocation and so no price; eligibility, reserves and room do not depend on the horizon, so
+  // the prices are those of the whole snapshot.
+  const from = placed[0].slot;
+  const to = slotAt(slotHour(placed[placed.length - 1].slot) + 1);
+  const competing = snapshot.orders.filter(
+    (order) =>
+      order === quoted ||
+      (order.currency === quoted.currency && order.earliestStart < to && order.deadline > from),
+  );
+  const model = compileSnapshot({
+    ...snapshot,
+    horizon: { start: from, end: to },
+    orders: competing,
+  });
   const index = model.orders.findIndex((order) => order.order.orderId === orderId);
-  if (index < 0) throw new MatchingInputError(`order ${orderId} is not in the snapshot`);
   const compiled = model.orders[index];
   const engine = new MatchingEngine(model);
   const before = new MatchingEngine(model);
-
-  if (compiled.staticReason === undefined) {
-    const choice: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
-    const candidates: { slot: number; site: number; reserve: number; slack: number }[] = [];
-    for (const slot of compiled.slots) {
-      if (engine.bestSite(index, slot, choice)) {
-        candidates.push({ slot, site: choice.site, reserve: choice.reserve, slack: choice.slack });
-      }
-    }
-    // Most surplus first (lowest reserve), then most room left, then the earliest slot.
-    candidates.sort((a, b) => a.reserve - b.reserve || b.slack - a.slack || a.slot - b.slot);
-    const taken = candidates.slice(0, compiled.wanted);
-    if (!compiled.allOrNone || taken.length === compiled.wanted) {
-      taken.sort((a, b) => a.slot - b.slot);
-      for (const { slot, site } of taken) engine.place(index, site, slot);
-    }
+  const siteIndex = new Map(model.sites.map((site, i) => [site.siteId, i]));
+  const start = slotHour(from);
+  for (const { siteId, slot } of placed) {
+    engine.place(index, siteIndex.get(siteId)!, slotHour(slot) - start);
   }
-
   const price = clearingPricesOf(engine, before);
-  const slots: QuotedSlot[] = [];
-  for (const id of engine.allocations.keys()) {
-    const allocation = engine.allocations[id];
-    if (!allocation.alive) continue;
+  const slots: QuotedSlot[] = liveAllocations(engine).map((allocation) => {
     let wh = 0;
     let grams = 0;
     for (let i = 0; i < allocation.draws.length; i += 2) {
@@ -74,21 +92,40 @@ export function quoteOrder(snapshot: MatchingSnapshot, orderId: string): OrderQu
       wh += drawn;
       grams += (drawn * model.offers[allocation.draws[i]].carbonGPerKwh) / 1000;
     }
-    slots.push({
+    return {
       siteId: model.sites[allocation.site].siteId,
       slot: model.slots[allocation.slot],
       gpus: compiled.gpus,
       pricePerGpuHour: price[allocation.site * model.slotCount + allocation.slot],
       reservePerGpuHour: allocation.reserve,
       carbonGPerGpuHour: wh === 0 ? 0 : grams / compiled.gpus,
-    });
+    };
+  });
+  return { orderId, slotsRequested, slots, ...(unfilled ? { unfilled } : {}) };
+}
+
+/** The order's best site in each usable slot, most surplus first, as many slots as it wants. */
+function placeAlone(engine: MatchingEngine, index: number): void {
+  const compiled = engine.model.orders[index];
+  if (compiled.staticReason !== undefined) return;
+  const choice: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
+  const candidates: { slot: number; site: number; reserve: number; slack: number }[] = [];
+  for (const slot of compiled.slots) {
+    if (engine.bestSite(index, slot, choice)) {
+      candidates.push({ slot, site: choice.site, reserve: choice.reserve, slack: choice.slack });
+    }
   }
-  slots.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
-  const unfilled = unfilledLineOf(engine, before, price, index);
-  return {
-    orderId,
-    slotsRequested: compiled.wanted,
-    slots,
-    ...(unfilled ? { unfilled } : {}),
-  };
+  // Most surplus first (lowest reserve), then most room left, then the earliest slot.
+  candidates.sort((a, b) => a.reserve - b.reserve || b.slack - a.slack || a.slot - b.slot);
+  const taken = candidates.slice(0, compiled.wanted);
+  if (compiled.allOrNone && taken.length < compiled.wanted) return;
+  taken.sort((a, b) => a.slot - b.slot);
+  for (const { slot, site } of taken) engine.place(index, site, slot);
+}
+
+/** Live allocations by slot. */
+function liveAllocations(engine: MatchingEngine): EngineAllocation[] {
+  return engine.allocations
+    .filter((allocation) => allocation.alive)
+    .sort((a, b) => a.slot - b.slot || a.site - b.site);
 }

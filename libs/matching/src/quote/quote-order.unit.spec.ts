@@ -1,4 +1,8 @@
 import { MatchingOrder, MatchingSnapshot } from '../model/types';
+import { MatchingEngine } from '../engine-state/matching-engine';
+import { compileSnapshot } from '../model/compiled-model';
+import { clearingPricesOf } from '../result/clearing-prices';
+import { randomSnapshot } from '../testing/random-snapshot';
 import { quoteOrder } from './quote-order';
 
 const S0 = '2026-03-02T10:00:00Z';
@@ -98,5 +102,30 @@ describe('quoteOrder', () => {
     expect(aon.unfilled).toMatchObject({ reason: 'all_or_none', slotsFilled: 0 });
     const cheap = quoteOrder(market([order('q', { maxPricePerGpuHour: 100 })]), 'q');
     expect(cheap.unfilled).toMatchObject({ reason: 'below_reserve', lowestReservePerGpuHour: 150 });
+  });
+});
+
+describe('quoteOrder on random markets', () => {
+  it('prices as the whole snapshot would: restricting the horizon to its slots changes nothing', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const snapshot = randomSnapshot({ seed, orders: 60, sites: 3, slots: 12, tightness: 3 });
+      for (const quoted of snapshot.orders.slice(0, 8)) {
+        const quote = quoteOrder(snapshot, quoted.orderId);
+        // The same placements in a model of the whole snapshot, priced there.
+        const model = compileSnapshot(snapshot);
+        const index = model.orders.findIndex((o) => o.order.orderId === quoted.orderId);
+        const engine = new MatchingEngine(model);
+        const sites = new Map(model.sites.map((site, i) => [site.siteId, i]));
+        for (const slot of quote.slots) {
+          engine.place(index, sites.get(slot.siteId)!, model.slots.indexOf(slot.slot));
+        }
+        const price = clearingPricesOf(engine, new MatchingEngine(model));
+        expect(quote.slots.map((s) => s.pricePerGpuHour)).toEqual(
+          quote.slots.map(
+            (s) => price[sites.get(s.siteId)! * model.slotCount + model.slots.indexOf(s.slot)],
+          ),
+        );
+      }
+    }
   });
 });
