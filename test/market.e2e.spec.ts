@@ -244,4 +244,36 @@ describe('market: clearing prices, quotes, reasons and market data on PostgreSQL
     expect(missing.status).toBe(400);
     expect(fieldsOf(missing).sort()).toEqual(['from', 'to']);
   });
+
+  it('settles the buyer at the cleared price, not at the reserve', async () => {
+    const meter = await market.participant(['site'], { siteId: 'cannes' });
+    const [allocation] = (
+      await market.request<{ items: { allocationId: string; slot: string }[] }>(
+        'GET',
+        `/v1/allocations?orderId=${firstOrder}`,
+      )
+    ).body.items;
+    market.clock.set('2027-03-01T11:30:00Z');
+    const reported = await market.request('POST', '/v1/usage', {
+      key: meter.key,
+      body: {
+        allocationId: allocation.allocationId,
+        slot: allocation.slot,
+        gpuHoursDelivered: 60,
+        whConsumed: 60 * 840,
+        heatWhRecovered: 0,
+      },
+    });
+    expect(reported.status).toBe(201);
+    market.clock.set('2027-04-02T00:00:00Z');
+    const closed = await market.request<{
+      items: { partyId: string; role: string; lines: { kind: string; amount: number }[] }[];
+    }>('POST', '/v1/settlements/2027-03/close');
+    expect(closed.status).toBe(200);
+    const statement = closed.body.items.find((s) => s.partyId === first.id && s.role === 'buyer')!;
+    const charged = statement.lines
+      .filter((line) => line.kind === 'compute_charge')
+      .reduce((sum, line) => sum + line.amount, 0);
+    expect(charged).toBe(-60 * 250);
+  });
 });
