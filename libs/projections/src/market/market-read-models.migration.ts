@@ -6,7 +6,8 @@ export class MarketReadModelsMigration implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`CREATE TABLE rm_market_prices (
       site_id text NOT NULL, slot text NOT NULL, run_id text NOT NULL, currency text NOT NULL,
-      price_per_gpu_hour bigint, gpu_hours integer NOT NULL, position bigint,
+      price_per_gpu_hour bigint, gpu_hours integer NOT NULL, counted_through bigint,
+      position bigint,
       PRIMARY KEY (site_id, slot, run_id))`);
     await runner.query('CREATE INDEX rm_market_prices_slot ON rm_market_prices (slot)');
     await runner.query(`CREATE TABLE rm_unfilled_orders (

@@ -20,6 +20,9 @@ export class MarketPriceRow {
   pricePerGpuHour!: number | null;
   /** GPU-hours the run allocated at (site, slot). */
   @Column({ type: 'integer', name: 'gpu_hours' }) gpuHours!: number;
+  /** Position of the last AllocationMade counted in `gpuHours` (each counts once). */
+  @Column({ type: 'bigint', name: 'counted_through', nullable: true, transformer: bigintAsNumber })
+  countedThrough!: number | null;
   /** Global position of the run's completion: later runs sort after. */
   @Column({ type: 'bigint', nullable: true, transformer: bigintAsNumber }) position!: number | null;
 }
