@@ -56,6 +56,9 @@ const MATRIX: [endpoint: string, ...statuses: number[]][] = [
   ['DELETE /v1/compute-orders/:id',             401, 401, 401, 403, 403, 403, 403, 200, 404, 403, 403],
   ['GET /v1/compute-orders',                    401, 401, 401, 200, 403, 403, 403, 200, 200, 403, 403],
   ['GET /v1/compute-orders/:id',                401, 401, 401, 200, 403, 403, 403, 200, 404, 403, 403],
+  ['POST /v1/quotes',                           401, 401, 401, 403, 403, 403, 403, 200, 200, 403, 403],
+  ['GET /v1/market/prices',                     401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200],
+  ['GET /v1/market/depth',                      401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200],
 ];
 
 const CELLS = matrixCells(
@@ -71,6 +74,8 @@ interface Call {
   headers?: Record<string, string>;
   /** Checks a successful answer beyond its status. */
   verify?: (response: Response, caller: CallerName) => void;
+  /** A POST that answers without writing (a quote). */
+  writesNothing?: boolean;
   cleanup?: () => void;
 }
 
@@ -230,6 +235,18 @@ describe('authorization: every role and ownership combination of the marketplace
       verify: (response) =>
         expect(response.body).toMatchObject({ id: sharedOrderId, buyerId: party.buyer.id }),
     }),
+    'POST /v1/quotes': async () => ({
+      url: '/v1/quotes',
+      body: orderBody(),
+      writesNothing: true,
+      verify: (response) => expect(response.body).toMatchObject({ indicative: true }),
+    }),
+    'GET /v1/market/prices': async () => ({
+      url: '/v1/market/prices?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z',
+    }),
+    'GET /v1/market/depth': async () => ({
+      url: '/v1/market/depth?from=2027-03-01T00:00:00Z&to=2027-03-01T06:00:00Z',
+    }),
   };
 
   it('the matrix covers every endpoint of the brief exactly once', () => {
@@ -263,7 +280,7 @@ describe('authorization: every role and ownership combination of the marketplace
         return;
       }
       expect(response.headers['content-type']).toMatch(/^application\/json/);
-      if (method === 'GET') expect(await market.head()).toBe(before);
+      if (method === 'GET' || call.writesNothing) expect(await market.head()).toBe(before);
       else expect(await market.head()).toBeGreaterThan(before);
       call.verify?.(response, caller);
     },

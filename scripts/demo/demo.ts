@@ -6,6 +6,9 @@
  * slot, a producer reports a curtailment), closes the months it touches and prints a report that
  * ends with every party's settlement statements. Exits 1 if an FR-only order ran outside France,
  * any allocation breaks its order's constraints, or any period's statements do not balance.
+ * Before the run it asks quotes; after it, it prints the published clearing prices (with the
+ * most contested site-hour above its reserve), the depth of a contested slot and why each
+ * unfilled order was left out.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +23,7 @@ import { CLOCK, configureApp, fastifyAdapter, ManualClock } from '@policloud/run
 import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
 import { ApiClient } from './api-client';
 import { checkAllocations, proveFrOnly } from './checks';
+import { askQuotes, readMarketData, renderMarketData } from './market-data';
 import { renderReport } from './report';
 import { matchAndRead, populateMarket } from './scenario';
 import { buildSeed } from './seed';
@@ -77,7 +81,9 @@ async function main(): Promise<number> {
     const { orderRefs, keys } = await populateMarket(api, operator, seed);
     const seeded = Date.now();
 
+    const quotes = await askQuotes(api, keys, seed);
     const outcome = await matchAndRead(operator, seed, orderRefs);
+    const marketData = await readMarketData(api, keys, seed, outcome);
     const proof = await proveFrOnly(outcome);
     const violations = checkAllocations(outcome);
     const matched = Date.now();
@@ -95,6 +101,8 @@ async function main(): Promise<number> {
         requests: api.requests,
       }),
     );
+    const market = renderMarketData(outcome, quotes, marketData);
+    console.log(market.text);
     console.log(statements.text);
     return proof.violations.length === 0 && violations.length === 0 && statements.ok ? 0 : 1;
   } finally {

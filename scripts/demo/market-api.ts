@@ -105,6 +105,60 @@ export interface MatchingRun {
   filledGpuHours: number;
   prices: { siteId: string; slot: string; currency: string; pricePerGpuHour: number }[];
   unfilledOrderIds: string[];
+  /** Why each unfilled order got less than it wanted. */
+  unfilled: UnfilledReason[];
+}
+
+export interface UnfilledReason {
+  orderId: string;
+  reason: string;
+  message: string;
+  slotsRequested: number;
+  slotsFilled: number;
+  unfilledGpuHours: number;
+  constraint?: string;
+  lowestReservePerGpuHour?: number;
+  clearingPricePerGpuHour?: number;
+}
+
+/** POST /v1/quotes: what an order would fill at now (nothing written). */
+export interface Quote {
+  indicative: true;
+  position: number;
+  fill: 'full' | 'partial' | 'none';
+  gpus: number;
+  hoursRequested: number;
+  hoursFilled: number;
+  gpuHours: number;
+  currency: string;
+  pricePerGpuHour: number | null;
+  totalPrice: number;
+  carbonGPerGpuHour: number | null;
+  slots: { siteId: string; slot: string; gpus: number; pricePerGpuHour: number }[];
+  unfilled?: Omit<UnfilledReason, 'orderId'>;
+}
+
+/** GET /v1/market/prices. */
+export interface MarketPrices {
+  prices: {
+    siteId: string;
+    slot: string;
+    runId: string;
+    currency: string;
+    pricePerGpuHour: number;
+    gpuHours: number;
+  }[];
+}
+
+export interface DepthLevel {
+  pricePerGpuHour: number;
+  gpuHours: number;
+  cumulativeGpuHours: number;
+}
+
+/** GET /v1/market/depth. */
+export interface MarketDepth {
+  slots: { slot: string; currency: string; supply: DepthLevel[]; demand: DepthLevel[] }[];
 }
 
 export interface Written {

@@ -20,6 +20,11 @@ import { CertificateIssuanceService } from './certificates/certificate-issuance.
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { RangeCheckpointInclusionProver } from './certificates/range-checkpoint-inclusion.prover';
+import { MarketController } from './market/market.controller';
+import { MarketDataService } from './market/market-data.service';
+import { LiveMarket } from './quotes/live-market.service';
+import { QuotesController } from './quotes/quotes.controller';
+import { QuotesService } from './quotes/quotes.service';
 
 /** Participants' commands and queries: participants, sites, offers, orders, usage, certificates, settlement. */
 @Module({
@@ -32,6 +37,8 @@ import { RangeCheckpointInclusionProver } from './certificates/range-checkpoint-
     AllocationsController,
     UsageController,
     CertificatesController,
+    QuotesController,
+    MarketController,
   ],
   providers: [
     CommandHandler,
@@ -47,6 +54,9 @@ import { RangeCheckpointInclusionProver } from './certificates/range-checkpoint-
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,
+    LiveMarket,
+    QuotesService,
+    MarketDataService,
   ],
   exports: [CommandHandler],
 })

@@ -405,6 +405,23 @@ const samples: StoredEventLike[] = [
   ...emit(matchingRunDecider, [], recordMatchingRun({ allocations: [], prices: [] })),
   // as stored before a run's allocations were recorded by range: one slot each
   { type: 'AllocationMade', schemaVersion: 1, data: allocation },
+  ...emit(
+    matchingRunDecider,
+    [],
+    recordMatchingRun({
+      unfilled: [
+        {
+          orderId: 'order-2',
+          reason: 'outbid',
+          message: 'Outbid: the GPUs it could use cleared at 2.50 EUR per GPU-hour or more.',
+          slotsRequested: 2,
+          slotsFilled: 1,
+          unfilledGpuHours: 8,
+          clearingPricePerGpuHour: 250,
+        },
+      ],
+    }),
+  ),
   // site capacity
   ...allocateGpusBySite(allocation.runId, [
     allocation,

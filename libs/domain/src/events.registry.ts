@@ -64,6 +64,7 @@ export const EVENT_REGISTRY: {
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   AllocationMade: { aggregate: 'matching-run', currentVersion: 2, readableVersions: [1, 2] },
+  OrdersLeftUnfilled: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   MatchingRunCompleted: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
   SiteGpusAllocated: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },
   SiteGpusTakenOffline: { aggregate: 'site-capacity', currentVersion: 1, readableVersions: [1] },

@@ -28,6 +28,7 @@ import {
   marketHistoryAt,
   MarketState,
   MatchingRunRow,
+  UnfilledOrderRow,
   ProjectionLagTimeoutError,
   readMarketState,
 } from '@policloud/projections';
@@ -102,7 +103,7 @@ export class MatchingRunsService {
         });
         // Answered once durable, as every command is; reads wait for the read models themselves.
         const own = decisions.find((d) => d.streamId === matchingRunStreamId(runId))!;
-        const summary = summaryOf(own.events[own.events.length - 1]);
+        const summary = summaryOf(own.events);
         this.recordRun(summary, Number(process.hrtime.bigint() - started) / 1e9, attempt);
         return summary;
       } catch (error) {
@@ -138,7 +139,10 @@ export class MatchingRunsService {
   async get(runId: string) {
     const row = await this.readModels.getRepository(MatchingRunRow).findOneBy({ runId });
     if (!row) throw DomainError.notFound('Matching run', runId);
-    return { id: runId, ...row.summary };
+    const unfilled = await this.readModels
+      .getRepository(UnfilledOrderRow)
+      .find({ where: { runId }, order: { orderId: 'ASC' } });
+    return { id: runId, ...row.summary, unfilled: unfilled.map((u) => u.reason) };
   }
 
   /** Re-executes a recorded run from its input position and compares the allocations. */
@@ -222,11 +226,12 @@ export class MatchingRunsService {
   /** The recorded run's summary, from the completion its stream ends with; undefined if none. */
   private async recordedSummary(runId: string) {
     try {
-      const [last] = await this.store.readStream(matchingRunStreamId(runId), {
+      // The completion, and the reasons just before it (if any order was left unfilled).
+      const lastTwo = await this.store.readStream(matchingRunStreamId(runId), {
         direction: 'backwards',
-        maxCount: 1,
+        maxCount: 2,
       });
-      return summaryOf(last);
+      return summaryOf([...lastTwo].reverse());
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
       throw error;
@@ -295,8 +300,13 @@ async function sameAllocations(
   return true;
 }
 
-/** The run as GET /v1/matching/runs/:id shows it, from the completion its stream ends with. */
-function summaryOf(completion: StoredEventLike) {
-  const completed = expectEvent(completion, 'MatchingRunCompleted').data;
-  return { id: completed.runId, ...completed };
+/**
+ * The run as GET /v1/matching/runs/:id shows it, from the completion its stream ends with and
+ * the reasons recorded before it (`events`: the run's last events, in stream order).
+ */
+function summaryOf(events: readonly StoredEventLike[]) {
+  const completed = expectEvent(events[events.length - 1], 'MatchingRunCompleted').data;
+  const reasons =
+    events.length > 1 ? eventOfType(events[events.length - 2], 'OrdersLeftUnfilled') : undefined;
+  return { id: completed.runId, ...completed, unfilled: reasons?.data.orders ?? [] };
 }

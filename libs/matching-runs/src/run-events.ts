@@ -139,6 +139,7 @@ export function runDecisions(
         pricePerGpuHour,
       })),
       unfilledOrderIds: result.unfilled.map((unfilled) => unfilled.orderId),
+      unfilled: result.unfilled,
     }),
   );
 

@@ -4,3 +4,4 @@ export * from './model/rules';
 export * from './model/snapshot-builder';
 export * from './match-orders';
 export * from './result/verify-matching';
+export * from './quote/quote-order';

@@ -229,7 +229,8 @@ describe('matching: hand-worked cases', () => {
         slotsRequested: 1,
         slotsFilled: 0,
         unfilledGpuHours: 4,
-        reason: 'capacity',
+        reason: 'energy_short',
+        message: expect.stringContaining('not enough qualifying energy'),
       },
     ]);
   });
@@ -267,7 +268,7 @@ describe('matching: hand-worked cases', () => {
       orders: [order('capped', { constraints: { maxCarbonGPerKwh: 50 } })],
     });
     expect(result.allocations).toEqual([]);
-    expect(result.unfilled.map((u) => u.reason)).toEqual(['capacity']);
+    expect(result.unfilled.map((u) => u.reason)).toEqual(['energy_short']);
   });
 
   it('fills all-or-none orders completely or not at all, divisible ones by the hour', () => {
@@ -282,7 +283,8 @@ describe('matching: hand-worked cases', () => {
         slotsRequested: 2,
         slotsFilled: 0,
         unfilledGpuHours: 16,
-        reason: 'capacity',
+        reason: 'all_or_none',
+        message: expect.stringContaining('could not all be filled together'),
       },
     ]);
     const divisible = run({ sites, offers, orders: [order('div', window)] });
@@ -396,6 +398,14 @@ describe('matching: hand-worked cases', () => {
       later: 'no_slot_in_horizon',
       usd: 'no_eligible_site',
     });
+    const byId = new Map(result.unfilled.map((u) => [u.orderId, u]));
+    expect(byId.get('usd')).toMatchObject({ constraint: 'currency' });
+    expect(byId.get('h200')).toMatchObject({
+      constraint: 'gpuModel',
+      message: "No site meets the order's constraints: no site has H200 GPUs.",
+    });
+    expect(byId.get('far')).toMatchObject({ constraint: 'constraints.maxDistanceKm' });
+    expect(byId.get('cheap')).toMatchObject({ lowestReservePerGpuHour: 150 });
     expect(placements(result)).toEqual(['sovereign→fr-1@10×8']);
   });
 

@@ -17,3 +17,4 @@ export * from './certificates';
 export * from './market-state';
 export * from './participant-events/participant-events';
 export * from './backfill-new-projection';
+export * from './market';

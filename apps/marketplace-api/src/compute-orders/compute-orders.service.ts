@@ -11,7 +11,7 @@ import {
   valueOrThrow,
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
-import { ComputeOrderRow } from '@policloud/projections';
+import { ComputeOrderRow, UnfilledOrderRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { Caller } from '../shared/caller.decorator';
 import { assertOwner, assertVisible } from '../shared/ownership';
@@ -90,7 +90,15 @@ export class ComputeOrdersService {
     const row = await this.readModels.getRepository(ComputeOrderRow).findOneBy({ id: orderId });
     if (!row) throw DomainError.notFound('Compute order', orderId);
     assertVisible(principal, row.buyerId, 'Compute order', orderId);
-    return present<ComputeOrder>(row);
+    const order = present<ComputeOrder>(row);
+    if (order.status !== 'open' && order.status !== 'partially_filled') return order;
+    // Why the last run that left it short did so; gone once it fills or is cancelled.
+    const last = await this.readModels
+      .getRepository(UnfilledOrderRow)
+      .findOne({ where: { orderId }, order: { position: 'DESC' } });
+    if (!last) return order;
+    const { orderId: _, ...reason } = last.reason;
+    return { ...order, lastUnfilled: { runId: last.runId, ...reason } };
   }
 
   private async execute(

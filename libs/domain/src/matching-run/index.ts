@@ -15,6 +15,7 @@ export * from './matching-run.events';
 export * from './matching-run.evolve';
 export * from './matching-run.parse';
 export * from './matching-run.queries';
+export * from './unfilled-orders';
 
 export const matchingRunDecider: Decider<MatchingRunState, MatchingRunCommand, MatchingRunEvent> = {
   name: 'matching-run',

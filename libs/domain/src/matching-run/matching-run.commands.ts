@@ -1,5 +1,6 @@
 import { Command } from '../shared/event';
 import type { AllocationEnergy, AllocationRecord, ClearingPrice } from './matching-run.events';
+import type { UnfilledOrderReason } from './unfilled-orders';
 
 /** One allocation as the matching engine proposes it, before parseRecordMatchingRun types it. */
 export interface AllocationInput {
@@ -43,6 +44,8 @@ export type RecordMatchingRun = Command<
     allocations: RecordedAllocation[];
     prices: ClearingPrice[];
     unfilledOrderIds: string[];
+    /** Why each unfilled order got less than it wanted (same orders as `unfilledOrderIds`). */
+    unfilled?: UnfilledOrderReason[];
   }
 >;
 

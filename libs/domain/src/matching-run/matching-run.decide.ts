@@ -1,7 +1,12 @@
 import { DomainError } from '../shared/domain-error';
 import { addHours } from '../shared/slots';
 import { MatchingRunCommand, RecordedAllocation, RecordMatchingRun } from './matching-run.commands';
-import { AllocationMade, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
+import {
+  AllocationMade,
+  MatchingRunCompleted,
+  MatchingRunEvent,
+  OrdersLeftUnfilled,
+} from './matching-run.events';
 import { MatchingRunState } from './matching-run.evolve';
 
 export function decideMatchingRun(
@@ -50,6 +55,7 @@ function recordMatchingRun(
       schemaVersion: 2,
       data: range,
     })),
+    ...unfilledEvent(runId, input.unfilled),
     completed,
   ];
 }
@@ -97,4 +103,12 @@ function sameTerms(range: AllocationMade['data'], next: RangeTerms): boolean {
     range.energyPerGpuHourWh === next.energyPerGpuHourWh &&
     JSON.stringify(range.site) === JSON.stringify(next.site)
   );
+}
+
+function unfilledEvent(
+  runId: string,
+  unfilled: RecordMatchingRun['data']['unfilled'],
+): OrdersLeftUnfilled[] {
+  if (!unfilled || unfilled.length === 0) return [];
+  return [{ type: 'OrdersLeftUnfilled', schemaVersion: 1, data: { runId, orders: unfilled } }];
 }

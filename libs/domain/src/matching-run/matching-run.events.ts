@@ -2,6 +2,7 @@ import type { EnergySource } from '../energy-offer/energy-offer.events';
 import { DomainEvent } from '../shared/event';
 import { CountryCode } from '../shared/countries';
 import { CurrencyCode } from '../shared/money';
+import type { UnfilledOrderReason } from './unfilled-orders';
 
 /** Energy of one offer an allocation runs on, as the offer stood when matching read it. */
 export interface AllocationEnergy {
@@ -132,4 +133,18 @@ export type MatchingRunCompleted = DomainEvent<
   1
 >;
 
-export type MatchingRunEvent = AllocationMade | MatchingRunCompleted;
+/**
+ * Why the run left each of these orders (partly) unfilled; between a run's AllocationMade events
+ * and its MatchingRunCompleted, in the same append. Absent when the run filled every order.
+ */
+export type OrdersLeftUnfilled = DomainEvent<
+  'OrdersLeftUnfilled',
+  {
+    runId: string;
+    /** By order id. */
+    orders: UnfilledOrderReason[];
+  },
+  1
+>;
+
+export type MatchingRunEvent = AllocationMade | OrdersLeftUnfilled | MatchingRunCompleted;

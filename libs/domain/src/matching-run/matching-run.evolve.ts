@@ -1,6 +1,7 @@
 import { CorruptStreamError } from '../shared/aggregate';
 import { AllocationRecord, MatchingRunCompleted, MatchingRunEvent } from './matching-run.events';
 import { allocationsIn } from './matching-run.queries';
+import type { UnfilledOrderReason } from './unfilled-orders';
 
 export type Allocation = AllocationRecord;
 export type MatchingRunSummary = MatchingRunCompleted['data'];
@@ -11,6 +12,8 @@ interface RecordedAllocations {
   allocations: Record<string, Allocation>;
   /** Allocation ids in the order the run recorded them (JSON stores may reorder object keys). */
   allocationIds: string[];
+  /** Why each unfilled order got less than it wanted (runs recorded before reasons: none). */
+  unfilled?: UnfilledOrderReason[];
 }
 
 /**
@@ -71,6 +74,9 @@ export function evolveMatchingRunAll(
         }
         break;
       }
+      case 'OrdersLeftUnfilled':
+        draft.unfilled = event.data.orders;
+        break;
       case 'MatchingRunCompleted':
         if (event.data.allocationCount !== draft.allocationIds.length) {
           throw new CorruptStreamError(

@@ -15,6 +15,7 @@ import {
   parseList,
   parseObject,
   parseOneOf,
+  parseOptional,
   Parsed,
   parseText,
   Unparsed,
@@ -22,6 +23,7 @@ import {
 import { parseCertifications, parseGpuCount } from '../site/site.parse';
 import { RecordedAllocation, RecordMatchingRun } from './matching-run.commands';
 import { ClearingPrice, MatchingHorizon } from './matching-run.events';
+import { parseUnfilledOrderReason, UnfilledOrderReason } from './unfilled-orders';
 
 type Allocation = RecordedAllocation;
 
@@ -70,6 +72,13 @@ export function parseRecordMatchingRun(
       max: MAX_UNFILLED_ORDERS_PER_RUN,
       uniqueBy: (id) => id,
     }),
+    unfilled: parseOptional(data.unfilled, 'unfilled', (list, field) =>
+      parseList(list, field, parseUnfilledOrderReason, {
+        max: MAX_UNFILLED_ORDERS_PER_RUN,
+        uniqueBy: (reason) => reason.orderId,
+        uniqueField: 'orderId',
+      }),
+    ),
   });
   if (!fields.ok) return fields;
   const input = fields.value;
@@ -78,8 +87,11 @@ export function parseRecordMatchingRun(
     ...allocationErrors(input.allocations),
     ...priceErrors(input.allocations, input.prices),
     ...consistencyErrors(input.allocations, input.prices),
+    ...unfilledErrors(input.unfilledOrderIds, input.unfilled),
   ];
-  return errors.length > 0 ? { ok: false, errors } : ok({ type: 'RecordMatchingRun', data: input });
+  if (errors.length > 0) return { ok: false, errors };
+  const { unfilled, ...rest } = input;
+  return ok({ type: 'RecordMatchingRun', data: unfilled ? { ...rest, unfilled } : rest });
 }
 
 // ---------------------------------------------------------------- fields
@@ -328,5 +340,23 @@ function consistencyErrors(
       });
     }
   });
+  return errors;
+}
+
+/** The reasons, when given, are for exactly the orders listed unfilled. */
+function unfilledErrors(
+  unfilledOrderIds: readonly string[],
+  reasons: readonly UnfilledOrderReason[] | undefined,
+): FieldError[] {
+  if (!reasons) return [];
+  const listed = new Set(unfilledOrderIds);
+  const errors: FieldError[] = reasons.flatMap((reason, i) =>
+    listed.has(reason.orderId)
+      ? []
+      : [{ field: `unfilled[${i}].orderId`, message: 'is not in unfilledOrderIds' }],
+  );
+  if (reasons.length !== listed.size && errors.length === 0) {
+    errors.push({ field: 'unfilled', message: 'must give a reason for every unfilled order' });
+  }
   return errors;
 }

@@ -119,4 +119,21 @@ export class MatchingEngine extends EngineState {
     choice.slack = bestSlack;
     return true;
   }
+
+  /**
+   * Is there room for `order` at `site` in `slot` now, price bounds aside: its GPUs free and
+   * enough qualifying energy at a reserve within its bid? (Pricing asks whether an order was
+   * kept out for want of room, not by the uniform price.) Counts no work.
+   */
+  hasRoom(order: number, site: number, slot: number): boolean {
+    const compiled = this.model.orders[order];
+    const gpus = compiled.gpus;
+    if (this.freeGpus[site * this.slotCount + slot] < gpus) return false;
+    const need = gpus * this.model.whPerGpuHour[site];
+    const offers = this.plan.collect(order, site, slot);
+    if (this.plan.available < need) return false;
+    const siteReserve = this.model.siteReserve[site];
+    const energyReserve = ceilDiv(this.plan.split(offers, need, siteReserve), need);
+    return Math.max(energyReserve, siteReserve) <= compiled.bid;
+  }
 }

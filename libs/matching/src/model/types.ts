@@ -128,14 +128,20 @@ export interface ClearingPrice {
 }
 
 export type UnfilledReason =
-  /** No site passes the order's static filters (currency, model, jurisdictions, operator, distance). */
+  /** No site passes the order's filters (currency, model, jurisdictions, operator, distance, energy). */
   | 'no_eligible_site'
   /** No slot of the window falls in the horizon (or all were filled before). */
   | 'no_slot_in_horizon'
   /** Every eligible site's reserve is above the bid. */
   | 'below_reserve'
-  /** Eligible and priced in, but capacity or energy went to orders with more welfare. */
-  | 'capacity';
+  /** No eligible site had the order's GPUs free in any slot it still wanted. */
+  | 'no_free_gpus'
+  /** GPUs were free, but not enough qualifying energy within the bid in those slots. */
+  | 'energy_short'
+  /** All-or-none: the slots it wants could not all be filled together in this run. */
+  | 'all_or_none'
+  /** Room existed before this run, but went to orders with more welfare (higher bids). */
+  | 'outbid';
 
 export interface UnfilledOrder {
   orderId: string;
@@ -144,6 +150,17 @@ export interface UnfilledOrder {
   slotsFilled: number;
   unfilledGpuHours: number;
   reason: UnfilledReason;
+  /** One sentence a buyer can act on. */
+  message: string;
+  /** `no_eligible_site`: the filter that left no site (`currency`, `gpuModel`, `constraints.…`, `energy`). */
+  constraint?: string;
+  /** `below_reserve`: the lowest reserve per GPU-hour among the eligible sites. */
+  lowestReservePerGpuHour?: number;
+  /**
+   * `outbid`: the lowest clearing price among the (site, slot) cells it could have used; a bid
+   * above it was needed.
+   */
+  clearingPricePerGpuHour?: number;
 }
 
 export interface WelfareLine {

@@ -3,26 +3,20 @@ import { CurrencyCode } from '@policloud/domain';
 import { EngineAllocation } from '../engine-state/engine-allocation';
 import { MatchingEngine } from '../engine-state/matching-engine';
 import { compareText } from '../model/compiled-model';
-import {
-  Allocation,
-  ClearingPrice,
-  EnergyDraw,
-  MatchingResult,
-  UnfilledOrder,
-  WelfareLine,
-} from '../model/types';
+import { clearingPricesOf } from './clearing-prices';
+import { unfilledOrdersOf } from './unfilled-reasons';
+import { Allocation, ClearingPrice, EnergyDraw, MatchingResult, WelfareLine } from '../model/types';
 
 export function buildResult(engine: MatchingEngine): MatchingResult {
   const model = engine.model;
   const slotCount = engine.slotCount;
 
-  // Clearing price of (site, slot): the highest reserve accepted there. The engine never puts
-  // an allocation where its reserve exceeds a bid, or its bid falls below a reserve, so this
-  // price is ≤ every accepted bid and ≥ the reserve of all the energy used there.
-  // Canonical order: slot, site id, order id (sites are indexed by id, slots by time), read
+  // Clearing price of (site, slot): see clearing-prices.ts. Canonical order: slot, site id, order id (sites are indexed by id, slots by time), read
   // cell by cell from the engine's per-cell lists rather than sorted as a whole.
   const live: EngineAllocation[] = [];
-  const cellPrice = new Float64Array(model.sites.length * slotCount);
+  // The market as it stood before the run: what each order could have had alone.
+  const before = new MatchingEngine(model);
+  const cellPrice = clearingPricesOf(engine, before);
   const cellGpus = new Int32Array(model.sites.length * slotCount);
   const byOrderId = (x: EngineAllocation, y: EngineAllocation) =>
     model.orders[x.order].idRank - model.orders[y.order].idRank;
@@ -34,7 +28,6 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
       const here = ids.map((id) => engine.allocations[id]).sort(byOrderId);
       for (const allocation of here) {
         live.push(allocation);
-        if (allocation.reserve > cellPrice[cell]) cellPrice[cell] = allocation.reserve;
         cellGpus[cell] += model.orders[allocation.order].gpus;
       }
     }
@@ -113,19 +106,7 @@ export function buildResult(engine: MatchingEngine): MatchingResult {
     compareText(x.currency, y.currency),
   );
 
-  const unfilled: UnfilledOrder[] = [];
-  model.orders.forEach((order, index) => {
-    const slotsFilled = engine.filledSlots[index];
-    if (slotsFilled >= order.wanted) return;
-    unfilled.push({
-      orderId: order.order.orderId,
-      slotsRequested: order.wanted,
-      slotsFilled,
-      unfilledGpuHours: (order.wanted - slotsFilled) * order.gpus,
-      reason: order.staticReason ?? 'capacity',
-    });
-  });
-  unfilled.sort((x, y) => compareText(x.orderId, y.orderId));
+  const unfilled = unfilledOrdersOf(engine, before, cellPrice);
 
   return {
     allocations,

@@ -109,6 +109,45 @@ const allocation: SchemaObject = {
   required: ['allocationId', 'orderId', 'siteId', 'slot', 'gpus'],
   additionalProperties: true,
 };
+/** Why a run left an order (partly) unfilled (libs/matching README, "Unfilled reasons"). */
+const unfilledReason: SchemaObject = {
+  type: 'object',
+  properties: {
+    reason: {
+      type: 'string',
+      enum: [
+        'no_eligible_site',
+        'no_slot_in_horizon',
+        'below_reserve',
+        'no_free_gpus',
+        'energy_short',
+        'all_or_none',
+        'outbid',
+      ],
+    },
+    message: { type: 'string', description: 'One sentence for the buyer' },
+    slotsRequested: integer,
+    slotsFilled: integer,
+    unfilledGpuHours: integer,
+    constraint: { type: 'string', description: 'no_eligible_site: the filter that left no site' },
+    lowestReservePerGpuHour: {
+      type: 'integer',
+      description: 'below_reserve: the lowest reserve among the eligible sites',
+    },
+    clearingPricePerGpuHour: {
+      type: 'integer',
+      description:
+        'outbid: the lowest clearing price of the cells it could use; a bid above it was needed',
+    },
+  },
+  required: ['reason', 'message', 'slotsRequested', 'slotsFilled', 'unfilledGpuHours'],
+};
+const depthLevel = object({
+  pricePerGpuHour: integer,
+  gpuHours: integer,
+  cumulativeGpuHours: integer,
+});
+
 const matchingRun: SchemaObject = {
   type: 'object',
   properties: {
@@ -122,6 +161,15 @@ const matchingRun: SchemaObject = {
     filledGpuHours: integer,
     prices: { type: 'array', items: { type: 'object', additionalProperties: true } },
     unfilledOrderIds: { type: 'array', items: string },
+    unfilled: {
+      type: 'array',
+      description: 'Why each unfilled order got less than it wanted, by order id',
+      items: {
+        ...unfilledReason,
+        properties: { orderId: string, ...unfilledReason.properties },
+        required: ['orderId', ...(unfilledReason.required ?? [])],
+      },
+    },
   },
   required: ['id', 'inputPosition', 'inputHash', 'allocationCount'],
   additionalProperties: true,
@@ -330,7 +378,108 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   ComputeOrdersController_cancel: ok('The order cancelled', written),
   ComputeOrdersController_get: ok(
     'The order with its fills',
-    view({ ...computeOrder.properties, fills: { type: 'array', items: allocation } }),
+    view({
+      ...computeOrder.properties,
+      fills: { type: 'array', items: allocation },
+      lastUnfilled: {
+        ...unfilledReason,
+        description: 'While open: why the last run that left it short did so (absent if none did)',
+        properties: { runId: string, ...unfilledReason.properties },
+      },
+    }),
+  ),
+  QuotesController_quote: ok('What the order would fill at now (indicative; nothing is written)', {
+    type: 'object',
+    properties: {
+      indicative: { type: 'boolean', enum: [true] },
+      position: { type: 'integer', description: 'Global log position the market was read at' },
+      computedAt: instant,
+      horizon: object({ from: instant, to: instant }),
+      fill: { type: 'string', enum: ['full', 'partial', 'none'] },
+      gpus: integer,
+      hoursRequested: integer,
+      hoursFilled: integer,
+      gpuHours: integer,
+      currency: string,
+      pricePerGpuHour: {
+        type: 'integer',
+        nullable: true,
+        description: 'Mean cleared price per GPU-hour, minor units; null when nothing fills',
+      },
+      totalPrice: { type: 'integer', description: 'Σ price × GPU-hours, minor units' },
+      carbonGPerGpuHour: {
+        type: 'number',
+        nullable: true,
+        description: 'gCO2e per GPU-hour of the energy drawn, to 0.1 g',
+      },
+      slots: {
+        type: 'array',
+        items: object({
+          siteId: string,
+          slot: instant,
+          gpus: integer,
+          pricePerGpuHour: integer,
+          carbonGPerGpuHour: { type: 'number' },
+        }),
+      },
+      unfilled: unfilledReason,
+    },
+    required: [
+      'indicative',
+      'position',
+      'computedAt',
+      'horizon',
+      'fill',
+      'gpus',
+      'hoursRequested',
+      'hoursFilled',
+      'gpuHours',
+      'currency',
+      'pricePerGpuHour',
+      'totalPrice',
+      'carbonGPerGpuHour',
+      'slots',
+    ],
+  }),
+  MarketController_prices: ok(
+    'Clearing price and GPU-hours per site-hour, one line per run that cleared it',
+    {
+      type: 'object',
+      properties: {
+        from: instant,
+        to: instant,
+        siteId: string,
+        prices: {
+          type: 'array',
+          items: object({
+            siteId: string,
+            slot: instant,
+            runId: string,
+            currency: string,
+            pricePerGpuHour: integer,
+            gpuHours: integer,
+          }),
+        },
+      },
+      required: ['from', 'to', 'prices'],
+    },
+  ),
+  MarketController_depth: ok(
+    'Supply (cheapest first) and demand (dearest first) per slot and currency',
+    object({
+      from: instant,
+      to: instant,
+      platformFeeBps: integer,
+      slots: {
+        type: 'array',
+        items: object({
+          slot: instant,
+          currency: string,
+          supply: { type: 'array', items: depthLevel },
+          demand: { type: 'array', items: depthLevel },
+        }),
+      },
+    }),
   ),
   AllocationsController_list: ok(
     'Allocations by slot, site and order, a page at a time',

@@ -8,6 +8,9 @@ import {
   CERTIFICATE_ENTITIES,
   CERTIFICATE_PROJECTIONS,
   EnergyCertificateReadModelsMigration,
+  MARKET_ENTITIES,
+  MARKET_PROJECTIONS,
+  MarketReadModelsMigration,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -53,6 +56,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       ParticipantEventRow,
       AllocationUsageRow,
       ...CERTIFICATE_ENTITIES,
+      ...MARKET_ENTITIES,
     ],
     migrations: [
       MarketplaceReadModelsMigration,
@@ -63,6 +67,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       ParticipantEventsMigration,
       AllocationUsageMigration,
       EnergyCertificateReadModelsMigration,
+      MarketReadModelsMigration,
     ],
   },
   projections: [
@@ -73,6 +78,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
     PARTICIPANT_EVENTS_PROJECTION,
     ALLOCATION_USAGE_PROJECTION,
     ...CERTIFICATE_PROJECTIONS,
+    ...MARKET_PROJECTIONS,
   ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
