@@ -66,7 +66,8 @@ describe('MatchingThread: matching off the event loop', () => {
   }, 60_000);
 
   it('keeps the event loop turning while a large market is matched', async () => {
-    const snapshot = randomSnapshot({ seed: 5, orders: 2_000, sites: 20, slots: 48 });
+    // Large enough that the run lasts well over 200 ms on an idle machine too.
+    const snapshot = randomSnapshot({ seed: 5, orders: 5_000, sites: 30, slots: 48 });
     await thread.match(randomSnapshot({ seed: 6, orders: 5, sites: 1, slots: 2 })); // warm
     const { pauseMs, runMs } = await longestPauseDuring(() => thread.match(snapshot));
     // Inline, the loop would pause for the whole run; on the thread it only hands messages over.

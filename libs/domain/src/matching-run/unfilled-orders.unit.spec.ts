@@ -20,13 +20,13 @@ describe('matching run: why orders were left unfilled', () => {
       recordMatchingRun({ unfilled: [outbid] }),
       matchingRunDecider.initialState(),
     );
+    // The example's two allocations are one order's consecutive hours on one site: one range.
     expect(events.map((e) => e.type)).toEqual([
-      'AllocationMade',
       'AllocationMade',
       'OrdersLeftUnfilled',
       'MatchingRunCompleted',
     ]);
-    expect(events[2].data).toEqual({ runId: 'run-1', orders: [outbid] });
+    expect(events[1].data).toEqual({ runId: 'run-1', orders: [outbid] });
     const state = matchingRunDecider.evolveAll!(matchingRunDecider.initialState(), events);
     expect(state).toMatchObject({ status: 'completed', unfilled: [outbid] });
   });
