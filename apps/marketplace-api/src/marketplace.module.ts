@@ -16,6 +16,8 @@ import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 import { AllocationsService } from './allocations/allocations.service';
 import { SettlementModule } from './settlement/settlement.module';
+import { SandboxClockController } from './sandbox/sandbox-clock.controller';
+import { SandboxClockService } from './sandbox/sandbox-clock.service';
 
 /** Participants' commands and queries: participants, sites, offers, orders, usage, settlement. */
 @Module({
@@ -27,6 +29,7 @@ import { SettlementModule } from './settlement/settlement.module';
     ComputeOrdersController,
     AllocationsController,
     UsageController,
+    SandboxClockController,
   ],
   providers: [
     CommandHandler,
@@ -39,6 +42,7 @@ import { SettlementModule } from './settlement/settlement.module';
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,
+    SandboxClockService,
   ],
   exports: [CommandHandler],
 })

@@ -20,7 +20,12 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** /health/ready fails while the read models trail the log by more than this. */
   readyMaxLagSeconds: number;
+  /** `system`, or `sandbox`: an operator may move time forward (never in production). */
+  clock: ClockKind;
 }
+
+export const CLOCK_KINDS = ['system', 'sandbox'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 /**
  * Every environment variable the services read (README "Configuration"). Deployment files may set
@@ -41,6 +46,8 @@ export const CONFIG_VARIABLES = [
   'DATABASE_TIMEOUT_MS',
   'LOG_LEVEL',
   'READY_MAX_LAG_SECONDS',
+  'CLOCK',
+  'NODE_ENV',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -91,6 +98,19 @@ function logLevel(env: Env): LogLevel {
   return raw as LogLevel;
 }
 
+/** CLOCK=sandbox lets an operator move time: a test service's feature, refused in production. */
+function clockKind(env: Env): ClockKind {
+  const production = env.NODE_ENV === 'production';
+  const raw = env.CLOCK || 'system';
+  if (!(CLOCK_KINDS as readonly string[]).includes(raw)) {
+    throw new ConfigError('CLOCK', `must be one of ${CLOCK_KINDS.join(', ')}, got "${raw}"`);
+  }
+  if (raw === 'sandbox' && production) {
+    throw new ConfigError('CLOCK', 'must not be sandbox when NODE_ENV=production');
+  }
+  return raw as ClockKind;
+}
+
 /** Reads and checks the environment (README "Configuration"); a bad value names its variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = (env.EVENT_STORE || 'embedded') as EventStoreKind;
@@ -134,5 +154,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 600_000),
     logLevel: logLevel(env),
     readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86_400),
+    clock: clockKind(env),
   };
 }

@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
       databaseTimeoutMs: 5000,
       logLevel: 'info',
       readyMaxLagSeconds: 30,
+      clock: 'system',
     });
   });
 
@@ -45,9 +46,16 @@ describe('configuration from the environment', () => {
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ PLATFORM_FEE_BPS: '10000' }, 'PLATFORM_FEE_BPS'],
     [{ PLATFORM_FEE_BPS: '2.5' }, 'PLATFORM_FEE_BPS'],
+    [{ CLOCK: 'fast' }, 'CLOCK'],
+    [{ CLOCK: 'sandbox', NODE_ENV: 'production' }, 'CLOCK'],
   ])('a malformed %p names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('lets an operator move time only outside production (CLOCK=sandbox)', () => {
+    expect(loadConfig({ CLOCK: 'sandbox', NODE_ENV: 'development' }).clock).toBe('sandbox');
+    expect(loadConfig({ CLOCK: 'sandbox' }).clock).toBe('sandbox');
   });
 
   it('reads exactly the variables CONFIG_VARIABLES lists (deployment files are checked against it)', () => {

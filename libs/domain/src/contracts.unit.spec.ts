@@ -25,6 +25,7 @@ import { COUNTRY_CODES } from './shared/countries';
 import { CURRENCY_CODES } from './shared/money';
 import { siteDecider } from './site';
 import { auditCheckpointDecider } from './audit-checkpoint';
+import { sandboxClockDecider } from './sandbox-clock';
 import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
@@ -639,6 +640,15 @@ const samples: StoredEventLike[] = [
         keyId: 'k1',
         signature: 'c2lnbmF0dXJl',
       },
+    },
+  }),
+  // sandbox clock
+  ...emit(sandboxClockDecider, [], {
+    type: 'AdvanceSandboxClock',
+    data: {
+      advanceTo: '2026-04-01T00:00:00.000Z',
+      now: '2026-03-01T10:00:00.000Z',
+      actorId: 'op-1',
     },
   }),
 ];

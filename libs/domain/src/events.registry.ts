@@ -9,6 +9,7 @@ import { SettlementEvent } from './settlement/settlement.events';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
+import { SandboxClockEvent } from './sandbox-clock/sandbox-clock.events';
 import { SiteCapacityEvent } from './site-capacity/site-capacity.events';
 import { SiteEvent } from './site/site.events';
 
@@ -21,7 +22,8 @@ export type AnyDomainEvent =
   | SiteCapacityEvent
   | AllocationUsageEvent
   | SettlementEvent
-  | AuditCheckpointEvent;
+  | AuditCheckpointEvent
+  | SandboxClockEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -66,6 +68,7 @@ export const EVENT_REGISTRY: {
     currentVersion: 1,
     readableVersions: [1],
   },
+  SandboxClockAdvanced: { aggregate: 'sandbox-clock', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;

@@ -6,6 +6,7 @@ export * from './create-app';
 export * from './command-handler';
 export * from './infrastructure';
 export * from './clock';
+export * from './sandbox-clock.follower';
 export * from './read-your-writes';
 export * from './workers';
 export * from './observability';
