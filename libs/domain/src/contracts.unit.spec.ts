@@ -314,6 +314,24 @@ const samples: StoredEventLike[] = [
     }),
   ),
   ...emit(computeOrderDecider, placed, {
+    type: 'AmendComputeOrder',
+    data: {
+      orderId: 'order-1',
+      actorId: 'buyer-1',
+      amendedAt: '2026-03-01T09:00:00.000Z',
+      changes: {
+        gpus: 4,
+        hours: 6,
+        earliestStart: '2026-03-01T12:00:00Z',
+        deadline: '2026-03-02T00:00:00Z',
+        gpuModel: 'H200',
+        maxPricePerGpuHour: 300,
+        allOrNone: true,
+        constraints: { jurisdictions: ['EU'], renewableOnly: true },
+      },
+    },
+  }),
+  ...emit(computeOrderDecider, placed, {
     type: 'CancelComputeOrder',
     data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00.000Z' },
   }),

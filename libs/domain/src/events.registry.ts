@@ -53,6 +53,7 @@ export const EVENT_REGISTRY: {
   CurtailmentReported: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
+  ComputeOrderAmended: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   AllocationMade: { aggregate: 'matching-run', currentVersion: 1, readableVersions: [1] },
