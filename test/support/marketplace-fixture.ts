@@ -37,7 +37,7 @@ export class Marketplace {
   /** On PostgreSQL (a fresh schema), or on the embedded store (a fresh DATA_DIR). */
   static async boot(
     store: 'postgres' | 'embedded' = 'postgres',
-    options: { sandboxClock?: boolean } = {},
+    options: { sandboxClock?: boolean; env?: Record<string, string> } = {},
   ): Promise<Marketplace> {
     const marketplace = new Marketplace();
     const storeEnv: Record<string, string> = { EVENT_STORE: store };
@@ -52,6 +52,7 @@ export class Marketplace {
         AUDIT_SIGNING_KEY: marketplace.auditSigningKey,
         AUDIT_SEAL_INTERVAL_SECONDS: '0',
         ...(options.sandboxClock ? { CLOCK: 'sandbox' } : {}),
+        ...options.env,
       },
       // With CLOCK=sandbox, `clock` stands for real time and operators move the sandbox past it.
       options.sandboxClock ? new SandboxClock(marketplace.clock) : marketplace.clock,

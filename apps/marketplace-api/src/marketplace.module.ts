@@ -18,6 +18,8 @@ import { AllocationsService } from './allocations/allocations.service';
 import { SettlementModule } from './settlement/settlement.module';
 import { SandboxClockController } from './sandbox/sandbox-clock.controller';
 import { SandboxClockService } from './sandbox/sandbox-clock.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Participants' commands and queries: participants, sites, offers, orders, usage, settlement. */
 @Module({
@@ -30,6 +32,7 @@ import { SandboxClockService } from './sandbox/sandbox-clock.service';
     AllocationsController,
     UsageController,
     SandboxClockController,
+    WebhooksController,
   ],
   providers: [
     CommandHandler,
@@ -43,6 +46,7 @@ import { SandboxClockService } from './sandbox/sandbox-clock.service';
     ComputeOrdersService,
     OperatorBootstrapService,
     SandboxClockService,
+    WebhooksService,
   ],
   exports: [CommandHandler],
 })

@@ -22,6 +22,20 @@ export interface AppConfig {
   readyMaxLagSeconds: number;
   /** `system`, or `sandbox`: an operator may move time forward (never in production). */
   clock: ClockKind;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Key every subscription's signing secret is derived from; unset: generated under DATA_DIR. */
+  secretKey?: string;
+  /** Whether URLs may point at private, loopback or link-local addresses (tests, private nets). */
+  allowPrivateUrls: boolean;
+  /** A subscription is disabled after this many failed deliveries in a row. */
+  maxConsecutiveFailures: number;
+  /** First retry delay; each further failure doubles it, up to an hour. */
+  retryBaseMs: number;
+  /** How long a delivery may take before it counts as failed. */
+  timeoutMs: number;
 }
 
 export const CLOCK_KINDS = ['system', 'sandbox'] as const;
@@ -48,6 +62,11 @@ export const CONFIG_VARIABLES = [
   'READY_MAX_LAG_SECONDS',
   'CLOCK',
   'NODE_ENV',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_ALLOW_PRIVATE_URLS',
+  'WEBHOOK_MAX_FAILURES',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_TIMEOUT_MS',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -96,6 +115,30 @@ function logLevel(env: Env): LogLevel {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   }
   return raw as LogLevel;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function webhookConfig(env: Env): WebhookConfig {
+  const secretKey = env.WEBHOOK_SECRET_KEY || undefined;
+  if (secretKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(secretKey)) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET_KEY',
+      'must be 32 to 512 printable characters, e.g. `openssl rand -hex 32`',
+    );
+  }
+  return {
+    secretKey,
+    allowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+    maxConsecutiveFailures: integer(env, 'WEBHOOK_MAX_FAILURES', 20, 1, 10_000),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 1_000, 10, 3_600_000),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 100, 60_000),
+  };
 }
 
 /** CLOCK=sandbox lets an operator move time: a test service's feature, refused in production. */
@@ -155,5 +198,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: logLevel(env),
     readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86_400),
     clock: clockKind(env),
+    webhooks: webhookConfig(env),
   };
 }

@@ -18,6 +18,13 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       readyMaxLagSeconds: 30,
       clock: 'system',
+      webhooks: {
+        secretKey: undefined,
+        allowPrivateUrls: false,
+        maxConsecutiveFailures: 20,
+        retryBaseMs: 1000,
+        timeoutMs: 5000,
+      },
     });
   });
 
@@ -47,6 +54,9 @@ describe('configuration from the environment', () => {
     [{ PLATFORM_FEE_BPS: '10000' }, 'PLATFORM_FEE_BPS'],
     [{ PLATFORM_FEE_BPS: '2.5' }, 'PLATFORM_FEE_BPS'],
     [{ CLOCK: 'fast' }, 'CLOCK'],
+    [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_URLS'],
+    [{ WEBHOOK_MAX_FAILURES: '0' }, 'WEBHOOK_MAX_FAILURES'],
+    [{ WEBHOOK_SECRET_KEY: 'short' }, 'WEBHOOK_SECRET_KEY'],
     [{ CLOCK: 'sandbox', NODE_ENV: 'production' }, 'CLOCK'],
   ])('a malformed %p names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -26,6 +26,7 @@ import { CURRENCY_CODES } from './shared/money';
 import { siteDecider } from './site';
 import { auditCheckpointDecider } from './audit-checkpoint';
 import { sandboxClockDecider } from './sandbox-clock';
+import { webhookSubscriptionDecider } from './webhook-subscription';
 import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
@@ -660,6 +661,33 @@ const samples: StoredEventLike[] = [
       },
     },
   }),
+  // webhooks
+  ...emit(webhookSubscriptionDecider, [], {
+    type: 'SubscribeWebhook',
+    data: {
+      subscriptionId: 'wh-1',
+      ownerId: 'buyer-1',
+      url: 'https://buyer.example/hooks',
+      eventTypes: ['order.filled', 'statement.issued'],
+      scope: 'own',
+      subscribedAt: '2026-03-01T10:00:00.000Z',
+    },
+  }),
+  {
+    type: 'WebhookDeleted',
+    schemaVersion: 1,
+    data: { subscriptionId: 'wh-1', deletedAt: '2026-03-02T10:00:00.000Z' },
+  },
+  {
+    type: 'WebhookDisabled',
+    schemaVersion: 1,
+    data: {
+      subscriptionId: 'wh-1',
+      disabledAt: '2026-03-02T10:00:00.000Z',
+      consecutiveFailures: 10,
+      lastError: 'connect ECONNREFUSED',
+    },
+  },
   // sandbox clock
   ...emit(sandboxClockDecider, [], {
     type: 'AdvanceSandboxClock',

@@ -10,6 +10,7 @@ import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
 import { SandboxClockEvent } from './sandbox-clock/sandbox-clock.events';
+import { WebhookSubscriptionEvent } from './webhook-subscription/webhook-subscription.events';
 import { SiteCapacityEvent } from './site-capacity/site-capacity.events';
 import { SiteEvent } from './site/site.events';
 
@@ -23,7 +24,8 @@ export type AnyDomainEvent =
   | AllocationUsageEvent
   | SettlementEvent
   | AuditCheckpointEvent
-  | SandboxClockEvent;
+  | SandboxClockEvent
+  | WebhookSubscriptionEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -70,6 +72,13 @@ export const EVENT_REGISTRY: {
     readableVersions: [1],
   },
   SandboxClockAdvanced: { aggregate: 'sandbox-clock', currentVersion: 1, readableVersions: [1] },
+  WebhookSubscribed: {
+    aggregate: 'webhook-subscription',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  WebhookDeleted: { aggregate: 'webhook-subscription', currentVersion: 1, readableVersions: [1] },
+  WebhookDisabled: { aggregate: 'webhook-subscription', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;

@@ -23,6 +23,7 @@ export * from './matching-run';
 export * from './site-capacity';
 export * from './audit-checkpoint';
 export * from './sandbox-clock';
+export * from './webhook-subscription';
 export * from './allocation-usage';
 export * from './settlement';
 export * from './events.registry';

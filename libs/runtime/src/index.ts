@@ -14,3 +14,4 @@ export * from './leadership';
 export * from './platform';
 export * from './service-main';
 export * from './create-file-once';
+export * from './webhooks';

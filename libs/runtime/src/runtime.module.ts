@@ -49,6 +49,7 @@ import {
 } from './infrastructure';
 import { CLOCK, SandboxClock, systemClock } from './clock';
 import { SandboxClockFollower } from './sandbox-clock.follower';
+import { WebhookKeyService } from './webhooks/webhook-key.service';
 import { WorkerRegistry } from './workers/worker-registry';
 import { SingletonWorkers } from './leadership/singleton-workers';
 import { domainProblem } from './platform/domain-problem.mapper';
@@ -116,6 +117,7 @@ export class RuntimeModule implements OnApplicationShutdown {
           useFactory: () => (config.clock === 'sandbox' ? new SandboxClock() : systemClock),
         },
         SandboxClockFollower,
+        WebhookKeyService,
         { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(config) },
         {
           provide: EVENT_STORE,
@@ -206,6 +208,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         WorkerRegistry,
         SingletonWorkers,
         SandboxClockFollower,
+        WebhookKeyService,
       ],
     };
   }

@@ -10,6 +10,9 @@ import {
   SETTLEMENT_ENTITIES,
   SETTLEMENT_PROJECTIONS,
   SettlementReadModelsMigration,
+  WEBHOOK_ENTITIES,
+  WEBHOOK_PROJECTIONS,
+  WebhookReadModelsMigration,
 } from '@policloud/projections';
 import type { RuntimeFeatures } from '../runtime.module';
 import { storedData } from '../stored-data';
@@ -32,14 +35,25 @@ function upcastPlatformEvent(event: RecordedEvent): RecordedEvent {
  */
 export const PLATFORM_FEATURES: RuntimeFeatures = {
   readModels: {
-    entities: [...MARKETPLACE_ENTITIES, ...MATCHING_ENTITIES, ...SETTLEMENT_ENTITIES],
+    entities: [
+      ...MARKETPLACE_ENTITIES,
+      ...MATCHING_ENTITIES,
+      ...SETTLEMENT_ENTITIES,
+      ...WEBHOOK_ENTITIES,
+    ],
     migrations: [
       MarketplaceReadModelsMigration,
       MatchingReadModelsMigration,
       SettlementReadModelsMigration,
+      WebhookReadModelsMigration,
     ],
   },
-  projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
+  projections: [
+    ...MARKETPLACE_PROJECTIONS,
+    ...MATCHING_PROJECTIONS,
+    ...SETTLEMENT_PROJECTIONS,
+    ...WEBHOOK_PROJECTIONS,
+  ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
 };
