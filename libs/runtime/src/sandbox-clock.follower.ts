@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '@policloud/config';
 import { SANDBOX_CLOCK_STREAM, expectEvent } from '@policloud/domain';
 import { EVENT_STORE, EventStore, StreamNotFoundError } from '@policloud/event-store';
 import { CLOCK, Clock, SandboxClock } from './clock';
-import { APP_CONFIG } from './runtime.tokens';
 import { PeriodicWorker } from './workers/periodic-worker';
 import { WorkerRegistry } from './workers/worker-registry';
 
@@ -20,7 +18,6 @@ export class SandboxClockFollower implements OnModuleInit, OnApplicationShutdown
   private worker: PeriodicWorker | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: WorkerRegistry,
@@ -64,10 +61,5 @@ export class SandboxClockFollower implements OnModuleInit, OnApplicationShutdown
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-  }
-
-  /** Whether operators may move time here (CLOCK=sandbox). */
-  get enabled(): boolean {
-    return this.config.clock === 'sandbox';
   }
 }
