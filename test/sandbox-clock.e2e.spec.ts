@@ -1,3 +1,9 @@
+import {
+  ManualClock,
+  SandboxClock,
+  SandboxClockFollower,
+  WorkerRegistry,
+} from '@policloud/runtime';
 import { Marketplace, offerBody, orderBody, profile } from './support/marketplace-fixture';
 import { expectProblem, fieldsOf } from './support/problem-assertions';
 
@@ -63,6 +69,14 @@ describe('sandbox clock (CLOCK=sandbox) on PostgreSQL', () => {
         to: '2027-02-15T09:30:00.000Z',
       }),
     ]);
+  });
+
+  it('a restarted process, or another replica, reads the last move from the log', async () => {
+    const elsewhere = new SandboxClock(new ManualClock(new Date('2027-02-01T00:00:00Z')));
+    const follower = new SandboxClockFollower(elsewhere, market.store, new WorkerRegistry());
+    expect(elsewhere.now().toISOString()).toBe('2027-02-01T00:00:00.000Z');
+    await follower.refresh();
+    expect(elsewhere.now().toISOString()).toBe('2027-02-15T09:30:00.000Z');
   });
 
   it('windows, usage and settlement closes follow it through a month', async () => {
