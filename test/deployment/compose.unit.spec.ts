@@ -14,7 +14,12 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 /** The services built from this repository, each an app with its own main.ts. */
 const OUR_SERVICES = ['marketplace-api', 'audit-api', 'matching-engine', 'projector'];
-const SECRETS = ['POSTGRES_PASSWORD', 'OPERATOR_API_KEY', 'AUDIT_SIGNING_KEY'];
+const SECRETS = [
+  'POSTGRES_PASSWORD',
+  'OPERATOR_API_KEY',
+  'AUDIT_SIGNING_KEY',
+  'WEBHOOK_SECRET_KEY',
+];
 
 interface ComposeService {
   image?: string;

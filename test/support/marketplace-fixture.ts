@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '@policloud/event-store';
-import { ManualClock } from '@policloud/runtime';
+import { ManualClock, SandboxClock } from '@policloud/runtime';
 import { generateSigningKey } from '@policloud/audit';
 import { createTestSchema, TestSchema } from './postgres-test-database';
 import { bootTestApp } from './test-app';
@@ -38,7 +38,10 @@ export class Marketplace {
   private schema: TestSchema | undefined;
 
   /** On PostgreSQL (a fresh schema), or on the embedded store (a fresh DATA_DIR). */
-  static async boot(store: 'postgres' | 'embedded' = 'postgres'): Promise<Marketplace> {
+  static async boot(
+    store: 'postgres' | 'embedded' = 'postgres',
+    options: { sandboxClock?: boolean; env?: Record<string, string> } = {},
+  ): Promise<Marketplace> {
     const marketplace = new Marketplace();
     const storeEnv: Record<string, string> = { EVENT_STORE: store };
     if (store === 'postgres') {
@@ -51,8 +54,11 @@ export class Marketplace {
         OPERATOR_API_KEY: marketplace.operatorKey,
         AUDIT_SIGNING_KEY: marketplace.auditSigningKey,
         AUDIT_SEAL_INTERVAL_SECONDS: '0',
+        ...(options.sandboxClock ? { CLOCK: 'sandbox' } : {}),
+        ...options.env,
       },
-      marketplace.clock,
+      // With CLOCK=sandbox, `clock` stands for real time and operators move the sandbox past it.
+      options.sandboxClock ? new SandboxClock(marketplace.clock) : marketplace.clock,
     ));
     return marketplace;
   }

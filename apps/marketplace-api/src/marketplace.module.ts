@@ -25,6 +25,10 @@ import { MarketDataService } from './market/market-data.service';
 import { LiveMarket } from './quotes/live-market.service';
 import { QuotesController } from './quotes/quotes.controller';
 import { QuotesService } from './quotes/quotes.service';
+import { SandboxClockController } from './sandbox/sandbox-clock.controller';
+import { SandboxClockService } from './sandbox/sandbox-clock.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Participants' commands and queries: participants, sites, offers, orders, usage, certificates, settlement. */
 @Module({
@@ -39,6 +43,8 @@ import { QuotesService } from './quotes/quotes.service';
     CertificatesController,
     QuotesController,
     MarketController,
+    SandboxClockController,
+    WebhooksController,
   ],
   providers: [
     CommandHandler,
@@ -57,6 +63,8 @@ import { QuotesService } from './quotes/quotes.service';
     LiveMarket,
     QuotesService,
     MarketDataService,
+    SandboxClockService,
+    WebhooksService,
   ],
   exports: [CommandHandler],
 })

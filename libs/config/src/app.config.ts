@@ -20,7 +20,26 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** /health/ready fails while the read models trail the log by more than this. */
   readyMaxLagSeconds: number;
+  /** `system`, or `sandbox`: an operator may move time forward (never in production). */
+  clock: ClockKind;
+  webhooks: WebhookConfig;
 }
+
+export interface WebhookConfig {
+  /** Key every subscription's signing secret is derived from; unset: generated under DATA_DIR. */
+  secretKey?: string;
+  /** Whether URLs may point at private, loopback or link-local addresses (tests, private nets). */
+  allowPrivateUrls: boolean;
+  /** A subscription is disabled after this many failed deliveries in a row. */
+  maxConsecutiveFailures: number;
+  /** First retry delay; each further failure doubles it, up to an hour. */
+  retryBaseMs: number;
+  /** How long a delivery may take before it counts as failed. */
+  timeoutMs: number;
+}
+
+export const CLOCK_KINDS = ['system', 'sandbox'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 /**
  * Every environment variable the services read (README "Configuration"). Deployment files may set
@@ -41,6 +60,13 @@ export const CONFIG_VARIABLES = [
   'DATABASE_TIMEOUT_MS',
   'LOG_LEVEL',
   'READY_MAX_LAG_SECONDS',
+  'CLOCK',
+  'NODE_ENV',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_ALLOW_PRIVATE_URLS',
+  'WEBHOOK_MAX_FAILURES',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_TIMEOUT_MS',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -91,6 +117,43 @@ function logLevel(env: Env): LogLevel {
   return raw as LogLevel;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function webhookConfig(env: Env): WebhookConfig {
+  const secretKey = env.WEBHOOK_SECRET_KEY || undefined;
+  if (secretKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(secretKey)) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET_KEY',
+      'must be 32 to 512 printable characters, e.g. `openssl rand -hex 32`',
+    );
+  }
+  return {
+    secretKey,
+    allowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+    maxConsecutiveFailures: integer(env, 'WEBHOOK_MAX_FAILURES', 20, 1, 10_000),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 1_000, 10, 3_600_000),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 100, 60_000),
+  };
+}
+
+/** CLOCK=sandbox lets an operator move time: a test service's feature, refused in production. */
+function clockKind(env: Env): ClockKind {
+  const production = env.NODE_ENV === 'production';
+  const raw = env.CLOCK || 'system';
+  if (!(CLOCK_KINDS as readonly string[]).includes(raw)) {
+    throw new ConfigError('CLOCK', `must be one of ${CLOCK_KINDS.join(', ')}, got "${raw}"`);
+  }
+  if (raw === 'sandbox' && production) {
+    throw new ConfigError('CLOCK', 'must not be sandbox when NODE_ENV=production');
+  }
+  return raw as ClockKind;
+}
+
 /** Reads and checks the environment (README "Configuration"); a bad value names its variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = (env.EVENT_STORE || 'embedded') as EventStoreKind;
@@ -134,5 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 600_000),
     logLevel: logLevel(env),
     readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86_400),
+    clock: clockKind(env),
+    webhooks: webhookConfig(env),
   };
 }

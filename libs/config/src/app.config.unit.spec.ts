@@ -17,6 +17,14 @@ describe('configuration from the environment', () => {
       databaseTimeoutMs: 5000,
       logLevel: 'info',
       readyMaxLagSeconds: 30,
+      clock: 'system',
+      webhooks: {
+        secretKey: undefined,
+        allowPrivateUrls: false,
+        maxConsecutiveFailures: 20,
+        retryBaseMs: 1000,
+        timeoutMs: 5000,
+      },
     });
   });
 
@@ -45,9 +53,19 @@ describe('configuration from the environment', () => {
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ PLATFORM_FEE_BPS: '10000' }, 'PLATFORM_FEE_BPS'],
     [{ PLATFORM_FEE_BPS: '2.5' }, 'PLATFORM_FEE_BPS'],
+    [{ CLOCK: 'fast' }, 'CLOCK'],
+    [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_URLS'],
+    [{ WEBHOOK_MAX_FAILURES: '0' }, 'WEBHOOK_MAX_FAILURES'],
+    [{ WEBHOOK_SECRET_KEY: 'short' }, 'WEBHOOK_SECRET_KEY'],
+    [{ CLOCK: 'sandbox', NODE_ENV: 'production' }, 'CLOCK'],
   ])('a malformed %p names %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('lets an operator move time only outside production (CLOCK=sandbox)', () => {
+    expect(loadConfig({ CLOCK: 'sandbox', NODE_ENV: 'development' }).clock).toBe('sandbox');
+    expect(loadConfig({ CLOCK: 'sandbox' }).clock).toBe('sandbox');
   });
 
   it('reads exactly the variables CONFIG_VARIABLES lists (deployment files are checked against it)', () => {

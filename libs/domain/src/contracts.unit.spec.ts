@@ -31,6 +31,8 @@ import { COUNTRY_CODES } from './shared/countries';
 import { CURRENCY_CODES } from './shared/money';
 import { siteDecider } from './site';
 import { auditCheckpointDecider } from './audit-checkpoint';
+import { sandboxClockDecider } from './sandbox-clock';
+import { webhookSubscriptionDecider } from './webhook-subscription';
 import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
@@ -346,6 +348,24 @@ const samples: StoredEventLike[] = [
       },
     }),
   ),
+  ...emit(computeOrderDecider, placed, {
+    type: 'AmendComputeOrder',
+    data: {
+      orderId: 'order-1',
+      actorId: 'buyer-1',
+      amendedAt: '2026-03-01T09:00:00.000Z',
+      changes: {
+        gpus: 4,
+        hours: 6,
+        earliestStart: '2026-03-01T12:00:00Z',
+        deadline: '2026-03-02T00:00:00Z',
+        gpuModel: 'H200',
+        maxPricePerGpuHour: 300,
+        allOrNone: true,
+        constraints: { jurisdictions: ['EU'], renewableOnly: true },
+      },
+    },
+  }),
   ...emit(computeOrderDecider, placed, {
     type: 'CancelComputeOrder',
     data: { orderId: 'order-1', actorId: 'buyer-1', cancelledAt: '2026-03-01T09:00:00.000Z' },
@@ -757,6 +777,42 @@ const samples: StoredEventLike[] = [
         keyId: 'k1',
         signature: 'c2lnbmF0dXJl',
       },
+    },
+  }),
+  // webhooks
+  ...emit(webhookSubscriptionDecider, [], {
+    type: 'SubscribeWebhook',
+    data: {
+      subscriptionId: 'wh-1',
+      ownerId: 'buyer-1',
+      url: 'https://buyer.example/hooks',
+      eventTypes: ['order.filled', 'statement.issued'],
+      scope: 'own',
+      subscribedAt: '2026-03-01T10:00:00.000Z',
+    },
+  }),
+  {
+    type: 'WebhookDeleted',
+    schemaVersion: 1,
+    data: { subscriptionId: 'wh-1', deletedAt: '2026-03-02T10:00:00.000Z' },
+  },
+  {
+    type: 'WebhookDisabled',
+    schemaVersion: 1,
+    data: {
+      subscriptionId: 'wh-1',
+      disabledAt: '2026-03-02T10:00:00.000Z',
+      consecutiveFailures: 10,
+      lastError: 'connect ECONNREFUSED',
+    },
+  },
+  // sandbox clock
+  ...emit(sandboxClockDecider, [], {
+    type: 'AdvanceSandboxClock',
+    data: {
+      advanceTo: '2026-04-01T00:00:00.000Z',
+      now: '2026-03-01T10:00:00.000Z',
+      actorId: 'op-1',
     },
   }),
 ];

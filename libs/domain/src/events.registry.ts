@@ -18,6 +18,8 @@ import { SETTLEMENT_UPCASTERS } from './settlement/settlement.upcasters';
 import { CorruptStreamError, Decider, fold } from './shared/aggregate';
 import { Command, DomainEvent, StoredEventLike } from './shared/event';
 import { createUpcaster } from './shared/upcasters';
+import { SandboxClockEvent } from './sandbox-clock/sandbox-clock.events';
+import { WebhookSubscriptionEvent } from './webhook-subscription/webhook-subscription.events';
 import { SiteCapacityEvent } from './site-capacity/site-capacity.events';
 import { SiteEvent } from './site/site.events';
 
@@ -31,7 +33,9 @@ export type AnyDomainEvent =
   | AllocationUsageEvent
   | EnergyCertificateEvent
   | SettlementEvent
-  | AuditCheckpointEvent;
+  | AuditCheckpointEvent
+  | SandboxClockEvent
+  | WebhookSubscriptionEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -61,6 +65,7 @@ export const EVENT_REGISTRY: {
   CurtailmentReported: { aggregate: 'energy-offer', currentVersion: 1, readableVersions: [1] },
   EnergyAllocated: { aggregate: 'energy-offer', currentVersion: 2, readableVersions: [1, 2] },
   ComputeOrderPlaced: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
+  ComputeOrderAmended: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderCancelled: { aggregate: 'compute-order', currentVersion: 1, readableVersions: [1] },
   ComputeOrderFilled: { aggregate: 'compute-order', currentVersion: 2, readableVersions: [1, 2] },
   AllocationMade: { aggregate: 'matching-run', currentVersion: 2, readableVersions: [1, 2] },
@@ -96,6 +101,14 @@ export const EVENT_REGISTRY: {
     currentVersion: 1,
     readableVersions: [1],
   },
+  SandboxClockAdvanced: { aggregate: 'sandbox-clock', currentVersion: 1, readableVersions: [1] },
+  WebhookSubscribed: {
+    aggregate: 'webhook-subscription',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
+  WebhookDeleted: { aggregate: 'webhook-subscription', currentVersion: 1, readableVersions: [1] },
+  WebhookDisabled: { aggregate: 'webhook-subscription', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;

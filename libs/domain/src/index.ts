@@ -22,6 +22,8 @@ export * from './compute-order';
 export * from './matching-run';
 export * from './site-capacity';
 export * from './audit-checkpoint';
+export * from './sandbox-clock';
+export * from './webhook-subscription';
 export * from './allocation-usage';
 export * from './energy-certificate';
 export * from './settlement';

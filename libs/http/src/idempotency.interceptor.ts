@@ -22,7 +22,7 @@ export const READ_MODELS = Symbol('READ_MODELS');
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** Response fields never kept for replays: a secret is shown once, to the first response only. */
-const SECRET_FIELDS = ['apiKey'];
+const SECRET_FIELDS = ['apiKey', 'secret'];
 
 function withoutSecrets(response: unknown): unknown {
   if (!response || typeof response !== 'object' || Array.isArray(response)) return response ?? null;

@@ -18,3 +18,4 @@ export * from './market-state';
 export * from './participant-events/participant-events';
 export * from './backfill-new-projection';
 export * from './market';
+export * from './webhooks';

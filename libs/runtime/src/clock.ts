@@ -19,3 +19,23 @@ export class ManualClock implements Clock {
     this.current = new Date(iso);
   }
 }
+
+/**
+ * CLOCK=sandbox: real time, until an operator moves it forward (a SandboxClockAdvanced event);
+ * it then reads the time moved to until real time passes it. It only ever moves forward, so
+ * replaying the log's moves in any order of arrival gives the same reading.
+ */
+export class SandboxClock implements Clock {
+  private advancedToMs = -Infinity;
+
+  constructor(private readonly real: Clock = systemClock) {}
+
+  now(): Date {
+    return new Date(Math.max(this.real.now().getTime(), this.advancedToMs));
+  }
+
+  /** A move recorded in the log (by this process or another replica). */
+  observe(advancedTo: string): void {
+    this.advancedToMs = Math.max(this.advancedToMs, Date.parse(advancedTo));
+  }
+}

@@ -47,7 +47,9 @@ import {
   openEmbeddedDatabase,
   readModelDatabase,
 } from './infrastructure';
-import { CLOCK, systemClock } from './clock';
+import { CLOCK, SandboxClock, systemClock } from './clock';
+import { SandboxClockFollower } from './sandbox-clock.follower';
+import { WebhookKeyService } from './webhooks/webhook-key.service';
 import { WorkerRegistry } from './workers/worker-registry';
 import { SingletonWorkers } from './leadership/singleton-workers';
 import { domainProblem } from './platform/domain-problem.mapper';
@@ -110,7 +112,12 @@ export class RuntimeModule implements OnApplicationShutdown {
         { provide: METRICS, useFactory: () => new Metrics() },
         { provide: LOGGER, useFactory: () => createLogger(config.logLevel) },
         RuntimeMetrics,
-        { provide: CLOCK, useValue: systemClock },
+        {
+          provide: CLOCK,
+          useFactory: () => (config.clock === 'sandbox' ? new SandboxClock() : systemClock),
+        },
+        SandboxClockFollower,
+        WebhookKeyService,
         { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(config) },
         {
           provide: EVENT_STORE,
@@ -200,6 +207,8 @@ export class RuntimeModule implements OnApplicationShutdown {
         ReadModelBarrier,
         WorkerRegistry,
         SingletonWorkers,
+        SandboxClockFollower,
+        WebhookKeyService,
       ],
     };
   }

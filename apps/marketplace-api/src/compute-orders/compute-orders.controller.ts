@@ -1,12 +1,33 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '@policloud/auth';
 import { ReadsNoReadModels } from '@policloud/runtime';
 import { Caller, CallerOf } from '../shared/caller.decorator';
 import { WrittenDto } from '../shared/common.dto';
 import { withEtag, Written } from '../shared/resource';
-import { ListComputeOrdersQuery, PlaceComputeOrderDto } from './compute-orders.dto';
+import {
+  AmendComputeOrderDto,
+  ListComputeOrdersQuery,
+  PlaceComputeOrderDto,
+} from './compute-orders.dto';
 import { ComputeOrdersService } from './compute-orders.service';
 
 @ApiTags('compute-orders')
@@ -26,6 +47,28 @@ export class ComputeOrdersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Written> {
     const written = await this.orders.place(dto, caller);
+    return withEtag(reply, written.revision, written);
+  }
+
+  @Patch(':id')
+  @Roles('buyer')
+  @ApiOperation({
+    summary:
+      "Change an order's terms (price, window, GPUs, constraints) while nothing is allocated",
+    description:
+      'Send the revision last read as If-Match (412 when stale). Terms not given stay; ' +
+      'constraints are replaced as a whole. Once part of the order is allocated it cannot ' +
+      'change (409 saying why): cancel the unfilled part and place a new order.',
+  })
+  @ApiOkResponse({ type: WrittenDto })
+  async amend(
+    @Param('id') id: string,
+    @Body() dto: AmendComputeOrderDto,
+    @CurrentPrincipal() principal: Principal,
+    @CallerOf() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written> {
+    const written = await this.orders.amend(id, dto, principal, caller);
     return withEtag(reply, written.revision, written);
   }
 

@@ -104,6 +104,53 @@ export class PlaceComputeOrderDto {
   constraints?: OrderConstraintsDto;
 }
 
+/** PATCH /v1/compute-orders/:id: any of the buyer's terms; those not given stay as they are. */
+export class AmendComputeOrderDto {
+  @ApiPropertyOptional({ example: 16 })
+  @IsOptional()
+  @IsInt()
+  @FollowsDomainRule(parseGpuCount)
+  gpus?: number;
+  @ApiPropertyOptional({ example: 6 })
+  @IsOptional()
+  @IsInt()
+  @FollowsDomainRule(parseOrderHours)
+  hours?: number;
+  @ApiPropertyOptional({ example: '2026-03-01T08:00:00Z' })
+  @IsOptional()
+  @IsString()
+  @FollowsDomainRule(parseSlot)
+  earliestStart?: string;
+  @ApiPropertyOptional({ example: '2026-03-03T08:00:00Z', description: 'Exclusive' })
+  @IsOptional()
+  @IsString()
+  @FollowsDomainRule(parseSlot)
+  deadline?: string;
+  @ApiPropertyOptional({ example: 'H200' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  @FollowsDomainRule(parseGpuModel)
+  gpuModel?: string;
+  @ApiPropertyOptional({ example: 320, description: 'Minor units per GPU-hour' })
+  @IsOptional()
+  @IsInt()
+  @FollowsDomainRule(parseUnitPrice)
+  maxPricePerGpuHour?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() allOrNone?: boolean;
+
+  @ApiPropertyOptional({
+    type: OrderConstraintsDto,
+    description: 'Replaces the constraints as a whole ({} removes them all)',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OrderConstraintsDto)
+  @FollowsDomainRule(parseOrderConstraints)
+  constraints?: OrderConstraintsDto;
+}
+
 export class ListComputeOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['open', 'partially_filled', 'filled', 'cancelled'] })
   @IsOptional()

@@ -7,6 +7,7 @@ import {
   ComputeOrderCommand,
   computeOrderStreamId,
   DomainError,
+  parseAmendComputeOrder,
   parsePlaceComputeOrder,
   valueOrThrow,
 } from '@policloud/domain';
@@ -17,7 +18,11 @@ import { Caller } from '../shared/caller.decorator';
 import { assertOwner, assertVisible } from '../shared/ownership';
 import { PAGE_DEFAULT, pageOf, pageStart } from '../shared/page';
 import { present, Written } from '../shared/resource';
-import { ListComputeOrdersQuery, PlaceComputeOrderDto } from './compute-orders.dto';
+import {
+  AmendComputeOrderDto,
+  ListComputeOrdersQuery,
+  PlaceComputeOrderDto,
+} from './compute-orders.dto';
 
 @Injectable()
 export class ComputeOrdersService {
@@ -46,6 +51,28 @@ export class ComputeOrdersService {
       }),
     );
     return this.execute(orderId, command, caller, true);
+  }
+
+  /** The buyer's new terms, decided on the order's stream at the revision If-Match names. */
+  async amend(
+    orderId: string,
+    dto: AmendComputeOrderDto,
+    principal: Principal,
+    caller: Caller,
+  ): Promise<Written> {
+    const row = await this.readModels.getRepository(ComputeOrderRow).findOneBy({ id: orderId });
+    if (!row) throw DomainError.notFound('Compute order', orderId);
+    assertOwner(principal, row.buyerId, 'Compute order', orderId);
+    // Refused here, before the command handler: a request with errors writes nothing.
+    const command = valueOrThrow(
+      parseAmendComputeOrder({
+        orderId,
+        actorId: caller.actor,
+        amendedAt: this.now(),
+        changes: plain(dto),
+      }),
+    );
+    return this.execute(orderId, command, caller);
   }
 
   async cancel(orderId: string, principal: Principal, caller: Caller): Promise<Written> {

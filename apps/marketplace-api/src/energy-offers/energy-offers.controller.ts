@@ -14,6 +14,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, Roles } from '@policloud/auth';
 import { Caller, CallerOf } from '../shared/caller.decorator';
+import { SlotRangeQuery } from '@policloud/http';
 import { WrittenDto } from '../shared/common.dto';
 import { withEtag, Written } from '../shared/resource';
 import {
@@ -60,14 +61,21 @@ export class EnergyOffersController {
   @Delete(':id')
   @HttpCode(200)
   @Roles('producer')
-  @ApiOperation({ summary: 'Withdraw the unallocated part of the offer' })
+  @ApiOperation({
+    summary:
+      'Withdraw the unallocated part of the offer, or only of its future slots in [from, to)',
+    description:
+      'Without from and to, the whole offer is withdrawn. With them, each slot in the range keeps ' +
+      'only its allocated energy and the offer stays open (409 when nothing there is unallocated).',
+  })
   async withdraw(
     @Param('id') id: string,
+    @Query() range: SlotRangeQuery,
     @CurrentPrincipal() principal: Principal,
     @CallerOf() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Written> {
-    const written = await this.offers.withdraw(id, principal, caller);
+    const written = await this.offers.withdraw(id, range, principal, caller);
     return withEtag(reply, written.revision, written);
   }
 

@@ -61,7 +61,9 @@ describe('EnergyOffersService', () => {
     await platform.settled();
     const stranger = (await registerMarket(services())).producer;
     const asStranger = caller(stranger.participantId);
-    await expect(services().offers.withdraw(offerId, stranger, asStranger)).rejects.toMatchObject({
+    await expect(
+      services().offers.withdraw(offerId, {}, stranger, asStranger),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     await expect(services().offers.get(offerId, stranger)).rejects.toMatchObject({
@@ -70,7 +72,7 @@ describe('EnergyOffersService', () => {
     // An operator sees it but, not owning it, may not change it either.
     expect(await services().offers.get(offerId, OPERATOR)).toMatchObject({ id: offerId });
     await expect(
-      services().offers.withdraw(offerId, OPERATOR, caller(OPERATOR.participantId)),
+      services().offers.withdraw(offerId, {}, OPERATOR, caller(OPERATOR.participantId)),
     ).rejects.toMatchObject({ code: 'not_found' });
     expect(await offerEvents(offerId)).toEqual(['EnergyOfferListed']);
   });
@@ -101,7 +103,7 @@ describe('EnergyOffersService', () => {
     } finally {
       platform.clock.set('2027-02-01T00:00:00Z');
     }
-    const withdrawn = await services().offers.withdraw(offerId, market.producer, owner);
+    const withdrawn = await services().offers.withdraw(offerId, {}, market.producer, owner);
     expect(withdrawn).toEqual({ id: offerId, revision: 3 });
     expect(await offerEvents(offerId)).toEqual([
       'EnergyOfferListed',
@@ -109,9 +111,9 @@ describe('EnergyOffersService', () => {
       'CurtailmentReported',
       'EnergyOfferWithdrawn',
     ]);
-    await expect(services().offers.withdraw(offerId, market.producer, owner)).rejects.toMatchObject(
-      { code: 'conflict' },
-    );
+    await expect(
+      services().offers.withdraw(offerId, {}, market.producer, owner),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('a producer finds its own offers, an operator every offer, by status', async () => {

@@ -14,7 +14,7 @@ import {
   Parsed,
   valueOrThrow,
 } from '@policloud/domain';
-import { READ_MODELS } from '@policloud/http';
+import { READ_MODELS, SlotRangeQuery } from '@policloud/http';
 import { EnergyOfferRow } from '@policloud/projections';
 import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
 import { AggregateLookup } from '../shared/aggregate-lookup.service';
@@ -78,11 +78,23 @@ export class EnergyOffersService {
     );
   }
 
-  async withdraw(offerId: string, principal: Principal, caller: Caller): Promise<Written> {
+  /** The whole offer's unallocated energy, or only that of the future slots in `[from, to)`. */
+  async withdraw(
+    offerId: string,
+    range: SlotRangeQuery,
+    principal: Principal,
+    caller: Caller,
+  ): Promise<Written> {
     const offer = await this.ownedRow(offerId, principal);
+    const partial = range.from !== undefined || range.to !== undefined;
     return this.execute(
       offerId,
-      parseWithdrawEnergyOffer({ offerId, actorId: caller.actor, withdrawnAt: this.now() }),
+      parseWithdrawEnergyOffer({
+        offerId,
+        actorId: caller.actor,
+        withdrawnAt: this.now(),
+        ...(partial ? { slots: { from: range.from, to: range.to } } : {}),
+      }),
       caller,
       offer.state.siteIds,
     );

@@ -23,6 +23,25 @@ export type PlaceComputeOrder = Command<
   }
 >;
 
+/** What an amendment may change: the buyer's terms, not the buyer, currency or placement time. */
+export type OrderTerms = Pick<
+  PlaceComputeOrder['data'],
+  | 'gpus'
+  | 'hours'
+  | 'earliestStart'
+  | 'deadline'
+  | 'gpuModel'
+  | 'maxPricePerGpuHour'
+  | 'allOrNone'
+  | 'constraints'
+>;
+
+/** Typed at the edge by parseAmendComputeOrder: at least one term, each valid on its own. */
+export type AmendComputeOrder = Command<
+  'AmendComputeOrder',
+  { orderId: string; actorId: string; amendedAt: string; changes: Partial<OrderTerms> }
+>;
+
 /** `cancelledAt` is an instant in its stored form (`toISOString`), as the service's clock gives it. */
 export type CancelComputeOrder = Command<
   'CancelComputeOrder',
@@ -41,4 +60,5 @@ export interface Fill {
 /** A matching run fills the order: every slot it fills, in one command. */
 export type RecordFills = Command<'RecordFills', { orderId: string; fills: Fill[] }>;
 
-export type ComputeOrderCommand = PlaceComputeOrder | CancelComputeOrder | RecordFills;
+export type ComputeOrderCommand =
+  PlaceComputeOrder | AmendComputeOrder | CancelComputeOrder | RecordFills;

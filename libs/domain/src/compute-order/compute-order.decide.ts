@@ -1,11 +1,16 @@
 import { DomainError } from '../shared/domain-error';
+import { slotHour, slotOf } from '../shared/slots';
+import { sameValue } from '../shared/same-value';
+import { throwIfInvalid } from '../shared/validation';
 import {
+  AmendComputeOrder,
   CancelComputeOrder,
   ComputeOrderCommand,
   PlaceComputeOrder,
   RecordFills,
 } from './compute-order.commands';
 import {
+  ComputeOrderAmended,
   ComputeOrderCancelled,
   ComputeOrderEvent,
   ComputeOrderFilled,
@@ -13,6 +18,7 @@ import {
   ComputeOrderPlaced,
 } from './compute-order.events';
 import { ComputeOrder, ComputeOrderState, orderedGpuHours } from './compute-order.evolve';
+import { orderWindowErrors } from './compute-order.parse';
 
 export function decideComputeOrder(
   command: ComputeOrderCommand,
@@ -21,6 +27,8 @@ export function decideComputeOrder(
   switch (command.type) {
     case 'PlaceComputeOrder':
       return [placeComputeOrder(command.data, state)];
+    case 'AmendComputeOrder':
+      return amendComputeOrder(command.data, state);
     case 'CancelComputeOrder':
       return [cancelComputeOrder(command.data, state)];
     case 'RecordFills':
@@ -94,6 +102,54 @@ function placeComputeOrder(
       constraints: constraints ?? {},
     },
   };
+}
+
+/**
+ * The buyer changes the terms of its order while nothing of it is allocated: an allocation was
+ * made on the terms it had (price, window, GPUs, constraints), so once one exists the order
+ * cannot change (cancel the unfilled part and place another). The amended window must still
+ * hold the hours asked for and must not have ended. Terms given unchanged are not news.
+ */
+function amendComputeOrder(
+  data: AmendComputeOrder['data'],
+  state: ComputeOrderState,
+): ComputeOrderAmended[] {
+  if (state.status === 'absent') throw DomainError.notFound('Compute order', data.orderId);
+  if (data.actorId !== state.buyerId) {
+    throw DomainError.forbidden(`Compute order ${state.orderId} belongs to another buyer`);
+  }
+  if (state.status === 'cancelled') {
+    throw DomainError.conflict(`Compute order ${state.orderId} is cancelled: it cannot change`);
+  }
+  if (state.fills.length > 0) {
+    const slots = state.fills.map((fill) => fill.slot);
+    throw DomainError.conflict(
+      `Compute order ${state.orderId} already has ${state.filledGpuHours} GPU-hours allocated ` +
+        `(${slots.slice(0, 3).join(', ')}${slots.length > 3 ? ', …' : ''}), on the terms it had: ` +
+        'allocated parts cannot change. Cancel the unfilled part and place a new order instead.',
+    );
+  }
+  const changes = Object.fromEntries(
+    Object.entries(data.changes).filter(
+      ([term, value]) => !sameValue(value, state[term as keyof typeof data.changes]),
+    ),
+  ) as AmendComputeOrder['data']['changes'];
+  if (Object.keys(changes).length === 0) return [];
+  const amended = { ...state, ...changes };
+  const currentSlot = slotOf(data.amendedAt);
+  throwIfInvalid([
+    ...orderWindowErrors(amended),
+    ...(slotHour(amended.deadline) <= slotHour(currentSlot)
+      ? [{ field: 'deadline', message: `must be after the current slot, ${currentSlot}` }]
+      : []),
+  ]);
+  return [
+    {
+      type: 'ComputeOrderAmended',
+      schemaVersion: 1,
+      data: { orderId: state.orderId, amendedAt: data.amendedAt, changes },
+    },
+  ];
 }
 
 function cancelComputeOrder(

@@ -42,6 +42,29 @@ export type ComputeOrderPlaced = DomainEvent<
   2
 >;
 
+/**
+ * The buyer changed the terms of an order nothing of which was allocated yet; `changes` holds the
+ * new value of each term that changed (constraints are replaced as a whole).
+ */
+export type ComputeOrderAmended = DomainEvent<
+  'ComputeOrderAmended',
+  {
+    orderId: string;
+    amendedAt: string;
+    changes: {
+      gpus?: number;
+      hours?: number;
+      earliestStart?: string;
+      deadline?: string;
+      gpuModel?: string;
+      maxPricePerGpuHour?: number;
+      allOrNone?: boolean;
+      constraints?: OrderConstraints;
+    };
+  },
+  1
+>;
+
 export type ComputeOrderCancelled = DomainEvent<
   'ComputeOrderCancelled',
   {
@@ -79,4 +102,5 @@ export type ComputeOrderFilled = DomainEvent<
   2
 >;
 
-export type ComputeOrderEvent = ComputeOrderPlaced | ComputeOrderCancelled | ComputeOrderFilled;
+export type ComputeOrderEvent =
+  ComputeOrderPlaced | ComputeOrderAmended | ComputeOrderCancelled | ComputeOrderFilled;

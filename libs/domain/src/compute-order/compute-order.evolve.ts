@@ -13,6 +13,7 @@ export type ComputeOrder = ComputeOrderPlaced['data'] & {
   filledGpuHours: number;
   fills: OrderFill[];
   cancelledAt?: string;
+  amendedAt?: string;
 };
 
 export type ComputeOrderState = { status: 'absent' } | ComputeOrder;
@@ -48,6 +49,8 @@ export function evolveComputeOrder(
     throw new CorruptStreamError('compute-order', `${event.type} before ComputeOrderPlaced`);
   }
   switch (event.type) {
+    case 'ComputeOrderAmended':
+      return { ...state, ...event.data.changes, amendedAt: event.data.amendedAt };
     case 'ComputeOrderCancelled':
       return { ...state, status: 'cancelled', cancelledAt: event.data.cancelledAt };
     case 'ComputeOrderFilled': {

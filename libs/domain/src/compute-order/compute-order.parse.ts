@@ -21,7 +21,7 @@ import {
   Unparsed,
 } from '../shared/validation';
 import { parseGpuCount } from '../site/site.parse';
-import { PlaceComputeOrder } from './compute-order.commands';
+import { AmendComputeOrder, OrderTerms, PlaceComputeOrder } from './compute-order.commands';
 import { OrderConstraints } from './compute-order.events';
 
 /** Half the Earth's circumference: any farther limit constrains nothing. */
@@ -68,6 +68,72 @@ export function parsePlaceComputeOrder(
       ...(constraints !== undefined && { constraints }),
     },
   });
+}
+
+/** The terms an amendment may change (README "Amend an order"). */
+export const AMENDABLE_ORDER_TERMS: readonly (keyof OrderTerms)[] = [
+  'gpus',
+  'hours',
+  'earliestStart',
+  'deadline',
+  'gpuModel',
+  'maxPricePerGpuHour',
+  'allOrNone',
+  'constraints',
+];
+
+/**
+ * An amendment as the edge receives it into the typed command: at least one term, each valid on
+ * its own, a new earliestStart not in the past. Whether the window still holds the hours, with
+ * the terms that do not change, is decide's to check (it reads the order).
+ */
+export function parseAmendComputeOrder(
+  data: Unparsed<AmendComputeOrder['data']>,
+): Parsed<AmendComputeOrder> {
+  const changes = isPlainObject(data.changes) ? data.changes : {};
+  const fields = parsedFields({
+    orderId: parseId(data.orderId, 'orderId'),
+    actorId: parseId(data.actorId, 'actorId'),
+    amendedAt: parseInstant(data.amendedAt, 'amendedAt'),
+    gpus: parseOptional(changes.gpus, 'gpus', parseGpuCount),
+    hours: parseOptional(changes.hours, 'hours', parseOrderHours),
+    earliestStart: parseOptional(changes.earliestStart, 'earliestStart', parseSlot),
+    deadline: parseOptional(changes.deadline, 'deadline', parseSlot),
+    gpuModel: parseOptional(changes.gpuModel, 'gpuModel', parseGpuModel),
+    maxPricePerGpuHour: parseOptional(
+      changes.maxPricePerGpuHour,
+      'maxPricePerGpuHour',
+      parseUnitPrice,
+    ),
+    allOrNone: parseOptional(changes.allOrNone, 'allOrNone', parseBoolean),
+    constraints: parseOptional(changes.constraints, 'constraints', parseOrderConstraints),
+  });
+  const unknown = Object.keys(changes)
+    .filter((key) => !(AMENDABLE_ORDER_TERMS as readonly string[]).includes(key))
+    .map((key) => ({ field: key, message: 'is not a term an amendment may change' }));
+  if (!fields.ok) return { ok: false, errors: [...fields.errors, ...unknown] };
+  const { orderId, actorId, amendedAt, ...terms } = fields.value;
+  const present = Object.fromEntries(
+    Object.entries(terms).filter(([, value]) => value !== undefined),
+  ) as Partial<OrderTerms>;
+  const currentSlot = slotOf(amendedAt);
+  const errors = [
+    ...unknown,
+    ...(Object.keys(present).length === 0 && unknown.length === 0
+      ? [
+          {
+            field: 'body',
+            message: `must change at least one of ${AMENDABLE_ORDER_TERMS.join(', ')}`,
+          },
+        ]
+      : []),
+    ...(present.earliestStart !== undefined &&
+    slotHour(present.earliestStart) < slotHour(currentSlot)
+      ? [{ field: 'earliestStart', message: `must not be before the current slot, ${currentSlot}` }]
+      : []),
+  ];
+  if (errors.length > 0) return { ok: false, errors };
+  return ok({ type: 'AmendComputeOrder', data: { orderId, actorId, amendedAt, changes: present } });
 }
 
 const CONSTRAINT_KEYS = [

@@ -30,9 +30,10 @@ export type AmendEnergyOffer = Command<
   }
 >;
 
+/** The whole offer's unallocated energy, or only that of the slots in `[from, to)`. */
 export type WithdrawEnergyOffer = Command<
   'WithdrawEnergyOffer',
-  { offerId: string; actorId: string; withdrawnAt: string }
+  { offerId: string; actorId: string; withdrawnAt: string; slots?: { from: string; to: string } }
 >;
 
 export type ReportCurtailment = Command<

@@ -48,7 +48,9 @@ export function decideEnergyOffer(
     case 'AmendEnergyOffer':
       return amendEnergyOffer(command.data, state, context);
     case 'WithdrawEnergyOffer':
-      return [withdrawEnergyOffer(command.data, state)];
+      return command.data.slots
+        ? [withdrawSlots(command.data, command.data.slots, state)]
+        : [withdrawEnergyOffer(command.data, state)];
     case 'ReportCurtailment':
       return reportCurtailment(command.data, state);
   }
@@ -158,6 +160,38 @@ function withdrawEnergyOffer(
     type: 'EnergyOfferWithdrawn',
     schemaVersion: 1,
     data: { offerId: offer.offerId, withdrawnAt: input.withdrawnAt, releasedWh },
+  };
+}
+
+/**
+ * Withdraws the unallocated energy of the offer's slots in `[from, to)`: each keeps only what is
+ * allocated, the rest of the offer stays. Recorded as the amendment it amounts to.
+ */
+function withdrawSlots(
+  input: WithdrawEnergyOffer['data'],
+  range: { from: string; to: string },
+  offer: EnergyOffer,
+): EnergyOfferAmended {
+  if (offer.status === 'withdrawn') {
+    throw DomainError.conflict(`Energy offer ${offer.offerId} is withdrawn`);
+  }
+  const [from, to] = [slotHour(range.from), slotHour(range.to)];
+  const released = Object.entries(offer.slots)
+    .filter(([slot, entry]) => {
+      const hour = slotHour(slot);
+      return hour >= from && hour < to && entry.offeredWh > entry.allocatedWh;
+    })
+    .map(([slot, entry]) => ({ slot, wh: entry.allocatedWh }));
+  if (released.length === 0) {
+    throw DomainError.conflict(
+      `Energy offer ${offer.offerId} has no unallocated energy from ${range.from} to ${range.to}: ` +
+        'allocated energy cannot be withdrawn',
+    );
+  }
+  return {
+    type: 'EnergyOfferAmended',
+    schemaVersion: 1,
+    data: { offerId: offer.offerId, amendedAt: input.withdrawnAt, profile: sortBySlot(released) },
   };
 }
 

@@ -81,7 +81,36 @@ export function parseWithdrawEnergyOffer(
     actorId: parseId(data.actorId, 'actorId'),
     withdrawnAt: parseInstant(data.withdrawnAt, 'withdrawnAt'),
   });
-  return fields.ok ? ok({ type: 'WithdrawEnergyOffer', data: fields.value }) : fields;
+  if (!fields.ok) return fields;
+  if (data.slots === undefined) return ok({ type: 'WithdrawEnergyOffer', data: fields.value });
+  const slots = parseWithdrawnSlots(data.slots, fields.value.withdrawnAt);
+  return slots.ok
+    ? ok({ type: 'WithdrawEnergyOffer', data: { ...fields.value, slots: slots.value } })
+    : slots;
+}
+
+/**
+ * A partial withdrawal's `[from, to)`: both slots, in order, none started (energy of a slot in
+ * delivery is curtailed, not withdrawn). Errors name `from` and `to`, as the query does.
+ */
+function parseWithdrawnSlots(
+  value: unknown,
+  withdrawnAt: string,
+): Parsed<{ from: string; to: string }> {
+  const range = isPlainObject(value) ? value : {};
+  const fields = parsedFields({
+    from: parseSlot(range.from, 'from'),
+    to: parseSlot(range.to, 'to'),
+  });
+  if (!fields.ok) return fields;
+  const { from, to } = fields.value;
+  const errors: FieldError[] = [
+    ...(slotHasStarted(from, withdrawnAt)
+      ? [{ field: 'from', message: 'has started: only future slots can be withdrawn' }]
+      : []),
+    ...(slotHour(to) <= slotHour(from) ? [{ field: 'to', message: 'must be after from' }] : []),
+  ];
+  return errors.length > 0 ? { ok: false, errors } : ok(fields.value);
 }
 
 /** A curtailment into the typed command: only a slot that has started can have been curtailed. */

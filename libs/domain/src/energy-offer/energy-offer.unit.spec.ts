@@ -25,6 +25,7 @@ import {
   SlotEnergy,
 } from './energy-offer.events';
 import { rehydrate } from '../events.registry';
+import { parseWithdrawEnergyOffer } from './energy-offer.parse';
 
 const spec = DeciderSpecification.for(energyOfferDecider);
 const site = siteAfter([siteRegistered(), agreementSet()]);
@@ -312,6 +313,59 @@ describe('WithdrawEnergyOffer', () => {
 
   it('withdraws only a listed offer', () =>
     spec.given([]).when(withdraw(), context).thenThrows('not_found'));
+});
+
+describe('WithdrawEnergyOffer of some future slots', () => {
+  const withdrawSlots = (from: string, to: string): WithdrawEnergyOffer => ({
+    type: 'WithdrawEnergyOffer',
+    data: {
+      offerId: 'offer-1',
+      actorId: 'producer-1',
+      withdrawnAt: '2026-03-01T09:00:00.000Z',
+      slots: { from, to },
+    },
+  });
+
+  it('keeps only the allocated energy of the slots in the range; the offer stays open', () => {
+    spec
+      .given([listed(), energyAllocated({ wh: 50_000 })])
+      .when(withdrawSlots('2026-03-01T10:00:00Z', '2026-03-01T11:00:00Z'), context)
+      .then([amended([{ slot: '2026-03-01T10:00:00Z', wh: 50_000 }])]);
+    const offer = offerAfter(
+      listed(),
+      energyAllocated({ wh: 50_000 }),
+      amended([{ slot: '2026-03-01T10:00:00Z', wh: 50_000 }]),
+    );
+    expect(offer.status).toBe('open');
+    expect(unallocatedWh(offer, '2026-03-01T10:00:00Z')).toBe(0);
+    expect(unallocatedWh(offer, '2026-03-01T11:00:00Z')).toBe(200_000);
+  });
+
+  it('has nothing to withdraw where everything is allocated (409)', () =>
+    spec
+      .given([listed(), energyAllocated({ wh: 150_000 })])
+      .when(withdrawSlots('2026-03-01T10:00:00Z', '2026-03-01T11:00:00Z'), context)
+      .thenThrows('conflict'));
+
+  it('parses the range: both slots, in order, none started', () => {
+    const parse = (slots: unknown) =>
+      parseWithdrawEnergyOffer({
+        offerId: 'offer-1',
+        actorId: 'producer-1',
+        withdrawnAt: '2026-03-01T10:30:00Z',
+        slots,
+      });
+    const fields = (parsed: ReturnType<typeof parse>) =>
+      parsed.ok ? [] : parsed.errors.map((error) => error.field);
+    expect(fields(parse({ from: '2026-03-01T11:00:00Z' }))).toEqual(['to']);
+    expect(fields(parse({ from: '2026-03-01T10:00:00Z', to: '2026-03-01T12:00:00Z' }))).toEqual([
+      'from',
+    ]);
+    expect(fields(parse({ from: '2026-03-01T12:00:00Z', to: '2026-03-01T12:00:00Z' }))).toEqual([
+      'to',
+    ]);
+    expect(parse({ from: '2026-03-01T11:00:00Z', to: '2026-03-01T12:00:00Z' }).ok).toBe(true);
+  });
 });
 
 describe('ReportCurtailment', () => {

@@ -26,6 +26,9 @@ import {
   SETTLEMENT_ENTITIES,
   SETTLEMENT_PROJECTIONS,
   SettlementReadModelsMigration,
+  WEBHOOK_ENTITIES,
+  WEBHOOK_PROJECTIONS,
+  WebhookReadModelsMigration,
 } from '@policloud/projections';
 import type { RuntimeFeatures } from '../runtime.module';
 import { storedData } from '../stored-data';
@@ -57,6 +60,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       AllocationUsageRow,
       ...CERTIFICATE_ENTITIES,
       ...MARKET_ENTITIES,
+      ...WEBHOOK_ENTITIES,
     ],
     migrations: [
       MarketplaceReadModelsMigration,
@@ -68,6 +72,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       AllocationUsageMigration,
       EnergyCertificateReadModelsMigration,
       MarketReadModelsMigration,
+      WebhookReadModelsMigration,
     ],
   },
   projections: [
@@ -79,6 +84,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
     ALLOCATION_USAGE_PROJECTION,
     ...CERTIFICATE_PROJECTIONS,
     ...MARKET_PROJECTIONS,
+    ...WEBHOOK_PROJECTIONS,
   ],
   upcast: upcastPlatformEvent,
   principalDirectory: PrincipalDirectoryService,
