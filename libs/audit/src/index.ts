@@ -4,3 +4,4 @@ export * from './merkle';
 export * from './checkpoint';
 export * from './verify-history';
 export * from './bundle';
+export * from './log-tree';
