@@ -97,6 +97,20 @@ const placedV1: ComputeOrderPlacedV1 = {
   data: v1Data,
 };
 
+const checkpointV1 = {
+  sequence: 1,
+  fromPosition: 0,
+  toPosition: 42,
+  eventCount: 42,
+  firstEventId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  lastEventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  merkleRoot: 'ab'.repeat(32),
+  previousCheckpointHash: '0'.repeat(64),
+  sealedAt: '2026-03-01T10:00:00.000Z',
+  keyId: 'k1',
+  signature: 'c2lnbmF0dXJl',
+};
+
 const run = emit(matchingRunDecider, [], recordMatchingRun());
 const allocation = (run[0] as AllocationMade).data;
 const usageReported = emit(allocationUsageDecider, [], reportUsage(), usageContext(allocation));
@@ -622,22 +636,15 @@ const samples: StoredEventLike[] = [
     [],
     closeSettlementPeriod({ statements: [], balances: [], settledPools: [] }),
   ),
-  // audit checkpoints
+  // audit checkpoints: v1 (a range only, as stored before the log tree) and v2 (with its note)
+  { type: 'AuditCheckpointSealed', schemaVersion: 1, data: checkpointV1 },
   ...emit(auditCheckpointDecider, [], {
     type: 'SealCheckpoint',
     data: {
       checkpoint: {
-        sequence: 1,
-        fromPosition: 0,
-        toPosition: 42,
-        eventCount: 42,
-        firstEventId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-        lastEventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-        merkleRoot: 'ab'.repeat(32),
-        previousCheckpointHash: '0'.repeat(64),
-        sealedAt: '2026-03-01T10:00:00.000Z',
-        keyId: 'k1',
-        signature: 'c2lnbmF0dXJl',
+        ...checkpointV1,
+        treeSize: 42,
+        note: 'policloud/audit-log\n42\nq6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\n\n\u2014 policloud/audit-log AAAAAGFh\n',
       },
     },
   }),

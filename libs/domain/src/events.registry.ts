@@ -1,4 +1,5 @@
 import { AuditCheckpointEvent } from './audit-checkpoint/audit-checkpoint.events';
+import { AUDIT_CHECKPOINT_UPCASTERS } from './audit-checkpoint/audit-checkpoint.upcasters';
 import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
@@ -63,8 +64,8 @@ export const EVENT_REGISTRY: {
   SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   AuditCheckpointSealed: {
     aggregate: 'audit-checkpoint',
-    currentVersion: 1,
-    readableVersions: [1],
+    currentVersion: 2,
+    readableVersions: [1, 2],
   },
 };
 
@@ -81,7 +82,7 @@ export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = Object.f
   Object.entries(EVENT_REGISTRY).map(([type, registration]) => [type, registration.currentVersion]),
 );
 
-export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS];
+export const EVENT_UPCASTERS = [...COMPUTE_ORDER_UPCASTERS, ...AUDIT_CHECKPOINT_UPCASTERS];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */
 export const upcastEvent: <E extends StoredEventLike = AnyDomainEvent>(

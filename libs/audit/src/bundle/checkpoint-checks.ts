@@ -1,3 +1,4 @@
+import { noteProblem } from '../verify-history/checkpoint-checks';
 import { checkpointHash, SignedCheckpoint, verifyCheckpointSignature } from '../checkpoint';
 import { GENESIS_HASH } from '../event-hash';
 import { ContentsTally } from './contents-tally';
@@ -88,7 +89,8 @@ export function checkpointSignatureProblem(
       kind,
       message: `checkpoint ${checkpoint.sequence}: the signature does not verify with key ${keyId} (the checkpoint or its signature was altered)`,
     };
-  return undefined;
+  const note = noteProblem(checkpoint, key, {});
+  return note ? { kind, message: note.message } : undefined;
 }
 
 /**

@@ -10,7 +10,8 @@ import {
   Malformed,
 } from './line-fields';
 
-const OPTIONAL_CHECKPOINT_FIELDS = ['firstEventId', 'lastEventId'];
+// treeSize and note: v2 checkpoints (the whole-log tree's signed note).
+const OPTIONAL_CHECKPOINT_FIELDS = ['firstEventId', 'lastEventId', 'treeSize', 'note'];
 
 const EVENT_FIELDS = [
   'id',
@@ -52,6 +53,8 @@ export function parseCheckpointLine(value: Record<string, unknown>): SignedCheck
     checkpoint.firstEventId = expectString(value.firstEventId, 'checkpoint firstEventId');
   if ('lastEventId' in value)
     checkpoint.lastEventId = expectString(value.lastEventId, 'checkpoint lastEventId');
+  if ('treeSize' in value) checkpoint.treeSize = expectInt(value.treeSize, 'checkpoint treeSize');
+  if ('note' in value) checkpoint.note = expectString(value.note, 'checkpoint note');
   if (checkpoint.toPosition < checkpoint.fromPosition)
     throw new Malformed('checkpoint toPosition is before fromPosition');
   return checkpoint;

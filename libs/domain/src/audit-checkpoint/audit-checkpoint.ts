@@ -42,7 +42,12 @@ export function decideAuditCheckpoint(
       { field: 'toPosition', message: `must be after fromPosition ${checkpoint.fromPosition}` },
     ]);
   }
-  return [{ type: 'AuditCheckpointSealed', schemaVersion: 1, data: checkpoint }];
+  if ((checkpoint.treeSize === undefined) !== (checkpoint.note === undefined)) {
+    throw DomainError.invalid([
+      { field: 'note', message: 'a checkpoint carries both a tree size and its note, or neither' },
+    ]);
+  }
+  return [{ type: 'AuditCheckpointSealed', schemaVersion: 2, data: checkpoint }];
 }
 
 export function evolveAuditCheckpoint(

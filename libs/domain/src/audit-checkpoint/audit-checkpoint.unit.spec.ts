@@ -17,7 +17,7 @@ const checkpoint = (overrides: Partial<SealedCheckpoint> = {}): SealedCheckpoint
 });
 const sealed = (data: SealedCheckpoint): AuditCheckpointSealed => ({
   type: 'AuditCheckpointSealed',
-  schemaVersion: 1,
+  schemaVersion: 2,
   data,
 });
 const seal = (data: SealedCheckpoint) => ({
@@ -39,6 +39,27 @@ describe('audit checkpoints: sealed in sequence, without gaps', () => {
       .given([sealed(checkpoint())])
       .when(seal(next))
       .then([sealed(next)]);
+  });
+
+  it('seals a v2 checkpoint with the whole-log tree note, after a v1 one', () => {
+    const next = checkpoint({
+      sequence: 2,
+      fromPosition: 10,
+      toPosition: 12,
+      treeSize: 12,
+      note: 'n',
+    });
+    spec
+      .given([{ ...sealed(checkpoint()), schemaVersion: 1 } as never])
+      .when(seal(next))
+      .then([sealed(next)]);
+  });
+
+  it('refuses a tree size without its note', () => {
+    spec
+      .given([])
+      .when(seal(checkpoint({ treeSize: 10 })))
+      .thenThrows('invalid', ['note']);
   });
 
   it('refuses a checkpoint out of sequence (another sealer came first)', () => {
