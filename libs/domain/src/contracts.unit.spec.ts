@@ -25,6 +25,7 @@ import { COUNTRY_CODES } from './shared/countries';
 import { CURRENCY_CODES } from './shared/money';
 import { siteDecider } from './site';
 import { auditCheckpointDecider } from './audit-checkpoint';
+import { auditWitnessDecider } from './audit-witness';
 import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
@@ -110,6 +111,16 @@ const checkpointV1 = {
   keyId: 'k1',
   signature: 'c2lnbmF0dXJl',
 };
+
+const [witnessRegistered] = emit(auditWitnessDecider, [], {
+  type: 'RegisterWitness',
+  data: {
+    name: 'witness.example/w1',
+    verifierKey: 'witness.example/w1+0a0b0c0d+BKqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq',
+    registeredBy: 'auditor-1',
+    registeredAt: '2026-03-01T10:00:00.000Z',
+  },
+});
 
 const run = emit(matchingRunDecider, [], recordMatchingRun());
 const allocation = (run[0] as AllocationMade).data;
@@ -646,6 +657,17 @@ const samples: StoredEventLike[] = [
         treeSize: 42,
         note: 'policloud/audit-log\n42\nq6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\n\n\u2014 policloud/audit-log AAAAAGFh\n',
       },
+    },
+  }),
+  // audit witnesses
+  witnessRegistered,
+  ...emit(auditWitnessDecider, [witnessRegistered], {
+    type: 'RecordCosignature',
+    data: {
+      witness: 'witness.example/w1',
+      treeSize: 42,
+      cosignature: '\u2014 witness.example/w1 AAAAAGFh\n',
+      timestamp: 1_772_359_200,
     },
   }),
 ];

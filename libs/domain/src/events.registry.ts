@@ -1,4 +1,5 @@
 import { AuditCheckpointEvent } from './audit-checkpoint/audit-checkpoint.events';
+import { AuditWitnessEvent } from './audit-witness/audit-witness.events';
 import { AUDIT_CHECKPOINT_UPCASTERS } from './audit-checkpoint/audit-checkpoint.upcasters';
 import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
@@ -22,7 +23,8 @@ export type AnyDomainEvent =
   | SiteCapacityEvent
   | AllocationUsageEvent
   | SettlementEvent
-  | AuditCheckpointEvent;
+  | AuditCheckpointEvent
+  | AuditWitnessEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -67,6 +69,8 @@ export const EVENT_REGISTRY: {
     currentVersion: 2,
     readableVersions: [1, 2],
   },
+  AuditWitnessRegistered: { aggregate: 'audit-witness', currentVersion: 1, readableVersions: [1] },
+  CheckpointCosigned: { aggregate: 'audit-witness', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;

@@ -22,6 +22,7 @@ export * from './compute-order';
 export * from './matching-run';
 export * from './site-capacity';
 export * from './audit-checkpoint';
+export * from './audit-witness';
 export * from './allocation-usage';
 export * from './settlement';
 export * from './events.registry';

@@ -13,3 +13,4 @@ export * from './upsert-rows';
 export * from './position-waiters';
 export * from './checkpoint-follower';
 export * from './projection-lag-timeout.error';
+export * from './audit-log-tree';

@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
-import { generateSigningKey, keyIdOf, parseSigningKey, publicKeyOf } from '@policloud/audit';
+import {
+  DEFAULT_LOG_ORIGIN,
+  generateSigningKey,
+  keyIdOf,
+  logVerifierKey,
+  parseSigningKey,
+  publicKeyOf,
+} from '@policloud/audit';
 import { AppConfig, ConfigError } from '@policloud/config';
 import { APP_CONFIG, createFileOnce } from '@policloud/runtime';
 
@@ -17,6 +24,10 @@ export class AuditKeyService {
   readonly privateKey: KeyObject;
   readonly publicKeyPem: string;
   readonly keyId: string;
+  /** The origin line of the whole-log tree's checkpoints; the note key carries its name. */
+  readonly origin = DEFAULT_LOG_ORIGIN;
+  /** C2SP verifier key of the checkpoint notes: `<origin>+<key id>+<base64 key>`. */
+  readonly logVerifierKey: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.privateKey = config.auditSigningKey
@@ -24,6 +35,7 @@ export class AuditKeyService {
       : this.persistedKey(config.dataDir);
     this.publicKeyPem = publicKeyOf(this.privateKey);
     this.keyId = keyIdOf(this.publicKeyPem);
+    this.logVerifierKey = logVerifierKey(this.origin, this.publicKeyPem);
   }
 
   private persistedKey(dataDir: string): KeyObject {

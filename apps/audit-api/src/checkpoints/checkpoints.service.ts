@@ -15,6 +15,7 @@ import {
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
 import { Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
+import { LogTreeStore } from '../log-tree/log-tree.store';
 import { AuditKeyService } from './audit-key.service';
 
 export const CHECKPOINT_STREAM = AUDIT_CHECKPOINT_STREAM;
@@ -51,6 +52,7 @@ export class CheckpointsService implements OnModuleInit {
     private readonly key: AuditKeyService,
     @Inject(METRICS) private readonly metrics: Metrics,
     private readonly commands: CommandHandler,
+    private readonly tree: LogTreeStore,
   ) {}
 
   onModuleInit(): void {
@@ -95,16 +97,24 @@ export class CheckpointsService implements OnModuleInit {
   async seal(): Promise<SignedCheckpoint | null> {
     const checkpoints = await this.list();
     const previous = checkpoints.at(-1);
-    const head = await this.store.headPosition();
-    const events = await readRange(this.store, previous?.toPosition ?? 0, head);
+    // The whole-log tree first: the checkpoint seals exactly the events the tree holds.
+    const tree = await this.tree.extend();
+    const fromPosition = previous?.toPosition ?? 0;
+    if (tree.position <= fromPosition) return null;
+    const events = await readRange(this.store, fromPosition, tree.position);
     if (events.every((event) => event.type === CHECKPOINT_EVENT)) return null;
     const checkpoint = sealCheckpoint(
       {
         previous: previous ? checkpointBodyOf(previous) : undefined,
-        fromPosition: previous?.toPosition ?? 0,
-        toPosition: head,
+        fromPosition,
+        toPosition: tree.position,
         events,
         sealedAt: this.clock.now().toISOString(),
+        tree: {
+          origin: this.key.origin,
+          treeSize: tree.treeSize,
+          rootHash: await this.tree.root(tree.treeSize),
+        },
       },
       this.key.privateKey,
     );

@@ -1,6 +1,7 @@
 import { EVENT_REGISTRY, upcastEvent } from '@policloud/domain';
 import { RecordedEvent } from '@policloud/event-store';
 import {
+  AuditLogTreeMigration,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -37,6 +38,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       MarketplaceReadModelsMigration,
       MatchingReadModelsMigration,
       SettlementReadModelsMigration,
+      AuditLogTreeMigration,
     ],
   },
   projections: [...MARKETPLACE_PROJECTIONS, ...MATCHING_PROJECTIONS, ...SETTLEMENT_PROJECTIONS],
