@@ -1,0 +1,186 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  consistencyFailure,
+  cosignatureLine,
+  parseCheckpointText,
+  parseSignedNote,
+  verifyCheckpointNote,
+  verifyInclusion,
+  witnessVerifierKey,
+} from '@policloud/audit';
+import { Marketplace, Party } from './support/marketplace-fixture';
+
+interface Checkpoint {
+  sequence: number;
+  treeSize?: number;
+  note?: string;
+  cosignedNote?: string;
+  cosignatures?: { witness: string; treeSize: number }[];
+}
+interface Published {
+  logVerifierKey: string;
+  origin: string;
+  items: Checkpoint[];
+}
+interface Problem {
+  errors?: { field: string; message: string }[];
+}
+
+/** One tree over the whole log, C2SP checkpoints, proofs and witnesses, on PostgreSQL. */
+describe('the whole-log tree and its witnesses', () => {
+  let market: Marketplace;
+  let auditor: Party;
+  let otherAuditor: Party;
+  const witness = generateKeyPairSync('ed25519');
+  const witnessName = 'witness.example/w1';
+
+  const published = async () =>
+    (await market.request<Published>('GET', '/v1/audit/checkpoints', { key: auditor.key })).body;
+  const seal = () => market.request<Checkpoint>('POST', '/v1/audit/checkpoints');
+  const rootOf = (note: string) => parseCheckpointText(parseSignedNote(note).text).rootHash;
+
+  beforeAll(async () => {
+    market = await Marketplace.boot();
+    auditor = await market.participant(['auditor']);
+    otherAuditor = await market.participant(['auditor']);
+    await market.participant(['buyer']);
+    expect((await seal()).status).toBe(200);
+    await market.participant(['producer']);
+    await market.participant(['host']);
+    expect((await seal()).body.sequence).toBe(2);
+  });
+  afterAll(() => market.close());
+
+  it('seals checkpoints as C2SP notes of the whole-log tree, signed by the log key', async () => {
+    const { items, logVerifierKey, origin } = await published();
+    const [first, second] = items;
+    expect(second.treeSize).toBeGreaterThan(first.treeSize!);
+    for (const checkpoint of [first, second]) {
+      const verification = verifyCheckpointNote(checkpoint.note!, {
+        logKeys: [logVerifierKey],
+        origin,
+        treeSize: checkpoint.treeSize,
+      });
+      expect(verification).toMatchObject({ ok: true, failures: [] });
+    }
+    // Checkpoints with notes keep verifying as a history.
+    const verify = await market.request<{ ok: boolean }>('GET', '/v1/audit/verify', {
+      key: auditor.key,
+    });
+    expect(verify.body.ok).toBe(true);
+  });
+
+  it('proves any event into a checkpoint’s root, and the older tree into the newer', async () => {
+    const { items } = await published();
+    const [first, second] = items;
+    const events = await market.store.readAll({ after: 0, maxCount: 1000 });
+    const target = events[first.treeSize! - 1];
+    const proof = await market.request<{
+      leafIndex: number;
+      treeSize: number;
+      path: string[];
+      rootHash: string;
+    }>('GET', `/v1/audit/proofs/inclusion?eventId=${target.id}&treeSize=${second.treeSize}`, {
+      key: auditor.key,
+    });
+    expect(proof.status).toBe(200);
+    expect(proof.body).toMatchObject({ leafIndex: first.treeSize! - 1, treeSize: second.treeSize });
+    expect(proof.body.rootHash).toBe(rootOf(second.note!));
+    expect(verifyInclusion(target.hash!, proof.body, rootOf(second.note!))).toBe(true);
+    expect(verifyInclusion(events[0].hash!, proof.body, rootOf(second.note!))).toBe(false);
+
+    const consistency = await market.request<{
+      firstSize: number;
+      secondSize: number;
+      path: string[];
+    }>('GET', `/v1/audit/proofs/consistency?from=${first.treeSize}&to=${second.treeSize}`, {
+      key: auditor.key,
+    });
+    expect(consistency.status).toBe(200);
+    expect(
+      consistencyFailure(consistency.body, rootOf(first.note!), rootOf(second.note!)),
+    ).toBeNull();
+  });
+
+  it('answers a malformed or impossible proof request with a 400 naming the field', async () => {
+    const cases: [string, string][] = [
+      ['/v1/audit/proofs/inclusion?eventId=x&treeSize=abc', 'treeSize'],
+      ['/v1/audit/proofs/inclusion?eventId=x&treeSize=999999999', 'treeSize'],
+      ['/v1/audit/proofs/consistency?from=5&to=2', 'from'],
+      ['/v1/audit/proofs/consistency?from=1', 'to'],
+    ];
+    for (const [url, field] of cases) {
+      const response = await market.request<Problem>('GET', url, { key: auditor.key });
+      expect({ url, status: response.status }).toEqual({ url, status: 400 });
+      expect(response.body.errors?.map((e) => e.field)).toContain(field);
+    }
+    const buyer = await market.participant(['buyer']);
+    const forbidden = await market.request('GET', '/v1/audit/proofs/consistency?from=1&to=2', {
+      key: buyer.key,
+    });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('records a witness cosignature only when it verifies, and lists it with its checkpoint', async () => {
+    const verifierKey = witnessVerifierKey(witnessName, witness.publicKey);
+    const registered = await market.request('POST', '/v1/audit/witnesses', {
+      key: auditor.key,
+      body: { name: witnessName, verifierKey },
+    });
+    expect(registered.status).toBe(201);
+    const { items, logVerifierKey } = await published();
+    const second = items[1];
+    const text = parseSignedNote(second.note!).text;
+    const post = (key: string, cosignature: string) =>
+      market.request<Problem>('POST', `/v1/audit/checkpoints/${second.treeSize}/cosignatures`, {
+        key,
+        body: { cosignature },
+      });
+
+    const forged = generateKeyPairSync('ed25519');
+    const byOtherKey = await post(
+      auditor.key,
+      cosignatureLine(text, witnessName, forged.privateKey, 1_800_000_000),
+    );
+    expect(byOtherKey.status).toBe(400);
+    expect(byOtherKey.body.errors?.[0].field).toBe('cosignature');
+    const overOtherText = await post(
+      auditor.key,
+      cosignatureLine(
+        text.replace(/\n\d+\n/, '\n1\n'),
+        witnessName,
+        witness.privateKey,
+        1_800_000_000,
+      ),
+    );
+    expect(overOtherText.status).toBe(400);
+    const line = cosignatureLine(text, witnessName, witness.privateKey, 1_800_000_000);
+    expect((await post(otherAuditor.key, line)).status).toBe(403);
+    expect((await post(auditor.key, line)).status).toBe(201);
+
+    const listed = (await published()).items[1];
+    expect(listed.cosignatures).toEqual([
+      expect.objectContaining({ witness: witnessName, treeSize: second.treeSize }),
+    ]);
+    expect(
+      verifyCheckpointNote(listed.cosignedNote!, {
+        logKeys: [logVerifierKey],
+        witnesses: [verifierKey],
+        quorum: 1,
+      }),
+    ).toMatchObject({ ok: true, cosignedBy: [witnessName] });
+    // A witness never cosigns an older tree after a newer one.
+    const older = parseSignedNote(items[0].note!).text;
+    const backwards = await market.request(
+      'POST',
+      `/v1/audit/checkpoints/${items[0].treeSize}/cosignatures`,
+      {
+        key: auditor.key,
+        body: {
+          cosignature: cosignatureLine(older, witnessName, witness.privateKey, 1_800_000_001),
+        },
+      },
+    );
+    expect(backwards.status).toBe(409);
+  });
+});
