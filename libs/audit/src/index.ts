@@ -5,3 +5,4 @@ export * from './checkpoint';
 export * from './verify-history';
 export * from './bundle';
 export * from './log-tree';
+export * from './witness';
