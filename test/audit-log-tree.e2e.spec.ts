@@ -8,6 +8,10 @@ import {
   verifyInclusion,
   witnessVerifierKey,
 } from '@policloud/audit';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { AuditApiClient, runWitnessOnce } from '../scripts/audit-witness/witness-runner';
 import { Marketplace, Party } from './support/marketplace-fixture';
 
 interface Checkpoint {
@@ -182,5 +186,45 @@ describe('the whole-log tree and its witnesses', () => {
       },
     );
     expect(backwards.status).toBe(409);
+  });
+
+  it('the reference witness polls, cosigns consistent checkpoints and refuses a fork', async () => {
+    const key = generateKeyPairSync('ed25519');
+    const name = 'witness.example/reference';
+    const stateFile = path.join(
+      mkdtempSync(path.join(tmpdir(), 'policloud-witness-')),
+      'state.json',
+    );
+    const api: AuditApiClient = {
+      get: (url) => market.request('GET', url, { key: auditor.key }),
+      post: (url, body) => market.request('POST', url, { key: auditor.key, body }),
+    };
+    const options = { name, privateKey: key.privateKey, stateFile };
+    await market.request('POST', '/v1/audit/witnesses', {
+      key: auditor.key,
+      body: { name, verifierKey: witnessVerifierKey(name, key.publicKey) },
+    });
+
+    const first = await runWitnessOnce(api, options);
+    expect(first.action).toBe('cosign');
+    expect((await runWitnessOnce(api, options)).action).toBe('skip');
+    await market.participant(['buyer']);
+    await seal();
+    const second = await runWitnessOnce(api, options);
+    expect(second).toMatchObject({ action: 'cosign' });
+    const { items } = await published();
+    expect(items.at(-1)!.cosignatures!.map((c) => c.witness)).toContain(name);
+
+    // The witness remembers another history at its tree size (what a split view shows): the
+    // platform's next checkpoint cannot be proven an extension of it, and is refused.
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    writeFileSync(stateFile, JSON.stringify({ ...state, rootHash: 'ab'.repeat(32) }));
+    await market.participant(['buyer']);
+    await seal();
+    const refused = await runWitnessOnce(api, options);
+    expect(refused).toMatchObject({ action: 'refuse', reason: expect.stringMatching(/^fork:/) });
+    expect((await published()).items.at(-1)!.cosignatures!.map((c) => c.witness)).not.toContain(
+      name,
+    );
   });
 });
