@@ -1,20 +1,31 @@
 /**
  * Offline verification of an audit bundle (no network, no database):
  *
- *   npm run audit:verify -- bundle.ndjson [--public-key key.pem]
+ *   npm run audit:verify -- bundle.ndjson [--public-key key.pem] [--witness w.vkey]… [--quorum N]
+ *
+ * With --quorum N, every checkpoint in the bundle must carry at least N valid cosignatures by the
+ * witnesses given with --witness (files holding C2SP verifier keys, `name+keyid+base64key`).
  *
  * Exit code 0 when every line verifies, 1 when something fails (one line per failure), 2 on a
  * usage error (bad arguments, unreadable file or key).
  */
 import { readFileSync } from 'node:fs';
-import { formatBundleVerification, parsePublicKey, verifyBundle } from '@policloud/audit';
+import {
+  formatBundleVerification,
+  parsePublicKey,
+  parseVerifierKey,
+  verifyBundle,
+} from '@policloud/audit';
 import type { KeyObject } from 'node:crypto';
 
-const USAGE = 'usage: npm run audit:verify -- <bundle.ndjson> [--public-key <key.pem>]';
+const USAGE =
+  'usage: npm run audit:verify -- <bundle.ndjson> [--public-key <key.pem>] [--witness <w.vkey>]… [--quorum <N>]';
 
 function main(argv: readonly string[]): number {
   let bundlePath: string | undefined;
   let keyPath: string | undefined;
+  const witnessPaths: string[] = [];
+  let quorum = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--public-key') {
@@ -22,6 +33,14 @@ function main(argv: readonly string[]): number {
       if (keyPath === undefined) return usage('--public-key needs a file');
     } else if (arg.startsWith('--public-key=')) {
       keyPath = arg.slice('--public-key='.length);
+    } else if (arg === '--witness') {
+      const file = argv[++i];
+      if (file === undefined) return usage('--witness needs a file');
+      witnessPaths.push(file);
+    } else if (arg === '--quorum') {
+      const value = argv[++i];
+      if (value === undefined || !/^\d{1,3}$/.test(value)) return usage('--quorum needs a number');
+      quorum = Number(value);
     } else if (arg === '-h' || arg === '--help') {
       console.log(USAGE);
       return 0;
@@ -43,6 +62,19 @@ function main(argv: readonly string[]): number {
       return usage(`cannot read the public key ${keyPath}: ${(error as Error).message}`);
     }
   }
+  if (quorum > witnessPaths.length) {
+    return usage(`--quorum ${quorum} needs at least ${quorum} --witness keys`);
+  }
+  const witnesses: string[] = [];
+  for (const file of witnessPaths) {
+    try {
+      const text = readFileSync(file, 'utf8').trim();
+      parseVerifierKey(text);
+      witnesses.push(text);
+    } catch (error) {
+      return usage(`cannot read the witness key ${file}: ${(error as Error).message}`);
+    }
+  }
   let ndjson: string;
   try {
     ndjson = readFileSync(bundlePath, 'utf8');
@@ -50,7 +82,9 @@ function main(argv: readonly string[]): number {
     return usage(`cannot read ${bundlePath}: ${(error as Error).message}`);
   }
 
-  const { exitCode, lines } = formatBundleVerification(verifyBundle(ndjson, { trustedPublicKey }));
+  const { exitCode, lines } = formatBundleVerification(
+    verifyBundle(ndjson, { trustedPublicKey, witnessPolicy: { witnesses, quorum } }),
+  );
   for (const line of lines) console.log(line);
   return exitCode;
 }

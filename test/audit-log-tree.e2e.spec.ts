@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   consistencyFailure,
@@ -186,6 +187,61 @@ describe('the whole-log tree and its witnesses', () => {
       },
     );
     expect(backwards.status).toBe(409);
+  });
+
+  it('the offline CLI needs a quorum of trusted witnesses on every checkpoint of the bundle', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policloud-quorum-'));
+    const witnessFile = path.join(dir, 'w1.vkey');
+    writeFileSync(witnessFile, witnessVerifierKey(witnessName, witness.publicKey));
+    const strangerFile = path.join(dir, 'stranger.vkey');
+    writeFileSync(
+      strangerFile,
+      witnessVerifierKey('witness.example/x', generateKeyPairSync('ed25519').publicKey),
+    );
+    const exportTo = async (query: string) => {
+      const response = await market.app.inject({
+        method: 'GET',
+        url: `/v1/audit/export?${query}`,
+        headers: { authorization: `Bearer ${auditor.key}` },
+      });
+      const file = path.join(dir, `bundle-${query.length}.ndjson`);
+      writeFileSync(file, response.body);
+      return file;
+    };
+    const cli = (...args: string[]) => {
+      try {
+        return {
+          code: 0,
+          out: execFileSync(process.execPath, [
+            '-r',
+            'ts-node/register/transpile-only',
+            '-r',
+            'tsconfig-paths/register',
+            'scripts/audit-verify.ts',
+            ...args,
+          ]).toString(),
+        };
+      } catch (error) {
+        const failed = error as { status: number; stdout: Buffer };
+        return { code: failed.status, out: failed.stdout.toString() };
+      }
+    };
+    const { items } = await published();
+    // Only checkpoint 2 was cosigned (by w1): a bundle of its events meets a quorum of 1.
+    const cosignedOnly = await exportTo(
+      `after=${(items[1] as { fromPosition?: number }).fromPosition}`,
+    );
+    expect(cli(cosignedOnly, '--witness', witnessFile, '--quorum', '1')).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^PASS/),
+    });
+    const byStranger = cli(cosignedOnly, '--witness', strangerFile, '--quorum', '1');
+    expect(byStranger.code).toBe(1);
+    expect(byStranger.out).toMatch(/checkpoint_cosignatures: .*quorum is 1/);
+    // The whole history: checkpoint 1 has no cosignature, so the quorum fails, naming it.
+    const whole = cli(await exportTo(''), '--witness', witnessFile, '--quorum', '1');
+    expect(whole.code).toBe(1);
+    expect(whole.out).toMatch(/checkpoint_cosignatures: checkpoint 1 /);
   });
 
   it('the reference witness polls, cosigns consistent checkpoints and refuses a fork', async () => {

@@ -68,10 +68,16 @@ export class VerificationService {
     }
     // The page size is the exporter's business, not part of what was selected.
     const { limit: _pageSize, ...selection } = query;
+    const cosignatures = new Map<number, string[]>();
+    for (const cosignature of (await this.witnesses.list()).cosignatures) {
+      const lines = cosignatures.get(cosignature.treeSize) ?? [];
+      cosignatures.set(cosignature.treeSize, [...lines, cosignature.cosignature]);
+    }
     return buildBundle({
       events: selected as never,
       checkpoints: covering,
       checkpointLeaves: leaves,
+      cosignatures,
       signingKey: this.key.privateKey,
       generatedAt: this.clock.now().toISOString(),
       selection: { ...selection },

@@ -8,7 +8,9 @@ import { InclusionProof } from '../merkle';
  *
  *   line 1   {"kind":"header","format":"policloud-audit-bundle/2","publicKey","keyId","generatedAt",
  *             "selection","throughPosition","checkpoints","eventCount","streams","eventsDigest","signature"}
- *   then     {"kind":"checkpoint",<SignedCheckpoint fields>}                        (sequence order)
+ *   then     {"kind":"checkpoint",<SignedCheckpoint fields>[,"cosignatures":[<C2SP cosignature line>…]]}
+ *                                                                                   (sequence order;
+ *            v2 checkpoints carry treeSize and note; cosignatures verify on their own, unsigned here)
  *   then     {"kind":"event","event":{<BundledEvent>},"proof":{"checkpointSequence","leafIndex","treeSize","path"} | null}
  *                                                                                   (global order)
  *
