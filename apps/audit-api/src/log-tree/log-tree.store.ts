@@ -90,6 +90,20 @@ export class LogTreeStore {
     return inclusionProofFromNodes(leafIndex, treeSize, lookupIn(nodes));
   }
 
+  /** The inclusion proof and the root it leads to, from one read of the nodes both need. */
+  async inclusionProofWithRoot(
+    leafIndex: number,
+    treeSize: number,
+  ): Promise<InclusionProof & { rootHash: string }> {
+    const lookup = lookupIn(
+      await this.nodes([...nodesForInclusionProof(leafIndex, treeSize), ...nodesOfTree(treeSize)]),
+    );
+    return {
+      ...inclusionProofFromNodes(leafIndex, treeSize, lookup),
+      rootHash: treeRootFromNodes(treeSize, lookup),
+    };
+  }
+
   /** The consistency proof and both roots, from one read of the nodes they need. */
   async consistencyProof(
     firstSize: number,

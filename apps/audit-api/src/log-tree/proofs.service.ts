@@ -25,12 +25,10 @@ export class ProofsService {
         },
       ]);
     }
-    const proof = await this.tree.inclusionProof(leaf.leafIndex, treeSize);
     return {
       eventId: leaf.eventId,
       globalPosition: leaf.globalPosition,
-      ...proof,
-      rootHash: await this.tree.root(treeSize),
+      ...(await this.tree.inclusionProofWithRoot(leaf.leafIndex, treeSize)),
     };
   }
 
