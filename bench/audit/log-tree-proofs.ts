@@ -43,6 +43,11 @@ function p99(samples: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
 }
 
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 export async function benchLogTreeProofs(random: () => number): Promise<void> {
   const schema = await createTestSchema('bench_tree');
   let db: DataSource | undefined;
@@ -92,6 +97,9 @@ export async function benchLogTreeProofs(random: () => number): Promise<void> {
     result('inclusion_proof_ms_p99', incl, 2);
     result('consistency_proof_ms_p99', cons, 2);
     result('point_lookup_ms_p99', ref, 2);
+    result('inclusion_proof_ms_p50', median(inclusion), 2);
+    result('consistency_proof_ms_p50', median(consistency), 2);
+    result('point_lookup_ms_p50', median(reference), 2);
     result('ratio_inclusion_proof_vs_point_lookup', incl / ref, 2);
     result('ratio_consistency_proof_vs_point_lookup', cons / ref, 2);
   } finally {
