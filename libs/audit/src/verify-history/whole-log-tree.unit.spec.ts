@@ -1,6 +1,7 @@
 import {
   checkpointBodyOf,
   generateSigningKey,
+  publicKeyOf,
   sealCheckpoint,
   SignedCheckpoint,
 } from '../checkpoint';
