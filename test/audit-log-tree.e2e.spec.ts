@@ -284,3 +284,27 @@ describe('the whole-log tree and its witnesses', () => {
     );
   });
 });
+
+describe('the whole-log tree on the embedded store (PGlite)', () => {
+  let market: Marketplace;
+  beforeAll(async () => {
+    market = await Marketplace.boot('embedded');
+  });
+  afterAll(() => market?.close());
+
+  it('seals a v2 checkpoint and proves an event into it', async () => {
+    const auditor = await market.participant(['auditor']);
+    const sealed = await market.request<Checkpoint>('POST', '/v1/audit/checkpoints');
+    expect(sealed.status).toBe(200);
+    const [first] = await market.store.readAll({ after: 0, maxCount: 1 });
+    const proof = await market.request<{
+      leafIndex: number;
+      treeSize: number;
+      path: string[];
+      rootHash: string;
+    }>('GET', `/v1/audit/proofs/inclusion?eventId=${first.id}`, { key: auditor.key });
+    expect(proof.status).toBe(200);
+    expect(proof.body.treeSize).toBe(sealed.body.treeSize);
+    expect(verifyInclusion(first.hash!, proof.body, proof.body.rootHash)).toBe(true);
+  });
+});
