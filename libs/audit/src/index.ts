@@ -6,3 +6,4 @@ export * from './verify-history';
 export * from './bundle';
 export * from './log-tree';
 export * from './witness';
+export * from './key-rotation';

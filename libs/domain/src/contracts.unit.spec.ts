@@ -659,6 +659,21 @@ const samples: StoredEventLike[] = [
       },
     },
   }),
+  ...emit(auditCheckpointDecider, [], {
+    type: 'RotateSigningKey',
+    data: {
+      rotation: {
+        previousKeyId: '0123456789abcdef',
+        previousPublicKey:
+          '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n',
+        keyId: 'fedcba9876543210',
+        publicKey: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEB\n-----END PUBLIC KEY-----\n',
+        rotatedAt: '2026-03-01T10:00:00.000Z',
+        endorsement: 'c2lnbmF0dXJl',
+        acceptance: 'c2lnbmF0dXJl',
+      },
+    },
+  }),
   // audit witnesses
   witnessRegistered,
   ...emit(auditWitnessDecider, [witnessRegistered], {

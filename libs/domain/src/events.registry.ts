@@ -69,6 +69,11 @@ export const EVENT_REGISTRY: {
     currentVersion: 2,
     readableVersions: [1, 2],
   },
+  AuditSigningKeyRotated: {
+    aggregate: 'audit-checkpoint',
+    currentVersion: 1,
+    readableVersions: [1],
+  },
   AuditWitnessRegistered: { aggregate: 'audit-witness', currentVersion: 1, readableVersions: [1] },
   CheckpointCosigned: { aggregate: 'audit-witness', currentVersion: 1, readableVersions: [1] },
 };

@@ -14,6 +14,8 @@ import { AppConfig, ConfigError } from '@policloud/config';
 import { APP_CONFIG, createFileOnce } from '@policloud/runtime';
 
 export const SIGNING_KEY_FILE = 'audit-signing-key.pem';
+/** Where an operator puts the key being retired, so the sealer records the rotation it endorses. */
+export const PREVIOUS_SIGNING_KEY_FILE = 'audit-signing-key.previous.pem';
 
 /**
  * The Ed25519 key checkpoints are signed with: AUDIT_SIGNING_KEY, or one generated on the first
@@ -28,6 +30,8 @@ export class AuditKeyService {
   readonly origin = DEFAULT_LOG_ORIGIN;
   /** C2SP verifier key of the checkpoint notes: `<origin>+<key id>+<base64 key>`. */
   readonly logVerifierKey: string;
+  /** The key being rotated out, when DATA_DIR holds it (see PREVIOUS_SIGNING_KEY_FILE). */
+  readonly previousPrivateKey?: KeyObject;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.privateKey = config.auditSigningKey
@@ -36,6 +40,17 @@ export class AuditKeyService {
     this.publicKeyPem = publicKeyOf(this.privateKey);
     this.keyId = keyIdOf(this.publicKeyPem);
     this.logVerifierKey = logVerifierKey(this.origin, this.publicKeyPem);
+    const previous = path.join(config.dataDir, PREVIOUS_SIGNING_KEY_FILE);
+    if (existsSync(previous)) {
+      try {
+        this.previousPrivateKey = parseSigningKey(readFileSync(previous, 'utf8'));
+      } catch (error) {
+        throw new ConfigError(
+          'DATA_DIR',
+          `(${config.dataDir}): ${previous} is not an Ed25519 private key (${(error as Error).message})`,
+        );
+      }
+    }
   }
 
   private persistedKey(dataDir: string): KeyObject {

@@ -31,6 +31,7 @@ export class VerificationService {
       predecessors: await this.predecessors(events),
       checkpoints: await this.checkpoints.list(),
       publicKey: this.key.publicKeyPem,
+      rotations: await this.checkpoints.rotations(),
       range: { fromPosition: from, toPosition: to },
     });
     return { from, to, keyId: this.key.keyId, ...result };
@@ -106,6 +107,7 @@ export class VerificationService {
       algorithm: 'Ed25519',
       origin: this.key.origin,
       logVerifierKey: this.key.logVerifierKey,
+      keyRotations: await this.checkpoints.rotations(),
       witnesses,
       items,
     };

@@ -1,5 +1,7 @@
 import { AuditedEvent } from '../audited-event';
 import { keyIdOf, parsePublicKey, SignedCheckpoint } from '../checkpoint';
+import { KeyObject } from 'node:crypto';
+import { followKeyChain } from '../key-rotation';
 import { MemoryLogTree } from '../log-tree/memory-log-tree';
 import { parseCheckpointText, parseSignedNote } from '../log-tree/signed-note';
 import { checkpointProblem, VerifyingKey } from './checkpoint-checks';
@@ -67,6 +69,8 @@ class PendingCheckpoints {
   private readonly all: readonly SignedCheckpoint[];
   private readonly inRange: { checkpoint: SignedCheckpoint; index: number }[];
   private readonly verifyingKey: VerifyingKey;
+  /** Every key the rotations connect to the verifying key: each checkpoint is checked with its own. */
+  private readonly chain: Map<string, KeyObject>;
   private next = 0;
   checked = 0;
   /**
@@ -82,6 +86,7 @@ class PendingCheckpoints {
     this.all = input.checkpoints ?? [];
     const key = parsePublicKey(input.publicKey);
     this.verifyingKey = { key, keyId: keyIdOf(key) };
+    this.chain = followKeyChain(key, input.rotations ?? []).keys;
     this.inRange = this.all
       .map((checkpoint, index) => ({ checkpoint, index }))
       .filter(
@@ -92,6 +97,12 @@ class PendingCheckpoints {
     if (range.fromPosition === 0 && this.inRange.some(({ checkpoint }) => checkpoint.note)) {
       this.tree = new MemoryLogTree();
     }
+  }
+
+  /** The checkpoint's own key when the chain holds it, else the verifying key (which then fails). */
+  private keyOf(checkpoint: SignedCheckpoint): VerifyingKey {
+    const key = this.chain.get(checkpoint.keyId);
+    return key ? { key, keyId: checkpoint.keyId } : this.verifyingKey;
   }
 
   addLeaf(event: AuditedEvent): void {
@@ -111,7 +122,7 @@ class PendingCheckpoints {
       const { checkpoint, index } = this.inRange[this.next];
       const previous = index > 0 ? this.all[index - 1] : undefined;
       const problem =
-        checkpointProblem(checkpoint, previous, this.input.events, this.verifyingKey) ??
+        checkpointProblem(checkpoint, previous, this.input.events, this.keyOf(checkpoint)) ??
         this.treeProblem(checkpoint);
       if (problem) return problem;
       this.checked += 1;

@@ -36,7 +36,28 @@ export interface SealedCheckpoint {
   signature: string;
 }
 
+/**
+ * The audit signing key was rotated: the previous key endorses the next, the next accepts
+ * (libs/audit signs and verifies). Checkpoints before it verify with the previous key.
+ */
+export interface SigningKeyRotated {
+  previousKeyId: string;
+  /** PEM SPKI. */
+  previousPublicKey: string;
+  keyId: string;
+  /** PEM SPKI. */
+  publicKey: string;
+  /** UTC ISO-8601. */
+  rotatedAt: string;
+  /** Base64 Ed25519 signature of the rotation statement by the previous key. */
+  endorsement: string;
+  /** Base64 Ed25519 signature of the same statement by the next key. */
+  acceptance: string;
+}
+
+export type AuditSigningKeyRotated = DomainEvent<'AuditSigningKeyRotated', SigningKeyRotated, 1>;
+
 /** v1 checkpoints seal a range only; v2 ones also carry the whole-log tree's signed note. */
 export type AuditCheckpointSealed = DomainEvent<'AuditCheckpointSealed', SealedCheckpoint, 2>;
 
-export type AuditCheckpointEvent = AuditCheckpointSealed;
+export type AuditCheckpointEvent = AuditCheckpointSealed | AuditSigningKeyRotated;

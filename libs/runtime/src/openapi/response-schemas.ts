@@ -359,6 +359,12 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
         type: 'string',
         description: 'C2SP verifier key of the checkpoint notes: origin+keyid+base64(0x01 ‖ key)',
       },
+      keyRotations: {
+        type: 'array',
+        description:
+          'Audit key rotations in order (previous key endorses, next accepts): checkpoints verify with their own keyId',
+        items: { type: 'object', additionalProperties: true },
+      },
       witnesses: { type: 'array', items: witness },
       items: {
         type: 'array',
