@@ -6,6 +6,7 @@ import {
   sealCheckpoint,
   SignedCheckpoint,
 } from './checkpoint';
+import { buildBundle, verifyBundle } from './bundle';
 import { sampleHistory } from './history.fixture';
 import { followKeyChain, rotateSigningKey, rotationProblem } from './key-rotation';
 import { verifyHistory } from './verify-history';
@@ -73,6 +74,57 @@ describe('audit key rotation: a chain of keys, each link signed by both ends', (
       expect(
         verifyHistory({ events, checkpoints, publicKey: publicKeyOf(k2) }).firstInconsistency,
       ).toMatchObject({ kind: 'checkpoint_signature', checkpointSequence: 1 });
+    });
+  });
+
+  describe('an audit bundle across a rotation (the offline CLI)', () => {
+    const { events } = sampleHistory(k1, 16, 8, true);
+    const first = sealCheckpoint(
+      { toPosition: 8, events: events.slice(0, 8), sealedAt: r12.rotatedAt },
+      k1,
+    );
+    const second = sealCheckpoint(
+      {
+        previous: checkpointBodyOf(first),
+        toPosition: 16,
+        events: events.slice(8, 16),
+        sealedAt: r23.rotatedAt,
+      },
+      k2,
+    );
+    const bundle = (keyRotations = [r12]) =>
+      buildBundle({
+        events,
+        checkpoints: [first, second],
+        checkpointLeaves: new Map([
+          [1, events.slice(0, 8).map((e) => e.hash!)],
+          [2, events.slice(8, 16).map((e) => e.hash!)],
+        ]),
+        signingKey: k2,
+        generatedAt: '2026-03-01T00:00:00.000Z',
+        selection: {},
+        throughPosition: 16,
+        keyRotations,
+      });
+
+    it('verifies with the old key trusted: the CLI follows the chain to the bundle’s key', () => {
+      for (const trusted of [k1, k2]) {
+        expect(verifyBundle(bundle(), { trustedPublicKey: publicKeyOf(trusted) })).toMatchObject({
+          ok: true,
+          checkpointsVerified: 2,
+          eventsVerified: 16,
+        });
+      }
+    });
+
+    it('fails without the rotation: the old key does not reach the bundle’s, naming both', () => {
+      const verdict = verifyBundle(bundle([]), { trustedPublicKey: publicKeyOf(k1) });
+      expect(verdict.ok).toBe(false);
+      expect(verdict.failures[0]).toMatchObject({ line: 1, kind: 'untrusted_key' });
+      const forged = { ...r12, acceptance: r23.acceptance };
+      expect(
+        verifyBundle(bundle([forged]), { trustedPublicKey: publicKeyOf(k1) }).failures[0],
+      ).toMatchObject({ kind: 'untrusted_key', message: expect.stringMatching(/rotation chain/) });
     });
   });
 });

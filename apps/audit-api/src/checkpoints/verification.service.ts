@@ -79,6 +79,7 @@ export class VerificationService {
       checkpoints: covering,
       checkpointLeaves: leaves,
       cosignatures,
+      keyRotations: await this.checkpoints.rotations(),
       signingKey: this.key.privateKey,
       generatedAt: this.clock.now().toISOString(),
       selection: { ...selection },

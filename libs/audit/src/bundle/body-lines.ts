@@ -59,12 +59,15 @@ function verifyCheckpointLine(
   const cosignatures = parseCosignatures(value);
   const placed = state.checkpoints.add(checkpoint, line);
   if ('kind' in placed) return report.failLine(line, placed);
-  const { tally, verifyingKey } = state.trust;
+  const { tally, verifyingKey, keys } = state.trust;
+  // Its own key when a rotation chain in the header reaches it, else the bundle's key.
+  const own = keys?.get(checkpoint.keyId);
+  const checkpointKey = own ? { key: own, keyId: checkpoint.keyId } : verifyingKey;
   const problem =
     unlistedCheckpoint(checkpoint, tally) ??
-    checkpointSignatureProblem(checkpoint, verifyingKey) ??
+    checkpointSignatureProblem(checkpoint, checkpointKey) ??
     checkpointChainProblem(checkpoint, placed.previous) ??
-    cosignatureQuorumProblem(checkpoint, cosignatures, verifyingKey, state.witnessPolicy);
+    cosignatureQuorumProblem(checkpoint, cosignatures, checkpointKey, state.witnessPolicy);
   if (problem) return report.failLine(line, problem);
   placed.entry.valid = true;
   report.checkpointsVerified += 1;

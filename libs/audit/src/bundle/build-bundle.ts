@@ -1,3 +1,4 @@
+import type { KeyRotation } from '../key-rotation';
 import { KeyObject } from 'node:crypto';
 import { AuditedEvent } from '../audited-event';
 import {
@@ -22,6 +23,8 @@ export interface BuildBundleInput {
   checkpointLeaves: ReadonlyMap<number, readonly string[]>;
   /** Per tree size, the witnesses' cosignature lines of that v2 checkpoint (not signed here: each verifies on its own). */
   cosignatures?: ReadonlyMap<number, readonly string[]>;
+  /** The audit key's rotations, in order (written in the header when there are any). */
+  keyRotations?: readonly KeyRotation[];
   /** The audit key: its public half goes in the header, which it signs. */
   signingKey: KeyInput;
   generatedAt: string;
@@ -88,6 +91,7 @@ function headerOf(
       format: BUNDLE_FORMAT,
       publicKey: publicKeyPem(signingKey),
       keyId: keyIdOf(signingKey),
+      ...(input.keyRotations?.length ? { keyRotations: [...input.keyRotations] } : {}),
       generatedAt: input.generatedAt,
       ...bundleContentsOf({
         selection: input.selection,
