@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   consistencyFailure,
+  generateSigningKey,
+  publicKeyOf,
+  verifyBundle,
   cosignatureLine,
   parseCheckpointText,
   parseSignedNote,
@@ -14,6 +17,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AuditApiClient, runWitnessOnce } from '../scripts/audit-witness/witness-runner';
 import { Marketplace, Party } from './support/marketplace-fixture';
+import { bootTestApp } from './support/test-app';
 
 interface Checkpoint {
   sequence: number;
@@ -306,5 +310,60 @@ describe('the whole-log tree on the embedded store (PGlite)', () => {
     expect(proof.status).toBe(200);
     expect(proof.body.treeSize).toBe(sealed.body.treeSize);
     expect(verifyInclusion(first.hash!, proof.body, proof.body.rootHash)).toBe(true);
+  });
+});
+
+describe('rotating the audit signing key (PostgreSQL)', () => {
+  it('records the rotation endorsed by the old key; old and new checkpoints verify, online and offline', async () => {
+    const market = await Marketplace.boot();
+    const schemaUrl = (market as unknown as { schema: { url: string } }).schema.url;
+    const auditor = await market.participant(['auditor']);
+    expect((await market.request('POST', '/v1/audit/checkpoints')).status).toBe(200);
+    await market.app.close();
+
+    // The operator sets a new key and leaves the old one beside it for the rotation.
+    const newKey = generateSigningKey();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'policloud-rotation-'));
+    writeFileSync(path.join(dataDir, 'audit-signing-key.previous.pem'), market.auditSigningKey);
+    const env = {
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: schemaUrl,
+      OPERATOR_API_KEY: market.operatorKey,
+      AUDIT_SIGNING_KEY: newKey,
+      DATA_DIR: dataDir,
+    };
+    const { app } = await bootTestApp(env, market.clock);
+    market.app = app;
+    try {
+      await market.participant(['buyer']);
+      const sealed = await market.request<{ keyId: string }>('POST', '/v1/audit/checkpoints');
+      expect(sealed.status).toBe(200);
+      const { body } = await market.request<{
+        keyRotations: { previousKeyId: string; keyId: string }[];
+        items: { keyId: string }[];
+      }>('GET', '/v1/audit/checkpoints', { key: auditor.key });
+      expect(body.keyRotations).toEqual([
+        expect.objectContaining({ previousKeyId: body.items[0].keyId, keyId: sealed.body.keyId }),
+      ]);
+      expect(body.items.map((c) => c.keyId)).toEqual([body.items[0].keyId, sealed.body.keyId]);
+      const verify = await market.request<{ ok: boolean; checkpointsChecked: number }>(
+        'GET',
+        '/v1/audit/verify',
+        { key: auditor.key },
+      );
+      expect(verify.body).toMatchObject({ ok: true, checkpointsChecked: 2 });
+
+      const exported = await market.app.inject({
+        method: 'GET',
+        url: '/v1/audit/export',
+        headers: { authorization: `Bearer ${auditor.key}` },
+      });
+      // An auditor who only ever held the old public key.
+      expect(
+        verifyBundle(exported.body, { trustedPublicKey: publicKeyOf(market.auditSigningKey) }),
+      ).toMatchObject({ ok: true, checkpointsVerified: 2 });
+    } finally {
+      await market.close();
+    }
   });
 });
