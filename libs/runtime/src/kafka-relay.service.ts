@@ -13,10 +13,16 @@ import { SingletonWorkers } from './leadership/singleton-workers';
 
 /**
  * Not integration events, they stay in the audited log only: credentials, even hashed, and the
- * audit checkpoints (auditors read them from GET /v1/audit/checkpoints; no topic is contracted
- * for them in contracts/asyncapi.yaml).
+ * audit checkpoints, key rotations, witnesses and cosignatures (auditors read them from
+ * GET /v1/audit/checkpoints; no topic is contracted for them in contracts/asyncapi.yaml).
  */
-const INTERNAL_EVENT_TYPES = new Set(['ApiKeyIssued', 'AuditCheckpointSealed']);
+const INTERNAL_EVENT_TYPES = new Set([
+  'ApiKeyIssued',
+  'AuditCheckpointSealed',
+  'AuditSigningKeyRotated',
+  'AuditWitnessRegistered',
+  'CheckpointCosigned',
+]);
 
 /** Whether the relay publishes this event to Kafka (an integration event) or keeps it internal. */
 export function publishedToKafka(event: RecordedEvent): boolean {
