@@ -321,10 +321,8 @@ describe('rotating the audit signing key (PostgreSQL)', () => {
     expect((await market.request('POST', '/v1/audit/checkpoints')).status).toBe(200);
     await market.app.close();
 
-    // The operator sets a new key and leaves the old one beside it for the rotation.
     const newKey = generateSigningKey();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'policloud-rotation-'));
-    writeFileSync(path.join(dataDir, 'audit-signing-key.previous.pem'), market.auditSigningKey);
     const env = {
       EVENT_STORE: 'postgres',
       DATABASE_URL: schemaUrl,
@@ -332,8 +330,17 @@ describe('rotating the audit signing key (PostgreSQL)', () => {
       AUDIT_SIGNING_KEY: newKey,
       DATA_DIR: dataDir,
     };
-    const { app } = await bootTestApp(env, market.clock);
-    market.app = app;
+    // A new key without the old one beside it: no checkpoint by an unannounced key.
+    market.app = (await bootTestApp(env, market.clock)).app;
+    await market.participant(['buyer']);
+    const refused = await market.request<{ detail?: string }>('POST', '/v1/audit/checkpoints');
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/audit-signing-key\.previous\.pem/);
+    await market.app.close();
+
+    // The operator leaves the old key beside the new one: the rotation is recorded.
+    writeFileSync(path.join(dataDir, 'audit-signing-key.previous.pem'), market.auditSigningKey);
+    market.app = (await bootTestApp(env, market.clock)).app;
     try {
       await market.participant(['buyer']);
       const sealed = await market.request<{ keyId: string }>('POST', '/v1/audit/checkpoints');

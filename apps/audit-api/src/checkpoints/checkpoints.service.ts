@@ -9,6 +9,7 @@ import {
 } from '@policloud/audit';
 import {
   AUDIT_CHECKPOINT_STREAM,
+  DomainError,
   auditCheckpointDecider,
   eventOfType,
   isDomainError,
@@ -183,8 +184,9 @@ export class CheckpointsService implements OnModuleInit {
     if (logKeyId === undefined || logKeyId === this.key.keyId) return undefined;
     const previous = this.key.previousPrivateKey;
     if (!previous || keyIdOf(previous) !== logKeyId) {
-      throw new Error(
-        `the audit signing key is now ${this.key.keyId} but the log is signed with key ${logKeyId}: ` +
+      // A 409 to an operator sealing by hand; the scheduled sealer logs it and retries.
+      throw DomainError.conflict(
+        `The audit signing key is now ${this.key.keyId} but the log is signed with key ${logKeyId}: ` +
           `put that previous key in DATA_DIR/${PREVIOUS_SIGNING_KEY_FILE} so the rotation is recorded, endorsed by it`,
       );
     }
