@@ -1,9 +1,11 @@
 /**
  * Offline verification of an audit bundle (no network, no database):
  *
- *   npm run audit:verify -- bundle.ndjson [--public-key key.pem]
+ *   npm run audit:verify -- bundle.ndjson [--public-key key.pem] [--witness w.vkey]… [--quorum N]
  *   npm run audit:verify -- --certificates certificates.json --public-key key.pem
  *
+ * With --quorum N, every checkpoint in the bundle must carry at least N valid cosignatures by the
+ * witnesses given with --witness (files holding C2SP verifier keys, `name+keyid+base64key`).
  * `--certificates` verifies a buyer's certificate bundle (GET /v1/certificates/bundle): each
  * checkpoint's signature by the given key, each event's hash and inclusion proof, and each
  * certificate against the events it derives from.
@@ -16,19 +18,22 @@ import {
   formatBundleVerification,
   formatCertificateVerification,
   parsePublicKey,
+  parseVerifierKey,
   verifyBundle,
   verifyCertificateBundle,
 } from '@policloud/audit';
 import type { KeyObject } from 'node:crypto';
 
 const USAGE =
-  'usage: npm run audit:verify -- <bundle.ndjson> [--public-key <key.pem>]\n' +
+  'usage: npm run audit:verify -- <bundle.ndjson> [--public-key <key.pem>] [--witness <w.vkey>]… [--quorum <N>]\n' +
   '       npm run audit:verify -- --certificates <certificates.json> --public-key <key.pem>';
 
 function main(argv: readonly string[]): number {
   let bundlePath: string | undefined;
   let keyPath: string | undefined;
   let certificates = false;
+  const witnessPaths: string[] = [];
+  let quorum = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--public-key') {
@@ -38,6 +43,14 @@ function main(argv: readonly string[]): number {
       keyPath = arg.slice('--public-key='.length);
     } else if (arg === '--certificates') {
       certificates = true;
+    } else if (arg === '--witness') {
+      const file = argv[++i];
+      if (file === undefined) return usage('--witness needs a file');
+      witnessPaths.push(file);
+    } else if (arg === '--quorum') {
+      const value = argv[++i];
+      if (value === undefined || !/^\d{1,3}$/.test(value)) return usage('--quorum needs a number');
+      quorum = Number(value);
     } else if (arg === '-h' || arg === '--help') {
       console.log(USAGE);
       return 0;
@@ -57,6 +70,19 @@ function main(argv: readonly string[]): number {
       trustedPublicKey = parsePublicKey(readFileSync(keyPath, 'utf8'));
     } catch (error) {
       return usage(`cannot read the public key ${keyPath}: ${(error as Error).message}`);
+    }
+  }
+  if (quorum > witnessPaths.length) {
+    return usage(`--quorum ${quorum} needs at least ${quorum} --witness keys`);
+  }
+  const witnesses: string[] = [];
+  for (const file of witnessPaths) {
+    try {
+      const text = readFileSync(file, 'utf8').trim();
+      parseVerifierKey(text);
+      witnesses.push(text);
+    } catch (error) {
+      return usage(`cannot read the witness key ${file}: ${(error as Error).message}`);
     }
   }
   let ndjson: string;
@@ -80,7 +106,9 @@ function main(argv: readonly string[]): number {
     for (const line of report.lines) console.log(line);
     return report.exitCode;
   }
-  const { exitCode, lines } = formatBundleVerification(verifyBundle(ndjson, { trustedPublicKey }));
+  const { exitCode, lines } = formatBundleVerification(
+    verifyBundle(ndjson, { trustedPublicKey, witnessPolicy: { witnesses, quorum } }),
+  );
   for (const line of lines) console.log(line);
   return exitCode;
 }

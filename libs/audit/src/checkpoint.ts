@@ -11,6 +11,7 @@ import type { SealedCheckpoint } from '@policloud/domain';
 import { canonicalJson } from './canonical-json';
 import { GENESIS_HASH } from './event-hash';
 import { merkleRoot } from './merkle';
+import { signCheckpointNote } from './log-tree/checkpoint-note';
 
 /**
  * A checkpoint seals the range (fromPosition, toPosition] of the global log: the RFC 6962 Merkle
@@ -38,6 +39,10 @@ export const CHECKPOINT_BODY_FIELDS = [
   'previousCheckpointHash',
   'sealedAt',
   'keyId',
+  // v2: the whole-log tree's size and signed note (absent on v1 checkpoints, so their signed
+  // bytes are unchanged)
+  'treeSize',
+  'note',
 ] as const;
 
 /** Domain separation: a checkpoint signature can never be replayed as a signature of something else. */
@@ -172,6 +177,8 @@ export interface SealInput {
   /** The events of the range, in global order, with their stored hashes. */
   events: readonly { id: string; globalPosition: number; hash?: string }[];
   sealedAt: string;
+  /** v2: the whole-log tree once these events are in it; its signed note joins the checkpoint. */
+  tree?: { origin: string; treeSize: number; rootHash: string };
 }
 
 /** The body of the next checkpoint over `events` (pure; sign it with signCheckpoint). */
@@ -218,10 +225,15 @@ export function signCheckpoint(body: CheckpointBody, privateKey: KeyInput): Sign
   };
 }
 
-/** Seals and signs the next checkpoint in one go. */
+/** Seals and signs the next checkpoint in one go (with the tree's signed note when given). */
 export function sealCheckpoint(input: SealInput, privateKey: KeyInput): SignedCheckpoint {
   const key = parseSigningKey(privateKey);
-  return signCheckpoint(checkpointBodyFor(input, keyIdOf(key)), key);
+  const body = checkpointBodyFor(input, keyIdOf(key));
+  if (input.tree) {
+    body.treeSize = input.tree.treeSize;
+    body.note = signCheckpointNote(input.tree, key);
+  }
+  return signCheckpoint(body, key);
 }
 
 /**

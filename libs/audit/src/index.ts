@@ -5,3 +5,6 @@ export * from './checkpoint';
 export * from './verify-history';
 export * from './bundle';
 export * from './certificate-bundle';
+export * from './log-tree';
+export * from './witness';
+export * from './key-rotation';

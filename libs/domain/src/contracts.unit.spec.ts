@@ -33,6 +33,7 @@ import { siteDecider } from './site';
 import { auditCheckpointDecider } from './audit-checkpoint';
 import { sandboxClockDecider } from './sandbox-clock';
 import { webhookSubscriptionDecider } from './webhook-subscription';
+import { auditWitnessDecider } from './audit-witness';
 import { allocateGpusBySite, siteCapacityDecider } from './site-capacity';
 import {
   agreementSet,
@@ -105,6 +106,30 @@ const placedV1: ComputeOrderPlacedV1 = {
   schemaVersion: 1,
   data: v1Data,
 };
+
+const checkpointV1 = {
+  sequence: 1,
+  fromPosition: 0,
+  toPosition: 42,
+  eventCount: 42,
+  firstEventId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  lastEventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  merkleRoot: 'ab'.repeat(32),
+  previousCheckpointHash: '0'.repeat(64),
+  sealedAt: '2026-03-01T10:00:00.000Z',
+  keyId: 'k1',
+  signature: 'c2lnbmF0dXJl',
+};
+
+const [witnessRegistered] = emit(auditWitnessDecider, [], {
+  type: 'RegisterWitness',
+  data: {
+    name: 'witness.example/w1',
+    verifierKey: 'witness.example/w1+0a0b0c0d+BKqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq',
+    registeredBy: 'auditor-1',
+    registeredAt: '2026-03-01T10:00:00.000Z',
+  },
+});
 
 const run = emit(matchingRunDecider, [], recordMatchingRun());
 const [allocation] = allocationsIn((run[0] as AllocationMade).data);
@@ -760,22 +785,15 @@ const samples: StoredEventLike[] = [
     [],
     closeSettlementPeriod({ statements: [], balances: [], settledPools: [] }),
   ),
-  // audit checkpoints
+  // audit checkpoints: v1 (a range only, as stored before the log tree) and v2 (with its note)
+  { type: 'AuditCheckpointSealed', schemaVersion: 1, data: checkpointV1 },
   ...emit(auditCheckpointDecider, [], {
     type: 'SealCheckpoint',
     data: {
       checkpoint: {
-        sequence: 1,
-        fromPosition: 0,
-        toPosition: 42,
-        eventCount: 42,
-        firstEventId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-        lastEventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-        merkleRoot: 'ab'.repeat(32),
-        previousCheckpointHash: '0'.repeat(64),
-        sealedAt: '2026-03-01T10:00:00.000Z',
-        keyId: 'k1',
-        signature: 'c2lnbmF0dXJl',
+        ...checkpointV1,
+        treeSize: 42,
+        note: 'policloud/audit-log\n42\nq6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\n\n\u2014 policloud/audit-log AAAAAGFh\n',
       },
     },
   }),
@@ -813,6 +831,32 @@ const samples: StoredEventLike[] = [
       advanceTo: '2026-04-01T00:00:00.000Z',
       now: '2026-03-01T10:00:00.000Z',
       actorId: 'op-1',
+    },
+  }),
+  ...emit(auditCheckpointDecider, [], {
+    type: 'RotateSigningKey',
+    data: {
+      rotation: {
+        previousKeyId: '0123456789abcdef',
+        previousPublicKey:
+          '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n',
+        keyId: 'fedcba9876543210',
+        publicKey: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEB\n-----END PUBLIC KEY-----\n',
+        rotatedAt: '2026-03-01T10:00:00.000Z',
+        endorsement: 'c2lnbmF0dXJl',
+        acceptance: 'c2lnbmF0dXJl',
+      },
+    },
+  }),
+  // audit witnesses
+  witnessRegistered,
+  ...emit(auditWitnessDecider, [witnessRegistered], {
+    type: 'RecordCosignature',
+    data: {
+      witness: 'witness.example/w1',
+      treeSize: 42,
+      cosignature: '\u2014 witness.example/w1 AAAAAGFh\n',
+      timestamp: 1_772_359_200,
     },
   }),
 ];

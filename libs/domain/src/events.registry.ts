@@ -1,4 +1,6 @@
 import { AuditCheckpointEvent } from './audit-checkpoint/audit-checkpoint.events';
+import { AuditWitnessEvent } from './audit-witness/audit-witness.events';
+import { AUDIT_CHECKPOINT_UPCASTERS } from './audit-checkpoint/audit-checkpoint.upcasters';
 import { AllocationUsageEvent } from './allocation-usage/allocation-usage.events';
 import { ComputeOrderEvent } from './compute-order/compute-order.events';
 import { COMPUTE_ORDER_UPCASTERS } from './compute-order/compute-order.upcasters';
@@ -35,7 +37,8 @@ export type AnyDomainEvent =
   | SettlementEvent
   | AuditCheckpointEvent
   | SandboxClockEvent
-  | WebhookSubscriptionEvent;
+  | WebhookSubscriptionEvent
+  | AuditWitnessEvent;
 
 export interface EventRegistration {
   aggregate: string;
@@ -98,6 +101,11 @@ export const EVENT_REGISTRY: {
   SettlementPeriodClosed: { aggregate: 'settlement', currentVersion: 1, readableVersions: [1] },
   AuditCheckpointSealed: {
     aggregate: 'audit-checkpoint',
+    currentVersion: 2,
+    readableVersions: [1, 2],
+  },
+  AuditSigningKeyRotated: {
+    aggregate: 'audit-checkpoint',
     currentVersion: 1,
     readableVersions: [1],
   },
@@ -109,6 +117,8 @@ export const EVENT_REGISTRY: {
   },
   WebhookDeleted: { aggregate: 'webhook-subscription', currentVersion: 1, readableVersions: [1] },
   WebhookDisabled: { aggregate: 'webhook-subscription', currentVersion: 1, readableVersions: [1] },
+  AuditWitnessRegistered: { aggregate: 'audit-witness', currentVersion: 1, readableVersions: [1] },
+  CheckpointCosigned: { aggregate: 'audit-witness', currentVersion: 1, readableVersions: [1] },
 };
 
 export type EventType = keyof typeof EVENT_REGISTRY;
@@ -129,6 +139,7 @@ export const EVENT_UPCASTERS = [
   ...ENERGY_OFFER_UPCASTERS,
   ...MATCHING_RUN_UPCASTERS,
   ...SETTLEMENT_UPCASTERS,
+  ...AUDIT_CHECKPOINT_UPCASTERS,
 ];
 
 /** Brings a stored event of any readable version to the current one; throws on unknown types and versions. */

@@ -24,6 +24,7 @@ export * from './site-capacity';
 export * from './audit-checkpoint';
 export * from './sandbox-clock';
 export * from './webhook-subscription';
+export * from './audit-witness';
 export * from './allocation-usage';
 export * from './energy-certificate';
 export * from './settlement';

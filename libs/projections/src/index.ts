@@ -19,3 +19,4 @@ export * from './participant-events/participant-events';
 export * from './backfill-new-projection';
 export * from './market';
 export * from './webhooks';
+export * from './audit-log-tree';

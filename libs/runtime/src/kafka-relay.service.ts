@@ -13,9 +13,10 @@ import { SingletonWorkers } from './leadership/singleton-workers';
 
 /**
  * Not integration events, they stay in the audited log only: credentials, even hashed, and the
- * audit checkpoints (auditors read them from GET /v1/audit/checkpoints; no topic is contracted
- * for them in contracts/asyncapi.yaml), the sandbox clock's moves (a test service's own time) and
- * webhook subscriptions (a participant's endpoints, told of by webhook, not by Kafka).
+ * audit checkpoints, key rotations, witnesses and cosignatures (auditors read them from
+ * GET /v1/audit/checkpoints; no topic is contracted for them in contracts/asyncapi.yaml), the
+ * sandbox clock's moves (a test service's own time) and webhook subscriptions (a participant's
+ * endpoints, told of by webhook, not by Kafka).
  */
 const INTERNAL_EVENT_TYPES = new Set([
   'ApiKeyIssued',
@@ -24,6 +25,9 @@ const INTERNAL_EVENT_TYPES = new Set([
   'WebhookSubscribed',
   'WebhookDeleted',
   'WebhookDisabled',
+  'AuditSigningKeyRotated',
+  'AuditWitnessRegistered',
+  'CheckpointCosigned',
 ]);
 
 /** Whether the relay publishes this event to Kafka (an integration event) or keeps it internal. */

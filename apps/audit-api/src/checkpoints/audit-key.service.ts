@@ -2,11 +2,20 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
-import { generateSigningKey, keyIdOf, parseSigningKey, publicKeyOf } from '@policloud/audit';
+import {
+  DEFAULT_LOG_ORIGIN,
+  generateSigningKey,
+  keyIdOf,
+  logVerifierKey,
+  parseSigningKey,
+  publicKeyOf,
+} from '@policloud/audit';
 import { AppConfig, ConfigError } from '@policloud/config';
 import { APP_CONFIG, createFileOnce } from '@policloud/runtime';
 
 export const SIGNING_KEY_FILE = 'audit-signing-key.pem';
+/** Where an operator puts the key being retired, so the sealer records the rotation it endorses. */
+export const PREVIOUS_SIGNING_KEY_FILE = 'audit-signing-key.previous.pem';
 
 /**
  * The Ed25519 key checkpoints are signed with: AUDIT_SIGNING_KEY, or one generated on the first
@@ -17,6 +26,12 @@ export class AuditKeyService {
   readonly privateKey: KeyObject;
   readonly publicKeyPem: string;
   readonly keyId: string;
+  /** The origin line of the whole-log tree's checkpoints; the note key carries its name. */
+  readonly origin = DEFAULT_LOG_ORIGIN;
+  /** C2SP verifier key of the checkpoint notes: `<origin>+<key id>+<base64 key>`. */
+  readonly logVerifierKey: string;
+  /** The key being rotated out, when DATA_DIR holds it (see PREVIOUS_SIGNING_KEY_FILE). */
+  readonly previousPrivateKey?: KeyObject;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.privateKey = config.auditSigningKey
@@ -24,6 +39,18 @@ export class AuditKeyService {
       : this.persistedKey(config.dataDir);
     this.publicKeyPem = publicKeyOf(this.privateKey);
     this.keyId = keyIdOf(this.publicKeyPem);
+    this.logVerifierKey = logVerifierKey(this.origin, this.publicKeyPem);
+    const previous = path.join(config.dataDir, PREVIOUS_SIGNING_KEY_FILE);
+    if (existsSync(previous)) {
+      try {
+        this.previousPrivateKey = parseSigningKey(readFileSync(previous, 'utf8'));
+      } catch (error) {
+        throw new ConfigError(
+          'DATA_DIR',
+          `(${config.dataDir}): ${previous} is not an Ed25519 private key (${(error as Error).message})`,
+        );
+      }
+    }
   }
 
   private persistedKey(dataDir: string): KeyObject {

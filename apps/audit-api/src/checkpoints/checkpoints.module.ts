@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CommandHandler } from '@policloud/runtime';
+import { LogTreeStore } from '../log-tree/log-tree.store';
 import { AuditKeyService } from './audit-key.service';
 import { CheckpointsService } from './checkpoints.service';
 
 /** Signed checkpoints of the log: sealed on demand (audit-api) and on schedule (the sealer). */
 @Module({
-  providers: [AuditKeyService, CheckpointsService, CommandHandler],
-  exports: [AuditKeyService, CheckpointsService],
+  providers: [AuditKeyService, CheckpointsService, CommandHandler, LogTreeStore],
+  exports: [AuditKeyService, CheckpointsService, LogTreeStore],
 })
 export class CheckpointsModule {}

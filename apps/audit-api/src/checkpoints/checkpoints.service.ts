@@ -1,9 +1,17 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { checkpointBodyOf, sealCheckpoint, SignedCheckpoint } from '@policloud/audit';
+import {
+  checkpointBodyOf,
+  KeyRotation,
+  keyIdOf,
+  rotateSigningKey,
+  sealCheckpoint,
+  SignedCheckpoint,
+} from '@policloud/audit';
 import {
   AUDIT_CHECKPOINT_STREAM,
+  DomainError,
   auditCheckpointDecider,
-  expectEvent,
+  eventOfType,
   isDomainError,
 } from '@policloud/domain';
 import {
@@ -15,7 +23,8 @@ import {
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
 import { Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
-import { AuditKeyService } from './audit-key.service';
+import { LogTreeStore } from '../log-tree/log-tree.store';
+import { AuditKeyService, PREVIOUS_SIGNING_KEY_FILE } from './audit-key.service';
 
 export const CHECKPOINT_STREAM = AUDIT_CHECKPOINT_STREAM;
 export const CHECKPOINT_EVENT = 'AuditCheckpointSealed';
@@ -51,6 +60,7 @@ export class CheckpointsService implements OnModuleInit {
     private readonly key: AuditKeyService,
     @Inject(METRICS) private readonly metrics: Metrics,
     private readonly commands: CommandHandler,
+    private readonly tree: LogTreeStore,
   ) {}
 
   onModuleInit(): void {
@@ -73,7 +83,9 @@ export class CheckpointsService implements OnModuleInit {
         direction: 'backwards',
         maxCount: 1,
       });
-      return event && expectEvent(event, CHECKPOINT_EVENT).data;
+      const sealed = event && eventOfType(event, CHECKPOINT_EVENT);
+      // Just after a rotation the stream ends with it: the checkpoint is the one before.
+      return sealed ? sealed.data : event && (await this.list()).at(-1);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
       throw error;
@@ -81,10 +93,23 @@ export class CheckpointsService implements OnModuleInit {
   }
 
   async list(): Promise<SignedCheckpoint[]> {
+    return (await this.stream()).flatMap((event) => {
+      const sealed = eventOfType(event, CHECKPOINT_EVENT);
+      return sealed ? [sealed.data] : [];
+    });
+  }
+
+  /** The key rotations recorded, in order: the chain from the first key to the current one. */
+  async rotations(): Promise<KeyRotation[]> {
+    return (await this.stream()).flatMap((event) => {
+      const rotated = eventOfType(event, 'AuditSigningKeyRotated');
+      return rotated ? [rotated.data] : [];
+    });
+  }
+
+  private async stream(): Promise<RecordedEvent[]> {
     try {
-      return (await this.store.readStream(CHECKPOINT_STREAM)).map(
-        (event) => expectEvent(event, CHECKPOINT_EVENT).data,
-      );
+      return await this.store.readStream(CHECKPOINT_STREAM);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
@@ -93,34 +118,50 @@ export class CheckpointsService implements OnModuleInit {
 
   /** Seals what the log holds beyond the last checkpoint; null when there is nothing new. */
   async seal(): Promise<SignedCheckpoint | null> {
-    const checkpoints = await this.list();
+    const stream = await this.stream();
+    const checkpoints = stream.flatMap((e) => eventOfType(e, CHECKPOINT_EVENT)?.data ?? []);
     const previous = checkpoints.at(-1);
-    const head = await this.store.headPosition();
-    const events = await readRange(this.store, previous?.toPosition ?? 0, head);
+    // The whole-log tree first: the checkpoint seals exactly the events the tree holds.
+    const tree = await this.tree.extend();
+    const fromPosition = previous?.toPosition ?? 0;
+    if (tree.position <= fromPosition) return null;
+    const events = await readRange(this.store, fromPosition, tree.position);
     if (events.every((event) => event.type === CHECKPOINT_EVENT)) return null;
     const checkpoint = sealCheckpoint(
       {
         previous: previous ? checkpointBodyOf(previous) : undefined,
-        fromPosition: previous?.toPosition ?? 0,
-        toPosition: head,
+        fromPosition,
+        toPosition: tree.position,
         events,
         sealedAt: this.clock.now().toISOString(),
+        tree: {
+          origin: this.key.origin,
+          treeSize: tree.treeSize,
+          rootHash: await this.tree.root(tree.treeSize),
+        },
       },
       this.key.privateKey,
     );
+    const rotation = this.rotationTo(stream, checkpoint.sealedAt);
     try {
       await this.commands.handleMany(
         [
           {
             streamId: CHECKPOINT_STREAM,
             aggregate: auditCheckpointDecider,
-            commands: { type: 'SealCheckpoint', data: { checkpoint } },
+            commands: [
+              ...(rotation ? [{ type: 'RotateSigningKey' as const, data: { rotation } }] : []),
+              { type: 'SealCheckpoint' as const, data: { checkpoint } },
+            ],
             context: undefined,
           },
         ],
         {
-          eventId: () =>
-            uuidV5(`checkpoint\u0000${checkpoint.sequence}\u0000${checkpoint.merkleRoot}`),
+          eventId: (_, index) =>
+            uuidV5(
+              `checkpoint\u0000${checkpoint.sequence}\u0000${checkpoint.merkleRoot}` +
+                (index > 0 ? `\u0000${index}` : ''),
+            ),
           metadata: { actor: 'audit-sealer' },
         },
       );
@@ -131,5 +172,24 @@ export class CheckpointsService implements OnModuleInit {
       throw error;
     }
     return checkpoint;
+  }
+
+  /**
+   * The rotation to record before this checkpoint when the configured key is not the log's: it
+   * needs the previous key (DATA_DIR/audit-signing-key.previous.pem) to endorse the new one.
+   */
+  private rotationTo(stream: readonly RecordedEvent[], rotatedAt: string): KeyRotation | undefined {
+    const last = stream.at(-1);
+    const logKeyId = last && (last.data as { keyId?: string }).keyId;
+    if (logKeyId === undefined || logKeyId === this.key.keyId) return undefined;
+    const previous = this.key.previousPrivateKey;
+    if (!previous || keyIdOf(previous) !== logKeyId) {
+      // A 409 to an operator sealing by hand; the scheduled sealer logs it and retries.
+      throw DomainError.conflict(
+        `The audit signing key is now ${this.key.keyId} but the log is signed with key ${logKeyId}: ` +
+          `put that previous key in DATA_DIR/${PREVIOUS_SIGNING_KEY_FILE} so the rotation is recorded, endorsed by it`,
+      );
+    }
+    return rotateSigningKey(previous, this.key.privateKey, rotatedAt);
   }
 }

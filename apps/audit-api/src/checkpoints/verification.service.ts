@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildBundle, SignedCheckpoint, verifyHistory } from '@policloud/audit';
+import { buildBundle, verifyHistory } from '@policloud/audit';
 import { DomainError } from '@policloud/domain';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@policloud/event-store';
 import { Clock, CLOCK } from '@policloud/runtime';
 import { AuditEventsQuery } from '../audit.dto';
 import { AuditEventsService } from '../audit-events.service';
+import { WitnessesService } from '../witnesses/witnesses.service';
 import { AuditKeyService } from './audit-key.service';
 import { CheckpointsService, readRange } from './checkpoints.service';
 
@@ -17,6 +18,7 @@ export class VerificationService {
     private readonly key: AuditKeyService,
     private readonly checkpoints: CheckpointsService,
     private readonly events: AuditEventsService,
+    private readonly witnesses: WitnessesService,
   ) {}
 
   async verify(query: { from?: string; to?: string }) {
@@ -29,6 +31,7 @@ export class VerificationService {
       predecessors: await this.predecessors(events),
       checkpoints: await this.checkpoints.list(),
       publicKey: this.key.publicKeyPem,
+      rotations: await this.checkpoints.rotations(),
       range: { fromPosition: from, toPosition: to },
     });
     return { from, to, keyId: this.key.keyId, ...result };
@@ -66,10 +69,17 @@ export class VerificationService {
     }
     // The page size is the exporter's business, not part of what was selected.
     const { limit: _pageSize, ...selection } = query;
+    const cosignatures = new Map<number, string[]>();
+    for (const cosignature of (await this.witnesses.list()).cosignatures) {
+      const lines = cosignatures.get(cosignature.treeSize) ?? [];
+      cosignatures.set(cosignature.treeSize, [...lines, cosignature.cosignature]);
+    }
     return buildBundle({
       events: selected as never,
       checkpoints: covering,
       checkpointLeaves: leaves,
+      cosignatures,
+      keyRotations: await this.checkpoints.rotations(),
       signingKey: this.key.privateKey,
       generatedAt: this.clock.now().toISOString(),
       selection: { ...selection },
@@ -77,17 +87,30 @@ export class VerificationService {
     });
   }
 
-  async published(): Promise<{
-    publicKey: string;
-    keyId: string;
-    algorithm: string;
-    items: SignedCheckpoint[];
-  }> {
+  /**
+   * The checkpoints, each v2 one with its witnesses' cosignatures and the note with their lines
+   * appended (`cosignedNote`, what a C2SP client verifies with `--witness` keys and a quorum).
+   */
+  async published() {
+    const { witnesses, cosignatures } = await this.witnesses.list();
+    const items = (await this.checkpoints.list()).map((checkpoint) => {
+      if (checkpoint.note === undefined) return checkpoint;
+      const lines = cosignatures.filter((c) => c.treeSize === checkpoint.treeSize);
+      return {
+        ...checkpoint,
+        cosignatures: lines,
+        cosignedNote: checkpoint.note + lines.map((c) => c.cosignature).join(''),
+      };
+    });
     return {
       publicKey: this.key.publicKeyPem,
       keyId: this.key.keyId,
       algorithm: 'Ed25519',
-      items: await this.checkpoints.list(),
+      origin: this.key.origin,
+      logVerifierKey: this.key.logVerifierKey,
+      keyRotations: await this.checkpoints.rotations(),
+      witnesses,
+      items,
     };
   }
 

@@ -3,12 +3,14 @@ import {
   checkpointChainProblem,
   CheckpointLines,
   checkpointSignatureProblem,
+  cosignatureQuorumProblem,
   unlistedCheckpoint,
+  WitnessPolicy,
 } from './checkpoint-checks';
 import { describeEvent, eventHashProblem, GlobalOrder, StreamChains } from './event-chain-checks';
 import { HeaderTrust } from './header-trust';
 import { Malformed } from './line-fields';
-import { parseCheckpointLine, parseEventLine } from './parse-body-lines';
+import { parseCheckpointLine, parseCosignatures, parseEventLine } from './parse-body-lines';
 import { SealVerdict, sealVerdict } from './seal-checks';
 import { selectionProblem, unlistedEvent } from './selection-checks';
 import { VerificationReport } from './verification';
@@ -19,7 +21,10 @@ export class BodyState {
   readonly order = new GlobalOrder();
   readonly streams = new StreamChains();
 
-  constructor(readonly trust: HeaderTrust) {}
+  constructor(
+    readonly trust: HeaderTrust,
+    readonly witnessPolicy?: WitnessPolicy,
+  ) {}
 }
 
 /**
@@ -51,13 +56,18 @@ function verifyCheckpointLine(
   report: VerificationReport,
 ): void {
   const checkpoint = parseCheckpointLine(value);
+  const cosignatures = parseCosignatures(value);
   const placed = state.checkpoints.add(checkpoint, line);
   if ('kind' in placed) return report.failLine(line, placed);
-  const { tally, verifyingKey } = state.trust;
+  const { tally, verifyingKey, keys } = state.trust;
+  // Its own key when a rotation chain in the header reaches it, else the bundle's key.
+  const own = keys?.get(checkpoint.keyId);
+  const checkpointKey = own ? { key: own, keyId: checkpoint.keyId } : verifyingKey;
   const problem =
     unlistedCheckpoint(checkpoint, tally) ??
-    checkpointSignatureProblem(checkpoint, verifyingKey) ??
-    checkpointChainProblem(checkpoint, placed.previous);
+    checkpointSignatureProblem(checkpoint, checkpointKey) ??
+    checkpointChainProblem(checkpoint, placed.previous) ??
+    cosignatureQuorumProblem(checkpoint, cosignatures, checkpointKey, state.witnessPolicy);
   if (problem) return report.failLine(line, problem);
   placed.entry.valid = true;
   report.checkpointsVerified += 1;

@@ -1,3 +1,4 @@
+import type { KeyRotation } from '../key-rotation';
 import { KeyObject } from 'node:crypto';
 import { AuditedEvent } from '../audited-event';
 import {
@@ -20,6 +21,10 @@ export interface BuildBundleInput {
   checkpoints: readonly SignedCheckpoint[];
   /** Per checkpoint sequence, the stored hashes of every event of its range, in global order. */
   checkpointLeaves: ReadonlyMap<number, readonly string[]>;
+  /** Per tree size, the witnesses' cosignature lines of that v2 checkpoint (not signed here: each verifies on its own). */
+  cosignatures?: ReadonlyMap<number, readonly string[]>;
+  /** The audit key's rotations, in order (written in the header when there are any). */
+  keyRotations?: readonly KeyRotation[];
   /** The audit key: its public half goes in the header, which it signs. */
   signingKey: KeyInput;
   generatedAt: string;
@@ -43,7 +48,9 @@ export function buildBundle(input: BuildBundleInput): string {
   const proofs = new InclusionProofs(checkpoints, input.checkpointLeaves);
   const lines = [
     JSON.stringify(headerOf(input, checkpoints, events, signingKey)),
-    ...checkpoints.map(checkpointLine),
+    ...checkpoints.map((checkpoint) =>
+      checkpointLine(checkpoint, input.cosignatures?.get(checkpoint.treeSize ?? -1)),
+    ),
     ...events.map((event) => {
       const line: BundleEventLine = { kind: 'event', event, proof: proofs.of(event) };
       return JSON.stringify(line);
@@ -84,6 +91,7 @@ function headerOf(
       format: BUNDLE_FORMAT,
       publicKey: publicKeyPem(signingKey),
       keyId: keyIdOf(signingKey),
+      ...(input.keyRotations?.length ? { keyRotations: [...input.keyRotations] } : {}),
       generatedAt: input.generatedAt,
       ...bundleContentsOf({
         selection: input.selection,
@@ -97,11 +105,12 @@ function headerOf(
 }
 
 /** The checkpoint's line: kind, its body fields in their order, then its signature. */
-function checkpointLine(checkpoint: SignedCheckpoint): string {
+function checkpointLine(checkpoint: SignedCheckpoint, cosignatures?: readonly string[]): string {
   const body: Record<string, unknown> = { kind: 'checkpoint' };
   for (const field of CHECKPOINT_BODY_FIELDS)
     if (checkpoint[field] !== undefined) body[field] = checkpoint[field];
   body.signature = checkpoint.signature;
+  if (cosignatures?.length) body.cosignatures = cosignatures;
   return JSON.stringify(body);
 }
 

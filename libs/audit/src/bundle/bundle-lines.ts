@@ -6,9 +6,11 @@ import { InclusionProof } from '../merkle';
  * Offline audit bundle, NDJSON (one JSON value per line, "\n"-separated, each line exactly as
  * JSON.stringify writes it):
  *
- *   line 1   {"kind":"header","format":"policloud-audit-bundle/2","publicKey","keyId","generatedAt",
+ *   line 1   {"kind":"header","format":"policloud-audit-bundle/2","publicKey","keyId",["keyRotations",]"generatedAt",
  *             "selection","throughPosition","checkpoints","eventCount","streams","eventsDigest","signature"}
- *   then     {"kind":"checkpoint",<SignedCheckpoint fields>}                        (sequence order)
+ *   then     {"kind":"checkpoint",<SignedCheckpoint fields>[,"cosignatures":[<C2SP cosignature line>…]]}
+ *                                                                                   (sequence order;
+ *            v2 checkpoints carry treeSize and note; cosignatures verify on their own, unsigned here)
  *   then     {"kind":"event","event":{<BundledEvent>},"proof":{"checkpointSequence","leafIndex","treeSize","path"} | null}
  *                                                                                   (global order)
  *

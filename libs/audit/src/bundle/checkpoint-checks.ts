@@ -1,3 +1,5 @@
+import { noteProblem } from '../verify-history/checkpoint-checks';
+import { logVerifierKey, verifyCheckpointNote } from '../log-tree/checkpoint-note';
 import { checkpointHash, SignedCheckpoint, verifyCheckpointSignature } from '../checkpoint';
 import { GENESIS_HASH } from '../event-hash';
 import { ContentsTally } from './contents-tally';
@@ -88,7 +90,8 @@ export function checkpointSignatureProblem(
       kind,
       message: `checkpoint ${checkpoint.sequence}: the signature does not verify with key ${keyId} (the checkpoint or its signature was altered)`,
     };
-  return undefined;
+  const note = noteProblem(checkpoint, key, {});
+  return note ? { kind, message: note.message } : undefined;
 }
 
 /**
@@ -116,4 +119,40 @@ export function checkpointChainProblem(
       message: `checkpoint ${checkpoint.sequence} starts after ${checkpoint.fromPosition}, checkpoint ${before.sequence} ends at ${before.toPosition}`,
     };
   return undefined;
+}
+
+/** The witnesses an auditor trusts, and how many of them must have cosigned each checkpoint. */
+export interface WitnessPolicy {
+  witnesses: readonly string[];
+  quorum: number;
+}
+
+/**
+ * With a quorum: the checkpoint is a v2 one (it has a note) and at least `quorum` of the trusted
+ * witnesses cosigned that note. Cosignatures by unknown keys are reported only if the quorum fails.
+ */
+export function cosignatureQuorumProblem(
+  checkpoint: SignedCheckpoint,
+  cosignatures: readonly string[],
+  verifyingKey: VerifyingKey | undefined,
+  policy: WitnessPolicy | undefined,
+): LineProblem | undefined {
+  if (!policy || policy.quorum <= 0 || !verifyingKey) return undefined;
+  const kind = 'checkpoint_cosignatures';
+  if (checkpoint.note === undefined)
+    return {
+      kind,
+      message: `checkpoint ${checkpoint.sequence} predates the whole-log tree: no witness cosigned it (quorum ${policy.quorum})`,
+    };
+  const origin = checkpoint.note.split('\n', 1)[0];
+  const verification = verifyCheckpointNote(checkpoint.note + cosignatures.join(''), {
+    logKeys: [logVerifierKey(origin, verifyingKey.key)],
+    witnesses: policy.witnesses,
+    quorum: policy.quorum,
+  });
+  if (verification.ok) return undefined;
+  return {
+    kind,
+    message: `checkpoint ${checkpoint.sequence} (tree size ${checkpoint.treeSize}): ${verification.failures.map((f) => f.message).join('; ')}`,
+  };
 }

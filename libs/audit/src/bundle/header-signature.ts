@@ -10,7 +10,10 @@ const SIGNING_CONTEXT = `${BUNDLE_FORMAT}\n`;
 function unsignedFields(header: UnsignedBundleHeader): Record<string, unknown> {
   const unsigned: Record<string, unknown> = {};
   for (const field of HEADER_FIELDS)
-    if (field !== 'signature')
+    if (
+      field !== 'signature' &&
+      (header as unknown as Record<string, unknown>)[field] !== undefined
+    )
       unsigned[field] = (header as unknown as Record<string, unknown>)[field];
   return unsigned;
 }

@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { keyIdOf, KeyInput, parsePublicKey, samePublicKey } from '../checkpoint';
+import { followKeyChain, KeyRotation } from '../key-rotation';
 import { ContentsTally } from './contents-tally';
 import { BundleHeader } from './header';
 import { verifyBundleHeaderSignature } from './header-signature';
@@ -16,6 +17,8 @@ export interface VerifyingKey {
 export interface HeaderTrust {
   header?: BundleHeader;
   verifyingKey?: VerifyingKey;
+  /** Every key the header's rotations connect to the verifying key: checkpoints verify with their own. */
+  keys?: Map<string, KeyObject>;
   /** Present only once the header's signature verified: what the bundle must hold. */
   tally?: ContentsTally;
 }
@@ -38,26 +41,33 @@ export function trustHeader(
       report.fail(1, 'header', (error as Error).message);
     }
   }
-  const { key, trusted } = chooseVerifyingKey(headerKey, trustedPublicKey, report);
+  const rotations = header?.keyRotations ?? [];
+  const { key, trusted } = chooseVerifyingKey(headerKey, trustedPublicKey, rotations, report);
   const verifyingKey = key ? { key, keyId: keyIdOf(key) } : undefined;
+  const keys = key ? followKeyChain(key, rotations).keys : undefined;
   // What the bundle must hold, once its signature verifies; nothing can be said without it.
   const tally =
     header && verifyingKey && trusted ? signedContents(header, verifyingKey, report) : undefined;
-  return { header, verifyingKey, tally };
+  return { header, verifyingKey, keys, tally };
 }
 
 function chooseVerifyingKey(
   headerKey: KeyObject | undefined,
   trustedPublicKey: KeyInput | undefined,
+  rotations: readonly KeyRotation[],
   report: VerificationReport,
 ): { key?: KeyObject; trusted: boolean } {
   if (trustedPublicKey === undefined) return { key: headerKey, trusted: true };
   const key = parsePublicKey(trustedPublicKey);
   if (headerKey && !samePublicKey(headerKey, key)) {
+    // A rotation chain from the trusted key to the bundle's: trust follows it.
+    const chain = followKeyChain(key, rotations);
+    if (chain.keys.has(keyIdOf(headerKey))) return { key: headerKey, trusted: true };
     report.fail(
       1,
       'untrusted_key',
-      `the bundle's key ${keyIdOf(headerKey)} is not the trusted key ${keyIdOf(key)}`,
+      `the bundle's key ${keyIdOf(headerKey)} is not the trusted key ${keyIdOf(key)}` +
+        (rotations.length ? ' nor reached from it by a valid rotation chain' : ''),
     );
     return { key, trusted: false };
   }

@@ -1,3 +1,4 @@
+import type { KeyRotation } from '../key-rotation';
 import { BundleContents } from './header-contents';
 
 export const BUNDLE_FORMAT = 'policloud-audit-bundle/2';
@@ -13,6 +14,11 @@ export interface BundleHeader extends BundleContents {
   format: typeof BUNDLE_FORMAT;
   publicKey: string;
   keyId: string;
+  /**
+   * The audit key's rotations (each endorsed by the previous key, accepted by the next), present
+   * only when the log has any: a verifier trusting an older key follows them to this one.
+   */
+  keyRotations?: KeyRotation[];
   /** When the exporter wrote it (signed, as the rest of the header). */
   generatedAt: string;
   /** Base64 Ed25519 signature of the signing context + the canonical header without it. */
@@ -27,6 +33,7 @@ export const HEADER_FIELDS = [
   'format',
   'publicKey',
   'keyId',
+  'keyRotations',
   'generatedAt',
   'selection',
   'throughPosition',
@@ -36,3 +43,6 @@ export const HEADER_FIELDS = [
   'eventsDigest',
   'signature',
 ] as const;
+
+/** Header fields written only when they have a value. */
+export const OPTIONAL_HEADER_FIELDS: readonly string[] = ['keyRotations'];

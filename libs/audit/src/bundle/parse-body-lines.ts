@@ -10,7 +10,8 @@ import {
   Malformed,
 } from './line-fields';
 
-const OPTIONAL_CHECKPOINT_FIELDS = ['firstEventId', 'lastEventId'];
+// treeSize and note: v2 checkpoints (the whole-log tree's signed note).
+const OPTIONAL_CHECKPOINT_FIELDS = ['firstEventId', 'lastEventId', 'treeSize', 'note'];
 
 const EVENT_FIELDS = [
   'id',
@@ -32,7 +33,7 @@ export function parseCheckpointLine(value: Record<string, unknown>): SignedCheck
     'signature',
     ...CHECKPOINT_BODY_FIELDS.filter((f) => !OPTIONAL_CHECKPOINT_FIELDS.includes(f)),
   ];
-  expectKeys(value, required, OPTIONAL_CHECKPOINT_FIELDS, 'checkpoint');
+  expectKeys(value, required, [...OPTIONAL_CHECKPOINT_FIELDS, 'cosignatures'], 'checkpoint');
   const checkpoint: SignedCheckpoint = {
     sequence: expectInt(value.sequence, 'checkpoint sequence', 1),
     fromPosition: expectInt(value.fromPosition, 'checkpoint fromPosition'),
@@ -52,9 +53,19 @@ export function parseCheckpointLine(value: Record<string, unknown>): SignedCheck
     checkpoint.firstEventId = expectString(value.firstEventId, 'checkpoint firstEventId');
   if ('lastEventId' in value)
     checkpoint.lastEventId = expectString(value.lastEventId, 'checkpoint lastEventId');
+  if ('treeSize' in value) checkpoint.treeSize = expectInt(value.treeSize, 'checkpoint treeSize');
+  if ('note' in value) checkpoint.note = expectString(value.note, 'checkpoint note');
   if (checkpoint.toPosition < checkpoint.fromPosition)
     throw new Malformed('checkpoint toPosition is before fromPosition');
   return checkpoint;
+}
+
+/** A checkpoint line's witness cosignature lines (v2 checkpoints; none when absent). */
+export function parseCosignatures(value: Record<string, unknown>): string[] {
+  if (!('cosignatures' in value)) return [];
+  if (!Array.isArray(value.cosignatures) || value.cosignatures.some((c) => typeof c !== 'string'))
+    throw new Malformed('checkpoint cosignatures is not a list of cosignature lines');
+  return value.cosignatures as string[];
 }
 
 /** An event line's event and proof; throws Malformed as parseCheckpointLine does. */

@@ -1,6 +1,12 @@
 import { KeyObject } from 'node:crypto';
 import { keyIdOf, parsePublicKey, publicKeyPem } from '../checkpoint';
-import { BUNDLE_FORMAT, BundleHeader, HEADER_FIELDS, SUPERSEDED_BUNDLE_FORMATS } from './header';
+import {
+  BUNDLE_FORMAT,
+  BundleHeader,
+  HEADER_FIELDS,
+  OPTIONAL_HEADER_FIELDS,
+  SUPERSEDED_BUNDLE_FORMATS,
+} from './header';
 import { RevisionRun } from './header-contents';
 import { HASH_HEX, isObject } from './line-fields';
 
@@ -18,7 +24,13 @@ export function parseBundleHeader(value: Record<string, unknown>): {
 } {
   checkFormat(value);
   for (const field of HEADER_FIELDS)
-    if (!(field in value)) throw new Error(`header: missing "${field}"`);
+    if (!(field in value) && !OPTIONAL_HEADER_FIELDS.includes(field))
+      throw new Error(`header: missing "${field}"`);
+  if (
+    'keyRotations' in value &&
+    (!Array.isArray(value.keyRotations) || !value.keyRotations.every(isObject))
+  )
+    throw new Error('header keyRotations is not a list of key rotations');
   for (const field of Object.keys(value))
     if (!(HEADER_FIELDS as readonly string[]).includes(field))
       throw new Error(`header: unexpected field "${field}"`);

@@ -6,6 +6,7 @@ export type BundleFailureKind =
   | 'order'
   | 'checkpoint_signature'
   | 'checkpoint_chain'
+  | 'checkpoint_cosignatures'
   | 'event_hash'
   | 'chain_break'
   | 'missing_checkpoint'

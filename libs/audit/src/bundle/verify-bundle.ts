@@ -1,5 +1,6 @@
 import { KeyInput } from '../checkpoint';
 import { BodyState, verifyBodyLine } from './body-lines';
+import { WitnessPolicy } from './checkpoint-checks';
 import { checkSignedContents, trustHeader } from './header-trust';
 import { parseLines, splitLines } from './parse-lines';
 import { BundleVerification, VerificationReport } from './verification';
@@ -13,7 +14,11 @@ import { BundleVerification, VerificationReport } from './verification';
  */
 export function verifyBundle(
   ndjson: string,
-  options: { trustedPublicKey?: KeyInput } = {},
+  options: {
+    trustedPublicKey?: KeyInput;
+    /** Trusted witness verifier keys and the cosignatures each checkpoint needs (`--witness`, `--quorum`). */
+    witnessPolicy?: WitnessPolicy;
+  } = {},
 ): BundleVerification {
   const report = new VerificationReport();
   const lines = splitLines(ndjson);
@@ -23,7 +28,7 @@ export function verifyBundle(
   }
   const values = parseLines(lines, report);
   const trust = trustHeader(values[0], options.trustedPublicKey, report);
-  const state = new BodyState(trust);
+  const state = new BodyState(trust, options.witnessPolicy);
   values.forEach((value, i) => {
     if (i > 0 && value) verifyBodyLine(value, i + 1, state, report);
   });

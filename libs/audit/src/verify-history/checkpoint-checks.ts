@@ -3,6 +3,7 @@ import { AuditedEvent } from '../audited-event';
 import { checkpointHash, SignedCheckpoint, verifyCheckpointSignature } from '../checkpoint';
 import { GENESIS_HASH } from '../event-hash';
 import { merkleRoot } from '../merkle';
+import { logVerifierKey, verifyCheckpointNote } from '../log-tree/checkpoint-note';
 import { Inconsistency } from './history-report';
 
 /** Where a checkpoint inconsistency is located: at its toPosition. */
@@ -55,7 +56,40 @@ function signatureProblem(
       message: `checkpoint ${checkpoint.sequence}: the signature does not verify with key ${keyId}`,
     };
   }
-  return undefined;
+  return noteProblem(checkpoint, key, at);
+}
+
+/** v2 checkpoints: the tree's note states the checkpoint's tree size and is signed by the same key. */
+export function noteProblem(
+  checkpoint: SignedCheckpoint,
+  key: KeyObject,
+  at: CheckpointPlace,
+): Inconsistency | undefined {
+  if (checkpoint.note === undefined && checkpoint.treeSize === undefined) return undefined;
+  const origin = noteOrigin(checkpoint.note);
+  const verification =
+    checkpoint.note === undefined || origin === undefined
+      ? undefined
+      : verifyCheckpointNote(checkpoint.note, {
+          logKeys: [logVerifierKey(origin, key)],
+          treeSize: checkpoint.treeSize ?? -1,
+        });
+  if (verification?.ok) return undefined;
+  return {
+    kind: 'checkpoint_signature',
+    ...at,
+    expected: `a checkpoint note of tree size ${checkpoint.treeSize} signed by the checkpoint's key`,
+    found: String(checkpoint.note),
+    message: `checkpoint ${checkpoint.sequence}: ${
+      verification?.failures.map((f) => f.message).join('; ') ??
+      'a tree size without its note, or a note without its tree size'
+    }`,
+  };
+}
+
+function noteOrigin(note: string | undefined): string | undefined {
+  const origin = note?.split('\n', 1)[0];
+  return origin ? origin : undefined;
 }
 
 /** Sequences increase; previousCheckpointHash and fromPosition link to the sequence before. */

@@ -1,5 +1,6 @@
 import { AuditedEvent } from '../audited-event';
 import { KeyInput, SignedCheckpoint } from '../checkpoint';
+import type { KeyRotation } from '../key-rotation';
 
 export type InconsistencyKind =
   | 'event_order'
@@ -29,6 +30,8 @@ export interface VerifyHistoryInput {
   /** Signed checkpoints in sequence order (may extend beyond the range: those are skipped). */
   checkpoints?: readonly SignedCheckpoint[];
   publicKey: KeyInput;
+  /** Key rotations of the log: checkpoints signed by any key they connect to publicKey verify. */
+  rotations?: readonly KeyRotation[];
   /**
    * The range that was read: (fromPosition, toPosition]. Defaults to (first position - 1, last
    * position]. Pass the head position as toPosition, otherwise a deletion of the range's very last

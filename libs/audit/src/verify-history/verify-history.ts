@@ -1,5 +1,9 @@
 import { AuditedEvent } from '../audited-event';
 import { keyIdOf, parsePublicKey, SignedCheckpoint } from '../checkpoint';
+import { KeyObject } from 'node:crypto';
+import { followKeyChain } from '../key-rotation';
+import { MemoryLogTree } from '../log-tree/memory-log-tree';
+import { parseCheckpointText, parseSignedNote } from '../log-tree/signed-note';
 import { checkpointProblem, VerifyingKey } from './checkpoint-checks';
 import { EventChains } from './event-chain-checks';
 import { Inconsistency, VerifyHistoryInput, VerifyHistoryResult } from './history-report';
@@ -41,6 +45,7 @@ export function verifyHistory(input: VerifyHistoryInput): VerifyHistoryResult {
   for (const event of events) {
     const problem = checkpoints.checkBefore(event.globalPosition) ?? chains.check(event);
     if (problem) return result(problem);
+    checkpoints.addLeaf(event);
     eventsChecked += 1;
   }
   return result(checkpoints.checkBefore(Number.POSITIVE_INFINITY));
@@ -64,8 +69,15 @@ class PendingCheckpoints {
   private readonly all: readonly SignedCheckpoint[];
   private readonly inRange: { checkpoint: SignedCheckpoint; index: number }[];
   private readonly verifyingKey: VerifyingKey;
+  /** Every key the rotations connect to the verifying key: each checkpoint is checked with its own. */
+  private readonly chain: Map<string, KeyObject>;
   private next = 0;
   checked = 0;
+  /**
+   * The whole-log tree, replayed when the range starts the log and a v2 checkpoint is in it: each
+   * checkpoint note's tree size and root must be the log's.
+   */
+  private readonly tree?: MemoryLogTree;
 
   constructor(
     private readonly input: VerifyHistoryInput,
@@ -74,6 +86,7 @@ class PendingCheckpoints {
     this.all = input.checkpoints ?? [];
     const key = parsePublicKey(input.publicKey);
     this.verifyingKey = { key, keyId: keyIdOf(key) };
+    this.chain = followKeyChain(key, input.rotations ?? []).keys;
     this.inRange = this.all
       .map((checkpoint, index) => ({ checkpoint, index }))
       .filter(
@@ -81,6 +94,19 @@ class PendingCheckpoints {
           checkpoint.fromPosition >= range.fromPosition &&
           checkpoint.toPosition <= range.toPosition,
       );
+    if (range.fromPosition === 0 && this.inRange.some(({ checkpoint }) => checkpoint.note)) {
+      this.tree = new MemoryLogTree();
+    }
+  }
+
+  /** The checkpoint's own key when the chain holds it, else the verifying key (which then fails). */
+  private keyOf(checkpoint: SignedCheckpoint): VerifyingKey {
+    const key = this.chain.get(checkpoint.keyId);
+    return key ? { key, keyId: checkpoint.keyId } : this.verifyingKey;
+  }
+
+  addLeaf(event: AuditedEvent): void {
+    this.tree?.append(event.hash ?? '');
   }
 
   get skipped(): number {
@@ -95,11 +121,47 @@ class PendingCheckpoints {
     ) {
       const { checkpoint, index } = this.inRange[this.next];
       const previous = index > 0 ? this.all[index - 1] : undefined;
-      const problem = checkpointProblem(checkpoint, previous, this.input.events, this.verifyingKey);
+      const problem =
+        checkpointProblem(checkpoint, previous, this.input.events, this.keyOf(checkpoint)) ??
+        this.treeProblem(checkpoint);
       if (problem) return problem;
       this.checked += 1;
       this.next += 1;
     }
+    return undefined;
+  }
+
+  private treeProblem(checkpoint: SignedCheckpoint): Inconsistency | undefined {
+    if (!this.tree || checkpoint.note === undefined) return undefined;
+    const at = { checkpointSequence: checkpoint.sequence, globalPosition: checkpoint.toPosition };
+    if (checkpoint.treeSize !== this.tree.size) {
+      return {
+        kind: 'checkpoint_count',
+        ...at,
+        expected: String(checkpoint.treeSize),
+        found: String(this.tree.size),
+        message: `checkpoint ${checkpoint.sequence} states a whole-log tree of ${checkpoint.treeSize} events, the log has ${this.tree.size} up to position ${checkpoint.toPosition}`,
+      };
+    }
+    const stated = noteTreeRoot(checkpoint.note);
+    const root = this.tree.root();
+    if (stated !== root) {
+      return {
+        kind: 'checkpoint_root',
+        ...at,
+        expected: String(stated),
+        found: root,
+        message: `checkpoint ${checkpoint.sequence}: the root of the whole-log tree of ${this.tree.size} events differs from its signed note's`,
+      };
+    }
+    return undefined;
+  }
+}
+
+function noteTreeRoot(note: string): string | undefined {
+  try {
+    return parseCheckpointText(parseSignedNote(note).text).rootHash;
+  } catch {
     return undefined;
   }
 }

@@ -1,7 +1,10 @@
 import { Command } from '../shared/event';
-import { SealedCheckpoint } from './audit-checkpoint.events';
+import { SealedCheckpoint, SigningKeyRotated } from './audit-checkpoint.events';
 
 /** Record a checkpoint libs/audit sealed and signed. */
 export type SealCheckpoint = Command<'SealCheckpoint', { checkpoint: SealedCheckpoint }>;
 
-export type AuditCheckpointCommand = SealCheckpoint;
+/** Record a key rotation libs/audit signed with both keys. */
+export type RotateSigningKey = Command<'RotateSigningKey', { rotation: SigningKeyRotated }>;
+
+export type AuditCheckpointCommand = SealCheckpoint | RotateSigningKey;

@@ -10,6 +10,8 @@ export const AUDIT_CHECKPOINT_STREAM = 'auditcheckpoint-log';
 export interface AuditCheckpointState {
   sequence: number;
   toPosition: number;
+  /** The key checkpoints are signed with: the last checkpoint's, or the last rotation's. */
+  keyId?: string;
 }
 
 export const initialAuditCheckpointState = (): AuditCheckpointState => ({
@@ -25,7 +27,24 @@ export function decideAuditCheckpoint(
   command: AuditCheckpointCommand,
   state: AuditCheckpointState,
 ): AuditCheckpointEvent[] {
+  if (command.type === 'RotateSigningKey') {
+    const { rotation } = command.data;
+    if (state.keyId !== undefined && rotation.previousKeyId !== state.keyId) {
+      throw DomainError.conflict(
+        `The rotation starts from key ${rotation.previousKeyId}, but the log is signed with key ${state.keyId}`,
+      );
+    }
+    if (rotation.keyId === rotation.previousKeyId) {
+      throw DomainError.invalid([{ field: 'keyId', message: 'a rotation needs a new key' }]);
+    }
+    return [{ type: 'AuditSigningKeyRotated', schemaVersion: 1, data: rotation }];
+  }
   const { checkpoint } = command.data;
+  if (state.keyId !== undefined && checkpoint.keyId !== state.keyId) {
+    throw DomainError.conflict(
+      `Checkpoint ${checkpoint.sequence} is signed with key ${checkpoint.keyId}, but the log is signed with key ${state.keyId}: rotate the key first`,
+    );
+  }
   if (checkpoint.sequence !== state.sequence + 1) {
     throw DomainError.conflict(
       `Checkpoint ${checkpoint.sequence} does not follow checkpoint ${state.sequence}`,
@@ -42,14 +61,24 @@ export function decideAuditCheckpoint(
       { field: 'toPosition', message: `must be after fromPosition ${checkpoint.fromPosition}` },
     ]);
   }
-  return [{ type: 'AuditCheckpointSealed', schemaVersion: 1, data: checkpoint }];
+  if ((checkpoint.treeSize === undefined) !== (checkpoint.note === undefined)) {
+    throw DomainError.invalid([
+      { field: 'note', message: 'a checkpoint carries both a tree size and its note, or neither' },
+    ]);
+  }
+  return [{ type: 'AuditCheckpointSealed', schemaVersion: 2, data: checkpoint }];
 }
 
 export function evolveAuditCheckpoint(
-  _state: AuditCheckpointState,
+  state: AuditCheckpointState,
   event: AuditCheckpointEvent,
 ): AuditCheckpointState {
-  return { sequence: event.data.sequence, toPosition: event.data.toPosition };
+  if (event.type === 'AuditSigningKeyRotated') return { ...state, keyId: event.data.keyId };
+  return {
+    sequence: event.data.sequence,
+    toPosition: event.data.toPosition,
+    keyId: event.data.keyId,
+  };
 }
 
 export const auditCheckpointDecider: Decider<

@@ -261,18 +261,53 @@ const certificate: SchemaObject = object(
     'status',
   ],
 );
-const checkpoint: SchemaObject = object({
-  sequence: integer,
-  fromPosition: integer,
-  toPosition: integer,
-  eventCount: integer,
-  firstEventId: string,
-  lastEventId: string,
-  merkleRoot: string,
-  previousCheckpointHash: nullableString,
-  sealedAt: instant,
-  keyId: string,
-  signature: { type: 'string', description: 'Base64 Ed25519 signature' },
+const checkpoint: SchemaObject = object(
+  {
+    sequence: integer,
+    fromPosition: integer,
+    toPosition: integer,
+    eventCount: integer,
+    firstEventId: string,
+    lastEventId: string,
+    merkleRoot: string,
+    previousCheckpointHash: nullableString,
+    sealedAt: instant,
+    keyId: string,
+    signature: { type: 'string', description: 'Base64 Ed25519 signature' },
+    treeSize: {
+      type: 'integer',
+      description: 'v2: events in the whole-log tree (RFC 9162) through toPosition',
+    },
+    note: {
+      type: 'string',
+      description:
+        'v2: C2SP checkpoint signed note (origin, tree size, base64 root, log signature)',
+    },
+  },
+  [
+    'sequence',
+    'fromPosition',
+    'toPosition',
+    'eventCount',
+    'merkleRoot',
+    'previousCheckpointHash',
+    'sealedAt',
+    'keyId',
+    'signature',
+  ],
+);
+const hashList: SchemaObject = { type: 'array', items: { type: 'string', description: 'hex' } };
+const witness: SchemaObject = object({
+  name: string,
+  verifierKey: { type: 'string', description: 'C2SP verifier key: name+keyid+base64(0x04 ‖ key)' },
+  registeredBy: string,
+  registeredAt: instant,
+});
+const cosignature: SchemaObject = object({
+  witness: string,
+  treeSize: integer,
+  cosignature: { type: 'string', description: 'C2SP cosignature/v1 line' },
+  timestamp: { type: 'integer', description: 'Unix seconds, from the cosignature' },
 });
 const auditEvent: SchemaObject = {
   type: 'object',
@@ -571,14 +606,73 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
     },
   ),
   AuditController_published: ok(
-    'Signed checkpoints and the key that verifies them',
+    'Signed checkpoints (v2 ones with their cosignatures) and the keys that verify them',
     object({
       publicKey: { type: 'string', description: 'Ed25519 public key, PEM' },
       keyId: string,
       algorithm: { type: 'string', enum: ['Ed25519'] },
-      items: { type: 'array', items: checkpoint },
+      origin: { type: 'string', description: 'Origin line of the checkpoint notes' },
+      logVerifierKey: {
+        type: 'string',
+        description: 'C2SP verifier key of the checkpoint notes: origin+keyid+base64(0x01 ‖ key)',
+      },
+      keyRotations: {
+        type: 'array',
+        description:
+          'Audit key rotations in order (previous key endorses, next accepts): checkpoints verify with their own keyId',
+        items: { type: 'object', additionalProperties: true },
+      },
+      witnesses: { type: 'array', items: witness },
+      items: {
+        type: 'array',
+        items: {
+          allOf: [
+            checkpoint,
+            {
+              type: 'object',
+              properties: {
+                cosignatures: { type: 'array', items: cosignature },
+                cosignedNote: {
+                  type: 'string',
+                  description: 'The note followed by every cosignature line (verify with a quorum)',
+                },
+              },
+            },
+          ],
+        },
+      },
     }),
   ),
+  AuditTreeController_inclusion: ok(
+    'RFC 9162 inclusion proof: verify with SHA-256(0x00 ‖ event hash) up the path to rootHash',
+    object({
+      eventId: string,
+      globalPosition: integer,
+      leafIndex: integer,
+      treeSize: integer,
+      path: hashList,
+      rootHash: string,
+    }),
+  ),
+  AuditTreeController_consistency: ok(
+    'RFC 9162 consistency proof that the tree of firstSize events is a prefix of secondSize',
+    object({
+      firstSize: integer,
+      secondSize: integer,
+      path: hashList,
+      firstRoot: string,
+      secondRoot: string,
+    }),
+  ),
+  AuditTreeController_register: created('The witness registered', witness),
+  AuditTreeController_list: ok(
+    'Registered witnesses and their cosignatures',
+    object({
+      witnesses: { type: 'array', items: witness },
+      cosignatures: { type: 'array', items: cosignature },
+    }),
+  ),
+  AuditTreeController_cosign: created('The cosignature, verified and recorded', cosignature),
   AuditController_seal: ok('The checkpoint sealed; null when nothing was left to seal', {
     ...checkpoint,
     nullable: true,

@@ -11,6 +11,7 @@ import {
   MARKET_ENTITIES,
   MARKET_PROJECTIONS,
   MarketReadModelsMigration,
+  AuditLogTreeMigration,
   MARKETPLACE_ENTITIES,
   MARKETPLACE_PROJECTIONS,
   MarketplaceReadModelsMigration,
@@ -73,6 +74,7 @@ export const PLATFORM_FEATURES: RuntimeFeatures = {
       EnergyCertificateReadModelsMigration,
       MarketReadModelsMigration,
       WebhookReadModelsMigration,
+      AuditLogTreeMigration,
     ],
   },
   projections: [

@@ -1,0 +1,3 @@
+export * from './audit-witness';
+export * from './audit-witness.commands';
+export * from './audit-witness.events';
