@@ -1,11 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { FollowsDomainRule } from '@policloud/http';
+import {
+  cosignatureLineRule,
+  witnessNameRule,
+  witnessVerifierKeyRule,
+} from './witness-field-rules';
 
 export class RegisterWitnessDto {
   @ApiProperty({ description: 'The witness key name, e.g. witness.example.org/w1' })
   @IsString()
   @MaxLength(200)
-  @Matches(/^[^\s+]+$/, { message: 'name must not be empty nor hold spaces or "+"' })
+  @FollowsDomainRule(witnessNameRule)
   name!: string;
 
   @ApiProperty({
@@ -14,6 +20,7 @@ export class RegisterWitnessDto {
   })
   @IsString()
   @MaxLength(400)
+  @FollowsDomainRule(witnessVerifierKeyRule)
   verifierKey!: string;
 }
 
@@ -24,5 +31,6 @@ export class CosignatureDto {
   })
   @IsString()
   @MaxLength(600)
+  @FollowsDomainRule(cosignatureLineRule)
   cosignature!: string;
 }

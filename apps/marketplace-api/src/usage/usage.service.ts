@@ -21,6 +21,9 @@ import { Written } from '../shared/resource';
 import { AmendUsageDto, ReportUsageDto } from './usage.dto';
 
 /** Metered usage, reported by a site identity for its own allocations only. */
+/** Plans of a usage write tried before a concurrent write is the caller's to retry. */
+const CONCURRENT_WRITE_ATTEMPTS = 5;
+
 @Injectable()
 export class UsageService {
   constructor(
@@ -92,17 +95,26 @@ export class UsageService {
           },
         );
       } catch (error) {
-        // Without an If-Match of the caller's, a concurrent report or amendment is a conflict.
+        // Without an If-Match of the caller's, a concurrent write is ours to retry.
         if (caller.ifMatch === undefined && error instanceof PreconditionFailedException) {
-          throw new ProblemException(
-            409,
-            `Usage of allocation ${allocationId} changed concurrently; retry the request`,
-          );
+          return undefined;
         }
         throw error;
       }
     };
-    const result = await inRequestTerms(handled(), { reportedAt: 'slot', amendedAt: 'slot' });
+    // Reports of other allocations on the same offer-hour move its certificate stream: plan again
+    // on the fresh state (a concurrent report of this allocation is then refused by the decider).
+    const retried = async () => {
+      for (let attempt = 1; attempt <= CONCURRENT_WRITE_ATTEMPTS; attempt++) {
+        const written = await handled();
+        if (written) return written;
+      }
+      throw new ProblemException(
+        409,
+        `Usage of allocation ${allocationId} changed concurrently; retry the request`,
+      );
+    };
+    const result = await inRequestTerms(retried(), { reportedAt: 'slot', amendedAt: 'slot' });
     return { id: allocationId, revision: result.revision };
   }
 }
