@@ -31,11 +31,12 @@ describe('the all-in-one process', () => {
     });
   });
 
-  it('runs every singleton of the deployment: projections, the sealer and scheduled matching', () => {
+  it('runs every singleton of the deployment: projections, the sealer, scheduled matching and webhook deliveries', () => {
     expect(app.context.get(ProjectionsWorker).leading()).toBe(true);
     expect(Object.keys(app.context.get(WorkerRegistry).statuses()).sort()).toEqual([
       'auditSealer',
       'matchingSchedule',
+      'webhookDelivery',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { matchingRunStreamId } from '@policloud/domain';
+import { eventOfType, expectEvent, matchingRunStreamId } from '@policloud/domain';
 import { EmbeddedPlatform } from '@policloud/test-support/embedded-platform';
 import { eventually } from '@policloud/test-support/eventually';
 import {
@@ -50,8 +50,13 @@ describe('MatchingScheduleService', () => {
       filledGpuHours: 32,
     });
     const events = await platform.store.readStream(
-      matchingRunStreamId((run.data as { runId: string }).runId),
+      matchingRunStreamId(expectEvent(run, 'MatchingRunCompleted').data.runId),
     );
-    expect(events.filter((event) => event.type === 'AllocationMade')).toHaveLength(4);
+    // The order's four consecutive hours on one site: one allocation range.
+    const [allocation, ...others] = events.flatMap(
+      (event) => eventOfType(event, 'AllocationMade') ?? [],
+    );
+    expect(others).toEqual([]);
+    expect(allocation.data.slots).toHaveLength(4);
   });
 });

@@ -37,10 +37,11 @@ describe('the projector', () => {
       { actor: 'operator', ids: idsFor(undefined) },
     );
 
-  it('leads the projections and the audit sealer', () => {
+  it('leads the projections, the audit sealer and webhook deliveries', () => {
     expect(context.get(ProjectionsWorker).leading()).toBe(true);
     expect(context.get(WorkerRegistry).statuses()).toEqual({
       auditSealer: expect.objectContaining({ intervalMs: 1_000 }),
+      webhookDelivery: expect.objectContaining({ state: 'running' }),
     });
   });
 
