@@ -14,7 +14,7 @@ import {
   treeRootFromNodes,
 } from '@policloud/audit';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@policloud/event-store';
-import { READ_MODELS } from '@policloud/runtime';
+import { READ_MODELS } from '../runtime.tokens';
 
 /** The tree's size and the global position of its last leaf (0 for the empty tree). */
 export interface TreeHead {
