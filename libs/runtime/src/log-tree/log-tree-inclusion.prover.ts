@@ -48,8 +48,9 @@ export class LogTreeInclusionProver implements EventInclusionProver {
       .at(-1);
     const proofs: EventInclusion[] = [];
     const unsealed: string[] = [];
+    const leaves = await this.tree.leavesOf(events.map((event) => event.id));
     for (const event of events) {
-      const leaf = await this.tree.leafOf(event.id);
+      const leaf = leaves.get(event.id);
       if (!newest || !leaf || leaf.leafIndex >= newest.treeSize!) {
         unsealed.push(event.id);
         continue;

@@ -80,6 +80,28 @@ export class LogTreeStore {
       : undefined;
   }
 
+  /** The leaves of these events, by event id, in one query (events not in the tree are absent). */
+  async leavesOf(eventIds: readonly string[]): Promise<Map<string, TreeLeaf>> {
+    const rows: { event_id: string; leaf_index: string; global_position: string }[] =
+      eventIds.length === 0
+        ? []
+        : await this.db.query(
+            `SELECT event_id, leaf_index, global_position FROM audit_tree_leaves
+             WHERE event_id = ANY($1::text[])`,
+            [eventIds],
+          );
+    return new Map(
+      rows.map((row) => [
+        row.event_id,
+        {
+          eventId: row.event_id,
+          leafIndex: Number(row.leaf_index),
+          globalPosition: Number(row.global_position),
+        },
+      ]),
+    );
+  }
+
   async root(treeSize: number): Promise<string> {
     const nodes = await this.nodes(nodesOfTree(treeSize));
     return treeRootFromNodes(treeSize, lookupIn(nodes));
