@@ -429,6 +429,36 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.output).toContain('origin_mismatch: the checkpoint is signed over origin');
     expect(checkpointText(fields)).toBe(text);
+
+    // A claim after the newest checkpoint is a leaf beyond its tree size: unsealed until the next.
+    const second = bundle.certificates[1];
+    expect(
+      (
+        await market.request('POST', `/v1/certificates/${second.certificateId}/claim`, {
+          key: buyer.key,
+        })
+      ).status,
+    ).toBe(200);
+    const ahead = (
+      await market.request<CertificateBundle>('GET', `/v1/certificates/bundle?${range}`, {
+        key: buyer.key,
+      })
+    ).body;
+    const claim = ahead.events.find(
+      (e) =>
+        e.type === 'EnergyCertificateClaimed' &&
+        (e.data as { certificateId: string }).certificateId === second.certificateId,
+    )!;
+    expect(ahead.unsealed).toEqual([claim.id]);
+    expect(ahead.proofs.map((p) => p.eventId)).not.toContain(claim.id);
+    const unsealed = verifyOffline(ahead, publicKey);
+    expect(unsealed.code).toBe(1);
+    expect(unsealed.output).toContain(
+      `FAIL event ${claim.id}: unsealed: no checkpoint covers it yet`,
+    );
+    expect(unsealed.output).toContain(
+      `FAIL certificate ${second.certificateId}: claim: event ${claim.id} is not proven`,
+    );
   });
 
   it('the buyer’s statement of the month shows its CFE share and gCO2e per GPU-hour', async () => {
