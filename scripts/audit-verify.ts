@@ -2,13 +2,16 @@
  * Offline verification of an audit bundle (no network, no database):
  *
  *   npm run audit:verify -- bundle.ndjson [--public-key key.pem] [--witness w.vkey]… [--quorum N]
- *   npm run audit:verify -- --certificates certificates.json --public-key key.pem
+ *   npm run audit:verify -- --certificates certificates.json --public-key key.pem [--origin O]
+ *                                [--witness w.vkey]… [--quorum N]
  *
  * With --quorum N, every checkpoint in the bundle must carry at least N valid cosignatures by the
  * witnesses given with --witness (files holding C2SP verifier keys, `name+keyid+base64key`).
- * `--certificates` verifies a buyer's certificate bundle (GET /v1/certificates/bundle): each
- * checkpoint's signature by the given key, each event's hash and inclusion proof, and each
- * certificate against the events it derives from.
+ * `--certificates` verifies a buyer's certificate bundle (GET /v1/certificates/bundle): the
+ * checkpoint note's signature by the given key (following the bundle's key rotations from it) over
+ * the log's origin (--origin, policloud/audit-log by default), with --quorum its witnesses'
+ * cosignatures, each event's hash and inclusion proof into the note's tree, and each certificate
+ * against the events it derives from. v1 bundles (range checkpoints) still verify.
  *
  * Exit code 0 when every line verifies, 1 when something fails (one line per failure), 2 on a
  * usage error (bad arguments, unreadable file or key).
@@ -26,12 +29,13 @@ import type { KeyObject } from 'node:crypto';
 
 const USAGE =
   'usage: npm run audit:verify -- <bundle.ndjson> [--public-key <key.pem>] [--witness <w.vkey>]… [--quorum <N>]\n' +
-  '       npm run audit:verify -- --certificates <certificates.json> --public-key <key.pem>';
+  '       npm run audit:verify -- --certificates <certificates.json> --public-key <key.pem> [--origin <origin>] [--witness <w.vkey>]… [--quorum <N>]';
 
 function main(argv: readonly string[]): number {
   let bundlePath: string | undefined;
   let keyPath: string | undefined;
   let certificates = false;
+  let origin: string | undefined;
   const witnessPaths: string[] = [];
   let quorum = 0;
   for (let i = 0; i < argv.length; i++) {
@@ -43,6 +47,9 @@ function main(argv: readonly string[]): number {
       keyPath = arg.slice('--public-key='.length);
     } else if (arg === '--certificates') {
       certificates = true;
+    } else if (arg === '--origin') {
+      origin = argv[++i];
+      if (origin === undefined) return usage('--origin needs the log origin');
     } else if (arg === '--witness') {
       const file = argv[++i];
       if (file === undefined) return usage('--witness needs a file');
@@ -63,6 +70,7 @@ function main(argv: readonly string[]): number {
     }
   }
   if (bundlePath === undefined) return usage('no bundle file given');
+  if (origin !== undefined && !certificates) return usage('--origin applies to --certificates');
 
   let trustedPublicKey: KeyObject | undefined;
   if (keyPath !== undefined) {
@@ -101,7 +109,12 @@ function main(argv: readonly string[]): number {
       return usage(`${bundlePath} is not JSON: ${(error as Error).message}`);
     }
     const report = formatCertificateVerification(
-      verifyCertificateBundle(bundle, { trustedPublicKey }),
+      verifyCertificateBundle(bundle, {
+        trustedPublicKey,
+        witnesses,
+        quorum,
+        ...(origin === undefined ? {} : { origin }),
+      }),
     );
     for (const line of report.lines) console.log(line);
     return report.exitCode;

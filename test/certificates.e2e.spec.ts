@@ -2,7 +2,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CertificateBundle, verifyCertificateBundle } from '@policloud/audit';
+import {
+  CertificateBundle,
+  checkpointText,
+  cosignatureLine,
+  generateSigningKey,
+  parseCheckpointText,
+  parseSignedNote,
+  publicKeyOf,
+  signCheckpointNote,
+  verifyCertificateBundle,
+  witnessVerifierKey,
+} from '@policloud/audit';
 import {
   Marketplace,
   offerBody,
@@ -25,11 +36,23 @@ interface Certificate {
   [field: string]: unknown;
 }
 
-/** Runs scripts/audit-verify.ts --certificates on `bundle`, as a buyer would offline. */
-function verifyOffline(bundle: unknown, publicKey: string): { code: number; output: string } {
+/**
+ * Runs scripts/audit-verify.ts --certificates on `bundle`, as a buyer would offline; `witnesses`
+ * are verifier keys written to files for --witness, `extra` further options.
+ */
+function verifyOffline(
+  bundle: unknown,
+  publicKey: string,
+  options: { witnesses?: string[]; extra?: string[] } = {},
+): { code: number; output: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'policloud-certificates-'));
   writeFileSync(path.join(dir, 'certificates.json'), JSON.stringify(bundle));
   writeFileSync(path.join(dir, 'key.pem'), publicKey);
+  const witnessArgs = (options.witnesses ?? []).flatMap((key, index) => {
+    const file = path.join(dir, `w${index}.vkey`);
+    writeFileSync(file, key);
+    return ['--witness', file];
+  });
   const args = [
     '-r',
     'ts-node/register/transpile-only',
@@ -40,6 +63,8 @@ function verifyOffline(bundle: unknown, publicKey: string): { code: number; outp
     path.join(dir, 'certificates.json'),
     '--public-key',
     path.join(dir, 'key.pem'),
+    ...witnessArgs,
+    ...(options.extra ?? []),
   ];
   try {
     return { code: 0, output: execFileSync(process.execPath, args, { encoding: 'utf8' }) };
@@ -256,6 +281,20 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
       ['2027-03-01T11:00:00Z', 'issued', 4_000],
     ]);
     expect(bundle.unsealed).toEqual([]);
+    // Every event is a leaf of the one log tree, proven into the newest checkpoint's tree size.
+    expect(bundle.format).toBe('policloud-certificate-bundle/2');
+    expect(bundle.checkpoint).toMatchObject({ treeSize: expect.any(Number), cosignatures: [] });
+    expect(parseCheckpointText(parseSignedNote(bundle.checkpoint!.note).text).treeSize).toBe(
+      bundle.checkpoint!.treeSize,
+    );
+    expect(bundle.proofs).toHaveLength(bundle.events.length);
+    for (const proof of bundle.proofs) {
+      expect(proof.leafIndex).toBeLessThan(bundle.checkpoint!.treeSize);
+      expect(proof.proof).toMatchObject({
+        leafIndex: proof.leafIndex,
+        treeSize: bundle.checkpoint!.treeSize,
+      });
+    }
     // Issue, claim and usage of the first; issue and amendment of the second; the one allocation
     // event of both hours (one order on one site over consecutive slots is one range).
     expect(bundle.events.map((e) => e.type).sort()).toEqual([
@@ -290,6 +329,136 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
       ok: false,
       reason: 'event_hash: its content does not hash to its hash',
     });
+  });
+
+  it('carries the witnesses’ cosignatures; the CLI checks a quorum, and fails each forgery naming it', async () => {
+    const witnessKey = generateSigningKey();
+    const witnessName = 'witness.example.org/certificates';
+    const verifierKey = witnessVerifierKey(witnessName, publicKeyOf(witnessKey));
+    const { items, publicKey } = (
+      await market.request<{ publicKey: string; items: { treeSize?: number; note?: string }[] }>(
+        'GET',
+        '/v1/audit/checkpoints',
+        { key: auditor.key },
+      )
+    ).body;
+    const newest = items[items.length - 1];
+    expect(
+      (
+        await market.request('POST', '/v1/audit/witnesses', {
+          key: auditor.key,
+          body: { name: witnessName, verifierKey },
+        })
+      ).status,
+    ).toBe(201);
+    const text = parseSignedNote(newest.note!).text;
+    const cosigned = await market.request(
+      'POST',
+      `/v1/audit/checkpoints/${newest.treeSize}/cosignatures`,
+      {
+        key: auditor.key,
+        body: { cosignature: cosignatureLine(text, witnessName, witnessKey, 1_800_000_000) },
+      },
+    );
+    expect(cosigned.status).toBe(201);
+
+    const bundle = (
+      await market.request<CertificateBundle>('GET', `/v1/certificates/bundle?${range}`, {
+        key: buyer.key,
+      })
+    ).body;
+    expect(bundle.checkpoint).toMatchObject({ treeSize: newest.treeSize, note: newest.note });
+    expect(bundle.checkpoint!.cosignatures).toHaveLength(1);
+    const quorum = ['--quorum', '1'];
+    const witnessed = verifyOffline(bundle, publicKey, { witnesses: [verifierKey], extra: quorum });
+    expect(witnessed.output).toMatch(/^OK: \d+ checks passed$/m);
+    expect(witnessed.code).toBe(0);
+
+    const stranger = witnessVerifierKey(witnessName, publicKeyOf(generateSigningKey()));
+    const unwitnessed = verifyOffline(bundle, publicKey, { witnesses: [stranger], extra: quorum });
+    expect(unwitnessed.code).toBe(1);
+    expect(unwitnessed.output).toContain(
+      `FAIL checkpoint ${bundle.checkpoint!.sequence}: cosignature_unknown_key: the cosignature by "${witnessName}"`,
+    );
+    expect(unwitnessed.output).toContain('quorum_not_met: 0 valid cosignature(s)');
+
+    const [first] = bundle.proofs;
+    const forgedProof = structuredClone(bundle);
+    forgedProof.proofs[0].proof.path[0] = 'f'.repeat(64);
+    const wrongSize = structuredClone(bundle);
+    wrongSize.proofs[0].proof.treeSize -= 1;
+    const fields = parseCheckpointText(text);
+    const otherKey = structuredClone(bundle);
+    otherKey.checkpoint!.note = signCheckpointNote(fields, generateSigningKey());
+    const otherOrigin = structuredClone(bundle);
+    otherOrigin.checkpoint!.note = signCheckpointNote(
+      { ...fields, origin: 'example.org/another-log' },
+      market.auditSigningKey,
+    );
+    const forgeries: [string, CertificateBundle, string][] = [
+      [
+        'forged inclusion proof',
+        forgedProof,
+        `FAIL event ${first.eventId}: inclusion_proof: the path from leaf ${first.leafIndex} does not lead to the root of tree size ${newest.treeSize}`,
+      ],
+      [
+        'wrong tree size',
+        wrongSize,
+        `FAIL event ${first.eventId}: inclusion_tree_size: the proof is for tree size ${newest.treeSize! - 1}, the checkpoint's is ${newest.treeSize}`,
+      ],
+      [
+        'note signed by another key',
+        otherKey,
+        `FAIL checkpoint ${bundle.checkpoint!.sequence}: log_signature: no signature on the checkpoint of tree size ${newest.treeSize} verifies with the log's key`,
+      ],
+      [
+        'note for another origin',
+        otherOrigin,
+        `FAIL checkpoint ${bundle.checkpoint!.sequence}: origin_mismatch: the checkpoint is signed over origin "example.org/another-log", not the log's origin "policloud/audit-log"`,
+      ],
+    ];
+    for (const [forgery, forged, line] of forgeries) {
+      const result = verifyOffline(forged, publicKey);
+      expect({ forgery, code: result.code }).toEqual({ forgery, code: 1 });
+      expect({ forgery, found: result.output.includes(line) }).toEqual({ forgery, found: true });
+    }
+    // The platform's own note, checked against an origin the auditor was told is another log's.
+    const elsewhere = verifyOffline(bundle, publicKey, {
+      extra: ['--origin', 'example.org/another-log'],
+    });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.output).toContain('origin_mismatch: the checkpoint is signed over origin');
+    expect(checkpointText(fields)).toBe(text);
+
+    // A claim after the newest checkpoint is a leaf beyond its tree size: unsealed until the next.
+    const second = bundle.certificates[1];
+    expect(
+      (
+        await market.request('POST', `/v1/certificates/${second.certificateId}/claim`, {
+          key: buyer.key,
+        })
+      ).status,
+    ).toBe(200);
+    const ahead = (
+      await market.request<CertificateBundle>('GET', `/v1/certificates/bundle?${range}`, {
+        key: buyer.key,
+      })
+    ).body;
+    const claim = ahead.events.find(
+      (e) =>
+        e.type === 'EnergyCertificateClaimed' &&
+        (e.data as { certificateId: string }).certificateId === second.certificateId,
+    )!;
+    expect(ahead.unsealed).toEqual([claim.id]);
+    expect(ahead.proofs.map((p) => p.eventId)).not.toContain(claim.id);
+    const unsealed = verifyOffline(ahead, publicKey);
+    expect(unsealed.code).toBe(1);
+    expect(unsealed.output).toContain(
+      `FAIL event ${claim.id}: unsealed: no checkpoint covers it yet`,
+    );
+    expect(unsealed.output).toContain(
+      `FAIL certificate ${second.certificateId}: claim: event ${claim.id} is not proven`,
+    );
   });
 
   it('the buyer’s statement of the month shows its CFE share and gCO2e per GPU-hour', async () => {

@@ -15,7 +15,7 @@ import { DataSource } from 'typeorm';
 import { consistencyFailure, verifyInclusion } from '../../libs/audit/src';
 import { EventStore, RecordedEvent } from '../../libs/event-store/src/event-store.port';
 import { AuditLogTreeMigration, openReadModels } from '../../libs/projections/src';
-import { LogTreeStore } from '../../apps/audit-api/src/log-tree/log-tree.store';
+import { LogTreeStore } from '@policloud/runtime';
 import { createTestSchema } from '../../test/support/postgres-test-database';
 import { bySize, progress, result } from '../support/bench-io';
 

@@ -2,7 +2,7 @@ import { AuditEventsService } from '../../apps/audit-api/src/audit-events.servic
 import { AuditKeyService } from '../../apps/audit-api/src/checkpoints/audit-key.service';
 import { CheckpointsService } from '../../apps/audit-api/src/checkpoints/checkpoints.service';
 import { VerificationService } from '../../apps/audit-api/src/checkpoints/verification.service';
-import { LogTreeStore } from '../../apps/audit-api/src/log-tree/log-tree.store';
+import { LogTreeStore } from '@policloud/runtime';
 import { SovereigntyService } from '../../apps/audit-api/src/sovereignty.service';
 import { WitnessesService } from '../../apps/audit-api/src/witnesses/witnesses.service';
 import { EmbeddedPlatform } from './embedded-platform';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CommandHandler } from '@policloud/runtime';
+import { CommandHandler, LogTreeInclusionProver, LogTreeStore } from '@policloud/runtime';
 import { ComputeOrdersController } from './compute-orders/compute-orders.controller';
 import { ComputeOrdersService } from './compute-orders/compute-orders.service';
 import { EnergyOffersController } from './energy-offers/energy-offers.controller';
@@ -19,7 +19,6 @@ import { SettlementModule } from './settlement/settlement.module';
 import { CertificateIssuanceService } from './certificates/certificate-issuance.service';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
-import { RangeCheckpointInclusionProver } from './certificates/range-checkpoint-inclusion.prover';
 import { MarketController } from './market/market.controller';
 import { MarketDataService } from './market/market-data.service';
 import { LiveMarket } from './quotes/live-market.service';
@@ -56,7 +55,8 @@ import { WebhooksService } from './webhooks/webhooks.service';
     UsageService,
     CertificateIssuanceService,
     CertificatesService,
-    RangeCheckpointInclusionProver,
+    LogTreeStore,
+    LogTreeInclusionProver,
     EnergyOffersService,
     ComputeOrdersService,
     OperatorBootstrapService,

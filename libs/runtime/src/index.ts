@@ -16,3 +16,4 @@ export * from './service-main';
 export * from './create-file-once';
 export * from './console/serve-console';
 export * from './webhooks';
+export * from './log-tree';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CommandHandler } from '@policloud/runtime';
-import { LogTreeStore } from '../log-tree/log-tree.store';
+import { CommandHandler, LogTreeStore } from '@policloud/runtime';
 import { AuditKeyService } from './audit-key.service';
 import { CheckpointsService } from './checkpoints.service';
 

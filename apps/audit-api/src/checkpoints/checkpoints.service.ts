@@ -22,8 +22,7 @@ import {
   WrongExpectedRevisionError,
 } from '@policloud/event-store';
 import { uuidV5 } from '@policloud/http';
-import { Clock, CLOCK, CommandHandler, METRICS, Metrics } from '@policloud/runtime';
-import { LogTreeStore } from '../log-tree/log-tree.store';
+import { Clock, CLOCK, CommandHandler, LogTreeStore, METRICS, Metrics } from '@policloud/runtime';
 import { AuditKeyService, PREVIOUS_SIGNING_KEY_FILE } from './audit-key.service';
 
 export const CHECKPOINT_STREAM = AUDIT_CHECKPOINT_STREAM;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@policloud/domain';
+import { LogTreeStore } from '@policloud/runtime';
 import { CheckpointsService } from '../checkpoints/checkpoints.service';
 import { ConsistencyProofQuery, InclusionProofQuery } from './proofs.dto';
-import { LogTreeStore } from './log-tree.store';
 
 /** Inclusion and consistency proofs of the whole-log tree, for the sizes it holds. */
 @Injectable()

@@ -18,12 +18,11 @@ import {
 import { EVENT_STORE, EventStore, RecordedEvent } from '@policloud/event-store';
 import { READ_MODELS } from '@policloud/http';
 import { EnergyCertificateRow } from '@policloud/projections';
-import { Clock, CLOCK, CommandHandler } from '@policloud/runtime';
+import { Clock, CLOCK, CommandHandler, LogTreeInclusionProver } from '@policloud/runtime';
 import { Caller } from '../shared/caller.decorator';
 import { PAGE_DEFAULT, PAGE_MAX, pageOf, pageStart } from '../shared/page';
 import { Written } from '../shared/resource';
 import { ExportCertificatesQuery, ListCertificatesQuery } from './certificates.dto';
-import { RangeCheckpointInclusionProver } from './range-checkpoint-inclusion.prover';
 
 /** A claim decides nothing about energy: the offer-hour's deliverable Wh is not read. */
 const CLAIM_CONTEXT = { deliverableWh: 0 };
@@ -42,7 +41,7 @@ export class CertificatesService {
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly prover: RangeCheckpointInclusionProver,
+    private readonly prover: LogTreeInclusionProver,
   ) {}
 
   /** By slot then id, a page at a time; `nextAfter` continues it (null on the last page). */
@@ -89,7 +88,7 @@ export class CertificatesService {
 
   /**
    * The beneficiary's certificates in force over [from, to), with every event each derives from,
-   * their inclusion proofs and the signed checkpoints: what `audit:verify --certificates` checks.
+   * their inclusion proofs into the one log tree and its newest checkpoint note: what `audit:verify --certificates` checks.
    */
   async export(query: ExportCertificatesQuery, principal: Principal): Promise<CertificateBundle> {
     const beneficiaryId = this.beneficiaryOf(query, principal);
@@ -114,7 +113,7 @@ export class CertificatesService {
       ]);
     }
     const events = await this.evidenceOf(rows);
-    const { proofs, checkpoints, unsealed } = await this.prover.prove(events);
+    const { proofs, checkpoint, keyRotations, unsealed } = await this.prover.prove(events);
     return buildCertificateBundle({
       generatedAt: this.clock.now().toISOString(),
       beneficiaryId,
@@ -123,7 +122,8 @@ export class CertificatesService {
       certificates: rows.map((row) => present(row) as CertificateView),
       events,
       proofs,
-      checkpoints,
+      checkpoint,
+      keyRotations,
       unsealed,
     });
   }

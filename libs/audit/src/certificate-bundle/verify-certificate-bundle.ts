@@ -9,11 +9,16 @@ import {
 import { canonicalJson } from '../canonical-json';
 import { keyIdOf, KeyInput, parsePublicKey, verifyCheckpointSignature } from '../checkpoint';
 import { eventHash } from '../event-hash';
+import { followKeyChain } from '../key-rotation';
+import { DEFAULT_LOG_ORIGIN, logVerifierKey, verifyCheckpointNote } from '../log-tree';
 import { verifyInclusion } from '../merkle';
 import {
+  BundleCheckpoint,
   CertificateEvidenceEvent,
   CERTIFICATE_BUNDLE_FORMAT,
+  CERTIFICATE_BUNDLE_FORMAT_V1,
   CertificateBundle,
+  CertificateBundleV1,
   CertificateView,
 } from './certificate-bundle';
 
@@ -30,20 +35,31 @@ export interface CertificateBundleVerification {
   checks: CertificateCheck[];
 }
 
+export interface CertificateVerificationOptions {
+  /** The platform's checkpoint key the auditor trusts; rotations are followed from it. */
+  trustedPublicKey: KeyInput;
+  /** The origin of the platform's checkpoints (DEFAULT_LOG_ORIGIN unless configured otherwise). */
+  origin?: string;
+  /** C2SP verifier keys of the witnesses the auditor trusts. */
+  witnesses?: readonly string[];
+  /** Valid cosignatures by distinct trusted witnesses the checkpoint needs (0 by default). */
+  quorum?: number;
+}
+
 /**
- * Verifies a certificate bundle offline: each checkpoint's signature by the trusted key, each
- * event's hash and its inclusion proof into a checkpoint, and each certificate against the events
- * it derives from (its issue, its claim, the allocation matching recorded and the metered usage).
- * Never throws on a malformed bundle: it fails with a reason.
+ * Verifies a certificate bundle offline: the checkpoint note's signature by the trusted key (or a
+ * key it rotated to) and, with a quorum, its witnesses' cosignatures; each event's hash and its
+ * inclusion proof into the note's root; and each certificate against the events it derives from
+ * (its issue, its claim, the allocation matching recorded and the metered usage). v1 bundles
+ * (range checkpoints) still verify as they did. Never throws on a malformed bundle.
  */
 export function verifyCertificateBundle(
   bundle: unknown,
-  options: { trustedPublicKey: KeyInput },
+  options: CertificateVerificationOptions,
 ): CertificateBundleVerification {
   const checks: CertificateCheck[] = [];
   const shape = bundleShapeProblem(bundle);
   if (shape) return { ok: false, checks: [{ subject: 'bundle', ok: false, reason: shape }] };
-  const typed = bundle as CertificateBundle;
   let key: KeyInput;
   try {
     key = parsePublicKey(options.trustedPublicKey);
@@ -52,7 +68,122 @@ export function verifyCertificateBundle(
     return { ok: false, checks: [{ subject: 'bundle', ok: false, reason }] };
   }
   checks.push({ subject: 'bundle', ok: true });
+  const v1 = (bundle as { format: string }).format === CERTIFICATE_BUNDLE_FORMAT_V1;
+  const provenEvents = v1
+    ? verifyRangeProofs(bundle as CertificateBundleV1, key, checks)
+    : verifyTreeProofs(bundle as CertificateBundle, key, options, checks);
+  const typed = bundle as CertificateBundle | CertificateBundleV1;
+  if (v1 && (options.quorum ?? 0) > 0) {
+    checks.push({
+      subject: 'bundle',
+      ok: false,
+      reason: `quorum: a v1 bundle's range checkpoints predate witnesses (quorum ${options.quorum})`,
+    });
+  }
 
+  // No allocation hour of one offer's energy is certified twice.
+  const certifiedHours = new Map<string, string>();
+  for (const certificate of typed.certificates) {
+    const hour = `${certificate.evidence?.allocationId}|${certificate.offerId}`;
+    const twice = certifiedHours.get(hour);
+    certifiedHours.set(hour, certificate.certificateId);
+    const reason = twice
+      ? `certified twice: ${twice} covers the same allocation hour of offer ${certificate.offerId}`
+      : certificateProblem(certificate, typed.events, provenEvents);
+    checks.push({
+      subject: `certificate ${certificate.certificateId}`,
+      ok: reason === undefined,
+      ...(reason ? { reason } : {}),
+    });
+  }
+  return { ok: checks.every((check) => check.ok), checks };
+}
+
+/** v2: the checkpoint note, then each event's hash and its proof into the note's tree. */
+function verifyTreeProofs(
+  bundle: CertificateBundle,
+  key: KeyInput,
+  options: CertificateVerificationOptions,
+  checks: CertificateCheck[],
+): Set<string> {
+  const root = bundle.checkpoint ? checkpointRoot(bundle, key, options, checks) : undefined;
+  const proven = new Set<string>();
+  for (const event of bundle.events) {
+    const reason = treeEventProblem(event, bundle, root);
+    checks.push({
+      subject: `event ${event.id}`,
+      ok: reason === undefined,
+      ...(reason ? { reason } : {}),
+    });
+    if (!reason) proven.add(event.id);
+  }
+  return proven;
+}
+
+/** The verified root and size of the bundle's checkpoint, or undefined (with a failed check). */
+function checkpointRoot(
+  bundle: CertificateBundle,
+  key: KeyInput,
+  options: CertificateVerificationOptions,
+  checks: CertificateCheck[],
+): { treeSize: number; rootHash: string } | undefined {
+  const checkpoint = bundle.checkpoint as BundleCheckpoint;
+  const subject = `checkpoint ${checkpoint.sequence}`;
+  if (typeof checkpoint.note !== 'string' || !Array.isArray(checkpoint.cosignatures)) {
+    checks.push({ subject, ok: false, reason: 'note_malformed: no note or cosignature list' });
+    return undefined;
+  }
+  const origin = options.origin ?? DEFAULT_LOG_ORIGIN;
+  const chain = followKeyChain(key, Array.isArray(bundle.keyRotations) ? bundle.keyRotations : []);
+  const verification = verifyCheckpointNote(checkpoint.note + checkpoint.cosignatures.join(''), {
+    logKeys: [...chain.keys.values()].map((chainKey) => logVerifierKey(origin, chainKey)),
+    origin,
+    treeSize: checkpoint.treeSize,
+    witnesses: options.witnesses ?? [],
+    quorum: options.quorum ?? 0,
+  });
+  if (!verification.ok || !verification.fields) {
+    const failures = verification.failures.map((failure) => `${failure.kind}: ${failure.message}`);
+    if (verification.failures.some((failure) => failure.kind === 'log_signature')) {
+      failures.push(...chain.problems.map((problem) => `key_rotation: ${problem}`));
+    }
+    checks.push({ subject, ok: false, reason: failures.join('; ') });
+    return undefined;
+  }
+  checks.push({ subject, ok: true });
+  return verification.fields;
+}
+
+function treeEventProblem(
+  event: CertificateEvidenceEvent,
+  bundle: CertificateBundle,
+  root: { treeSize: number; rootHash: string } | undefined,
+): string | undefined {
+  const hashProblem = eventHashProblem(event);
+  if (hashProblem) return hashProblem;
+  if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
+  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
+  if (!inclusion) return 'inclusion_proof: none in the bundle';
+  if (!root) return 'inclusion_proof: the checkpoint is missing or does not verify';
+  const proof = inclusion.proof;
+  if (proof?.treeSize !== root.treeSize) {
+    return `inclusion_tree_size: the proof is for tree size ${proof?.treeSize}, the checkpoint's is ${root.treeSize}`;
+  }
+  if (proof.leafIndex !== inclusion.leafIndex) {
+    return `inclusion_proof: the proof is of leaf ${proof.leafIndex}, the event's leaf is ${inclusion.leafIndex}`;
+  }
+  if (!verifyInclusion(event.hash, proof, root.rootHash)) {
+    return `inclusion_proof: the path from leaf ${inclusion.leafIndex} does not lead to the root of tree size ${root.treeSize}`;
+  }
+  return undefined;
+}
+
+/** v1: each range checkpoint's signature, then each event's hash and its proof into one. */
+function verifyRangeProofs(
+  typed: CertificateBundleV1,
+  key: KeyInput,
+  checks: CertificateCheck[],
+): Set<string> {
   const validCheckpoints = new Map<number, SealedCheckpoint>();
   const keyId = keyIdOf(key);
   for (const checkpoint of typed.checkpoints) {
@@ -73,7 +204,7 @@ export function verifyCertificateBundle(
 
   const provenEvents = new Set<string>();
   for (const event of typed.events) {
-    const reason = eventProblem(event, typed, validCheckpoints);
+    const reason = rangeEventProblem(event, typed, validCheckpoints);
     if (reason) checks.push({ subject: `event ${event.id}`, ok: false, reason });
     else {
       provenEvents.add(event.id);
@@ -81,41 +212,31 @@ export function verifyCertificateBundle(
     }
   }
 
-  // No allocation hour of one offer's energy is certified twice.
-  const certifiedHours = new Map<string, string>();
-  for (const certificate of typed.certificates) {
-    const hour = `${certificate.evidence?.allocationId}|${certificate.offerId}`;
-    const twice = certifiedHours.get(hour);
-    certifiedHours.set(hour, certificate.certificateId);
-    const reason = twice
-      ? `certified twice: ${twice} covers the same allocation hour of offer ${certificate.offerId}`
-      : certificateProblem(certificate, typed, provenEvents);
-    checks.push({
-      subject: `certificate ${certificate.certificateId}`,
-      ok: reason === undefined,
-      ...(reason ? { reason } : {}),
-    });
-  }
-  return { ok: checks.every((check) => check.ok), checks };
+  return provenEvents;
 }
 
 function bundleShapeProblem(bundle: unknown): string | undefined {
   if (typeof bundle !== 'object' || bundle === null) return 'not a JSON object';
   const value = bundle as Record<string, unknown>;
-  if (value.format !== CERTIFICATE_BUNDLE_FORMAT) {
-    return `format is ${JSON.stringify(value.format)}, not ${CERTIFICATE_BUNDLE_FORMAT}`;
+  const v1 = value.format === CERTIFICATE_BUNDLE_FORMAT_V1;
+  if (!v1 && value.format !== CERTIFICATE_BUNDLE_FORMAT) {
+    return `format is ${JSON.stringify(value.format)}, not ${CERTIFICATE_BUNDLE_FORMAT} (nor ${CERTIFICATE_BUNDLE_FORMAT_V1})`;
   }
-  for (const field of ['certificates', 'events', 'proofs', 'checkpoints', 'unsealed']) {
+  if (!v1 && typeof value.checkpoint !== 'object') return 'checkpoint is not an object or null';
+  const lists = [
+    'certificates',
+    'events',
+    'proofs',
+    'unsealed',
+    v1 ? 'checkpoints' : 'keyRotations',
+  ];
+  for (const field of lists) {
     if (!Array.isArray(value[field])) return `${field} is not a list`;
   }
   return undefined;
 }
 
-function eventProblem(
-  event: CertificateEvidenceEvent,
-  bundle: CertificateBundle,
-  checkpoints: ReadonlyMap<number, SealedCheckpoint>,
-): string | undefined {
+function eventHashProblem(event: CertificateEvidenceEvent): string | undefined {
   let recomputed: string;
   try {
     recomputed = eventHash(event, event.prevHash);
@@ -123,6 +244,16 @@ function eventProblem(
     return `event_hash: cannot hash the event (${(error as Error).message})`;
   }
   if (recomputed !== event.hash) return 'event_hash: its content does not hash to its hash';
+  return undefined;
+}
+
+function rangeEventProblem(
+  event: CertificateEvidenceEvent,
+  bundle: CertificateBundleV1,
+  checkpoints: ReadonlyMap<number, SealedCheckpoint>,
+): string | undefined {
+  const hashProblem = eventHashProblem(event);
+  if (hashProblem) return hashProblem;
   if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
   const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
   if (!inclusion) return 'inclusion_proof: none in the bundle';
@@ -153,11 +284,10 @@ function issuedFields(certificate: CertificateView): EnergyCertificate {
 
 function certificateProblem(
   certificate: CertificateView,
-  bundle: CertificateBundle,
+  events: readonly CertificateEvidenceEvent[],
   proven: ReadonlySet<string>,
 ): string | undefined {
-  const find = (predicate: (event: CertificateEvidenceEvent) => boolean) =>
-    bundle.events.find(predicate);
+  const find = (predicate: (event: CertificateEvidenceEvent) => boolean) => events.find(predicate);
   const data = (event: CertificateEvidenceEvent) => event.data as Record<string, unknown>;
 
   const issued = find(

@@ -10,21 +10,35 @@ import {
   reportUsage,
   usageContext,
 } from '../../../domain/src/testing/examples';
-import { generateSigningKey, publicKeyOf, sealCheckpoint } from '../checkpoint';
+import { generateSigningKey, keyIdOf, publicKeyOf, sealCheckpoint } from '../checkpoint';
 import { chainHashes, GENESIS_HASH } from '../event-hash';
+import { KeyRotation, rotateSigningKey } from '../key-rotation';
+import {
+  checkpointText,
+  cosignatureLine,
+  DEFAULT_LOG_ORIGIN,
+  MemoryLogTree,
+  signCheckpointNote,
+  witnessVerifierKey,
+} from '../log-tree';
 import { MerkleTree } from '../merkle';
 import {
   buildCertificateBundle,
+  CERTIFICATE_BUNDLE_FORMAT_V1,
   CertificateBundle,
+  CertificateBundleV1,
   CertificateEvidenceEvent,
 } from './certificate-bundle';
 import { verifyCertificateBundle } from './verify-certificate-bundle';
 
 const signingKey = generateSigningKey();
 const publicKey = publicKeyOf(signingKey);
+const witnessKey = generateSigningKey();
+const WITNESS = 'witness.example/w1';
+const witness = witnessVerifierKey(WITNESS, publicKeyOf(witnessKey));
 
-/** A sealed log of five events: an allocation, its usage, a filler, the certificate, its claim. */
-function sealedBundle(): CertificateBundle {
+/** A log of five events (an allocation, its usage, a filler, the certificate, its claim) and a sixth not yet sealed. */
+function sealedLog() {
   const allocation = allocationRecord();
   const [usage] = allocationUsageDecider.decide(
     reportUsage(),
@@ -89,24 +103,75 @@ function sealedBundle(): CertificateBundle {
       }),
     );
   }
+  const certificates = [
+    {
+      ...(issued.data as CertificateBundleCertificate),
+      status: 'claimed' as const,
+      claimedAt: claimed.data.claimedAt,
+    },
+  ];
+  return { allocation, events, certificates };
+}
+
+const BUNDLE_HEAD = {
+  generatedAt: '2026-03-06T00:00:01.000Z',
+  from: '2026-03-01T00:00:00Z',
+  to: '2026-04-01T00:00:00Z',
+};
+
+/**
+ * A v2 bundle: the five events in the one log tree, its checkpoint note of tree size 5 signed by
+ * `noteKey` over `origin` and cosigned by the witness; `rotations` lead to `noteKey`.
+ */
+function sealedBundle(
+  options: { noteKey?: string; origin?: string; rotations?: KeyRotation[] } = {},
+): CertificateBundle {
+  const { allocation, events, certificates } = sealedLog();
+  const tree = new MemoryLogTree(events.map((event) => event.hash));
+  const fields = {
+    origin: options.origin ?? DEFAULT_LOG_ORIGIN,
+    treeSize: tree.size,
+    rootHash: tree.root(),
+  };
+  const note = signCheckpointNote(fields, options.noteKey ?? signingKey);
+  const cosignature = cosignatureLine(checkpointText(fields), WITNESS, witnessKey, 1_772_755_200);
+  const evidence = events.filter((event) => event.type !== 'Filler');
+  return buildCertificateBundle({
+    ...BUNDLE_HEAD,
+    beneficiaryId: allocation.buyerId,
+    certificates,
+    events: evidence,
+    proofs: evidence.map((event) => ({
+      eventId: event.id,
+      leafIndex: event.globalPosition - 1,
+      proof: tree.inclusionProof(event.globalPosition - 1),
+    })),
+    checkpoint: {
+      sequence: 3,
+      treeSize: tree.size,
+      keyId: keyIdOf(publicKeyOf(options.noteKey ?? signingKey)),
+      note,
+      cosignatures: [cosignature],
+    },
+    keyRotations: options.rotations ?? [],
+    unsealed: [],
+  });
+}
+
+/** A v1 bundle as exported before the one tree: proofs into a range checkpoint. */
+function rangeBundle(): CertificateBundleV1 {
+  const { allocation, events, certificates } = sealedLog();
   const checkpoint = sealCheckpoint(
     { fromPosition: 0, events, sealedAt: '2026-03-06T00:00:00.000Z' },
     signingKey,
   );
   const tree = new MerkleTree(events.map((event) => event.hash));
   const evidence = events.filter((event) => event.type !== 'Filler');
-  return buildCertificateBundle({
-    generatedAt: '2026-03-06T00:00:01.000Z',
+  return {
+    format: CERTIFICATE_BUNDLE_FORMAT_V1,
+    ...BUNDLE_HEAD,
     beneficiaryId: allocation.buyerId,
-    from: '2026-03-01T00:00:00Z',
-    to: '2026-04-01T00:00:00Z',
-    certificates: [
-      {
-        ...(issued.data as CertificateBundleCertificate),
-        status: 'claimed',
-        claimedAt: claimed.data.claimedAt,
-      },
-    ],
+    certificates,
     events: evidence,
     proofs: evidence.map((event) => ({
       eventId: event.id,
@@ -115,13 +180,17 @@ function sealedBundle(): CertificateBundle {
     })),
     checkpoints: [checkpoint],
     unsealed: [],
-  });
+  };
 }
 
 type CertificateBundleCertificate = Omit<CertificateBundle['certificates'][number], 'status'>;
 
-const failures = (bundle: unknown, key: string = publicKey) =>
-  verifyCertificateBundle(bundle, { trustedPublicKey: key })
+const failures = (
+  bundle: unknown,
+  key: string = publicKey,
+  policy: { witnesses?: string[]; quorum?: number } = {},
+) =>
+  verifyCertificateBundle(bundle, { trustedPublicKey: key, ...policy })
     .checks.filter((check) => !check.ok)
     .map((check) => `${check.subject}: ${check.reason}`);
 
@@ -133,7 +202,7 @@ describe('verifying a certificate bundle offline', () => {
     expect(result.ok).toBe(true);
     expect(result.checks.map((check) => check.subject)).toEqual([
       'bundle',
-      'checkpoint 1',
+      'checkpoint 3',
       'event matchingrun-run-1#0',
       'event usage-alloc-1#0',
       `event certificates-offer-1-2026-03-01T10:00:00Z#0`,
@@ -159,25 +228,90 @@ describe('verifying a certificate bundle offline', () => {
     ]);
   });
 
-  it('fails a forged inclusion path and a wrong tree size', () => {
+  it('fails a forged inclusion path, a wrong leaf and a wrong tree size, naming each', () => {
     const forged = sealedBundle();
     forged.proofs[0].proof.path[0] = '0'.repeat(64);
+    expect(failures(forged)[0]).toBe(
+      `event ${forged.proofs[0].eventId}: inclusion_proof: the path from leaf 0 does not lead to the root of tree size 5`,
+    );
+    const moved = sealedBundle();
+    moved.proofs[1].leafIndex = 2;
+    expect(failures(moved)[0]).toBe(
+      `event ${moved.proofs[1].eventId}: inclusion_proof: the proof is of leaf 1, the event's leaf is 2`,
+    );
     const resized = sealedBundle();
     resized.proofs[0].proof.treeSize = 4;
-    for (const bundle of [forged, resized]) {
-      const [event] = failures(bundle);
-      expect(event).toMatch(/^event \S+: inclusion_proof: /);
-    }
-    expect(failures(resized)[0]).toContain("tree size 4 is not the checkpoint's 5");
+    expect(failures(resized)[0]).toBe(
+      `event ${resized.proofs[0].eventId}: inclusion_tree_size: the proof is for tree size 4, the checkpoint's is 5`,
+    );
+    const restated = sealedBundle();
+    restated.checkpoint!.treeSize = 6;
+    expect(failures(restated)[0]).toMatch(
+      /^checkpoint 3: tree_size_mismatch: the note states tree size 5, the checkpoint 6/,
+    );
   });
 
-  it('fails checkpoints signed by a key other than the trusted one', () => {
-    const other = publicKeyOf(generateSigningKey());
-    const [checkpoint, ...rest] = failures(sealedBundle(), other);
-    expect(checkpoint).toMatch(/^checkpoint 1: signed by key \S+, not the trusted \S+$/);
+  it('fails a note signed by a key other than the trusted one, and every event resting on it', () => {
+    const [checkpoint, ...rest] = failures(sealedBundle({ noteKey: generateSigningKey() }));
+    expect(checkpoint).toMatch(
+      /^checkpoint 3: log_signature: no signature on the checkpoint of tree size 5 verifies with the log's key/,
+    );
+    expect(rest.length).toBeGreaterThan(0);
     expect(
-      rest.every((line) => line.includes('not proven') || line.includes('checkpoint 1 is missing')),
+      rest.every(
+        (line) =>
+          line.includes('the checkpoint is missing or does not verify') ||
+          line.includes('not proven'),
+      ),
     ).toBe(true);
+  });
+
+  it('fails a note signed over another origin, naming the origin', () => {
+    expect(failures(sealedBundle({ origin: 'example.org/other-log' }))[0]).toBe(
+      'checkpoint 3: origin_mismatch: the checkpoint is signed over origin "example.org/other-log", not the log\'s origin "policloud/audit-log"',
+    );
+  });
+
+  it('follows a key rotation from the trusted key to the key that signed the note', () => {
+    const nextKey = generateSigningKey();
+    const rotation = rotateSigningKey(signingKey, nextKey, '2026-03-05T00:00:00.000Z');
+    expect(failures(sealedBundle({ noteKey: nextKey, rotations: [rotation] }))).toEqual([]);
+    const forgedRotation = { ...rotation, endorsement: rotation.acceptance };
+    const [checkpoint] = failures(sealedBundle({ noteKey: nextKey, rotations: [forgedRotation] }));
+    expect(checkpoint).toContain('log_signature: ');
+    expect(checkpoint).toContain('key_rotation: the rotation to key');
+    expect(checkpoint).toContain('is not endorsed by the previous key');
+  });
+
+  it('meets a witness quorum with the cosignature, and fails it without or with an unknown witness', () => {
+    expect(failures(sealedBundle(), publicKey, { witnesses: [witness], quorum: 1 })).toEqual([]);
+    const stripped = sealedBundle();
+    stripped.checkpoint!.cosignatures = [];
+    expect(failures(stripped, publicKey, { witnesses: [witness], quorum: 1 })[0]).toBe(
+      'checkpoint 3: quorum_not_met: 0 valid cosignature(s) by trusted witnesses, the quorum is 1',
+    );
+    const stranger = witnessVerifierKey('witness.example/w2', publicKeyOf(generateSigningKey()));
+    expect(failures(sealedBundle(), publicKey, { witnesses: [stranger], quorum: 1 })[0]).toMatch(
+      /^checkpoint 3: cosignature_unknown_key: the cosignature by "witness\.example\/w1" .* is by a key no trusted witness holds; quorum_not_met: /,
+    );
+  });
+
+  it('lists every event as unsealed when no checkpoint of the tree is sealed yet', () => {
+    const bundle = sealedBundle();
+    bundle.checkpoint = null;
+    bundle.proofs = [];
+    bundle.unsealed = bundle.events.map((event) => event.id);
+    expect(failures(bundle)[0]).toMatch(/^event \S+: unsealed: no checkpoint covers it yet$/);
+  });
+
+  it('still verifies a v1 bundle proven into range checkpoints', () => {
+    expect(failures(rangeBundle())).toEqual([]);
+    const forged = rangeBundle();
+    forged.proofs[0].proof.path[0] = '0'.repeat(64);
+    expect(failures(forged)[0]).toMatch(/^event \S+: inclusion_proof: the path does not lead/);
+    expect(failures(rangeBundle(), publicKey, { witnesses: [witness], quorum: 1 })).toEqual([
+      "bundle: quorum: a v1 bundle's range checkpoints predate witnesses (quorum 1)",
+    ]);
   });
 
   it('fails a certificate whose usage event was left out', () => {

@@ -536,7 +536,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
     page(certificate),
   ),
   CertificatesController_bundle: ok(
-    'A certificate bundle (format policloud-certificate-bundle/1): verify it with audit:verify --certificates',
+    'A certificate bundle (format policloud-certificate-bundle/2): every event proven into the one log tree under its newest checkpoint note; verify it with audit:verify --certificates',
     object({
       format: string,
       generatedAt: instant,
@@ -549,7 +549,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
         type: 'array',
         items: object({
           eventId: string,
-          checkpointSequence: integer,
+          leafIndex: integer,
           proof: object({
             leafIndex: integer,
             treeSize: integer,
@@ -557,11 +557,34 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
           }),
         }),
       },
-      checkpoints: { type: 'array', items: checkpoint },
+      checkpoint: {
+        ...object({
+          sequence: integer,
+          treeSize: integer,
+          keyId: string,
+          note: {
+            type: 'string',
+            description:
+              'C2SP checkpoint signed note (origin, tree size, base64 root, log signature)',
+          },
+          cosignatures: {
+            type: 'array',
+            items: string,
+            description: 'C2SP cosignature/v1 lines: note + lines is the cosigned note',
+          },
+        }),
+        nullable: true,
+        description: 'The newest sealed checkpoint of the whole-log tree (null before the first)',
+      },
+      keyRotations: {
+        type: 'array',
+        description: 'Audit key rotations in order: a verifier follows them from the key it trusts',
+        items: { type: 'object', additionalProperties: true },
+      },
       unsealed: {
         type: 'array',
         items: string,
-        description: 'Events no checkpoint covers yet: seal, then export again',
+        description: "Events beyond the newest checkpoint's tree size: seal, then export again",
       },
     }),
   ),

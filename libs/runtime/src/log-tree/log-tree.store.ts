@@ -14,7 +14,7 @@ import {
   treeRootFromNodes,
 } from '@policloud/audit';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@policloud/event-store';
-import { READ_MODELS } from '@policloud/runtime';
+import { READ_MODELS } from '../runtime.tokens';
 
 /** The tree's size and the global position of its last leaf (0 for the empty tree). */
 export interface TreeHead {
@@ -78,6 +78,28 @@ export class LogTreeStore {
     return row
       ? { leafIndex: Number(row.leaf_index), globalPosition: Number(row.global_position), eventId }
       : undefined;
+  }
+
+  /** The leaves of these events, by event id, in one query (events not in the tree are absent). */
+  async leavesOf(eventIds: readonly string[]): Promise<Map<string, TreeLeaf>> {
+    const rows: { event_id: string; leaf_index: string; global_position: string }[] =
+      eventIds.length === 0
+        ? []
+        : await this.db.query(
+            `SELECT event_id, leaf_index, global_position FROM audit_tree_leaves
+             WHERE event_id = ANY($1::text[])`,
+            [eventIds],
+          );
+    return new Map(
+      rows.map((row) => [
+        row.event_id,
+        {
+          eventId: row.event_id,
+          leafIndex: Number(row.leaf_index),
+          globalPosition: Number(row.global_position),
+        },
+      ]),
+    );
   }
 
   async root(treeSize: number): Promise<string> {

@@ -1,0 +1,2 @@
+export * from './log-tree.store';
+export * from './log-tree-inclusion.prover';
