@@ -1,7 +1,9 @@
+import { mergeResults } from './decomposition/merge-results';
+import { findRegions, regionModel } from './decomposition/regions';
 import { MatchingEngine } from './engine-state/matching-engine';
 import { runGreedy } from './greedy/lazy-greedy';
 import { improve } from './improvement/improvement';
-import { compileSnapshot } from './model/compiled-model';
+import { CompiledModel, compileSnapshot } from './model/compiled-model';
 import { MatchingInputError } from './model/input-error';
 import { MatchingResult, MatchingSnapshot } from './model/types';
 import { buildResult } from './result/build-result';
@@ -16,6 +18,12 @@ export interface MatchingOptions {
    * lower-welfare result sooner: for tests whose invariants hold at any budget.
    */
   workBudget?: number;
+  /**
+   * Match each independent region of the market alone (`decomposition/`), each with a share
+   * of the work budget in proportion to its orders. Default: from DECOMPOSE_FROM_ORDERS orders
+   * up, so smaller markets keep the results they always had.
+   */
+  decompose?: boolean;
 }
 
 /**
@@ -37,6 +45,25 @@ export function matchOrders(
     );
   }
   const totalWork = options.workBudget ?? TOTAL_WORK;
+  const improveOn = options.improve !== false;
+  const decompose = options.decompose ?? model.orders.length >= DECOMPOSE_FROM_ORDERS;
+  const regions = decompose ? findRegions(model) : [];
+  if (regions.length <= 1) return buildResult(solve(model, totalWork, improveOn));
+  // Regions by their first site, each solved alone and dropped before the next (memory);
+  // the results are merged in the canonical order, so the run stays deterministic.
+  const results = regions.map((region) => {
+    const regionWork = Math.max(
+      MIN_REGION_WORK,
+      Math.floor((totalWork * region.orders.length) / model.orders.length),
+    );
+    return buildResult(solve(regionModel(model, region), regionWork, improveOn));
+  });
+  const siteRank = new Map(model.sites.map((site, index) => [site.siteId, index]));
+  return mergeResults(results, siteRank, model.slots);
+}
+
+/** The engine's phases on one model within `totalWork` evaluations; returns the best engine. */
+function solve(model: CompiledModel, totalWork: number, improveOn: boolean): MatchingEngine {
   // Integer scaling: at the default budget every share is exactly the tuned constant.
   const share = (work: number) => Math.floor((work * totalWork) / TOTAL_WORK);
   let best: MatchingEngine | undefined;
@@ -47,18 +74,27 @@ export function matchOrders(
   for (const sizeBias of SIZE_BIASES) {
     const engine = new MatchingEngine(model);
     runGreedy(engine, sizeBias);
-    if (options.improve !== false) {
+    if (improveOn) {
       improve(engine, Math.max(share(MIN_IMPROVEMENT_WORK), totalWork - spent - engine.work));
     }
     spent += engine.work;
     if (!best || engine.welfare > best.welfare) best = engine;
-    if (options.improve === false || spent >= totalWork / 2) break;
+    if (!improveOn || spent >= totalWork / 2) break;
   }
-  if (options.improve !== false) {
+  if (improveOn) {
     searchNeighbourhoods(best as MatchingEngine, share(neighbourhoodWork(model.orders.length)));
   }
-  return buildResult(best as MatchingEngine);
+  return best as MatchingEngine;
 }
+
+/**
+ * Orders from which a market is split into its independent regions by default. Below it (the
+ * sweep instances, the 10,000-order bench market) the whole market is one run, as it always
+ * was: splitting changes how the work budget is shared, so it may change results.
+ */
+const DECOMPOSE_FROM_ORDERS = 20_000;
+/** Work every region gets at least, however few its orders (a small region settles fast). */
+const MIN_REGION_WORK = 50_000;
 
 /**
  * Evaluations one run may spend (greedy and improvement together), and the improvement's floor.
