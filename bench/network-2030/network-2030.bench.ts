@@ -25,7 +25,7 @@ const SEED = 2030;
 const SIZE = bySize({
   full: { sites: 1_000, orders: 100_000 },
   quick: { sites: 100, orders: 10_000 },
-  smoke: { sites: 12, orders: 400 },
+  smoke: { sites: 6, orders: 100 },
 });
 /** The 10,000-order network on which the regions are compared with today's single run. */
 const TENTH = { sites: 100, orders: 10_000 };
@@ -86,11 +86,12 @@ async function library(week: string): Promise<void> {
   const ours = (await libraryLeg(week, { ...SIZE, decompose: true, bound: true }))!;
   const bound = ours.bound!;
   progress(
-    `  ${ours.ms.toFixed(0)} ms, peak RSS ${ours.peakRssMb.toFixed(0)} MB, welfare ${ours.welfare}, ` +
+    `  ${ours.ms.toFixed(0)} ms (CPU ${ours.cpuMs.toFixed(0)} ms), peak RSS ${ours.peakRssMb.toFixed(0)} MB, welfare ${ours.welfare}, ` +
       `${ours.allocations} allocations, ${ours.filledOrders} orders filled; ${bound.regions} regions ` +
       `(largest ${bound.largestRegionOrders} orders); bound ${bound.bound}, ceiling ${bound.ceiling}`,
   );
   result(`match_ms_${key}_orders`, Math.round(ours.ms));
+  result(`match_cpu_ms_${key}_orders`, Math.round(ours.cpuMs));
   result('peak_rss_mb', Math.round(ours.peakRssMb));
   result('regions', bound.regions);
   result('largest_region_orders', bound.largestRegionOrders);
@@ -107,9 +108,10 @@ async function library(week: string): Promise<void> {
   });
   if (today) {
     progress(
-      `  ${today.ms.toFixed(0)} ms, peak RSS ${today.peakRssMb.toFixed(0)} MB, welfare ${today.welfare}`,
+      `  ${today.ms.toFixed(0)} ms (CPU ${today.cpuMs.toFixed(0)} ms), peak RSS ${today.peakRssMb.toFixed(0)} MB, welfare ${today.welfare}`,
     );
     result('reference_match_ms', Math.round(today.ms));
+    result('reference_match_cpu_ms', Math.round(today.cpuMs));
     result('reference_peak_rss_mb', Math.round(today.peakRssMb));
     result('match_ms_vs_reference', ours.ms / today.ms, 2);
     result('welfare_vs_reference_pct', ((ours.welfare - today.welfare) / today.welfare) * 100, 4);

@@ -2,6 +2,7 @@ import { mergeResults } from './decomposition/merge-results';
 import { findRegions, regionModel } from './decomposition/regions';
 import { MatchingEngine } from './engine-state/matching-engine';
 import { runGreedy } from './greedy/lazy-greedy';
+import { runSlotLazyGreedy } from './greedy/slot-lazy-greedy';
 import { improve } from './improvement/improvement';
 import { CompiledModel, compileSnapshot } from './model/compiled-model';
 import { MatchingInputError } from './model/input-error';
@@ -48,7 +49,10 @@ export function matchOrders(
   const improveOn = options.improve !== false;
   const decompose = options.decompose ?? model.orders.length >= DECOMPOSE_FROM_ORDERS;
   const regions = decompose ? findRegions(model) : [];
-  if (regions.length <= 1) return buildResult(solve(model, totalWork, improveOn));
+  if (regions.length <= 1) {
+    const large = decompose && model.orders.length >= LARGE_REGION_ORDERS;
+    return buildResult(solve(model, totalWork, improveOn, large));
+  }
   // Regions by their first site, each solved alone and dropped before the next (memory);
   // the results are merged in the canonical order, so the run stays deterministic.
   const results = regions.map((region) => {
@@ -56,14 +60,24 @@ export function matchOrders(
       MIN_REGION_WORK,
       Math.floor((totalWork * region.orders.length) / model.orders.length),
     );
-    return buildResult(solve(regionModel(model, region), regionWork, improveOn));
+    const large = region.orders.length >= LARGE_REGION_ORDERS;
+    return buildResult(solve(regionModel(model, region), regionWork, improveOn, large));
   });
   const siteRank = new Map(model.sites.map((site, index) => [site.siteId, index]));
   return mergeResults(results, siteRank, model.slots);
 }
 
-/** The engine's phases on one model within `totalWork` evaluations; returns the best engine. */
-function solve(model: CompiledModel, totalWork: number, improveOn: boolean): MatchingEngine {
+/**
+ * The engine's phases on one model within `totalWork` evaluations; returns the best engine.
+ * `large`: one greedy ordering, lazy per slot (`slot-lazy-greedy.ts`), as a large region's
+ * greedy alone spends many times the budget the other orderings would need.
+ */
+function solve(
+  model: CompiledModel,
+  totalWork: number,
+  improveOn: boolean,
+  large = false,
+): MatchingEngine {
   // Integer scaling: at the default budget every share is exactly the tuned constant.
   const share = (work: number) => Math.floor((work * totalWork) / TOTAL_WORK);
   let best: MatchingEngine | undefined;
@@ -71,9 +85,10 @@ function solve(model: CompiledModel, totalWork: number, improveOn: boolean): Mat
   // Several greedy orderings (plain surplus, then favouring large orders), each improved, while
   // the work budget lasts; the best welfare wins, the earlier run on a tie. Work is counted in
   // site evaluations, never timed, so the result does not depend on the machine.
-  for (const sizeBias of SIZE_BIASES) {
+  for (const sizeBias of large ? [0] : SIZE_BIASES) {
     const engine = new MatchingEngine(model);
-    runGreedy(engine, sizeBias);
+    if (large) runSlotLazyGreedy(engine);
+    else runGreedy(engine, sizeBias);
     if (improveOn) {
       improve(engine, Math.max(share(MIN_IMPROVEMENT_WORK), totalWork - spent - engine.work));
     }
@@ -93,6 +108,8 @@ function solve(model: CompiledModel, totalWork: number, improveOn: boolean): Mat
  * was: splitting changes how the work budget is shared, so it may change results.
  */
 const DECOMPOSE_FROM_ORDERS = 20_000;
+/** Orders from which a region of a split market runs the large-market greedy. */
+const LARGE_REGION_ORDERS = 5_000;
 /** Work every region gets at least, however few its orders (a small region settles fast). */
 const MIN_REGION_WORK = 50_000;
 

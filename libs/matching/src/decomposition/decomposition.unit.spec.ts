@@ -164,4 +164,13 @@ describe('matching: independent regions', () => {
       canonicalJson(matchOrders(snapshot, { decompose: false, workBudget: BUDGET })),
     );
   });
+
+  it('a large decomposed market (regions of 5,000 orders and more) passes the verifier, whatever its input order', () => {
+    const snapshot = randomSnapshot({ seed: 3, orders: 12_000, sites: 8, slots: 12 });
+    const options = { decompose: true, workBudget: BUDGET };
+    const result = matchOrders(snapshot, options);
+    expect(verifyMatching(snapshot, result)).toEqual([]);
+    const permuted = { ...snapshot, orders: shuffled(snapshot.orders, 9) };
+    expect(canonicalJson(matchOrders(permuted, options))).toBe(canonicalJson(result));
+  });
 });
