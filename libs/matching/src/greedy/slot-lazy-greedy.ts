@@ -11,15 +11,23 @@
  */
 import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
+import { CellCapacityIndex } from './cell-capacity-index';
 import { OrderQueue } from './order-queue';
 
 export function runSlotLazyGreedy(engine: MatchingEngine): void {
   const model = engine.model;
   const slotCount = engine.slotCount;
   const queue = new OrderQueue();
+  // Per (order, slot): the first site not known closed, and an upper bound of the surplus the
+  // slot can still give: the order's best at first (every slot at its cheapest site), the
+  // surplus last found once looked at, −∞ once no site can take it (which only gets truer).
+  const firstOpenSite = new Int32Array(model.orders.length * slotCount);
+  const bound = new Float64Array(model.orders.length * slotCount);
   model.orders.forEach((compiled, order) => {
     if (compiled.staticReason === undefined && compiled.wanted > 0) {
-      queue.push(order, compiled.bid - compiled.minReserve[0], compiled.rank);
+      const best = compiled.bid - compiled.minReserve[0];
+      queue.push(order, best, compiled.rank);
+      for (const slot of compiled.slots) bound[order * slotCount + slot] = best;
     }
   });
   const maxSlots = model.orders.reduce((max, compiled) => Math.max(max, compiled.slots.length), 0);
@@ -30,10 +38,11 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
   const ranking: number[] = [];
   const open: number[] = [];
   const best: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
-  // Per (order, slot): the first site not known closed, and the best surplus last found
-  // (+∞ before the first look; −∞ once no site can take it, which only gets truer).
-  const firstOpenSite = new Int32Array(model.orders.length * slotCount);
-  const bound = new Float64Array(model.orders.length * slotCount).fill(Infinity);
+  const capacity = new CellCapacityIndex(engine);
+  const place = (order: number, site: number, slot: number) => {
+    const id = engine.place(order, site, slot);
+    capacity.placed(site, slot, engine.allocations[id].draws);
+  };
 
   while (queue.size > 0) {
     const order = queue.pop();
@@ -75,7 +84,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
           break;
         }
       }
-      const found = engine.bestSite(order, slot, best, firstOpenSite[base + slot]);
+      const found = bestSite(engine, capacity, order, slot, best, firstOpenSite[base + slot]);
       if (!found) {
         firstOpenSite[base + slot] = compiled.sites.length;
         bound[base + slot] = -Infinity;
@@ -112,7 +121,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
         continue;
       }
       for (let i = 0; i < need; i++) {
-        engine.place(order, candidateSite[ranking[i]], candidateSlot[ranking[i]]);
+        place(order, candidateSite[ranking[i]], candidateSlot[ranking[i]]);
       }
       continue;
     }
@@ -122,7 +131,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
       const candidate = ranking[taken];
       const surplus = compiled.bid - candidateReserve[candidate];
       if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) break;
-      engine.place(order, candidateSite[candidate], candidateSlot[candidate]);
+      place(order, candidateSite[candidate], candidateSlot[candidate]);
     }
     if (taken >= need) continue;
     // Back in the queue with an upper bound of its best slot left: found or not yet looked at.
@@ -130,6 +139,50 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
     if (stop < open.length && bound[base + open[stop]] > key) key = bound[base + open[stop]];
     if (key > -Infinity) queue.push(order, key, compiled.rank);
   }
+}
+
+/**
+ * `MatchingEngine.bestSite`, skipping the sites whose cell cannot hold the order's GPUs at all
+ * (`CellCapacityIndex`): the same site, reserve and slack, far fewer evaluations.
+ */
+function bestSite(
+  engine: MatchingEngine,
+  capacity: CellCapacityIndex,
+  order: number,
+  slot: number,
+  choice: SiteChoice,
+  from: number,
+): boolean {
+  const compiled = engine.model.orders[order];
+  const sites = compiled.sites;
+  const minReserve = compiled.minReserve;
+  let bestSite = NONE;
+  let bestReserve = Infinity;
+  let bestSlack = -1;
+  let open = sites.length;
+  for (let i = capacity.next(sites, slot, from, compiled.gpus); i < sites.length;) {
+    if (minReserve[i] > bestReserve || minReserve[i] > compiled.bid) {
+      if (open > i) open = i;
+      break;
+    }
+    const reserve = engine.evaluate(order, sites[i], slot);
+    if (reserve >= 0) {
+      if (open > i) open = i;
+      const slack = engine.lastSlack;
+      if (reserve < bestReserve || (reserve === bestReserve && slack > bestSlack)) {
+        bestSite = sites[i];
+        bestReserve = reserve;
+        bestSlack = slack;
+      }
+    }
+    i = capacity.next(sites, slot, i + 1, compiled.gpus);
+  }
+  choice.open = open;
+  if (bestSite === NONE) return false;
+  choice.site = bestSite;
+  choice.reserve = bestReserve;
+  choice.slack = bestSlack;
+  return true;
 }
 
 /** How many of the first `count` reserves are at most `reserve`. */
