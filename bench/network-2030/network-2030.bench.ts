@@ -30,7 +30,7 @@ const SIZE = bySize({
 /** The 10,000-order network on which the regions are compared with today's single run. */
 const TENTH = { sites: 100, orders: 10_000 };
 /** Today's single run of the whole market is the reference only where it finishes by then. */
-const REFERENCE_LIMIT_MS = bySize({ full: 240_000, quick: 60_000, smoke: 30_000 });
+const REFERENCE_LIMIT_MS = bySize({ full: 600_000, quick: 60_000, smoke: 30_000 });
 
 interface LegRequest {
   sites: number;
