@@ -54,7 +54,7 @@ export class CellCapacityIndex {
     if (from >= sites.length) return sites.length;
     const list = this.listIds.get(sites) as number;
     const tree = this.tree(list, slot);
-    const found = firstAtLeast(tree, 1, 0, this.sizes[list], from, gpus);
+    const found = firstAtLeast(tree, this.sizes[list], from, gpus);
     return found < 0 ? sites.length : found;
   }
 
@@ -103,18 +103,21 @@ export class CellCapacityIndex {
   }
 }
 
-/** First leaf position in [from, hi) under `node` (covering [lo, hi)) holding ≥ `at`, or −1. */
-function firstAtLeast(
-  tree: Int32Array,
-  node: number,
-  lo: number,
-  hi: number,
-  from: number,
-  at: number,
-): number {
-  if (hi <= from || tree[node] < at) return -1;
-  if (hi - lo === 1) return lo;
-  const mid = (lo + hi) >> 1;
-  const left = firstAtLeast(tree, 2 * node, lo, mid, from, at);
-  return left >= 0 ? left : firstAtLeast(tree, 2 * node + 1, mid, hi, from, at);
+/**
+ * First leaf position ≥ `from` holding ≥ `at` in a max tree of `size` leaves (root 1), or −1:
+ * up from the leaf until a right sibling holds enough, then down to its leftmost such leaf.
+ */
+function firstAtLeast(tree: Int32Array, size: number, from: number, at: number): number {
+  let node = size + from;
+  if (tree[node] >= at) return from;
+  for (;;) {
+    if (node === 1) return -1;
+    if ((node & 1) === 0 && tree[node + 1] >= at) {
+      node++;
+      break;
+    }
+    node >>= 1;
+  }
+  while (node < size) node = tree[2 * node] >= at ? 2 * node : 2 * node + 1;
+  return node - size;
 }
