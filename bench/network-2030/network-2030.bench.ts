@@ -2,7 +2,7 @@
  * The 2030 network (issue 18): 1,000 sites of the demo's units over FR, ES, the rest of the EU,
  * the Gulf and the US, and 100,000 orders over a week (`network.ts`).
  *
- *   npm run bench:network-2030 [-- --quick | --smoke] [-- --library-only]
+ *   npm run bench:network-2030 [-- --quick | --smoke] [-- --library-only | --service-only]
  *
  * Library: `matchOrders` on the network's snapshot, in a child process each (its peak RSS is
  * the matching's and its input's): regions matched alone (`match_ms_100k_orders`,
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   // A week starting at the next whole hour but one: the service accepts orders for it.
   const weekStart = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 2 * HOUR_MS);
   const week = weekStart.toISOString();
-  await library(week);
+  if (!hasFlag('--service-only')) await library(week);
   if (!hasFlag('--library-only')) await runServiceLeg(weekStart, SIZE, SEED);
 }
 
