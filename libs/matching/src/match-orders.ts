@@ -91,7 +91,10 @@ function solve(
     if (large) runSlotLazyGreedy(engine);
     else runGreedy(engine, sizeBias);
     if (improveOn) {
-      improve(engine, Math.max(share(MIN_IMPROVEMENT_WORK), totalWork - spent - engine.work));
+      // A large region's greedy skips the cells it knows closed, so its work says little of
+      // its time: its improvement gets the floor share, in proportion to the region's size.
+      const rest = large ? 0 : totalWork - spent - engine.work;
+      improve(engine, Math.max(share(MIN_IMPROVEMENT_WORK), rest));
     }
     spent += engine.work;
     if (!best || engine.welfare > best.welfare) best = engine;

@@ -3,38 +3,54 @@
  * a slot, found without evaluating the others. A cell's capacity is the GPUs it could run at
  * all, `min(free GPUs, Wh of every offer feeding the site / e)`: an order needing more is
  * turned down there whatever its energy filters. Per (site list, slot) a max segment tree over
- * the list's positions answers "first position from here with capacity ≥ g" in O(log n); the
- * greedy only adds allocations, so capacities only fall and each placement refreshes the cells
- * it drained (its site, and the sites sharing the offers it drew from, in its slot).
- * Nearly all the evaluations a large greedy turns down are such cells (measured: 22.64 M of
- * 22.66 M on a 17,860-order region).
+ * the list's positions answers "first position from here with capacity ≥ g" in O(log n).
+ * The greedy only adds allocations, so capacities only fall: a tree's values are upper bounds,
+ * corrected when a search lands on one that has fallen (no update at each placement, whatever
+ * the number of lists a site is in). Nearly all the evaluations a large greedy turns down are
+ * such cells (measured: 22.64 M of 22.66 M on a 17,860-order region).
+ * Only lists shared by several orders get trees, within a memory budget; the others are
+ * scanned site by site (`next` then returns the next position).
  */
 import { MatchingEngine } from '../engine-state/matching-engine';
 
+/** Orders a site list needs for a tree of its own. */
+const MIN_ORDERS_PER_LIST = 16;
+/** Tree entries (Int32) all lists may hold over every slot: 128 MB. */
+const MAX_TREE_ENTRIES = 32_000_000;
+
 export class CellCapacityIndex {
-  /** Distinct site lists (orders with the same constraints share one array). */
+  /** Lists with trees, by identity (orders with the same constraints share one array). */
   private readonly listIds = new Map<Int32Array, number>();
-  private readonly lists: Int32Array[] = [];
-  /** Leaves per list: the smallest power of two holding it. */
+  /** Leaves per indexed list: the smallest power of two holding it. */
   private readonly sizes: number[] = [];
-  /** Per site: (list id, position) pairs of the lists it is in. */
-  private readonly memberships: number[][];
+  private readonly lists: Int32Array[] = [];
   /** Built trees by `list × slotCount + slot`; a tree is built the first time it is asked. */
   private readonly trees = new Map<number, Int32Array>();
 
   constructor(private readonly engine: MatchingEngine) {
-    const model = engine.model;
-    this.memberships = model.sites.map(() => []);
-    for (const order of model.orders) {
-      if (this.listIds.has(order.sites)) continue;
-      const id = this.lists.length;
-      this.listIds.set(order.sites, id);
-      this.lists.push(order.sites);
-      let size = 1;
-      while (size < order.sites.length) size *= 2;
-      this.sizes.push(size);
-      order.sites.forEach((site, position) => this.memberships[site].push(id, position));
+    const ordersOf = new Map<Int32Array, number>();
+    for (const order of engine.model.orders) {
+      ordersOf.set(order.sites, (ordersOf.get(order.sites) ?? 0) + 1);
     }
+    // The most shared lists first (ties: first seen), while the memory budget lasts.
+    const shared = [...ordersOf.entries()]
+      .filter(([, orders]) => orders >= MIN_ORDERS_PER_LIST)
+      .sort((a, b) => b[1] - a[1]);
+    let entries = 0;
+    for (const [sites] of shared) {
+      let size = 1;
+      while (size < sites.length) size *= 2;
+      entries += 2 * size * engine.slotCount;
+      if (entries > MAX_TREE_ENTRIES) break;
+      this.listIds.set(sites, this.lists.length);
+      this.lists.push(sites);
+      this.sizes.push(size);
+    }
+  }
+
+  /** Whether the list has trees (else `next` walks it site by site). */
+  indexes(sites: Int32Array): boolean {
+    return this.listIds.has(sites);
   }
 
   /** GPUs the cell could run at all now. */
@@ -49,39 +65,22 @@ export class CellCapacityIndex {
     return free < powered ? free : powered;
   }
 
-  /** First position ≥ `from` of `sites` whose cell in `slot` could hold `gpus`, or its length. */
+  /**
+   * First position ≥ `from` of `sites` whose cell in `slot` could hold `gpus`, or its length;
+   * for a list without a tree, simply `from` (the caller evaluates every site).
+   */
   next(sites: Int32Array, slot: number, from: number, gpus: number): number {
     if (from >= sites.length) return sites.length;
-    const list = this.listIds.get(sites) as number;
+    const list = this.listIds.get(sites);
+    if (list === undefined) return from;
+    const size = this.sizes[list];
     const tree = this.tree(list, slot);
-    const found = firstAtLeast(tree, this.sizes[list], from, gpus);
-    return found < 0 ? sites.length : found;
-  }
-
-  /** Refreshes the cells an allocation at (`site`, `slot`) drained (`draws`: offer, Wh pairs). */
-  placed(site: number, slot: number, draws: readonly number[]): void {
-    this.refresh(site, slot);
-    for (let i = 0; i < draws.length; i += 2) {
-      for (const fed of this.engine.offerSites[draws[i]]) if (fed !== site) this.refresh(fed, slot);
-    }
-  }
-
-  private refresh(site: number, slot: number): void {
-    const memberships = this.memberships[site];
-    if (memberships.length === 0) return;
-    const capacity = this.capacity(site, slot);
-    const slotCount = this.engine.slotCount;
-    for (let i = 0; i < memberships.length; i += 2) {
-      const list = memberships[i];
-      const tree = this.trees.get(list * slotCount + slot);
-      if (!tree) continue; // built from the live state when first asked
-      let node = this.sizes[list] + memberships[i + 1];
-      tree[node] = capacity;
-      for (node >>= 1; node >= 1; node >>= 1) {
-        const max = Math.max(tree[2 * node], tree[2 * node + 1]);
-        if (tree[node] === max) break;
-        tree[node] = max;
-      }
+    for (;;) {
+      const found = firstAtLeast(tree, size, from, gpus);
+      if (found < 0) return sites.length;
+      const capacity = this.capacity(sites[found], slot);
+      if (capacity >= gpus) return found;
+      lower(tree, size + found, capacity); // it fell since: correct it and look further
     }
   }
 
@@ -100,6 +99,16 @@ export class CellCapacityIndex {
     }
     this.trees.set(key, tree);
     return tree;
+  }
+}
+
+/** Sets a leaf to a lower value and the maxima above it. */
+function lower(tree: Int32Array, leaf: number, value: number): void {
+  tree[leaf] = value;
+  for (let node = leaf >> 1; node >= 1; node >>= 1) {
+    const max = Math.max(tree[2 * node], tree[2 * node + 1]);
+    if (tree[node] === max) break;
+    tree[node] = max;
   }
 }
 

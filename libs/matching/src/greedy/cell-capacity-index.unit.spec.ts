@@ -4,7 +4,7 @@ import { randomSnapshot } from '../testing/random-snapshot';
 import { CellCapacityIndex } from './cell-capacity-index';
 
 describe('matching: the cell capacity index of the large greedy', () => {
-  it('finds the first site of a list whose cell could hold the GPUs, as placements drain cells', () => {
+  it('finds the first site of a shared list whose cell could hold the GPUs, as placements drain cells', () => {
     const model = compileSnapshot(randomSnapshot({ seed: 4, orders: 300, sites: 8, slots: 6 }));
     const engine = new MatchingEngine(model);
     const index = new CellCapacityIndex(engine);
@@ -14,8 +14,14 @@ describe('matching: the cell capacity index of the large greedy', () => {
         if (index.capacity(sites[i], slot) >= gpus) return i;
       return sites.length;
     };
+    const indexed = model.orders.filter((order) => index.indexes(order.sites));
+    expect(indexed.length).toBeGreaterThan(50);
     const check = () => {
       for (const order of model.orders) {
+        if (!index.indexes(order.sites)) {
+          expect(index.next(order.sites, 0, 0, order.gpus)).toBe(0); // walked site by site
+          continue;
+        }
         for (let slot = 0; slot < model.slotCount; slot++) {
           for (let from = 0; from <= order.sites.length; from++) {
             expect(index.next(order.sites, slot, from, order.gpus)).toBe(
@@ -31,8 +37,7 @@ describe('matching: the cell capacity index of the large greedy', () => {
       if (order.staticReason !== undefined) return;
       for (const slot of order.slots) {
         if (!engine.bestSite(orderIndex, slot, choice)) continue;
-        const id = engine.place(orderIndex, choice.site, slot);
-        index.placed(choice.site, slot, engine.allocations[id].draws);
+        engine.place(orderIndex, choice.site, slot);
         placed++;
         break;
       }

@@ -39,10 +39,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
   const open: number[] = [];
   const best: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
   const capacity = new CellCapacityIndex(engine);
-  const place = (order: number, site: number, slot: number) => {
-    const id = engine.place(order, site, slot);
-    capacity.placed(site, slot, engine.allocations[id].draws);
-  };
+  const place = (order: number, site: number, slot: number) => engine.place(order, site, slot);
 
   while (queue.size > 0) {
     const order = queue.pop();
