@@ -12,6 +12,7 @@
  * cost grows with the history.
  */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -54,11 +55,13 @@ interface Service {
 async function bootService(prefix: string): Promise<Service> {
   const operatorKey = randomBytes(32).toString('base64url');
   const schema = await createTestSchema(prefix);
-  const { app } = await bootTestApp({
-    OPERATOR_API_KEY: operatorKey,
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: schema.url,
-  });
+  // BENCH_SERVICE_LOG=<file>: the app's log lines (level info) go there, to see why a run failed.
+  const logFile = process.env.BENCH_SERVICE_LOG;
+  const { app } = await bootTestApp(
+    { OPERATOR_API_KEY: operatorKey, EVENT_STORE: 'postgres', DATABASE_URL: schema.url },
+    undefined,
+    logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined,
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   const api = new ApiClient(`http://127.0.0.1:${port}`);
