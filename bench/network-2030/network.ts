@@ -246,7 +246,6 @@ export function buildNetwork(weekStart: Date, options: NetworkOptions): MarketSe
 export function snapshotOfSeed(seed: MarketSeed, platformFeeBps = 0): MatchingSnapshot {
   const startMs = Date.parse(seed.weekStart);
   const slots = Array.from({ length: WEEK_HOURS }, (_, hour) => slotIso(startMs + hour * HOUR_MS));
-  const buyers = new Map(seed.participants.map((p) => [p.id, p]));
   return {
     horizon: { start: seed.weekStart, end: seed.weekEnd },
     platformFeeBps,
@@ -277,7 +276,7 @@ export function snapshotOfSeed(seed: MarketSeed, platformFeeBps = 0): MatchingSn
     })),
     orders: seed.orders.map((order, index) => ({
       orderId: order.ref,
-      buyerId: buyers.get(order.buyerId)!.id,
+      buyerId: order.buyerId,
       placedAt: slotIso(startMs - 7 * 24 * HOUR_MS + index * 1000),
       gpus: order.gpus,
       hours: order.hours,
