@@ -57,6 +57,11 @@ export class MatchingEngine extends EngineState {
     return reserve;
   }
 
+  /** GPUs of the order's size the last accepted `evaluate` would leave (`bestSite`'s tie-breaker). */
+  get lastSlack(): number {
+    return this.evaluatedSlack;
+  }
+
   /** Wh the last `evaluate` found for the order in the cell (every qualifying offer's). */
   get availableWh(): number {
     return this.plan.available;

@@ -1,0 +1,56 @@
+/**
+ * One matching of the generated network in a process of its own, so its peak RSS is the
+ * matching's (with its input), not the bench's: `--sites`, `--orders`, `--seed`, `--decompose`
+ * (1: regions matched alone, 0: today's single run), `--bound` (also the welfare bound).
+ * Prints one `LEG <json>` line on stdout.
+ */
+import { performance } from 'node:perf_hooks';
+import { matchOrders } from '../../libs/matching/src';
+import { buildNetwork, snapshotOfSeed } from './network';
+import { welfareBound } from './welfare-bound';
+
+function argument(name: string): string {
+  const found = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  if (!found) throw new Error(`missing --${name}=`);
+  return found.slice(name.length + 3);
+}
+
+export interface LegOutcome {
+  ms: number;
+  /** CPU time of the matching (user + system): what a loaded machine's wall time hides. */
+  cpuMs: number;
+  welfare: number;
+  allocations: number;
+  filledOrders: number;
+  peakRssMb: number;
+  bound?: ReturnType<typeof welfareBound>;
+}
+
+function main(): void {
+  const weekStart = new Date(argument('week'));
+  const seed = buildNetwork(weekStart, {
+    sites: Number(argument('sites')),
+    orders: Number(argument('orders')),
+    seed: Number(argument('seed')),
+  });
+  const snapshot = snapshotOfSeed(seed);
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const result = matchOrders(snapshot, { decompose: argument('decompose') === '1' });
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const unfilled = new Set(result.unfilled.map((order) => order.orderId));
+  const filled = new Set(result.allocations.map((allocation) => allocation.orderId));
+  const outcome: LegOutcome = {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    welfare: result.totalWelfare,
+    allocations: result.allocations.length,
+    filledOrders: [...filled].filter((orderId) => !unfilled.has(orderId)).length,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    ...(argument('bound') === '1' ? { bound: welfareBound(snapshot) } : {}),
+  };
+  process.stdout.write(`LEG ${JSON.stringify(outcome)}\n`);
+}
+
+main();

@@ -1,0 +1,300 @@
+/**
+ * The 2030 network through the service: the all-in-one app in this process on PostgreSQL (a
+ * fresh schema), the network placed through the public API (requests in parallel), then one
+ * matching run over its week, as `POST /v1/matching/runs`:
+ * - `run_to_durable_ms_<size>`: the request until the run's events are durable (its answer);
+ * - `reads_served_after_ms`: from then until the run and the first page of its allocations read back;
+ * - `max_event_loop_pause_ms`: the longest pause of the event loop during the run (5 ms timer);
+ * - `events_per_filled_order`: events the run appended per order it filled (in part or whole).
+ * History: in a second app and schema, a smaller market (`HISTORY`) is matched week after
+ * week, the same sites and as many orders each week; `run_ms_ratio_12w_vs_1w` is the time of
+ * the run after 12 weeks of history (week 13) over the run after one (week 2): how a run's
+ * cost grows with the history.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_STORE, EventStore } from '../../libs/event-store/src';
+import { MatchingThread } from '../../libs/matching-runs/src';
+import { randomSnapshot } from '../../libs/matching/src/testing/random-snapshot';
+import { ProjectionRunner } from '../../libs/projections/src';
+import { PROJECTION_RUNNER } from '../../libs/runtime/src';
+import { ApiClient, Caller } from '../../scripts/demo/api-client';
+import { MatchingRun, Written } from '../../scripts/demo/market-api';
+import { MarketSeed, OrderSeed } from '../../scripts/demo/seed';
+import { longestPauseDuring } from '../../test/support/event-loop-pauses';
+import { createTestSchema } from '../../test/support/postgres-test-database';
+import { bootTestApp } from '../../test/support/test-app';
+import { bySize, progress, result } from '../support/bench-io';
+import { buildNetwork } from './network';
+
+const HOUR_MS = 3_600_000;
+const WEEK_MS = 168 * HOUR_MS;
+/** Requests in flight while placing the market. */
+const CONCURRENCY = 32;
+/** Weeks of history before the last run measured (a smoke run only proves the loop works). */
+const HISTORY_WEEKS = bySize({ full: 12, quick: 12, smoke: 2 });
+/** The market matched week after week for the history figure. */
+const HISTORY = bySize({
+  full: { sites: 100, orders: 2_000 },
+  quick: { sites: 20, orders: 300 },
+  smoke: { sites: 3, orders: 20 },
+});
+const CATCH_UP_MS = 1_800_000;
+
+interface Service {
+  app: NestFastifyApplication;
+  api: ApiClient;
+  operator: Caller;
+  store: EventStore;
+  close: () => Promise<void>;
+}
+
+async function bootService(prefix: string): Promise<Service> {
+  const operatorKey = randomBytes(32).toString('base64url');
+  const schema = await createTestSchema(prefix);
+  // BENCH_SERVICE_LOG=<file>: the app's log lines (level info) go there, to see why a run failed.
+  const logFile = process.env.BENCH_SERVICE_LOG;
+  const { app } = await bootTestApp(
+    { OPERATOR_API_KEY: operatorKey, EVENT_STORE: 'postgres', DATABASE_URL: schema.url },
+    undefined,
+    logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined,
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const api = new ApiClient(`http://127.0.0.1:${port}`);
+  return {
+    app,
+    api,
+    operator: api.as(operatorKey),
+    store: app.get<EventStore>(EVENT_STORE),
+    close: async () => {
+      await app.close();
+      await schema.drop();
+    },
+  };
+}
+
+/** Runs `work` over `items`, `CONCURRENCY` at a time. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+/** Participants, sites, agreements and offers; returns each participant's key. */
+async function placeNetwork(service: Service, seed: MarketSeed): Promise<Map<string, string>> {
+  const { operator } = service;
+  const keys = new Map<string, string>();
+  await inParallel(seed.participants, async (participant) => {
+    const created = await operator.post<{ id: string; apiKey: string }>(
+      '/v1/participants',
+      participant,
+      `bench:participant:${participant.id}`,
+    );
+    keys.set(created.id, created.apiKey);
+  });
+  await inParallel(seed.sites, async (site) => {
+    await operator.post<Written>('/v1/sites', site, `bench:site:${site.id}`);
+  });
+  const hosts = new Map(seed.sites.map((site) => [site.id, site.hostParticipantId]));
+  await inParallel(seed.agreements, async (agreement) => {
+    await operator.put(`/v1/sites/${agreement.siteId}/agreement`, {
+      effectiveFrom: seed.agreementsEffectiveFrom,
+      hostParticipantId: hosts.get(agreement.siteId),
+      producers: agreement.producers.map((participantId) => ({ participantId })),
+      producersShareBps: agreement.producersShareBps,
+      hostShareBps: agreement.hostShareBps,
+    });
+  });
+  await placeOffers(service, seed, keys);
+  return keys;
+}
+
+async function placeOffers(
+  service: Service,
+  seed: MarketSeed,
+  keys: Map<string, string>,
+): Promise<void> {
+  await inParallel(seed.offers, async ({ ref, producerId, ...offer }) => {
+    await service.api
+      .as(keys.get(producerId)!)
+      .post<Written>('/v1/energy-offers', offer, `bench:offer:${ref}:${seed.weekStart}`);
+  });
+}
+
+async function placeOrders(
+  service: Service,
+  orders: readonly OrderSeed[],
+  keys: Map<string, string>,
+  week: string,
+): Promise<void> {
+  await inParallel(orders, async ({ ref, buyerId, ...order }) => {
+    await service.api
+      .as(keys.get(buyerId)!)
+      .post<Written>('/v1/compute-orders', order, `bench:order:${ref}:${week}`);
+  });
+}
+
+async function caughtUp(service: Service): Promise<void> {
+  const position = await service.store.headPosition();
+  await service.app.get<ProjectionRunner>(PROJECTION_RUNNER).waitFor(position, CATCH_UP_MS);
+}
+
+/** The matching thread started and warm, as in a service that has been up a while. */
+async function warmUp(service: Service): Promise<void> {
+  await service.app
+    .get(MatchingThread)
+    .match(randomSnapshot({ seed: 1, orders: 5, sites: 1, slots: 2 }));
+}
+
+interface RunFigures {
+  run: MatchingRun;
+  runMs: number;
+  pauseMs: number;
+  readsMs: number;
+  events: number;
+  filledOrders: number;
+}
+
+/** One matching run over the seed's week, measured. */
+async function matchWeek(service: Service, seed: MarketSeed): Promise<RunFigures> {
+  const { operator, store } = service;
+  const before = await store.headPosition();
+  let run: MatchingRun | undefined;
+  const measured = await longestPauseDuring(async () => {
+    run = await operator.post<MatchingRun>(
+      '/v1/matching/runs',
+      { from: seed.weekStart, to: seed.weekEnd },
+      `bench:run:${seed.weekStart}`,
+    );
+  });
+  const readsStarted = performance.now();
+  await operator.get(`/v1/matching/runs/${run!.id}`);
+  await operator.get('/v1/allocations', { runId: run!.id });
+  const readsMs = performance.now() - readsStarted;
+  // What the run appended: every event after the position it started from.
+  let events = 0;
+  const filled = new Set<string>();
+  for (let after = before; ;) {
+    const page = await store.readAll({ after, maxCount: 10_000 });
+    if (page.length === 0) break;
+    for (const event of page) {
+      events++;
+      const orderId = event.data.orderId;
+      if (/Allocat/.test(event.type) && typeof orderId === 'string') filled.add(orderId);
+    }
+    after = page[page.length - 1].globalPosition;
+  }
+  return {
+    run: run!,
+    runMs: measured.runMs,
+    pauseMs: measured.pauseMs,
+    readsMs,
+    events,
+    filledOrders: filled.size,
+  };
+}
+
+function sizeKey(orders: number): string {
+  return orders % 1000 === 0 ? `${orders / 1000}k` : String(orders);
+}
+
+async function mainWeek(
+  weekStart: Date,
+  size: { sites: number; orders: number },
+  seed: number,
+): Promise<void> {
+  const service = await bootService('bench_network_2030');
+  try {
+    const network = buildNetwork(weekStart, { ...size, seed });
+    progress(
+      `service: ${network.sites.length} sites, ${network.offers.length} offers, ` +
+        `${network.orders.length} orders on PostgreSQL: placing them (${CONCURRENCY} in flight)`,
+    );
+    const placing = performance.now();
+    const keys = await placeNetwork(service, network);
+    await placeOrders(service, network.orders, keys, network.weekStart);
+    progress(
+      `  placed in ${((performance.now() - placing) / 1000).toFixed(1)} s (${service.api.requests} requests)`,
+    );
+    await caughtUp(service);
+    await warmUp(service);
+    const started = performance.now();
+    const figures = await matchWeek(service, network).catch((error: unknown) => {
+      // Today's service may not get through a run this size: say so, print the figures as NaN
+      // and go on with the history.
+      progress(
+        `  the run failed after ${(performance.now() - started).toFixed(0)} ms: ${String(error)}`,
+      );
+      return undefined;
+    });
+    if (!figures) {
+      for (const key of [
+        `run_to_durable_ms_${sizeKey(size.orders)}`,
+        'reads_served_after_ms',
+        'max_event_loop_pause_ms',
+        'events_per_filled_order',
+      ])
+        result(key, NaN);
+      return;
+    }
+    progress(
+      `  run ${figures.runMs.toFixed(0)} ms (${figures.run.allocationCount} allocations), reads ` +
+        `${figures.readsMs.toFixed(0)} ms after, longest pause ${figures.pauseMs.toFixed(0)} ms, ` +
+        `${figures.events} events for ${figures.filledOrders} filled orders`,
+    );
+    result(`run_to_durable_ms_${sizeKey(size.orders)}`, Math.round(figures.runMs));
+    result('reads_served_after_ms', Math.round(figures.readsMs));
+    result('max_event_loop_pause_ms', Math.round(figures.pauseMs));
+    result('events_per_filled_order', figures.events / Math.max(1, figures.filledOrders), 2);
+  } finally {
+    await service.close();
+  }
+}
+
+async function history(weekStart: Date, seed: number): Promise<void> {
+  const service = await bootService('bench_network_history');
+  try {
+    const first = buildNetwork(weekStart, { ...HISTORY, seed });
+    progress(
+      `history: ${first.sites.length} sites, ${HISTORY.orders} orders a week, ${HISTORY_WEEKS + 1} weeks`,
+    );
+    const keys = await placeNetwork(service, first);
+    await warmUp(service);
+    const runMs: number[] = [];
+    // Week 1 starts the log; week 2's run is the one after one week of history, week 13's
+    // the one after twelve (and neither pays the first run's warm-up).
+    for (let week = 0; week <= HISTORY_WEEKS; week++) {
+      // The same sites and producers each week; that week's surplus and orders.
+      const market =
+        week === 0
+          ? first
+          : buildNetwork(new Date(weekStart.getTime() + week * WEEK_MS), { ...HISTORY, seed });
+      if (week > 0) await placeOffers(service, market, keys);
+      await placeOrders(service, market.orders, keys, market.weekStart);
+      await caughtUp(service);
+      const figures = await matchWeek(service, market);
+      runMs.push(figures.runMs);
+      progress(`  week ${week + 1}: run ${figures.runMs.toFixed(0)} ms, ${figures.events} events`);
+    }
+    result('run_ms_1w', Math.round(runMs[1]));
+    result(`run_ms_${HISTORY_WEEKS}w`, Math.round(runMs[HISTORY_WEEKS]));
+    result(`run_ms_ratio_${HISTORY_WEEKS}w_vs_1w`, runMs[HISTORY_WEEKS] / runMs[1], 2);
+  } finally {
+    await service.close();
+  }
+}
+
+export async function runServiceLeg(
+  weekStart: Date,
+  size: { sites: number; orders: number },
+  seed: number,
+): Promise<void> {
+  await mainWeek(weekStart, size, seed);
+  await history(weekStart, seed);
+}
