@@ -13,6 +13,7 @@ const COLOURS = {
   used: '#08519c',
   free: '#737373',
   price: '#a50f15',
+  reserve: '#525252',
 };
 
 /**
@@ -176,8 +177,10 @@ export async function render(container, context) {
         paths: uPlot.paths.stepped({ align: 1 }),
         spanGaps: false,
       },
+      // The site's reserve beside it: a contested hour clears above the line.
+      { label: `Reserve (${site.currency})`, stroke: COLOURS.reserve, width: 1.5, dash: [4, 4] },
     ],
-    [x, price],
+    [x, price, slots.map(() => toMajor(site.reservePricePerGpuHour, site.currency))],
     narrow,
     280,
     currency,
