@@ -1,15 +1,19 @@
 /**
  * The web console in a real browser: headless Chromium (Debian's package, driven by
- * puppeteer-core) against the all-in-one service holding the demo's market (a week matched,
- * metered and settled). Each view renders with data, the map puts every site in its country,
+ * puppeteer-core) against `npm start` (CLOCK=sandbox) holding the demo's market, played through
+ * the public API (a week matched, metered as the sandbox clock moves past it, and settled). Each view renders with data, the map puts every site in its country,
  * a buyer's key shows its own orders only, a bad key shows an error. Screenshots of each view
  * are written to test-artifacts/console/.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { DemoMarket, startDemoMarket } from '../scripts/demo/demo-market';
+import { seedDemoMarket } from '../scripts/demo/demo-market';
+import { ComputeOrder } from '../scripts/demo/market-api';
+import { SandboxClock } from '../scripts/demo/sandbox-clock';
 import { chromiumPath, launchChromium } from './support/headless-chromium';
+import { npmStart, NpmStart } from './support/npm-start';
 
 /** The DOM the in-page callbacks use: the project compiles without the DOM library. */
 declare const DOMPoint: new (x: number, y: number) => unknown;
@@ -40,18 +44,28 @@ if (!chromiumPath() && !process.env.CI) {
   console.warn('console.e2e: no Chromium (set CHROMIUM_PATH or install `chromium`): skipped');
 }
 
-describeInBrowser('web console (headless Chromium, demo market)', () => {
-  let market: DemoMarket;
+describeInBrowser('web console (headless Chromium, npm start with the demo market)', () => {
+  let service: NpmStart;
+  let market: Awaited<ReturnType<typeof seedDemoMarket>>;
   let browser: Browser;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [market, browser] = await Promise.all([startDemoMarket(), launchChromium()]);
+    const operatorKey = randomBytes(32).toString('base64url');
+    [service, browser] = await Promise.all([
+      npmStart({ CLOCK: 'sandbox', OPERATOR_API_KEY: operatorKey }),
+      launchChromium(),
+    ]);
+    market = await seedDemoMarket(
+      service.baseUrl,
+      operatorKey,
+      (operator) => new SandboxClock(operator),
+    );
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
-    await market?.close();
+    await service?.stop();
   });
 
   /** A fresh tab (its own session storage) signed in with `key`, on `view` of the demo's week. */
@@ -299,80 +313,62 @@ describeInBrowser('web console (headless Chromium, demo market)', () => {
     await page.browserContext().close();
   });
 
-  it('shows unfilled reasons and published clearing prices when the API gives them', async () => {
-    // A service with market data (GET /v1/market/prices, `unfilledReason` on orders), played by
-    // rewriting this service's answers in the browser: the console must render what it is given.
-    const buyer = market.outcome.orders.find((order) => order.status !== 'filled')!.buyerId;
-    const key = market.keys.get(buyer)!;
-    const site = market.outcome.sites[0];
-    const firstSlot = market.outcome.capacity.find((capacity) => capacity.siteId === site.id)!
-      .slots[5].slot;
-    const page = await openConsole(key, 'orders', async (tab) => {
-      await tab.setRequestInterception(true);
-      tab.on('request', (request) => {
-        const url = new URL(request.url());
-        if (url.pathname === '/v1/compute-orders') {
-          void fetch(url, { headers: { authorization: `Bearer ${key}` } })
-            .then((response) => response.json() as Promise<{ items: { status: string }[] }>)
-            .then((listing) =>
-              request.respond({
-                status: 200,
-                contentType: 'application/json',
-                body: JSON.stringify({
-                  ...listing,
-                  items: listing.items.map((order) =>
-                    order.status === 'filled'
-                      ? order
-                      : {
-                          ...order,
-                          unfilledReason: {
-                            code: 'energy_short',
-                            message: 'Not enough energy at any eligible site in the window',
-                          },
-                        },
-                  ),
-                }),
-              }),
-            );
-        } else if (url.pathname === '/v1/market/prices') {
-          void request.respond({
-            status: 200,
-            contentType: 'application/json',
-            body: JSON.stringify({
-              items: [
-                {
-                  siteId: site.id,
-                  slot: firstSlot,
-                  clearingPricePerGpuHour: 4321,
-                  currency: site.currency,
-                  gpuHours: 10,
-                },
-              ],
-            }),
-          });
-        } else {
-          void request.continue();
-        }
-      });
-    });
+  it("shows why an order is short: the run's reason code and its sentence", async () => {
+    // The run's reasons, as GET /v1/compute-orders/:id gives the last one on each order.
+    const short = market.outcome.run.unfilled.find((reason) =>
+      market.outcome.orders.some(
+        (order: ComputeOrder) =>
+          order.id === reason.orderId && ['open', 'partially_filled'].includes(order.status),
+      ),
+    )!;
+    const buyer = market.outcome.orders.find((order) => order.id === short.orderId)!.buyerId;
+    const page = await openConsole(market.keys.get(buyer)!, 'orders');
     await page.waitForSelector('#orders-table', { timeout: 60_000 });
-    const reasons = await page.$$eval('#orders-table .unfilled-reason', (cells) =>
-      cells.map((cell) => cell.textContent),
-    );
-    expect(reasons.length).toBeGreaterThan(0);
-    expect(reasons[0]).toBe('energy_short: Not enough energy at any eligible site in the window');
+    const reason = await page.$eval(`#orders-table code[title="${short.orderId}"]`, (code) => {
+      const row = (code as unknown as { closest(selector: string): typeof code }).closest('tr')!;
+      const cell = (
+        row as unknown as { querySelector(selector: string): typeof code | null }
+      ).querySelector('.unfilled-reason');
+      return cell
+        ? { code: cell.getAttribute('data-code'), text: cell.textContent }
+        : { code: null, text: null };
+    });
+    expect(reason).toEqual({
+      code: short.reason,
+      text: `${short.reason}: ${short.message}`,
+    });
+    await page.browserContext().close();
+  });
 
-    await page.click('a[data-view="energy"]');
-    await page.waitForSelector('#energy-summary', { timeout: 60_000 });
+  it("prices a contested site's hours from the market, above its reserve", async () => {
+    // Abu Dhabi: many GCC and anywhere bids for few GPUs, so its hours clear above the reserve.
+    const site = market.seed.sites.find((candidate) => candidate.id === 'abu-dhabi')!;
+    const published = market.outcome.run.prices.filter((price) => price.siteId === site.id);
+    const aboveReserve = published.filter(
+      (price) => price.pricePerGpuHour > site.reservePricePerGpuHour,
+    );
+    expect(aboveReserve.length).toBeGreaterThan(0);
+    const page = await openConsole(market.operatorKey, 'energy');
+    await page.waitForSelector('#energy-site', { timeout: 60_000 });
     await page.select('#energy-site', site.id);
     await page.waitForFunction(
-      (name) => document.querySelector('#energy-summary')?.textContent?.includes(name),
+      (siteId) =>
+        document.querySelector('#energy-site')?.value === siteId &&
+        document.querySelector('#clearing-summary'),
       { timeout: 30_000 },
-      '/v1/market/prices',
+      site.id,
     );
-    expect(await page.$eval('#energy-summary', (summary) => summary.textContent)).toMatch(
-      /43\.21 in 1 h/,
-    );
+    const clearing = await page.$eval('#clearing-summary', (summary) => ({
+      hours: Number(summary.getAttribute('data-hours')),
+      aboveReserve: Number(summary.getAttribute('data-above-reserve')),
+      highest: Number(summary.getAttribute('data-highest')),
+      text: summary.textContent ?? '',
+    }));
+    expect(clearing.hours).toBe(new Set(published.map((price) => price.slot)).size);
+    expect(clearing.aboveReserve).toBe(new Set(aboveReserve.map((price) => price.slot)).size);
+    expect(clearing.highest).toBe(Math.max(...published.map((price) => price.pricePerGpuHour)));
+    expect(clearing.text).toContain('above the reserve of');
+    await screenshot(page, 'energy-contested');
     await page.browserContext().close();
   });
 

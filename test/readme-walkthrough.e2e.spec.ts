@@ -1,11 +1,8 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { CONFIG_VARIABLES } from '@policloud/config';
-import { eventually } from './support/eventually';
-import { freePort } from './support/free-port';
+import { npmStart, NpmStart } from './support/npm-start';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -36,59 +33,14 @@ function startVariables(command: string): Record<string, string> {
  */
 describe('the README walkthrough, command by command, on a fresh npm start', () => {
   const [startBlock, ...steps] = walkthroughBlocks();
-  let service: ChildProcess;
-  let output = '';
-  let port: number;
-  let dataDir: string;
+  let service: NpmStart;
 
   beforeAll(async () => {
-    port = await freePort();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'policloud-walkthrough-'));
-    // Only the README's variables: none of the test run's (DATABASE_URL, KAFKA_BROKERS…).
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([name]) => !(CONFIG_VARIABLES as readonly string[]).includes(name),
-      ),
-    );
-    service = spawn('npm', ['start'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...inherited,
-        ...startVariables(startBlock),
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: npm, its shell and the service stop together.
-      detached: true,
-    });
-    service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await eventually(
-      async () => {
-        if (service.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/health/live`)).ok;
-        } catch {
-          return false;
-        }
-      },
-      'npm start to answer /health/live',
-      180_000,
-    );
+    // Only the README's variables (the port and data directory are the test's own).
+    service = await npmStart(startVariables(startBlock));
   }, 200_000);
 
-  afterAll(async () => {
-    if (service && service.exitCode === null) {
-      const exited = new Promise((resolve) => service.once('exit', resolve));
-      process.kill(-service.pid!, 'SIGTERM');
-      await exited;
-    }
-    service?.stdout?.destroy();
-    service?.stderr?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => service?.stop());
 
   it('starts with the sandbox clock', () => {
     expect(startVariables(startBlock)).toMatchObject({ CLOCK: 'sandbox' });
@@ -102,7 +54,7 @@ describe('the README walkthrough, command by command, on a fresh npm start', () 
     try {
       ({ stdout } = await promisify(execFile)('bash', ['-c', script], {
         cwd: REPO_ROOT,
-        env: { ...process.env, API: `http://127.0.0.1:${port}` },
+        env: { ...process.env, API: service.baseUrl },
         maxBuffer: 16 * 1024 * 1024,
       }));
     } catch (error) {

@@ -1,7 +1,7 @@
 // Energy against compute for one site over a week: the Wh offered to it, allocated to compute
 // and left over each hour, its GPUs used against free, and the clearing price per hour beside.
 import uPlot from 'uplot';
-import { ApiError, getAll, getIfAvailable } from '../api.js';
+import { get, getIfAvailable } from '../api.js';
 import { el, integer, kwh, loading, money, percent, slotLabel, table, toMajor } from '../format.js';
 import { sitesWithCapacity } from '../sites.js';
 import { weekControl, weekRange } from '../week.js';
@@ -13,54 +13,41 @@ const COLOURS = {
   used: '#08519c',
   free: '#737373',
   price: '#a50f15',
+  reserve: '#525252',
 };
 
 /**
- * The clearing price of each slot at a site: from /v1/market/prices when the service has it,
- * else from the allocations this key may read (a uniform price per site and slot).
+ * The clearing price of each slot at a site, from the public market data
+ * (GET /v1/market/prices): one entry per run that priced the slot, the latest run last.
  */
 async function clearingPrices(site, range) {
-  // A service without market data answers 404; one that names the query differently, 400.
-  const published = await getIfAvailable('/v1/market/prices', { site: site.id, ...range }).catch(
-    (error) => {
-      if (error instanceof ApiError && error.status === 400) return undefined;
-      throw error;
-    },
-  );
-  const entries = Array.isArray(published) ? published : (published?.items ?? published?.prices);
-  if (Array.isArray(entries)) {
-    const prices = new Map();
-    for (const entry of entries) {
-      if (entry.siteId && entry.siteId !== site.id) continue;
-      const price =
-        entry.clearingPricePerGpuHour ??
-        entry.pricePerGpuHour ??
-        entry.clearingPrice ??
-        entry.price;
-      if (typeof price === 'number' && entry.slot)
-        prices.set(entry.slot, { price, currency: entry.currency ?? site.currency });
-    }
-    return { prices, source: 'market prices (/v1/market/prices)' };
-  }
-  const allocations = await getIfAvailable('/v1/allocations', {
-    siteId: site.id,
-    ...range,
-    limit: 5000,
-  });
+  const { prices: entries } = await get('/v1/market/prices', { site: site.id, ...range });
   const prices = new Map();
-  let items = allocations?.items ?? [];
-  if (allocations?.nextAfter)
-    items = await getAll('/v1/allocations', { siteId: site.id, ...range });
-  for (const allocation of items) {
-    prices.set(allocation.slot, {
-      price: allocation.pricePerGpuHour,
-      currency: allocation.currency,
-    });
-  }
-  return {
-    prices,
-    source: allocations ? 'the allocations this key may read' : 'nothing this key may read',
-  };
+  for (const entry of entries)
+    prices.set(entry.slot, { price: entry.pricePerGpuHour, currency: entry.currency });
+  return prices;
+}
+
+/** The week's clearing prices in a sentence, against the site's reserve. */
+function clearingSummary(site, priced, currency) {
+  if (priced.length === 0)
+    return el('dd', { id: 'clearing-summary', 'data-hours': 0 }, 'no hour cleared');
+  const values = priced.map((entry) => entry.price);
+  const lowest = Math.min(...values);
+  const highest = Math.max(...values);
+  const reserve = site.reservePricePerGpuHour;
+  const aboveReserve = values.filter((price) => price > reserve).length;
+  return el(
+    'dd',
+    {
+      id: 'clearing-summary',
+      'data-hours': priced.length,
+      'data-highest': highest,
+      'data-above-reserve': aboveReserve,
+    },
+    `${money(lowest, currency)} – ${money(highest, currency)} in ${priced.length} h; ` +
+      `${aboveReserve} h above the reserve of ${money(reserve, site.currency)}`,
+  );
 }
 
 /** The site a host hosts or a producer's offers feed: what its key most likely came to see. */
@@ -122,7 +109,7 @@ export async function render(container, context) {
     ),
   );
   const range = weekRange(state.weekStart);
-  const { prices, source } = await clearingPrices(site, range);
+  const prices = await clearingPrices(site, range);
   if (!context.isCurrent()) return;
 
   const slots = site.capacity.slots;
@@ -190,8 +177,10 @@ export async function render(container, context) {
         paths: uPlot.paths.stepped({ align: 1 }),
         spanGaps: false,
       },
+      // The site's reserve beside it: a contested hour clears above the line.
+      { label: `Reserve (${site.currency})`, stroke: COLOURS.reserve, width: 1.5, dash: [4, 4] },
     ],
-    [x, price],
+    [x, price, slots.map(() => toMajor(site.reservePricePerGpuHour, site.currency))],
     narrow,
     280,
     currency,
@@ -213,13 +202,7 @@ export async function render(container, context) {
     el('dt', {}, 'GPU-hours used / free'),
     el('dd', {}, `${integer(totals.used)} / ${integer(totals.free)}`),
     el('dt', {}, 'Clearing price'),
-    el(
-      'dd',
-      {},
-      priced.length
-        ? `${money(Math.min(...priced.map((p) => p.price)), currency)} – ${money(Math.max(...priced.map((p) => p.price)), currency)} in ${priced.length} h (from ${source})`
-        : `no hour cleared (from ${source})`,
-    ),
+    clearingSummary(site, priced, currency),
   );
 
   const hourly = el(

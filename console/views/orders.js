@@ -1,4 +1,4 @@
-// A buyer's orders and where they ran: fill state, the unfilled reason when the API gives one,
+// A buyer's orders and where they ran: fill state, why the last run left it short (if it did),
 // and the sites each filled hour ran on. Operators pick the buyer; a buyer sees its own only.
 import { get, getAll } from '../api.js';
 import { el, integer, loading, money, shortId, slotLabel, table } from '../format.js';
@@ -11,20 +11,29 @@ const STATUS_TEXT = {
 };
 
 /**
- * The reason an order is not (fully) filled: a sentence, a code, or both, as the API gives it.
- * Services without reasons send none: the cell says so rather than guessing one.
+ * Why the last matching run left an order short (`lastUnfilled` on GET /v1/compute-orders/:id,
+ * only while it is open or partially filled): the engine's code and a sentence for the buyer.
  */
 function unfilledReason(order) {
-  const reason = order.unfilledReason;
-  if (!reason) return order.status === 'filled' ? '—' : 'none given';
-  if (typeof reason === 'string') return el('span', { class: 'unfilled-reason' }, reason);
-  const sentence = reason.message ?? reason.sentence ?? reason.detail ?? reason.text;
+  const last = order.lastUnfilled;
+  if (!last) return order.status === 'filled' ? '—' : 'no run has left it short yet';
   return el(
     'span',
-    { class: 'unfilled-reason', 'data-code': reason.code },
-    reason.code ? el('code', {}, reason.code) : null,
-    reason.code && sentence ? ': ' : '',
-    sentence ?? (reason.code ? '' : JSON.stringify(reason)),
+    { class: 'unfilled-reason', 'data-code': last.reason },
+    el('code', {}, last.reason),
+    ': ',
+    last.message,
+  );
+}
+
+/** Each order still open or partly filled, read one by one: only then does it carry `lastUnfilled`. */
+async function withLastUnfilled(orders) {
+  return Promise.all(
+    orders.map((order) =>
+      order.status === 'open' || order.status === 'partially_filled'
+        ? get(`/v1/compute-orders/${encodeURIComponent(order.id)}`)
+        : order,
+    ),
   );
 }
 
@@ -114,7 +123,8 @@ export async function render(container, context) {
       )
     : el('p', { class: 'hint' }, `Your orders, as buyer ${state.me.id}.`);
 
-  const shown = orders.filter((order) => order.buyerId === state.buyerId);
+  const shown = await withLastUnfilled(orders.filter((order) => order.buyerId === state.buyerId));
+  if (!context.isCurrent()) return;
   const requested = shown.reduce((sum, order) => sum + order.gpus * order.hours, 0);
   const filled = shown.reduce((sum, order) => sum + order.filledGpuHours, 0);
   body.replaceChildren(

@@ -17,6 +17,14 @@ export class ApiError extends Error {
   }
 }
 
+/** How often a POST that lost a race with another write on its stream is sent again. */
+const CONFLICT_RETRIES = 5;
+
+function isConcurrentChange(response: Response, problem: unknown): boolean {
+  const detail = (problem as { detail?: unknown } | undefined)?.detail;
+  return response.status === 409 && typeof detail === 'string' && /concurrently/.test(detail);
+}
+
 export interface RequestOptions {
   body?: unknown;
   /** Sent as Idempotency-Key, so a retried POST never creates a second thing. */
@@ -43,16 +51,25 @@ export class ApiClient {
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    this.requests++;
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    const body = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!response.ok) throw new ApiError(method, path, response.status, body);
-    return body as T;
+    for (let attempt = 1; ; attempt++) {
+      this.requests++;
+      const response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+      const text = await response.text();
+      const body = text ? (JSON.parse(text) as unknown) : undefined;
+      if (response.ok) return body as T;
+      // A write that lost a race on its stream says so; retried under its Idempotency-Key.
+      if (
+        attempt < CONFLICT_RETRIES &&
+        options.idempotencyKey &&
+        isConcurrentChange(response, body)
+      )
+        continue;
+      throw new ApiError(method, path, response.status, body);
+    }
   }
 }
 

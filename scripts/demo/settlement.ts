@@ -19,10 +19,13 @@ const CONCURRENCY = 8;
 const CALM_DELIVERABLE_SHARE = 0.4;
 const UNDER_DELIVERIES = 6;
 
-/** The time the app reads: `ManualClock` from @policloud/runtime satisfies it. */
+/**
+ * The time the app reads: `ManualClock` from @policloud/runtime (in process) or `SandboxClock`
+ * (a `CLOCK=sandbox` service, moved over HTTP) satisfies it.
+ */
 export interface SettableClock {
   now(): Date;
-  set(iso: string): void;
+  set(iso: string): void | Promise<void>;
 }
 
 export type DeliveryKind = 'full' | 'under' | 'curtailed';
@@ -219,7 +222,7 @@ export async function simulateAndSettle(
     const start = Date.parse(slot);
     if (curtailment && slot === curtailment.slot) {
       // Half-way through the calm hour the producer reports the wind it could not deliver.
-      clock.set(new Date(start + 30 * MINUTE_MS).toISOString());
+      await clock.set(new Date(start + 30 * MINUTE_MS).toISOString());
       await as(curtailment.producerId).post(
         `/v1/energy-offers/${curtailment.offerId}/curtailments`,
         { slot, whCurtailed: curtailment.whCurtailed },
@@ -233,7 +236,7 @@ export async function simulateAndSettle(
       curtailment.reportedAt = clock.now().toISOString();
     }
     // Five minutes after the hour, the meters have read it.
-    clock.set(new Date(start + HOUR_MS + 5 * MINUTE_MS).toISOString());
+    await clock.set(new Date(start + HOUR_MS + 5 * MINUTE_MS).toISOString());
     const reportedAt = clock.now().toISOString();
     await inPool(inSlot, CONCURRENCY, async (allocation) => {
       const planned = plan.get(allocation.allocationId) ?? {
@@ -271,7 +274,7 @@ export async function simulateAndSettle(
   const periods: ClosedPeriod[] = [];
   for (const period of [...new Set(allocations.map((a) => periodOf(a.slot)))].sort()) {
     const closeAt = Math.max(clock.now().getTime() + 5 * MINUTE_MS, periodEnd(period) + HOUR_MS);
-    clock.set(new Date(closeAt).toISOString());
+    await clock.set(new Date(closeAt).toISOString());
     const closed = await operator.post<PeriodStatements>(`/v1/settlements/${period}/close`, {});
     const read = await operator.get<PeriodStatements>(`/v1/settlements/${period}/statements`);
     const problems: string[] = [];
