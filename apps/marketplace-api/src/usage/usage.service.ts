@@ -96,7 +96,10 @@ export class UsageService {
         );
       } catch (error) {
         // Without an If-Match of the caller's, a concurrent write is ours to retry.
-        if (caller.ifMatch === undefined && error instanceof PreconditionFailedException) {
+        const concurrent =
+          error instanceof PreconditionFailedException ||
+          (error instanceof ProblemException && error.status === 409);
+        if (caller.ifMatch === undefined && concurrent) {
           return undefined;
         }
         throw error;
