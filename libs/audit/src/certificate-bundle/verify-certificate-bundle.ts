@@ -289,12 +289,10 @@ function certificateProblem(
 ): string | undefined {
   const find = (predicate: (event: CertificateEvidenceEvent) => boolean) => events.find(predicate);
   const data = (event: CertificateEvidenceEvent) => event.data as Record<string, unknown>;
+  const certificateEvent = (type: string) =>
+    find((event) => event.type === type && data(event).certificateId === certificate.certificateId);
 
-  const issued = find(
-    (event) =>
-      event.type === 'EnergyCertificateIssued' &&
-      data(event).certificateId === certificate.certificateId,
-  );
+  const issued = certificateEvent('EnergyCertificateIssued');
   if (!issued) return 'issue: no EnergyCertificateIssued event in the bundle';
   if (!proven.has(issued.id)) return `issue: event ${issued.id} is not proven`;
   if (issued.streamId !== energyCertificateStreamId(certificate.offerId, certificate.slot)) {
@@ -305,11 +303,7 @@ function certificateProblem(
   }
 
   if (certificate.status === 'claimed') {
-    const claimed = find(
-      (event) =>
-        event.type === 'EnergyCertificateClaimed' &&
-        data(event).certificateId === certificate.certificateId,
-    );
+    const claimed = certificateEvent('EnergyCertificateClaimed');
     if (!claimed) return 'claim: no EnergyCertificateClaimed event in the bundle';
     if (!proven.has(claimed.id)) return `claim: event ${claimed.id} is not proven`;
     if (data(claimed).beneficiaryId !== certificate.beneficiaryId) {
