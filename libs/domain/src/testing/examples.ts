@@ -3,7 +3,12 @@
  * small marketplace (a host, two producers, a buyer, one 360-GPU site) on 2026-03-01.
  */
 import { AllocationUsageContext, ReportUsage } from '../allocation-usage';
-import { ComputeOrderFilled, OrderFill, PlaceComputeOrder } from '../compute-order';
+import {
+  ComputeOrderFilled,
+  ComputeOrderPlaced,
+  OrderFill,
+  PlaceComputeOrder,
+} from '../compute-order';
 import {
   EnergyAllocated,
   EnergyAllocation,
@@ -190,6 +195,28 @@ export function placeComputeOrder(
     },
   };
 }
+
+/** Order 1 as placed (schema v2): the same order `placeComputeOrder` asks for, divisible. */
+export const computeOrderPlaced = (
+  overrides: Partial<ComputeOrderPlaced['data']> = {},
+): ComputeOrderPlaced => ({
+  type: 'ComputeOrderPlaced',
+  schemaVersion: 2,
+  data: {
+    orderId: 'order-1',
+    buyerId: 'buyer-1',
+    placedAt: '2026-03-01T08:00:00.000Z',
+    gpus: 8,
+    hours: 4,
+    earliestStart: '2026-03-01T10:00:00Z',
+    deadline: '2026-03-01T20:00:00Z',
+    maxPricePerGpuHour: 250,
+    currency: 'EUR',
+    allOrNone: false,
+    constraints: {},
+    ...overrides,
+  },
+});
 
 /** A run's fills of order 1 (8 GPUs on site 1 at 10:00 unless told): one event per run. */
 export const computeOrderFilled = (
