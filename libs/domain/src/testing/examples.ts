@@ -15,6 +15,7 @@ import {
   EnergyOfferContext,
   ListEnergyOffer,
 } from '../energy-offer';
+import { EnergyCertificateIssued } from '../energy-certificate';
 import { ParticipantContext, ParticipantRole } from '../participant';
 import {
   AllocationInput,
@@ -654,6 +655,38 @@ export const closed = (
     ],
     balances: [settlementBalance()],
     settledPools: [settledPool()],
+    ...overrides,
+  },
+});
+
+/** Certificate 1 of alloc-1's 10:00 slot from offer-1 (6,100 Wh of wind), unless told. */
+export const energyCertificateIssued = (
+  overrides: Partial<EnergyCertificateIssued['data']> = {},
+): EnergyCertificateIssued => ({
+  type: 'EnergyCertificateIssued',
+  schemaVersion: 1,
+  data: {
+    certificateId: 'gc.alloc-1.offer-1.1',
+    slot: '2026-03-01T10:00:00Z',
+    siteId: 'site-1',
+    country: 'FR',
+    biddingZone: 'FR',
+    wh: 6_100,
+    energySource: 'wind',
+    producerId: 'producer-1',
+    offerId: 'offer-1',
+    emissionFactorGPerKwh: 12,
+    gpuHours: 8,
+    gpuModel: 'H100',
+    beneficiaryId: 'buyer-1',
+    orderId: 'order-1',
+    evidence: {
+      runId: 'run-1',
+      allocationId: 'alloc-1',
+      usageStreamId: 'usage-alloc-1',
+      usageRevision: 0,
+    },
+    issuedAt: '2026-03-01T11:00:30.000Z',
     ...overrides,
   },
 });
