@@ -154,16 +154,28 @@ function checkpointRoot(
   return verification.fields;
 }
 
+/** The proof `bundle` lists for the event, or why none can count: bad hash, unsealed, missing. */
+function listedInclusion<Inclusion extends { eventId: string }>(
+  event: CertificateEvidenceEvent,
+  bundle: { unsealed: readonly string[]; proofs: readonly Inclusion[] },
+): { inclusion: Inclusion } | { problem: string } {
+  const hashProblem = eventHashProblem(event);
+  if (hashProblem) return { problem: hashProblem };
+  if (bundle.unsealed.includes(event.id)) {
+    return { problem: 'unsealed: no checkpoint covers it yet' };
+  }
+  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
+  return inclusion ? { inclusion } : { problem: 'inclusion_proof: none in the bundle' };
+}
+
 function treeEventProblem(
   event: CertificateEvidenceEvent,
   bundle: CertificateBundle,
   root: { treeSize: number; rootHash: string } | undefined,
 ): string | undefined {
-  const hashProblem = eventHashProblem(event);
-  if (hashProblem) return hashProblem;
-  if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
-  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
-  if (!inclusion) return 'inclusion_proof: none in the bundle';
+  const listed = listedInclusion(event, bundle);
+  if ('problem' in listed) return listed.problem;
+  const { inclusion } = listed;
   if (!root) return 'inclusion_proof: the checkpoint is missing or does not verify';
   const proof = inclusion.proof;
   if (proof?.treeSize !== root.treeSize) {
@@ -252,11 +264,9 @@ function rangeEventProblem(
   bundle: CertificateBundleV1,
   checkpoints: ReadonlyMap<number, SealedCheckpoint>,
 ): string | undefined {
-  const hashProblem = eventHashProblem(event);
-  if (hashProblem) return hashProblem;
-  if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
-  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
-  if (!inclusion) return 'inclusion_proof: none in the bundle';
+  const listed = listedInclusion(event, bundle);
+  if ('problem' in listed) return listed.problem;
+  const { inclusion } = listed;
   const checkpoint = checkpoints.get(inclusion.checkpointSequence);
   if (!checkpoint) {
     return `inclusion_proof: checkpoint ${inclusion.checkpointSequence} is missing or does not verify`;
