@@ -21,6 +21,7 @@ import {
   Party,
   profile,
   siteBody,
+  usageBody,
 } from './support/marketplace-fixture';
 import { cannesWithWindOffer, MARCH_FIRST, placeTenGpuOrder } from './support/cannes-market';
 
@@ -124,13 +125,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     ] as const) {
       const reported = await market.request('POST', '/v1/usage', {
         key: siteMeter.key,
-        body: {
-          allocationId: allocation.allocationId,
-          slot: allocation.slot,
-          gpuHoursDelivered,
-          whConsumed,
-          heatWhRecovered: 0,
-        },
+        body: usageBody(allocation, gpuHoursDelivered, whConsumed),
       });
       expect(reported.status).toBe(201);
     }
@@ -525,13 +520,7 @@ describe('certificates of one offer-hour reported concurrently', () => {
       [allocations[0], ...allocations].map((allocation) =>
         market.request('POST', '/v1/usage', {
           key: meter.key,
-          body: {
-            allocationId: allocation.allocationId,
-            slot: allocation.slot,
-            gpuHoursDelivered: 10,
-            whConsumed: 8_400,
-            heatWhRecovered: 0,
-          },
+          body: usageBody(allocation, 10, 8_400),
         }),
       ),
     );

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { READ_MODELS } from '@policloud/http';
 import { ProjectionRunner, SettlementReadModelsMigration } from '@policloud/projections';
 import { PROJECTION_RUNNER } from '@policloud/runtime';
-import { Marketplace, Party, siteBody } from './support/marketplace-fixture';
+import { Marketplace, Party, siteBody, usageBody } from './support/marketplace-fixture';
 import { cannesWithWindOffer, MARCH_FIRST, placeTenGpuOrder } from './support/cannes-market';
 
 interface Line {
@@ -54,13 +54,7 @@ describe('metering and settlement over a month on PostgreSQL', () => {
   const usage = (allocation: Allocation, gpuHoursDelivered: number, whConsumed: number) =>
     market.request('POST', '/v1/usage', {
       key: siteMeter.key,
-      body: {
-        allocationId: allocation.allocationId,
-        slot: allocation.slot,
-        gpuHoursDelivered,
-        whConsumed,
-        heatWhRecovered: 0,
-      },
+      body: usageBody(allocation, gpuHoursDelivered, whConsumed),
     });
   const close = (period: string) =>
     market.request<{ items: Statement[] }>('POST', `/v1/settlements/${period}/close`);
@@ -110,13 +104,7 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     });
     const foreign = await market.request('POST', '/v1/usage', {
       key: other.key,
-      body: {
-        allocationId: allocations[2].allocationId,
-        slot: allocations[2].slot,
-        gpuHoursDelivered: 1,
-        whConsumed: 1,
-        heatWhRecovered: 0,
-      },
+      body: usageBody(allocations[2], 1, 1),
     });
     expect([403, 404]).toContain(foreign.status);
     const tooMany = await usage(allocations[2], 11, 8_400);
