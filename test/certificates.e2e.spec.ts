@@ -21,7 +21,9 @@ import {
   Party,
   profile,
   siteBody,
+  usageBody,
 } from './support/marketplace-fixture';
+import { cannesWithWindOffer, MARCH_FIRST, placeTenGpuOrder } from './support/cannes-market';
 
 interface Allocation {
   allocationId: string;
@@ -102,36 +104,19 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     buyer = await market.participant(['buyer']);
     otherBuyer = await market.participant(['buyer']);
     auditor = await market.participant(['auditor']);
-    await market.site(siteBody('cannes', host.id));
-    await market.agreement('cannes', host.id, [producer.id]);
-    siteMeter = await market.participant(['site'], { siteId: 'cannes' });
-    const offer = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody(['cannes'], { profile: profile('2027-03-01T10:00:00Z', 2, 100_000) }),
-    });
-    await market.request('POST', '/v1/compute-orders', {
-      key: buyer.key,
-      body: orderBody({
-        gpus: 10,
-        hours: 2,
-        earliestStart: '2027-03-01T10:00:00Z',
-        deadline: '2027-03-01T12:00:00Z',
-        maxPricePerGpuHour: 300,
-      }),
-    });
-    const run = await market.request('POST', '/v1/matching/runs', {
-      body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
-    });
+    let offerId: string;
+    ({ siteMeter, offerId } = await cannesWithWindOffer(market, host, producer, { offerHours: 2 }));
+    await placeTenGpuOrder(market, buyer, 2);
+    const run = await market.request('POST', '/v1/matching/runs', { body: MARCH_FIRST });
     expect(run.body).toMatchObject({ allocationCount: 2 });
     allocations = (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations')).body
       .items;
     market.clock.set('2027-03-01T12:05:00Z');
     // The wind dropped at 11:00: the offer could deliver only 4,000 Wh of that hour.
-    const curtailed = await market.request(
-      'POST',
-      `/v1/energy-offers/${offer.body.id}/curtailments`,
-      { key: producer.key, body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 96_000 } },
-    );
+    const curtailed = await market.request('POST', `/v1/energy-offers/${offerId}/curtailments`, {
+      key: producer.key,
+      body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 96_000 },
+    });
     expect(curtailed.status).toBe(201);
     for (const [allocation, gpuHoursDelivered, whConsumed] of [
       [allocations[0], 10, 8_400],
@@ -140,13 +125,7 @@ describe('hourly energy-to-compute certificates on PostgreSQL', () => {
     ] as const) {
       const reported = await market.request('POST', '/v1/usage', {
         key: siteMeter.key,
-        body: {
-          allocationId: allocation.allocationId,
-          slot: allocation.slot,
-          gpuHoursDelivered,
-          whConsumed,
-          heatWhRecovered: 0,
-        },
+        body: usageBody(allocation, gpuHoursDelivered, whConsumed),
       });
       expect(reported.status).toBe(201);
     }
@@ -541,13 +520,7 @@ describe('certificates of one offer-hour reported concurrently', () => {
       [allocations[0], ...allocations].map((allocation) =>
         market.request('POST', '/v1/usage', {
           key: meter.key,
-          body: {
-            allocationId: allocation.allocationId,
-            slot: allocation.slot,
-            gpuHoursDelivered: 10,
-            whConsumed: 8_400,
-            heatWhRecovered: 0,
-          },
+          body: usageBody(allocation, 10, 8_400),
         }),
       ),
     );

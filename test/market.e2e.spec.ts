@@ -5,6 +5,7 @@ import {
   Party,
   profile,
   siteBody,
+  usageBody,
 } from './support/marketplace-fixture';
 import { expectProblem, fieldsOf } from './support/problem-assertions';
 
@@ -256,13 +257,7 @@ describe('market: clearing prices, quotes, reasons and market data on PostgreSQL
     market.clock.set('2027-03-01T11:30:00Z');
     const reported = await market.request('POST', '/v1/usage', {
       key: meter.key,
-      body: {
-        allocationId: allocation.allocationId,
-        slot: allocation.slot,
-        gpuHoursDelivered: 60,
-        whConsumed: 60 * 840,
-        heatWhRecovered: 0,
-      },
+      body: usageBody(allocation, 60, 60 * 840),
     });
     expect(reported.status).toBe(201);
     market.clock.set('2027-04-02T00:00:00Z');

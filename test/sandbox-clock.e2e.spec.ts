@@ -4,7 +4,13 @@ import {
   SandboxClockFollower,
   WorkerRegistry,
 } from '@policloud/runtime';
-import { Marketplace, offerBody, orderBody, profile } from './support/marketplace-fixture';
+import {
+  Marketplace,
+  offerBody,
+  orderBody,
+  profile,
+  usageBody,
+} from './support/marketplace-fixture';
 import { expectProblem, fieldsOf } from './support/problem-assertions';
 
 interface Allocation {
@@ -114,13 +120,7 @@ describe('sandbox clock (CLOCK=sandbox) on PostgreSQL', () => {
     const report = () =>
       market.request('POST', '/v1/usage', {
         key: meter.key,
-        body: {
-          allocationId: allocations[0].allocationId,
-          slot: allocations[0].slot,
-          gpuHoursDelivered: 4,
-          whConsumed: 3_360,
-          heatWhRecovered: 0,
-        },
+        body: usageBody(allocations[0], 4, 3_360),
       });
     // Before the slot starts on the sandbox clock, there is nothing to meter.
     expect((await report()).status).toBeGreaterThanOrEqual(400);

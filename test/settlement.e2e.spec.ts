@@ -2,14 +2,8 @@ import { DataSource } from 'typeorm';
 import { READ_MODELS } from '@policloud/http';
 import { ProjectionRunner, SettlementReadModelsMigration } from '@policloud/projections';
 import { PROJECTION_RUNNER } from '@policloud/runtime';
-import {
-  Marketplace,
-  offerBody,
-  orderBody,
-  Party,
-  profile,
-  siteBody,
-} from './support/marketplace-fixture';
+import { Marketplace, Party, siteBody, usageBody } from './support/marketplace-fixture';
+import { cannesWithWindOffer, MARCH_FIRST, placeTenGpuOrder } from './support/cannes-market';
 
 interface Line {
   kind: string;
@@ -60,13 +54,7 @@ describe('metering and settlement over a month on PostgreSQL', () => {
   const usage = (allocation: Allocation, gpuHoursDelivered: number, whConsumed: number) =>
     market.request('POST', '/v1/usage', {
       key: siteMeter.key,
-      body: {
-        allocationId: allocation.allocationId,
-        slot: allocation.slot,
-        gpuHoursDelivered,
-        whConsumed,
-        heatWhRecovered: 0,
-      },
+      body: usageBody(allocation, gpuHoursDelivered, whConsumed),
     });
   const close = (period: string) =>
     market.request<{ items: Statement[] }>('POST', `/v1/settlements/${period}/close`);
@@ -80,26 +68,13 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     host = await market.participant(['host']);
     producer = await market.participant(['producer']);
     buyer = await market.participant(['buyer']);
-    await market.site(siteBody('cannes', host.id, { reservePricePerGpuHour: 150 }));
-    await market.agreement('cannes', host.id, [producer.id]);
-    siteMeter = await market.participant(['site'], { siteId: 'cannes' });
-    const offer = await market.request<{ id: string }>('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody(['cannes'], { profile: profile('2027-03-01T10:00:00Z', 3, 100_000) }),
-    });
-    await market.request('POST', '/v1/compute-orders', {
-      key: buyer.key,
-      body: orderBody({
-        gpus: 10,
-        hours: 3,
-        earliestStart: '2027-03-01T10:00:00Z',
-        deadline: '2027-03-01T13:00:00Z',
-        maxPricePerGpuHour: 300,
-      }),
-    });
-    const run = await market.request('POST', '/v1/matching/runs', {
-      body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
-    });
+    let offerId: string;
+    ({ siteMeter, offerId } = await cannesWithWindOffer(market, host, producer, {
+      offerHours: 3,
+      site: { reservePricePerGpuHour: 150 },
+    }));
+    await placeTenGpuOrder(market, buyer, 3);
+    const run = await market.request('POST', '/v1/matching/runs', { body: MARCH_FIRST });
     expect(run.body).toMatchObject({ allocationCount: 3 });
     allocations = (await market.request<{ items: Allocation[] }>('GET', '/v1/allocations')).body
       .items;
@@ -110,14 +85,10 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     ]);
 
     market.clock.set('2027-03-01T11:30:00Z');
-    const curtailed = await market.request(
-      'POST',
-      `/v1/energy-offers/${offer.body.id}/curtailments`,
-      {
-        key: producer.key,
-        body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 95_000 },
-      },
-    );
+    const curtailed = await market.request('POST', `/v1/energy-offers/${offerId}/curtailments`, {
+      key: producer.key,
+      body: { slot: '2027-03-01T11:00:00Z', whCurtailed: 95_000 },
+    });
     expect(curtailed.status).toBe(201);
     market.clock.set('2027-03-01T13:05:00Z');
   });
@@ -133,13 +104,7 @@ describe('metering and settlement over a month on PostgreSQL', () => {
     });
     const foreign = await market.request('POST', '/v1/usage', {
       key: other.key,
-      body: {
-        allocationId: allocations[2].allocationId,
-        slot: allocations[2].slot,
-        gpuHoursDelivered: 1,
-        whConsumed: 1,
-        heatWhRecovered: 0,
-      },
+      body: usageBody(allocations[2], 1, 1),
     });
     expect([403, 404]).toContain(foreign.status);
     const tooMany = await usage(allocations[2], 11, 8_400);

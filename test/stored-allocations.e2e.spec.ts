@@ -7,14 +7,8 @@ import {
   siteCapacityStreamId,
 } from '@policloud/domain';
 import { ANY, EventToAppend, NO_STREAM } from '@policloud/event-store';
-import {
-  Marketplace,
-  offerBody,
-  orderBody,
-  Party,
-  profile,
-  siteBody,
-} from './support/marketplace-fixture';
+import { Marketplace, orderBody, Party } from './support/marketplace-fixture';
+import { cannesWithWindOffer, MARCH_FIRST, placeTenGpuOrder } from './support/cannes-market';
 
 interface Allocation {
   allocationId: string;
@@ -60,27 +54,11 @@ describe('a run stored one event per slot (v1), on PostgreSQL', () => {
       market.participant(['buyer']),
       market.participant(['auditor']),
     ]);
-    await market.site(siteBody('cannes', host.id, { reservePricePerGpuHour: 150 }));
-    await market.agreement('cannes', host.id, [producer.id]);
-    siteMeter = await market.participant(['site'], { siteId: 'cannes' });
-    offerId = (
-      await market.request<{ id: string }>('POST', '/v1/energy-offers', {
-        key: producer.key,
-        body: offerBody(['cannes'], { profile: profile('2027-03-01T10:00:00Z', 4, 100_000) }),
-      })
-    ).body.id;
-    orderId = (
-      await market.request<{ id: string }>('POST', '/v1/compute-orders', {
-        key: buyer.key,
-        body: orderBody({
-          gpus: 10,
-          hours: 3,
-          earliestStart: '2027-03-01T10:00:00Z',
-          deadline: '2027-03-01T13:00:00Z',
-          maxPricePerGpuHour: 300,
-        }),
-      })
-    ).body.id;
+    ({ siteMeter, offerId } = await cannesWithWindOffer(market, host, producer, {
+      offerHours: 4,
+      site: { reservePricePerGpuHour: 150 },
+    }));
+    orderId = await placeTenGpuOrder(market, buyer, 3);
 
     // 10 GPUs × e = 840 Wh: 8,400 Wh of the offer per slot, at the site's reserve of 1.50 €.
     const site = {
@@ -209,7 +187,7 @@ describe('a run stored one event per slot (v1), on PostgreSQL', () => {
       }),
     });
     const run = await market.request<{ allocationCount: number }>('POST', '/v1/matching/runs', {
-      body: { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' },
+      body: MARCH_FIRST,
     });
     expect(run.status).toBe(201);
     // 100 GPUs, 10 held by the stored run: 95 more do not fit in 10:00 (the only slot allowed).

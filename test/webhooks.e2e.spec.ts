@@ -82,6 +82,25 @@ describe('webhooks on PostgreSQL, against a real local receiver', () => {
   let producer: Party;
   let receiver: Receiver;
 
+  /** The producer's offer and the buyer's 1-GPU order for 10:00 of `day`, matched over that day. */
+  const tradeOneGpuHour = async (day: string) => {
+    await market.request('POST', '/v1/energy-offers', {
+      key: producer.key,
+      body: offerBody(['hook-site'], { profile: profile(`${day}T10:00:00Z`, 1, 100_000) }),
+    });
+    await market.request('POST', '/v1/compute-orders', {
+      key: buyer.key,
+      body: orderBody({
+        gpus: 1,
+        hours: 1,
+        earliestStart: `${day}T10:00:00Z`,
+        deadline: `${day}T11:00:00Z`,
+      }),
+    });
+    const from = `${day}T00:00:00Z`;
+    const to = new Date(Date.parse(from) + 86_400_000).toISOString().replace('.000Z', 'Z');
+    await market.request('POST', '/v1/matching/runs', { body: { from, to } });
+  };
   const deliveries = async (id: string, key: string) =>
     (await market.request<{ items: Delivery[] }>('GET', `/v1/webhooks/${id}/deliveries`, { key }))
       .body.items;
@@ -206,22 +225,7 @@ describe('webhooks on PostgreSQL, against a real local receiver', () => {
     });
     expect(created.status).toBe(201);
     const before = receiver.received.length;
-    await market.request('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody(['hook-site'], { profile: profile('2027-03-03T10:00:00Z', 1, 100_000) }),
-    });
-    await market.request('POST', '/v1/compute-orders', {
-      key: buyer.key,
-      body: orderBody({
-        gpus: 1,
-        hours: 1,
-        earliestStart: '2027-03-03T10:00:00Z',
-        deadline: '2027-03-03T11:00:00Z',
-      }),
-    });
-    await market.request('POST', '/v1/matching/runs', {
-      body: { from: '2027-03-03T00:00:00Z', to: '2027-03-04T00:00:00Z' },
-    });
+    await tradeOneGpuHour('2027-03-03');
     // The buyer hears of its new fill; the other buyer of nothing.
     await eventually(
       () => receiver.received.length >= before + 2,
@@ -241,22 +245,7 @@ describe('webhooks on PostgreSQL, against a real local receiver', () => {
       body: { url: `http://127.0.0.1:${closed}/nobody`, eventTypes: ['allocation.made'] },
     });
     const { id } = created.body;
-    await market.request('POST', '/v1/energy-offers', {
-      key: producer.key,
-      body: offerBody(['hook-site'], { profile: profile('2027-03-02T10:00:00Z', 1, 100_000) }),
-    });
-    await market.request('POST', '/v1/compute-orders', {
-      key: buyer.key,
-      body: orderBody({
-        gpus: 1,
-        hours: 1,
-        earliestStart: '2027-03-02T10:00:00Z',
-        deadline: '2027-03-02T11:00:00Z',
-      }),
-    });
-    await market.request('POST', '/v1/matching/runs', {
-      body: { from: '2027-03-02T00:00:00Z', to: '2027-03-03T00:00:00Z' },
-    });
+    await tradeOneGpuHour('2027-03-02');
     await eventually(
       async () =>
         (

@@ -4,8 +4,11 @@
  * `orders` orders drawn from the demo's order book with varied sizes, windows and bids.
  * Same options, same market; only the week it is laid on follows the clock.
  */
-import { prng } from '../../scripts/demo/profiles';
-import { buildSeed, MarketSeed, WEEK_HOURS } from '../../scripts/demo/seed';
+import { prng, slotIso } from '../../scripts/demo/profiles';
+import { buildSeed, MarketSeed, OrderSeed, WEEK_HOURS } from '../../scripts/demo/seed';
+import { bySize } from '../support/bench-io';
+
+const HOUR_MS = 3_600_000;
 
 export interface LargeMarketOptions {
   replicas: number;
@@ -20,7 +23,6 @@ export function buildLargeMarket(
 ): MarketSeed {
   const base = buildSeed(weekStart, agreementsEffectiveFrom);
   const random = prng(options.seed);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const replicated = new Set(
     base.participants.filter((p) => !p.roles.includes('buyer')).map((p) => p.id),
   );
@@ -55,27 +57,7 @@ export function buildLargeMarket(
     };
   });
 
-  const hourMs = 3_600_000;
-  const startMs = Date.parse(base.weekStart);
-  const at = (hour: number) =>
-    new Date(startMs + hour * hourMs).toISOString().replace('.000Z', 'Z');
-  const orders = Array.from({ length: options.orders }, (_, i) => {
-    const template = base.orders[int(0, base.orders.length - 1)];
-    const gpus = Math.max(1, Math.round(template.gpus * (0.1 + 0.5 * random())));
-    const hours = int(1, Math.min(48, template.hours));
-    const from = int(0, WEEK_HOURS - hours);
-    const to = Math.min(WEEK_HOURS, from + hours + int(0, 72));
-    return {
-      ...template,
-      ref: `order-${i}`,
-      gpus,
-      hours,
-      earliestStart: at(from),
-      deadline: at(to),
-      maxPricePerGpuHour: Math.round(template.maxPricePerGpuHour * (0.85 + 0.3 * random())),
-      allOrNone: template.allOrNone && random() < 0.5,
-    };
-  });
+  const orders = drawOrders(base.orders, options.orders, random, Date.parse(base.weekStart));
 
   return {
     ...base,
@@ -88,4 +70,48 @@ export function buildLargeMarket(
     offers: copies.flatMap((copy) => copy.offers),
     orders,
   };
+}
+
+/**
+ * The market the service benchmarks place (99 sites and 10,000 orders; --quick 18 and 2,000;
+ * --smoke 9 and 100), on a week starting two hours from now, agreements in force a day before.
+ */
+export function benchmarkMarket(): MarketSeed {
+  const weekStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 2 * HOUR_MS;
+  return buildLargeMarket(new Date(weekStart), new Date(weekStart - 24 * HOUR_MS), {
+    replicas: bySize({ full: 11, quick: 2, smoke: 1 }),
+    orders: bySize({ full: 10_000, quick: 2_000, smoke: 100 }),
+    seed: 7,
+  });
+}
+
+/**
+ * `count` orders drawn from `templates` (their buyers, constraints and bids) with varied sizes,
+ * windows within the week starting at `weekStartMs`, and bids within ±15 %.
+ */
+export function drawOrders(
+  templates: readonly OrderSeed[],
+  count: number,
+  random: () => number,
+  weekStartMs: number,
+): OrderSeed[] {
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const at = (hour: number) => slotIso(weekStartMs + hour * HOUR_MS);
+  return Array.from({ length: count }, (_, i) => {
+    const template = templates[int(0, templates.length - 1)];
+    const gpus = Math.max(1, Math.round(template.gpus * (0.1 + 0.5 * random())));
+    const hours = int(1, Math.min(48, template.hours));
+    const from = int(0, WEEK_HOURS - hours);
+    const to = Math.min(WEEK_HOURS, from + hours + int(0, 72));
+    return {
+      ...template,
+      ref: `order-${i}`,
+      gpus,
+      hours,
+      earliestStart: at(from),
+      deadline: at(to),
+      maxPricePerGpuHour: Math.round(template.maxPricePerGpuHour * (0.85 + 0.3 * random())),
+      allOrNone: (template.allOrNone ?? false) && random() < 0.5,
+    };
+  });
 }

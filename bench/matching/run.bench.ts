@@ -15,7 +15,6 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { hashOf, matchingSnapshot } from '@policloud/matching-runs';
 import { runDecisions, runContextOf } from '@policloud/matching-runs';
@@ -27,17 +26,16 @@ import { DataSource } from 'typeorm';
 import { READ_MODELS } from '../../libs/http/src';
 import { marketHistoryAt, ProjectionRunner, readMarketState } from '../../libs/projections/src';
 import { PROJECTION_RUNNER } from '../../libs/runtime/src';
-import { ApiClient } from '../../scripts/demo/api-client';
 import { MatchingRun } from '../../scripts/demo/market-api';
 import { populateMarket } from '../../scripts/demo/scenario';
 import { longestPauseDuring } from '../../test/support/event-loop-pauses';
 import { createTestSchema, TestSchema } from '../../test/support/postgres-test-database';
 import { bootTestApp } from '../../test/support/test-app';
-import { bySize, hasFlag, progress, result } from '../support/bench-io';
-import { buildLargeMarket } from './large-market';
+import { listenWithApi } from '../support/local-api';
+import { hasFlag, progress, result } from '../support/bench-io';
+import { benchmarkMarket } from './large-market';
 
 const EMBEDDED = hasFlag('--embedded');
-const HOUR_MS = 3_600_000;
 
 async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -55,17 +53,9 @@ async function main(): Promise<void> {
   }
   const { app } = await bootTestApp(env);
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    const api = new ApiClient(`http://127.0.0.1:${port}`);
-    const operator = api.as(operatorKey);
+    const { api, operator } = await listenWithApi(app, operatorKey);
 
-    const weekStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 2 * HOUR_MS;
-    const seed = buildLargeMarket(new Date(weekStart), new Date(weekStart - 24 * HOUR_MS), {
-      replicas: bySize({ full: 11, quick: 2, smoke: 1 }),
-      orders: bySize({ full: 10_000, quick: 2_000, smoke: 100 }),
-      seed: 7,
-    });
+    const seed = benchmarkMarket();
     progress(
       `${seed.sites.length} sites, ${seed.offers.length} offers, ${seed.orders.length} orders, ` +
         `${EMBEDDED ? 'embedded store' : 'PostgreSQL'}: placing them`,

@@ -26,6 +26,7 @@ import {
   SiteSeed,
   WEEK_HOURS,
 } from '../../scripts/demo/seed';
+import { drawOrders } from '../matching/large-market';
 
 export interface NetworkOptions {
   sites: number;
@@ -209,25 +210,7 @@ export function buildNetwork(weekStart: Date, options: NetworkOptions): MarketSe
     });
   }
 
-  const startMs = weekStart.getTime();
-  const at = (hour: number) => slotIso(startMs + hour * HOUR_MS);
-  const orders = Array.from({ length: options.orders }, (_, i) => {
-    const template = base.orders[int(0, base.orders.length - 1)];
-    const gpus = Math.max(1, Math.round(template.gpus * (0.1 + 0.5 * random())));
-    const hours = int(1, Math.min(48, template.hours));
-    const from = int(0, WEEK_HOURS - hours);
-    const to = Math.min(WEEK_HOURS, from + hours + int(0, 72));
-    return {
-      ...template,
-      ref: `order-${i}`,
-      gpus,
-      hours,
-      earliestStart: at(from),
-      deadline: at(to),
-      maxPricePerGpuHour: Math.round(template.maxPricePerGpuHour * (0.85 + 0.3 * random())),
-      allOrNone: (template.allOrNone ?? false) && random() < 0.5,
-    };
-  });
+  const orders = drawOrders(base.orders, options.orders, random, weekStart.getTime());
 
   return {
     ...base,

@@ -13,7 +13,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '../../libs/event-store/src';
@@ -28,6 +27,7 @@ import { longestPauseDuring } from '../../test/support/event-loop-pauses';
 import { createTestSchema } from '../../test/support/postgres-test-database';
 import { bootTestApp } from '../../test/support/test-app';
 import { bySize, progress, result } from '../support/bench-io';
+import { listenWithApi } from '../support/local-api';
 import { buildNetwork } from './network';
 
 const HOUR_MS = 3_600_000;
@@ -62,13 +62,11 @@ async function bootService(prefix: string): Promise<Service> {
     undefined,
     logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined,
   );
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const api = new ApiClient(`http://127.0.0.1:${port}`);
+  const { api, operator } = await listenWithApi(app, operatorKey);
   return {
     app,
     api,
-    operator: api.as(operatorKey),
+    operator,
     store: app.get<EventStore>(EVENT_STORE),
     close: async () => {
       await app.close();

@@ -13,21 +13,18 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { EVENT_STORE, EventStore } from '../../libs/event-store/src';
 import { ProjectionRunner } from '../../libs/projections/src';
 import { PROJECTION_RUNNER } from '../../libs/runtime/src';
-import { ApiClient } from '../../scripts/demo/api-client';
 import { MatchingRun } from '../../scripts/demo/market-api';
 import { prng } from '../../scripts/demo/profiles';
 import { populateMarket } from '../../scripts/demo/scenario';
 import { createTestSchema } from '../../test/support/postgres-test-database';
 import { bootTestApp } from '../../test/support/test-app';
-import { buildLargeMarket } from '../matching/large-market';
+import { benchmarkMarket } from '../matching/large-market';
+import { listenWithApi } from '../support/local-api';
 import { bySize, progress, result } from '../support/bench-io';
-
-const HOUR_MS = 3_600_000;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -52,17 +49,9 @@ async function main(): Promise<void> {
     DATABASE_URL: schema.url,
   });
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    const api = new ApiClient(`http://127.0.0.1:${port}`);
-    const operator = api.as(operatorKey);
+    const { api, operator } = await listenWithApi(app, operatorKey);
 
-    const weekStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 2 * HOUR_MS;
-    const seed = buildLargeMarket(new Date(weekStart), new Date(weekStart - 24 * HOUR_MS), {
-      replicas: bySize({ full: 11, quick: 2, smoke: 1 }),
-      orders: bySize({ full: 10_000, quick: 2_000, smoke: 100 }),
-      seed: 7,
-    });
+    const seed = benchmarkMarket();
     progress(
       `${seed.sites.length} sites, ${seed.offers.length} offers, ${seed.orders.length} orders: placing them`,
     );

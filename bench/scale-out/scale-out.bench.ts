@@ -22,6 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { orderBody } from '../../test/support/marketplace-bodies';
 import { createTestSchema, TestSchema } from '../../test/support/postgres-test-database';
 import { ensureBuilt, ServiceProcess, sleep } from '../../test/support/service-processes';
 import { bySize, progress, result } from '../support/bench-io';
@@ -57,16 +58,8 @@ const CONNECTIONS = bySize({ full: 16, quick: 16, smoke: 4 });
 const DURATION_S = bySize({ full: 15, quick: 5, smoke: 2 });
 const WARM_UP_S = bySize({ full: 3, quick: 2, smoke: 1 });
 
-const ORDER = JSON.stringify({
-  gpus: 8,
-  hours: 4,
-  earliestStart: '2027-03-01T08:00:00Z',
-  deadline: '2027-03-02T08:00:00Z',
-  gpuModel: 'H100',
-  maxPricePerGpuHour: 250,
-  currency: 'EUR',
-  constraints: { jurisdictions: ['FR'] },
-});
+// The specs' default order (8 H100 × 4 h in France, bid 2.50 €).
+const ORDER = JSON.stringify(orderBody());
 
 interface Load {
   created: number;

@@ -59,3 +59,18 @@ export function orderBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** A site's meter report of one allocation's slot: GPU-hours delivered, Wh drawn, no heat. */
+export function usageBody(
+  allocation: { allocationId: string; slot: string },
+  gpuHoursDelivered: number,
+  whConsumed: number,
+) {
+  return {
+    allocationId: allocation.allocationId,
+    slot: allocation.slot,
+    gpuHoursDelivered,
+    whConsumed,
+    heatWhRecovered: 0,
+  };
+}

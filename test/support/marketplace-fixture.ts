@@ -7,7 +7,7 @@ import { createTestSchema, TestSchema } from './postgres-test-database';
 import { bootTestApp } from './test-app';
 import { offerBody, siteBody } from './marketplace-bodies';
 
-export { offerBody, orderBody, profile, siteBody } from './marketplace-bodies';
+export { offerBody, orderBody, profile, siteBody, usageBody } from './marketplace-bodies';
 
 export interface Response<T = Record<string, unknown>> {
   status: number;

@@ -1,19 +1,10 @@
 import fc from 'fast-check';
 import { matchOrders } from './match-orders';
-import {
-  MatchingEnergyOffer,
-  MatchingOrder,
-  MatchingResult,
-  MatchingSite,
-  MatchingSnapshot,
-} from './model/types';
+import { MatchingEnergyOffer, MatchingResult, MatchingSite, MatchingSnapshot } from './model/types';
 import { slotsToFill } from './model/rules';
 import { verifyMatching } from './result/verify-matching';
 import { randomSnapshot } from './testing/random-snapshot';
-
-const S0 = '2026-03-02T10:00:00Z';
-const S1 = '2026-03-02T11:00:00Z';
-const S2 = '2026-03-02T12:00:00Z';
+import { handWorkedOrder as order, S0, S1, S2 } from './testing/hand-worked-order';
 
 const site = (siteId: string, overrides: Partial<MatchingSite> = {}): MatchingSite => ({
   siteId,
@@ -43,26 +34,6 @@ const offer = (
   unallocatedWh: { [S0]: 100_000, [S1]: 100_000 },
   ...overrides,
 });
-
-function order(orderId: string, overrides: Partial<MatchingOrder> = {}): MatchingOrder {
-  const gpus = overrides.gpus ?? 8;
-  const hours = overrides.hours ?? 1;
-  return {
-    orderId,
-    buyerId: 'buyer-1',
-    placedAt: '2026-03-01T08:00:00.000Z',
-    gpus,
-    hours,
-    remainingGpuHours: gpus * hours,
-    earliestStart: S0,
-    deadline: S1,
-    maxPricePerGpuHour: 300,
-    currency: 'EUR',
-    allOrNone: false,
-    constraints: {},
-    ...overrides,
-  };
-}
 
 function run(snapshot: Partial<MatchingSnapshot>): MatchingResult {
   const full: MatchingSnapshot = {

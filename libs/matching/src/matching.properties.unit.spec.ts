@@ -4,8 +4,7 @@ import { matchOrders } from './match-orders';
 import { energyReservePerGpuHour, slotsToFill } from './model/rules';
 import { MatchingSnapshot } from './model/types';
 import { verifyMatching } from './result/verify-matching';
-import { prng } from '@policloud/domain';
-import { randomSnapshot } from './testing/random-snapshot';
+import { randomSnapshot, shuffled } from './testing/random-snapshot';
 
 /** Random marketplaces: tight or loose, cheap or dear energy, lumpy or fine-grained orders. */
 const instances = fc
@@ -21,16 +20,6 @@ const instances = fc
     maxGpus: fc.constantFrom(4, 32, 128),
   })
   .map(randomSnapshot);
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = prng(seed);
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
 
 const RUNS = 60;
 

@@ -3,17 +3,8 @@ import { canonicalJson } from '@policloud/audit';
 import { matchOrders } from './match-orders';
 import { randomSnapshot } from './testing/random-snapshot';
 import { verifyMatching } from './result/verify-matching';
-import {
-  MatchingEnergyOffer,
-  MatchingOrder,
-  MatchingResult,
-  MatchingSite,
-  MatchingSnapshot,
-} from './model/types';
-
-const S0 = '2026-03-02T10:00:00Z';
-const S1 = '2026-03-02T11:00:00Z';
-const S2 = '2026-03-02T12:00:00Z';
+import { MatchingEnergyOffer, MatchingResult, MatchingSite, MatchingSnapshot } from './model/types';
+import { handWorkedOrder as order, S0, S1, S2 } from './testing/hand-worked-order';
 
 function site(siteId: string, overrides: Partial<MatchingSite> = {}): MatchingSite {
   return {
@@ -46,26 +37,6 @@ function offer(
     floorPricePerMwh: 500,
     currency: 'EUR',
     unallocatedWh: { [S0]: 100_000 },
-    ...overrides,
-  };
-}
-
-function order(orderId: string, overrides: Partial<MatchingOrder> = {}): MatchingOrder {
-  const gpus = overrides.gpus ?? 8;
-  const hours = overrides.hours ?? 1;
-  return {
-    orderId,
-    buyerId: 'buyer-1',
-    placedAt: '2026-03-01T08:00:00.000Z',
-    gpus,
-    hours,
-    remainingGpuHours: gpus * hours,
-    earliestStart: S0,
-    deadline: S1,
-    maxPricePerGpuHour: 300,
-    currency: 'EUR',
-    allOrNone: false,
-    constraints: {},
     ...overrides,
   };
 }

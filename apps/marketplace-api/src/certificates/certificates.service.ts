@@ -3,6 +3,7 @@ import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { hasRole, Principal } from '@policloud/auth';
 import {
   buildCertificateBundle,
+  bundledEventOf,
   CertificateBundle,
   CertificateEvidenceEvent,
   CertificateView,
@@ -188,17 +189,8 @@ export class CertificatesService {
         `AllocationMade of ${evidence.allocationId}`,
       );
     }
-    return [...wanted.values()].map((event) => ({
-      id: event.id,
-      streamId: event.streamId,
-      revision: event.revision,
-      globalPosition: event.globalPosition,
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      data: event.data,
-      metadata: event.metadata,
-      hash: event.hash ?? '',
-      prevHash: event.prevHash ?? '',
-    }));
+    return [...wanted.values()].map((event) =>
+      bundledEventOf(event, { hash: event.hash ?? '', prevHash: event.prevHash ?? '' }),
+    );
   }
 }

@@ -1,32 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { SlotWindowQuery } from '../shared/common.dto';
 
-export class MarketPricesQuery {
+class SiteFilterQuery {
   @ApiPropertyOptional({ description: 'Only this site' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   site?: string;
-
-  @ApiProperty({ example: '2027-03-01T00:00:00Z', description: 'First slot (inclusive)' })
-  @IsString()
-  @MaxLength(32)
-  from!: string;
-
-  @ApiProperty({ example: '2027-03-02T00:00:00Z', description: 'Slot after the last (exclusive)' })
-  @IsString()
-  @MaxLength(32)
-  to!: string;
 }
 
-export class MarketDepthQuery {
-  @ApiProperty({ example: '2027-03-01T00:00:00Z', description: 'First slot (inclusive)' })
-  @IsString()
-  @MaxLength(32)
-  from!: string;
+// The site first, then the window: the parameter order the contract documents.
+export class MarketPricesQuery extends IntersectionType(SiteFilterQuery, SlotWindowQuery) {}
 
-  @ApiProperty({ example: '2027-03-02T00:00:00Z', description: 'Slot after the last (exclusive)' })
-  @IsString()
-  @MaxLength(32)
-  to!: string;
-}
+export class MarketDepthQuery extends SlotWindowQuery {}

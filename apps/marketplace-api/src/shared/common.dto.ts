@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNumber } from 'class-validator';
+import { IsNumber, IsString, MaxLength } from 'class-validator';
 
 export class GeoPointDto {
   @ApiProperty({ example: 43.55 })
@@ -15,4 +15,17 @@ export class WrittenDto {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'Stream revision: send it back as If-Match to update' })
   revision!: number;
+}
+
+/** A window of hourly slots in a query: `from` inclusive, `to` exclusive (parsed by the domain). */
+export class SlotWindowQuery {
+  @ApiProperty({ example: '2027-03-01T00:00:00Z', description: 'First slot (inclusive)' })
+  @IsString()
+  @MaxLength(32)
+  from!: string;
+
+  @ApiProperty({ example: '2027-03-02T00:00:00Z', description: 'Slot after the last (exclusive)' })
+  @IsString()
+  @MaxLength(32)
+  to!: string;
 }

@@ -34,7 +34,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { GeoPointDto } from '../shared/common.dto';
+import { GeoPointDto, SlotWindowQuery } from '../shared/common.dto';
 import { decimalSchema, IsDecimal } from '../shared/validators';
 
 export class HeatRecoveryDto {
@@ -259,14 +259,4 @@ export class ListSitesQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) status?: string;
 }
 
-export class CapacityQuery {
-  @ApiProperty({ example: '2027-03-01T00:00:00Z', description: 'First slot (inclusive)' })
-  @IsString()
-  @MaxLength(32)
-  from!: string;
-
-  @ApiProperty({ example: '2027-03-02T00:00:00Z', description: 'Slot after the last (exclusive)' })
-  @IsString()
-  @MaxLength(32)
-  to!: string;
-}
+export class CapacityQuery extends SlotWindowQuery {}

@@ -10,7 +10,7 @@ import {
   SignedCheckpoint,
 } from '../checkpoint';
 import { MerkleTree } from '../merkle';
-import { BundledEvent, BundleEventLine, BundleProof } from './bundle-lines';
+import { BundledEvent, bundledEventOf, BundleEventLine, BundleProof } from './bundle-lines';
 import { BUNDLE_FORMAT, BundleHeader } from './header';
 import { bundleContentsOf } from './header-contents';
 import { signBundleHeader } from './header-signature';
@@ -65,18 +65,7 @@ function bundledEvent(event: AuditedEvent): BundledEvent {
       `event ${event.id} has no hash chain (hash/prevHash): it cannot be exported for audit`,
     );
   }
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    revision: event.revision,
-    globalPosition: event.globalPosition,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    hash: event.hash,
-    prevHash: event.prevHash,
-  };
+  return bundledEventOf(event, { hash: event.hash, prevHash: event.prevHash });
 }
 
 function headerOf(

@@ -27,6 +27,28 @@ export type BundledEvent = Omit<AuditedEvent, 'recordedAt' | 'hash' | 'prevHash'
   prevHash: string;
 };
 
+/**
+ * The exported fields of an event, in the order a bundle writes them, with the chain link it
+ * was stored with (the caller decides what an event without one becomes).
+ */
+export function bundledEventOf(
+  event: AuditedEvent,
+  chain: { hash: string; prevHash: string },
+): BundledEvent {
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    revision: event.revision,
+    globalPosition: event.globalPosition,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    hash: chain.hash,
+    prevHash: chain.prevHash,
+  };
+}
+
 export interface BundleProof extends InclusionProof {
   checkpointSequence: number;
 }

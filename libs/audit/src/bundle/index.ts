@@ -6,6 +6,7 @@ export type {
   BundleEventLine,
   BundleProof,
 } from './bundle-lines';
+export { bundledEventOf } from './bundle-lines';
 export { formatBundleVerification } from './format-verification';
 export { BUNDLE_FORMAT, SUPERSEDED_BUNDLE_FORMATS } from './header';
 export type { BundleHeader } from './header';

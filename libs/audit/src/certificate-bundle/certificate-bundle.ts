@@ -50,6 +50,19 @@ export interface BundleCheckpoint {
   cosignatures: string[];
 }
 
+/** What every version of a certificate bundle holds: the certificates selected and their events. */
+export interface CertificateSelection {
+  generatedAt: string;
+  beneficiaryId: string;
+  /** Slots [from, to) the certificates were selected on. */
+  from: string;
+  to: string;
+  certificates: CertificateView[];
+  events: CertificateEvidenceEvent[];
+  /** Ids of the events no checkpoint covers yet. */
+  unsealed: string[];
+}
+
 /**
  * Offline evidence for a buyer's certificates: each certificate, the events it derives from (its
  * issue and claim, the allocation and the metered usage), each event's leaf index and inclusion
@@ -58,36 +71,20 @@ export interface BundleCheckpoint {
  * for a bundle that verifies in full. It carries no trusted key: the verifier brings the platform
  * key it trusts, and follows `keyRotations` from it to the key that signed the note.
  */
-export interface CertificateBundle {
+export interface CertificateBundle extends CertificateSelection {
   format: typeof CERTIFICATE_BUNDLE_FORMAT;
-  generatedAt: string;
-  beneficiaryId: string;
-  /** Slots [from, to) the certificates were selected on. */
-  from: string;
-  to: string;
-  certificates: CertificateView[];
-  events: CertificateEvidenceEvent[];
   proofs: EventInclusion[];
   /** Null when nothing is sealed yet: every event is then unsealed. */
   checkpoint: BundleCheckpoint | null;
   /** Every rotation of the platform's signing key, oldest first. */
   keyRotations: KeyRotation[];
-  unsealed: string[];
 }
 
 /** v1 bundles: each event proven into the range checkpoint sealing it. Verified, not produced. */
-export interface CertificateBundleV1 {
+export interface CertificateBundleV1 extends CertificateSelection {
   format: typeof CERTIFICATE_BUNDLE_FORMAT_V1;
-  generatedAt: string;
-  beneficiaryId: string;
-  /** Slots [from, to) the certificates were selected on. */
-  from: string;
-  to: string;
-  certificates: CertificateView[];
-  events: CertificateEvidenceEvent[];
   proofs: RangeEventInclusion[];
   checkpoints: SealedCheckpoint[];
-  unsealed: string[];
 }
 
 /** Proves events are in the signed log: leaves of the one tree under its newest checkpoint. */

@@ -154,16 +154,28 @@ function checkpointRoot(
   return verification.fields;
 }
 
+/** The proof `bundle` lists for the event, or why none can count: bad hash, unsealed, missing. */
+function listedInclusion<Inclusion extends { eventId: string }>(
+  event: CertificateEvidenceEvent,
+  bundle: { unsealed: readonly string[]; proofs: readonly Inclusion[] },
+): { inclusion: Inclusion } | { problem: string } {
+  const hashProblem = eventHashProblem(event);
+  if (hashProblem) return { problem: hashProblem };
+  if (bundle.unsealed.includes(event.id)) {
+    return { problem: 'unsealed: no checkpoint covers it yet' };
+  }
+  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
+  return inclusion ? { inclusion } : { problem: 'inclusion_proof: none in the bundle' };
+}
+
 function treeEventProblem(
   event: CertificateEvidenceEvent,
   bundle: CertificateBundle,
   root: { treeSize: number; rootHash: string } | undefined,
 ): string | undefined {
-  const hashProblem = eventHashProblem(event);
-  if (hashProblem) return hashProblem;
-  if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
-  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
-  if (!inclusion) return 'inclusion_proof: none in the bundle';
+  const listed = listedInclusion(event, bundle);
+  if ('problem' in listed) return listed.problem;
+  const { inclusion } = listed;
   if (!root) return 'inclusion_proof: the checkpoint is missing or does not verify';
   const proof = inclusion.proof;
   if (proof?.treeSize !== root.treeSize) {
@@ -252,11 +264,9 @@ function rangeEventProblem(
   bundle: CertificateBundleV1,
   checkpoints: ReadonlyMap<number, SealedCheckpoint>,
 ): string | undefined {
-  const hashProblem = eventHashProblem(event);
-  if (hashProblem) return hashProblem;
-  if (bundle.unsealed.includes(event.id)) return 'unsealed: no checkpoint covers it yet';
-  const inclusion = bundle.proofs.find((proof) => proof.eventId === event.id);
-  if (!inclusion) return 'inclusion_proof: none in the bundle';
+  const listed = listedInclusion(event, bundle);
+  if ('problem' in listed) return listed.problem;
+  const { inclusion } = listed;
   const checkpoint = checkpoints.get(inclusion.checkpointSequence);
   if (!checkpoint) {
     return `inclusion_proof: checkpoint ${inclusion.checkpointSequence} is missing or does not verify`;
@@ -289,12 +299,10 @@ function certificateProblem(
 ): string | undefined {
   const find = (predicate: (event: CertificateEvidenceEvent) => boolean) => events.find(predicate);
   const data = (event: CertificateEvidenceEvent) => event.data as Record<string, unknown>;
+  const certificateEvent = (type: string) =>
+    find((event) => event.type === type && data(event).certificateId === certificate.certificateId);
 
-  const issued = find(
-    (event) =>
-      event.type === 'EnergyCertificateIssued' &&
-      data(event).certificateId === certificate.certificateId,
-  );
+  const issued = certificateEvent('EnergyCertificateIssued');
   if (!issued) return 'issue: no EnergyCertificateIssued event in the bundle';
   if (!proven.has(issued.id)) return `issue: event ${issued.id} is not proven`;
   if (issued.streamId !== energyCertificateStreamId(certificate.offerId, certificate.slot)) {
@@ -305,11 +313,7 @@ function certificateProblem(
   }
 
   if (certificate.status === 'claimed') {
-    const claimed = find(
-      (event) =>
-        event.type === 'EnergyCertificateClaimed' &&
-        data(event).certificateId === certificate.certificateId,
-    );
+    const claimed = certificateEvent('EnergyCertificateClaimed');
     if (!claimed) return 'claim: no EnergyCertificateClaimed event in the bundle';
     if (!proven.has(claimed.id)) return `claim: event ${claimed.id} is not proven`;
     if (data(claimed).beneficiaryId !== certificate.beneficiaryId) {

@@ -72,9 +72,7 @@ export function inclusionProofFromNodes(
   return {
     leafIndex,
     treeSize,
-    path: inclusionProofRanges(leafIndex, treeSize).map((range) =>
-      rangeHash(range, lookup).toString('hex'),
-    ),
+    path: hexHashesOf(inclusionProofRanges(leafIndex, treeSize), lookup),
   };
 }
 
@@ -87,10 +85,13 @@ export function consistencyProofFromNodes(
   return {
     firstSize,
     secondSize,
-    path: consistencyProofRanges(firstSize, secondSize).map((range) =>
-      rangeHash(range, lookup).toString('hex'),
-    ),
+    path: hexHashesOf(consistencyProofRanges(firstSize, secondSize), lookup),
   };
+}
+
+/** A proof's path: the hashes of its ranges, in order, as hex. */
+function hexHashesOf(ranges: readonly LeafRange[], lookup: NodeLookup): string[] {
+  return ranges.map((range) => rangeHash(range, lookup).toString('hex'));
 }
 
 /** Why a consistency proof does not hold, or null when it does. */

@@ -1,30 +1,14 @@
 import { rehydrate } from '../events.registry';
 import { DeciderSpecification } from '../shared/decider-specification';
-import { computeOrderFilled } from '../testing/examples';
+import { computeOrderFilled, computeOrderPlaced } from '../testing/examples';
 import { ComputeOrder, computeOrderDecider } from '.';
 import { AmendComputeOrder } from './compute-order.commands';
-import { ComputeOrderAmended, ComputeOrderPlaced } from './compute-order.events';
+import { ComputeOrderAmended } from './compute-order.events';
 import { parseAmendComputeOrder } from './compute-order.parse';
 
 const spec = DeciderSpecification.for(computeOrderDecider);
 
-const placed: ComputeOrderPlaced = {
-  type: 'ComputeOrderPlaced',
-  schemaVersion: 2,
-  data: {
-    orderId: 'order-1',
-    buyerId: 'buyer-1',
-    placedAt: '2026-03-01T08:00:00.000Z',
-    gpus: 8,
-    hours: 4,
-    earliestStart: '2026-03-01T10:00:00Z',
-    deadline: '2026-03-01T20:00:00Z',
-    maxPricePerGpuHour: 250,
-    currency: 'EUR',
-    allOrNone: false,
-    constraints: {},
-  },
-};
+const placed = computeOrderPlaced();
 
 const amend = (
   changes: AmendComputeOrder['data']['changes'],

@@ -1,11 +1,10 @@
 import { rehydrate } from '../events.registry';
 import { DeciderSpecification } from '../shared/decider-specification';
-import { computeOrderFilled, placeComputeOrder } from '../testing/examples';
+import { computeOrderFilled, computeOrderPlaced, placeComputeOrder } from '../testing/examples';
 import { ComputeOrder, computeOrderDecider } from '.';
 import { CancelComputeOrder } from './compute-order.commands';
 import {
   ComputeOrderCancelled,
-  ComputeOrderPlaced,
   ComputeOrderPlacedV1,
   OrderConstraints,
 } from './compute-order.events';
@@ -16,24 +15,7 @@ import { withinOrderBounds } from './compute-order.evolve';
 
 const spec = DeciderSpecification.for(computeOrderDecider);
 
-const placed = (overrides: Partial<ComputeOrderPlaced['data']> = {}): ComputeOrderPlaced => ({
-  type: 'ComputeOrderPlaced',
-  schemaVersion: 2,
-  data: {
-    orderId: 'order-1',
-    buyerId: 'buyer-1',
-    placedAt: '2026-03-01T08:00:00.000Z',
-    gpus: 8,
-    hours: 4,
-    earliestStart: '2026-03-01T10:00:00Z',
-    deadline: '2026-03-01T20:00:00Z',
-    maxPricePerGpuHour: 250,
-    currency: 'EUR',
-    allOrNone: false,
-    constraints: {},
-    ...overrides,
-  },
-});
+const placed = computeOrderPlaced;
 
 const cancel = (actorId = 'buyer-1'): CancelComputeOrder => ({
   type: 'CancelComputeOrder',

@@ -1,9 +1,8 @@
 import { DeciderSpecification } from '../shared/decider-specification';
-import { allocationRecord } from '../testing/examples';
+import { allocationRecord, energyCertificateIssued } from '../testing/examples';
 import {
   CertifyUsage,
   EnergyCertificateCancelled,
-  EnergyCertificateIssued,
   energyCertificateDecider,
   splitMeteredWh,
 } from '.';
@@ -33,36 +32,7 @@ const certify = (overrides: Partial<CertifyUsage['data']> = {}): CertifyUsage =>
   },
 });
 
-const issued = (
-  overrides: Partial<EnergyCertificateIssued['data']> = {},
-): EnergyCertificateIssued => ({
-  type: 'EnergyCertificateIssued',
-  schemaVersion: 1,
-  data: {
-    certificateId: 'gc.alloc-1.offer-1.1',
-    slot: '2026-03-01T10:00:00Z',
-    siteId: 'site-1',
-    country: 'FR',
-    biddingZone: 'FR',
-    wh: 6_100,
-    energySource: 'wind',
-    producerId: 'producer-1',
-    offerId: 'offer-1',
-    emissionFactorGPerKwh: 12,
-    gpuHours: 8,
-    gpuModel: 'H100',
-    beneficiaryId: 'buyer-1',
-    orderId: 'order-1',
-    evidence: {
-      runId: 'run-1',
-      allocationId: 'alloc-1',
-      usageStreamId: 'usage-alloc-1',
-      usageRevision: 0,
-    },
-    issuedAt: '2026-03-01T11:00:30.000Z',
-    ...overrides,
-  },
-});
+const issued = energyCertificateIssued;
 
 const amendment = {
   evidence: {

@@ -3,13 +3,19 @@
  * small marketplace (a host, two producers, a buyer, one 360-GPU site) on 2026-03-01.
  */
 import { AllocationUsageContext, ReportUsage } from '../allocation-usage';
-import { ComputeOrderFilled, OrderFill, PlaceComputeOrder } from '../compute-order';
+import {
+  ComputeOrderFilled,
+  ComputeOrderPlaced,
+  OrderFill,
+  PlaceComputeOrder,
+} from '../compute-order';
 import {
   EnergyAllocated,
   EnergyAllocation,
   EnergyOfferContext,
   ListEnergyOffer,
 } from '../energy-offer';
+import { EnergyCertificateIssued } from '../energy-certificate';
 import { ParticipantContext, ParticipantRole } from '../participant';
 import {
   AllocationInput,
@@ -190,6 +196,28 @@ export function placeComputeOrder(
     },
   };
 }
+
+/** Order 1 as placed (schema v2): the same order `placeComputeOrder` asks for, divisible. */
+export const computeOrderPlaced = (
+  overrides: Partial<ComputeOrderPlaced['data']> = {},
+): ComputeOrderPlaced => ({
+  type: 'ComputeOrderPlaced',
+  schemaVersion: 2,
+  data: {
+    orderId: 'order-1',
+    buyerId: 'buyer-1',
+    placedAt: '2026-03-01T08:00:00.000Z',
+    gpus: 8,
+    hours: 4,
+    earliestStart: '2026-03-01T10:00:00Z',
+    deadline: '2026-03-01T20:00:00Z',
+    maxPricePerGpuHour: 250,
+    currency: 'EUR',
+    allOrNone: false,
+    constraints: {},
+    ...overrides,
+  },
+});
 
 /** A run's fills of order 1 (8 GPUs on site 1 at 10:00 unless told): one event per run. */
 export const computeOrderFilled = (
@@ -627,6 +655,38 @@ export const closed = (
     ],
     balances: [settlementBalance()],
     settledPools: [settledPool()],
+    ...overrides,
+  },
+});
+
+/** Certificate 1 of alloc-1's 10:00 slot from offer-1 (6,100 Wh of wind), unless told. */
+export const energyCertificateIssued = (
+  overrides: Partial<EnergyCertificateIssued['data']> = {},
+): EnergyCertificateIssued => ({
+  type: 'EnergyCertificateIssued',
+  schemaVersion: 1,
+  data: {
+    certificateId: 'gc.alloc-1.offer-1.1',
+    slot: '2026-03-01T10:00:00Z',
+    siteId: 'site-1',
+    country: 'FR',
+    biddingZone: 'FR',
+    wh: 6_100,
+    energySource: 'wind',
+    producerId: 'producer-1',
+    offerId: 'offer-1',
+    emissionFactorGPerKwh: 12,
+    gpuHours: 8,
+    gpuModel: 'H100',
+    beneficiaryId: 'buyer-1',
+    orderId: 'order-1',
+    evidence: {
+      runId: 'run-1',
+      allocationId: 'alloc-1',
+      usageStreamId: 'usage-alloc-1',
+      usageRevision: 0,
+    },
+    issuedAt: '2026-03-01T11:00:30.000Z',
     ...overrides,
   },
 });

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { canonicalJson } from '@policloud/audit';
-import { prng } from '@policloud/domain';
 import { matchOrders } from '../match-orders';
 import { CompiledModel, compileSnapshot } from '../model/compiled-model';
 import { MatchingSnapshot } from '../model/types';
 import { verifyMatching } from '../result/verify-matching';
-import { randomSnapshot } from '../testing/random-snapshot';
+import { randomSnapshot, shuffled } from '../testing/random-snapshot';
 import { findRegions, Region, regionModel } from './regions';
 
 /** Several currencies, jurisdictions and models: markets that fall apart into regions. */
@@ -62,16 +61,6 @@ function readable(model: CompiledModel) {
       staticReason: order.staticReason,
     })),
   };
-}
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = prng(seed);
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 describe('matching: independent regions', () => {

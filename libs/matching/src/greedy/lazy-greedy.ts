@@ -7,6 +7,7 @@
  */
 import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
+import { rankCandidates } from './candidate-ranking';
 import { OrderQueue } from './order-queue';
 
 /**
@@ -60,14 +61,7 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
     }
     const need = compiled.wanted - engine.filledSlots[order];
     if (count === 0 || (compiled.allOrNone && count < need)) continue;
-    ranking.length = count;
-    for (let i = 0; i < count; i++) ranking[i] = i;
-    ranking.sort(
-      (a, b) =>
-        candidateReserve[a] - candidateReserve[b] ||
-        candidateSlack[b] - candidateSlack[a] ||
-        candidateSlot[a] - candidateSlot[b],
-    );
+    rankCandidates(ranking, count, candidateReserve, candidateSlack, candidateSlot);
     const hasNext = queue.size > 0;
     const nextKey = hasNext ? queue.topKey() : 0;
     const nextRank = hasNext ? queue.topRank() : 0;

@@ -12,6 +12,7 @@
 import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
 import { CellCapacityIndex } from './cell-capacity-index';
+import { rankCandidates } from './candidate-ranking';
 import { OrderQueue } from './order-queue';
 
 export function runSlotLazyGreedy(engine: MatchingEngine): void {
@@ -100,14 +101,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
       count++;
     }
     if (count === 0 || (compiled.allOrNone && count < need)) continue;
-    ranking.length = count;
-    for (let i = 0; i < count; i++) ranking[i] = i;
-    ranking.sort(
-      (a, b) =>
-        candidateReserve[a] - candidateReserve[b] ||
-        candidateSlack[b] - candidateSlack[a] ||
-        candidateSlot[a] - candidateSlot[b],
-    );
+    rankCandidates(ranking, count, candidateReserve, candidateSlack, candidateSlot);
 
     if (compiled.allOrNone) {
       let total = 0;

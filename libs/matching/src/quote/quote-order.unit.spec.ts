@@ -4,30 +4,11 @@ import { compileSnapshot } from '../model/compiled-model';
 import { clearingPricesOf } from '../result/clearing-prices';
 import { randomSnapshot } from '../testing/random-snapshot';
 import { quoteOrder } from './quote-order';
+import { handWorkedOrder, S0, S1, S2 } from '../testing/hand-worked-order';
 
-const S0 = '2026-03-02T10:00:00Z';
-const S1 = '2026-03-02T11:00:00Z';
-const S2 = '2026-03-02T12:00:00Z';
-
-function order(orderId: string, overrides: Partial<MatchingOrder> = {}): MatchingOrder {
-  const gpus = overrides.gpus ?? 8;
-  const hours = overrides.hours ?? 1;
-  return {
-    orderId,
-    buyerId: 'buyer-1',
-    placedAt: '2026-03-01T08:00:00.000Z',
-    gpus,
-    hours,
-    remainingGpuHours: gpus * hours,
-    earliestStart: S0,
-    deadline: S2,
-    maxPricePerGpuHour: 300,
-    currency: 'EUR',
-    allOrNone: false,
-    constraints: {},
-    ...overrides,
-  };
-}
+/** Quotes look over the whole horizon [S0, S2). */
+const order = (orderId: string, overrides: Partial<MatchingOrder> = {}): MatchingOrder =>
+  handWorkedOrder(orderId, { deadline: S2, ...overrides });
 
 const market = (orders: MatchingOrder[], freeAtS1 = 8): MatchingSnapshot => ({
   horizon: { start: S0, end: S2 },

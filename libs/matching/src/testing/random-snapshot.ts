@@ -283,3 +283,14 @@ export function randomSnapshot(options: RandomSnapshotOptions): MatchingSnapshot
   }
   return { horizon, platformFeeBps: pick([0, 500, 1000, 1500]), orders, sites, offers };
 }
+
+/** A copy of `items` in another order: a permutation drawn from `seed`. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = prng(seed);
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}

@@ -1,4 +1,4 @@
-import { allocationRecord } from '../../../domain/src/testing/examples';
+import { allocationRecord, energyCertificateIssued } from '../../../domain/src/testing/examples';
 import { ProjectionCheckpointEntity } from '../projection-checkpoint.entity';
 import { ProjectionCheckpointsMigration } from '../projection-checkpoints.migration';
 import { ProjectionSpec } from '../testing/projection-spec';
@@ -12,33 +12,17 @@ const spec = ProjectionSpec.for(CERTIFICATE_PROJECTIONS, {
 
 const allocation = allocationRecord();
 const SLOT = allocation.slot;
-const issued = (certificateId: string, allocationId: string, wh: number) => ({
-  type: 'EnergyCertificateIssued',
-  schemaVersion: 1,
-  data: {
+const issued = (certificateId: string, allocationId: string, wh: number) =>
+  energyCertificateIssued({
     certificateId,
-    slot: SLOT,
-    siteId: 'site-1',
-    country: 'FR',
-    biddingZone: 'FR',
     wh,
-    energySource: 'wind',
-    producerId: 'producer-1',
-    offerId: 'offer-1',
-    emissionFactorGPerKwh: 12,
-    gpuHours: 8,
-    gpuModel: 'H100',
-    beneficiaryId: 'buyer-1',
-    orderId: 'order-1',
     evidence: {
       runId: 'run-1',
       allocationId,
       usageStreamId: `usage-${allocationId}`,
       usageRevision: 0,
     },
-    issuedAt: '2026-03-01T11:00:30.000Z',
-  },
-});
+  });
 const claimed = {
   type: 'EnergyCertificateClaimed',
   schemaVersion: 1,

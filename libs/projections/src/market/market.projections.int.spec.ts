@@ -19,6 +19,16 @@ const prices = {
   orderBy: 'site_id, slot, run_id',
 };
 
+/** A clearing price of site-1 in EUR, as the prices table lists it. */
+const priceRow = (slot: string, runId: string, price: number, gpuHours: number) => ({
+  site_id: 'site-1',
+  slot,
+  run_id: runId,
+  currency: 'EUR',
+  price,
+  gpu_hours: gpuHours,
+});
+
 const unfilled = {
   table: 'rm_unfilled_orders',
   columns: 'run_id, order_id, reason',
@@ -49,24 +59,7 @@ describe('market projections', () => {
       })
       .then({
         ...prices,
-        rows: [
-          {
-            site_id: 'site-1',
-            slot: TEN,
-            run_id: 'run-1',
-            currency: 'EUR',
-            price: 180,
-            gpu_hours: 12,
-          },
-          {
-            site_id: 'site-1',
-            slot: ELEVEN,
-            run_id: 'run-1',
-            currency: 'EUR',
-            price: 190,
-            gpu_hours: 8,
-          },
-        ],
+        rows: [priceRow(TEN, 'run-1', 180, 12), priceRow(ELEVEN, 'run-1', 190, 8)],
       }));
 
   it('two runs clearing one site-hour give a line each', () =>
@@ -87,31 +80,10 @@ describe('market projections', () => {
       .then({
         ...prices,
         rows: [
-          {
-            site_id: 'site-1',
-            slot: TEN,
-            run_id: 'run-1',
-            currency: 'EUR',
-            price: 180,
-            gpu_hours: 8,
-          },
-          {
-            site_id: 'site-1',
-            slot: TEN,
-            run_id: 'run-2',
-            currency: 'EUR',
-            price: 210,
-            gpu_hours: 2,
-          },
+          priceRow(TEN, 'run-1', 180, 8),
+          priceRow(TEN, 'run-2', 210, 2),
           // run-1's price of 11:00 had no allocation in these events: listed with 0 GPU-hours.
-          {
-            site_id: 'site-1',
-            slot: ELEVEN,
-            run_id: 'run-1',
-            currency: 'EUR',
-            price: 190,
-            gpu_hours: 0,
-          },
+          priceRow(ELEVEN, 'run-1', 190, 0),
         ],
       }));
 

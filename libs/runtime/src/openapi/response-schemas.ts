@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { UNFILLED_REASON_CODES } from '@policloud/domain';
 
 /**
  * The success response of every operation of the v1 contract, by operationId. Reads answer
@@ -115,15 +116,7 @@ const unfilledReason: SchemaObject = {
   properties: {
     reason: {
       type: 'string',
-      enum: [
-        'no_eligible_site',
-        'no_slot_in_horizon',
-        'below_reserve',
-        'no_free_gpus',
-        'energy_short',
-        'all_or_none',
-        'outbid',
-      ],
+      enum: [...UNFILLED_REASON_CODES],
     },
     message: { type: 'string', description: 'One sentence for the buyer' },
     slotsRequested: integer,
