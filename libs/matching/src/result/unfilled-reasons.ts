@@ -97,7 +97,7 @@ function competitionExplanation(
   let contested = false;
   let lowestPrice = Infinity;
   let gpusFree = false;
-  for (let i = 0; i < compiled.sites.length; i++) {
+  sites: for (let i = 0; i < compiled.sites.length; i++) {
     if (compiled.minReserve[i] > compiled.bid) break;
     const site = compiled.sites[i];
     for (let k = 0; k < compiled.slots.length; k++) {
@@ -106,11 +106,14 @@ function competitionExplanation(
       const cell = site * slotCount + slot;
       if (before.freeGpus[cell] < compiled.gpus) continue;
       gpusFree = true;
+      // All-or-none: any free GPUs settle the reason. Otherwise, once contested, a cell only
+      // matters if it could lower the price the order needed: the room check is the cost.
+      if (compiled.allOrNone) break sites;
+      const allocated = engine.cellAllocations[cell].length > 0;
+      if (contested && (!allocated || price[cell] >= lowestPrice)) continue;
       if (!before.hasRoom(order, site, slot)) continue;
       contested = true;
-      if (engine.cellAllocations[cell].length > 0 && price[cell] < lowestPrice) {
-        lowestPrice = price[cell];
-      }
+      if (allocated && price[cell] < lowestPrice) lowestPrice = price[cell];
     }
   }
   const { currency } = compiled.order;
