@@ -23,12 +23,19 @@ export function clearingPricesOf(engine: MatchingEngine, before: MatchingEngine)
     price[cell] = engine.maxReserve[cell];
     slotPriced[cell % slotCount] = 1;
   }
+  // An all-or-none bid stands for its whole bundle, not for one cell: like Euphemia's rejected
+  // block orders, one left out sets no price. Orders served in full bid for nothing more.
+  const short: number[] = [];
   for (let order = 0; order < model.orders.length; order++) {
     const compiled = model.orders[order];
-    // An all-or-none bid stands for its whole bundle, not for one cell: like Euphemia's rejected
-    // block orders, one left out sets no price. Orders served in full bid for nothing more.
     if (compiled.allOrNone || compiled.staticReason !== undefined) continue;
-    if (engine.filledSlots[order] >= compiled.wanted) continue;
+    if (engine.filledSlots[order] < compiled.wanted) short.push(order);
+  }
+  // Highest bids first: a cell's price is then set by its first qualifying bid, and lower bids
+  // pass over it without the room checks. The prices do not depend on this order.
+  short.sort((x, y) => model.orders[y].bid - model.orders[x].bid || x - y);
+  for (const order of short) {
+    const compiled = model.orders[order];
     const bid = compiled.bid;
     for (let k = 0; k < compiled.slots.length; k++) {
       const slot = compiled.slots[k];
