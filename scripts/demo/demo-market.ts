@@ -9,15 +9,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@policloud/config';
-import { CLOCK, configureApp, fastifyAdapter, ManualClock } from '@policloud/runtime';
-import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { ManualClock } from '@policloud/runtime';
 import { ApiClient, Caller } from './api-client';
+import { bootDemoApp } from './demo-app';
 import { matchAndRead, MarketOutcome, populateMarket } from './scenario';
 import { buildSeed, MarketSeed } from './seed';
 import { SettableClock, SettlementOutcome, simulateAndSettle } from './settlement';
@@ -43,30 +39,13 @@ export async function startDemoMarket(
   const dataDir = mkdtempSync(join(tmpdir(), 'policloud-demo-'));
   const operatorKey = randomBytes(32).toString('base64url');
   const clock = new ManualClock(new Date());
-  const config = loadConfig({
-    EVENT_STORE: 'embedded',
-    DATA_DIR: dataDir,
-    OPERATOR_API_KEY: operatorKey,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
-  const app = configureApp(
-    moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), {
-      bodyParser: false,
-      logger: false,
-    }),
-  );
+  const { app, baseUrl } = await bootDemoApp(dataDir, operatorKey, clock, options);
   const close = async () => {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    const market = await seedDemoMarket(`http://127.0.0.1:${port}`, operatorKey, () => clock);
+    const market = await seedDemoMarket(baseUrl, operatorKey, () => clock);
     return { ...market, close };
   } catch (error) {
     await close();

@@ -13,15 +13,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@policloud/config';
-import { CLOCK, configureApp, fastifyAdapter, ManualClock } from '@policloud/runtime';
-import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { ManualClock } from '@policloud/runtime';
 import { ApiClient } from './api-client';
+import { bootDemoApp } from './demo-app';
 import { checkAllocations, proveFrOnly } from './checks';
 import { askQuotes, readMarketData, renderMarketData } from './market-data';
 import { renderReport } from './report';
@@ -32,35 +29,6 @@ import { renderSettlement } from './settlement-report';
 
 const HOUR_MS = 3_600_000;
 
-async function boot(
-  dataDir: string,
-  operatorKey: string,
-  clock: ManualClock,
-): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
-  // Only what the demo chooses: the embedded default, no broker, matching on demand only.
-  const config = loadConfig({
-    EVENT_STORE: 'embedded',
-    DATA_DIR: dataDir,
-    OPERATOR_API_KEY: operatorKey,
-    // The demo prints a report: the service's own lines only when something goes wrong.
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
-  // As `npm start` builds it, but the time the app stamps commands with is the demo's clock.
-  const moduleRef = await Test.createTestingModule({ imports: [AllInOneModule.forRoot(config)] })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
-  const app = configureApp(
-    moduleRef.createNestApplication<NestFastifyApplication>(fastifyAdapter(), {
-      bodyParser: false,
-      logger: false,
-    }),
-  );
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { app, baseUrl: `http://127.0.0.1:${port}` };
-}
-
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'policloud-demo-'));
   const operatorKey = randomBytes(32).toString('base64url');
@@ -68,7 +36,7 @@ async function main(): Promise<number> {
   try {
     const started = Date.now();
     const clock = new ManualClock(new Date());
-    const server = await boot(dataDir, operatorKey, clock);
+    const server = await bootDemoApp(dataDir, operatorKey, clock);
     app = server.app;
     const api = new ApiClient(server.baseUrl);
     const booted = Date.now();
