@@ -67,9 +67,12 @@ async function worker() {
   for (let script = queue.shift(); script; script = queue.shift()) report(await run(script));
 }
 function report(outcome) {
+  // Not TAP's or go test's "ok"/"FAIL" line openings: CI would read those as a test runner's.
+  const seconds = outcome.seconds.toFixed(1);
   process.stdout.write(
-    `${outcome.failure ? 'FAIL' : 'ok  '} ${outcome.script} (${outcome.seconds.toFixed(1)} s)` +
-      `${outcome.failure ? `: ${outcome.failure}` : `: ${outcome.results.length} RESULT lines`}\n`,
+    outcome.failure
+      ? `${outcome.script} broke after ${seconds} s: ${outcome.failure}\n`
+      : `${outcome.script} ran in ${seconds} s: ${outcome.results.length} RESULT lines\n`,
   );
   if (outcome.failure) {
     failures.push(outcome.script);

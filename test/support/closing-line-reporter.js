@@ -1,5 +1,5 @@
 /**
- * Ends the run with the plain closing line CI tools read ("Tests: N passed, N failed"): jest's
+ * Ends the run with the plain closing line CI tools read ("N passed, N failed", alone on its line): jest's
  * own summary ("Tests: 1 todo, 1518 passed, 1519 total") is not in a form they recognise, so a
  * green run would otherwise count as one that executed no test.
  */
@@ -10,7 +10,7 @@ class ClosingLineReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `Tests: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped`;
+    const line = `${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped`;
     process.stdout.write(`\n${line}\n`);
     // .ci/run repeats it as its own last line, after the benches.
     if (process.env.TEST_CLOSING_LINE_FILE)
