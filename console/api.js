@@ -53,11 +53,11 @@ export async function get(path, query) {
 }
 
 /** Every item of a paged list, following `nextAfter` to the last page. */
-export async function getAll(path, query = {}) {
+export async function getAll(path, query = {}, limit = 500) {
   const items = [];
   let after;
   do {
-    const page = await get(path, { ...query, after, limit: 500 });
+    const page = await get(path, { ...query, after, limit });
     items.push(...page.items);
     after = page.nextAfter ?? undefined;
   } while (after !== undefined);

@@ -59,6 +59,7 @@ const MATRIX: [endpoint: string, ...statuses: number[]][] = [
   ['POST /v1/quotes',                           401, 401, 401, 403, 403, 403, 403, 200, 200, 403, 403],
   ['GET /v1/market/prices',                     401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200],
   ['GET /v1/market/depth',                      401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200],
+  ['GET /v1/market/capacity',                   401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200],
 ];
 
 const CELLS = matrixCells(
@@ -246,6 +247,9 @@ describe('authorization: every role and ownership combination of the marketplace
     }),
     'GET /v1/market/depth': async () => ({
       url: '/v1/market/depth?from=2027-03-01T00:00:00Z&to=2027-03-01T06:00:00Z',
+    }),
+    'GET /v1/market/capacity': async () => ({
+      url: '/v1/market/capacity?from=2027-03-01T00:00:00Z&to=2027-03-01T06:00:00Z',
     }),
   };
 

@@ -9,7 +9,7 @@ import {
   registerMarket,
   runMatching,
 } from '@policloud/test-support/marketplace-services';
-import { MAX_CAPACITY_SLOTS } from './site-capacity.service';
+import { CAPACITY_PAGE_MAX, MAX_CAPACITY_SLOTS, SiteCapacity } from './site-capacity.service';
 
 const platform = EmbeddedPlatform.forSpecFile();
 const services = () => marketplaceServices(platform);
@@ -71,6 +71,57 @@ describe('SiteCapacityService', () => {
     ).rejects.toMatchObject({
       code: 'invalid',
       errors: [expect.objectContaining({ field: 'to' })],
+    });
+  });
+
+  it("the network's capacity, a page of sites at a time, equals each site's own", async () => {
+    const first = await registerMarket(services());
+    await listOffer(services(), first);
+    const second = await registerMarket(services());
+    await listOffer(services(), second, {
+      profile: [{ slot: '2027-03-01T01:00:00Z', wh: 5_000 }],
+    });
+    await placeOrder(services(), first, {
+      gpus: 4,
+      hours: 1,
+      earliestStart: '2027-03-01T00:00:00Z',
+      deadline: '2027-03-01T01:00:00Z',
+    });
+    await runMatching(platform, matchingRuns(platform));
+    const window = { from: '2027-03-01T00:00:00Z', to: '2027-03-01T03:00:00Z' };
+
+    const pages: SiteCapacity[][] = [];
+    for (let cursor: string | undefined; ;) {
+      const page = await services().capacity.network({ ...window, limit: 1, cursor });
+      pages.push(page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const everySite = pages.flat();
+    expect(pages.every((items) => items.length === 1)).toBe(true);
+    expect(everySite.map((site) => site.siteId)).toEqual(
+      (await services().sites.list({})).items.map((site) => site.siteId),
+    );
+    for (const { siteId } of [first, second]) {
+      expect(everySite.find((site) => site.siteId === siteId)).toEqual(
+        await services().capacity.capacity(siteId, window),
+      );
+    }
+  });
+
+  it(`refuses more than ${CAPACITY_PAGE_MAX} sites per page and a cursor it did not give`, async () => {
+    const window = { from: '2027-03-01T00:00:00Z', to: '2027-03-01T01:00:00Z' };
+    await expect(
+      services().capacity.network({ ...window, limit: CAPACITY_PAGE_MAX + 1 }),
+    ).rejects.toMatchObject({
+      code: 'invalid',
+      errors: [expect.objectContaining({ field: 'limit' })],
+    });
+    await expect(
+      services().capacity.network({ ...window, cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({
+      code: 'invalid',
+      errors: [expect.objectContaining({ field: 'cursor' })],
     });
   });
 

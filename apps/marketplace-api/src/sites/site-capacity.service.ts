@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { And, DataSource, In, LessThan, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { addHours, DomainError, gpusAvailableAt, Site, slotHour } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
 import { AllocationRow, EnergyOfferRow, EnergyOfferSlotRow, SiteRow } from '@policloud/projections';
 import { slotRange } from '@policloud/domain';
-import { CapacityQuery } from './sites.dto';
+import { Page, pageOf, pageStart } from '../shared/page';
+import { CapacityQuery, NetworkCapacityQuery } from './sites.dto';
 
 /** At most a month of hourly slots per request. */
 export const MAX_CAPACITY_SLOTS = 24 * 31;
+/** Sites per page of the network's capacity: a week of 100 sites is about 2 MB of JSON. */
+export const CAPACITY_PAGE_DEFAULT = 100;
+export const CAPACITY_PAGE_MAX = 200;
 
 export interface SlotCapacity {
   slot: string;
@@ -21,77 +25,153 @@ export interface SlotCapacity {
   capacityGpus: number;
 }
 
+export interface SiteCapacity {
+  siteId: string;
+  energyPerGpuHourWh: number;
+  from: string;
+  to: string;
+  slots: SlotCapacity[];
+}
+
+interface Window {
+  from: string;
+  to: string;
+  slots: number;
+}
+
+/**
+ * GPUs and Wh per slot of one site, or of the whole network a page of sites at a time (one
+ * request for a map of 1,000 sites instead of one per site). Both read the same three grouped
+ * queries, whatever the number of sites.
+ */
 @Injectable()
 export class SiteCapacityService {
   constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
-  async capacity(siteId: string, query: CapacityQuery) {
-    const { from, to } = slotRange(query) as { from: string; to: string };
-    const slots = slotHour(to) - slotHour(from);
-    if (slots > MAX_CAPACITY_SLOTS) {
-      throw DomainError.invalid([
-        { field: 'to', message: `at most ${MAX_CAPACITY_SLOTS} slots per request` },
-      ]);
-    }
+  async capacity(siteId: string, query: CapacityQuery): Promise<SiteCapacity> {
+    const window = capacityWindow(query);
     const row = await this.readModels.getRepository(SiteRow).findOneBy({ id: siteId });
     if (!row) throw DomainError.notFound('Site', siteId);
-    const site: Site = row.state;
-    const allocated = await this.sumBySlot(
-      this.readModels
-        .getRepository(AllocationRow)
-        .createQueryBuilder('a')
-        .select('a.slot', 'slot')
-        .addSelect('SUM(a.gpus)', 'value')
-        .where('a.site_id = :siteId AND a.slot >= :from AND a.slot < :to', { siteId, from, to })
-        .groupBy('a.slot'),
-    );
-    const offerIds = (
-      await this.readModels
-        .getRepository(EnergyOfferRow)
-        .createQueryBuilder('o')
-        .select('o.id', 'id')
-        .where(`o.state->'siteIds' @> CAST(:site AS jsonb)`, { site: JSON.stringify([siteId]) })
-        .getRawMany<{ id: string }>()
-    ).map((offer) => offer.id);
-    const energy = offerIds.length
-      ? await this.readModels
-          .getRepository(EnergyOfferSlotRow)
-          .createQueryBuilder('s')
-          .select('s.slot', 'slot')
-          .addSelect('SUM(s.remaining_wh)', 'free')
-          .addSelect('SUM(s.allocated_wh)', 'allocated')
-          .where('s.offer_id IN (:...offerIds) AND s.slot >= :from AND s.slot < :to', {
-            offerIds,
-            from,
-            to,
-          })
-          .groupBy('s.slot')
-          .getRawMany<{ slot: string; free: string; allocated: string }>()
-      : [];
-    const energyBySlot = new Map(
-      energy.map((e) => [e.slot, { free: Number(e.free), allocated: Number(e.allocated) }]),
-    );
-    const perSlot: SlotCapacity[] = Array.from({ length: slots }, (_, i) => {
-      const slot = addHours(from, i);
-      const gpusOnline = gpusAvailableAt(site, slot);
-      const gpusAllocated = allocated.get(slot) ?? 0;
-      const gpusFree = Math.max(0, gpusOnline - gpusAllocated);
-      const wh = energyBySlot.get(slot) ?? { free: 0, allocated: 0 };
-      return {
-        slot,
-        gpusOnline,
-        gpusAllocated,
-        gpusFree,
-        whFree: wh.free,
-        whAllocated: wh.allocated,
-        capacityGpus: Math.min(gpusFree, Math.floor(wh.free / site.energyPerGpuHourWh)),
-      };
-    });
-    return { siteId, energyPerGpuHourWh: site.energyPerGpuHourWh, from, to, slots: perSlot };
+    const [capacity] = await this.capacities([row.state], window);
+    return capacity;
   }
 
-  private async sumBySlot(query: { getRawMany<T>(): Promise<T[]> }): Promise<Map<string, number>> {
-    const rows = await query.getRawMany<{ slot: string; value: string }>();
-    return new Map(rows.map((r) => [r.slot, Number(r.value)]));
+  /** Every site's capacity over the window, by site id, a page at a time. */
+  async network(query: NetworkCapacityQuery): Promise<Page<SiteCapacity>> {
+    const window = capacityWindow(query);
+    const limit = query.limit ?? CAPACITY_PAGE_DEFAULT;
+    if (limit > CAPACITY_PAGE_MAX) {
+      throw DomainError.invalid([
+        { field: 'limit', message: `at most ${CAPACITY_PAGE_MAX} sites per page` },
+      ]);
+    }
+    const after = pageStart(query, 1);
+    const rows = await this.readModels.getRepository(SiteRow).find({
+      where: {
+        ...(after ? { id: MoreThan(after[0]) } : {}),
+        ...(query.country ? { country: query.country } : {}),
+      },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    const page = pageOf(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => row.state as Site,
+    );
+    return { ...page, items: await this.capacities(page.items, window) };
   }
+
+  private async capacities(sites: readonly Site[], window: Window): Promise<SiteCapacity[]> {
+    if (sites.length === 0) return [];
+    const { from, to } = window;
+    const siteIds = sites.map((site) => site.siteId);
+    const allocated = await this.readModels
+      .getRepository(AllocationRow)
+      .createQueryBuilder('a')
+      .select('a.site_id', 'site')
+      .addSelect('a.slot', 'slot')
+      .addSelect('SUM(a.gpus)', 'value')
+      .where('a.site_id IN (:...siteIds) AND a.slot >= :from AND a.slot < :to', {
+        siteIds,
+        from,
+        to,
+      })
+      .groupBy('a.site_id')
+      .addGroupBy('a.slot')
+      .getRawMany<{ site: string; slot: string; value: string }>();
+    const gpusAllocated = new Map(allocated.map((r) => [`${r.site}|${r.slot}`, Number(r.value)]));
+    const whBySiteSlot = await this.energyBySiteSlot(siteIds, window);
+    return sites.map((site) => ({
+      siteId: site.siteId,
+      energyPerGpuHourWh: site.energyPerGpuHourWh,
+      from,
+      to,
+      slots: Array.from({ length: window.slots }, (_, i) => {
+        const slot = addHours(from, i);
+        const gpusOnline = gpusAvailableAt(site, slot);
+        const gpusAllocatedHere = gpusAllocated.get(`${site.siteId}|${slot}`) ?? 0;
+        const gpusFree = Math.max(0, gpusOnline - gpusAllocatedHere);
+        const wh = whBySiteSlot.get(`${site.siteId}|${slot}`) ?? { free: 0, allocated: 0 };
+        return {
+          slot,
+          gpusOnline,
+          gpusAllocated: gpusAllocatedHere,
+          gpusFree,
+          whFree: wh.free,
+          whAllocated: wh.allocated,
+          capacityGpus: Math.min(gpusFree, Math.floor(wh.free / site.energyPerGpuHourWh)),
+        };
+      }),
+    }));
+  }
+
+  /** Free and allocated Wh per site and slot, summed over the offers that may feed each site. */
+  private async energyBySiteSlot(
+    siteIds: string[],
+    { from, to }: Window,
+  ): Promise<Map<string, { free: number; allocated: number }>> {
+    const wanted = new Set(siteIds);
+    const offers = await this.readModels
+      .getRepository(EnergyOfferRow)
+      .createQueryBuilder('o')
+      .select('o.id', 'id')
+      .addSelect(`o.state->'siteIds'`, 'siteIds')
+      .where(`o.state->'siteIds' ?| ARRAY[:...siteIds]`, { siteIds })
+      .getRawMany<{ id: string; siteIds: string[] }>();
+    if (offers.length === 0) return new Map();
+    const slots = await this.readModels.getRepository(EnergyOfferSlotRow).find({
+      select: { offerId: true, slot: true, remainingWh: true, allocatedWh: true },
+      where: {
+        offerId: In(offers.map((offer) => offer.id)),
+        slot: And(MoreThanOrEqual(from), LessThan(to)),
+      },
+    });
+    const sitesOf = new Map(
+      offers.map((offer) => [offer.id, offer.siteIds.filter((id) => wanted.has(id))]),
+    );
+    const energy = new Map<string, { free: number; allocated: number }>();
+    for (const row of slots) {
+      for (const siteId of sitesOf.get(row.offerId) ?? []) {
+        const key = `${siteId}|${row.slot}`;
+        const sum = energy.get(key) ?? { free: 0, allocated: 0 };
+        sum.free += Number(row.remainingWh);
+        sum.allocated += Number(row.allocatedWh);
+        energy.set(key, sum);
+      }
+    }
+    return energy;
+  }
+}
+
+function capacityWindow(query: CapacityQuery): Window {
+  const { from, to } = slotRange(query) as { from: string; to: string };
+  const slots = slotHour(to) - slotHour(from);
+  if (slots > MAX_CAPACITY_SLOTS) {
+    throw DomainError.invalid([
+      { field: 'to', message: `at most ${MAX_CAPACITY_SLOTS} slots per request` },
+    ]);
+  }
+  return { from, to, slots };
 }

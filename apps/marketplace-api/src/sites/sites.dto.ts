@@ -20,7 +20,7 @@ import {
   SITE_CHANGE_RULES,
 } from '@policloud/domain';
 import { acrossFields, FollowsDomainRule } from '@policloud/http';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -35,6 +35,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GeoPointDto, SlotWindowQuery } from '../shared/common.dto';
+import { PageQuery } from '../shared/page';
 import { decimalSchema, IsDecimal } from '../shared/validators';
 
 export class HeatRecoveryDto {
@@ -260,3 +261,12 @@ export class ListSitesQuery {
 }
 
 export class CapacityQuery extends SlotWindowQuery {}
+
+/** The network's capacity a page of sites at a time (`limit` sites, 100 unless given, at most 200). */
+export class NetworkCapacityQuery extends IntersectionType(SlotWindowQuery, PageQuery) {
+  @ApiPropertyOptional({ example: 'FR', description: 'Only the sites of this country' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2)
+  country?: string;
+}

@@ -63,6 +63,26 @@ function keysetPage(item: SchemaObject): SchemaObject {
 const list = (item: SchemaObject): SchemaObject =>
   object({ items: { type: 'array', items: item } });
 
+/** A site's GPUs and Wh per hourly slot over a window. */
+const siteCapacity: SchemaObject = object({
+  siteId: string,
+  energyPerGpuHourWh: integer,
+  from: instant,
+  to: instant,
+  slots: {
+    type: 'array',
+    items: object({
+      slot: instant,
+      gpusOnline: integer,
+      gpusAllocated: integer,
+      gpusFree: integer,
+      whFree: integer,
+      whAllocated: integer,
+      capacityGpus: integer,
+    }),
+  },
+});
+
 /** What a command answers: the id of the resource it wrote and the stream's new revision. */
 const written: SchemaObject = object({
   id: string,
@@ -370,26 +390,10 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   SitesController_get: ok('The site with its agreements and maintenance windows', site),
   SitesController_scheduleMaintenance: created('The maintenance window scheduled'),
   SitesController_setAgreement: ok('The agreement recorded', written),
-  SitesController_capacity: ok(
-    'Capacity per hourly slot',
-    object({
-      siteId: string,
-      energyPerGpuHourWh: integer,
-      from: instant,
-      to: instant,
-      slots: {
-        type: 'array',
-        items: object({
-          slot: instant,
-          gpusOnline: integer,
-          gpusAllocated: integer,
-          gpusFree: integer,
-          whFree: integer,
-          whAllocated: integer,
-          capacityGpus: integer,
-        }),
-      },
-    }),
+  SitesController_capacity: ok('Capacity per hourly slot', siteCapacity),
+  MarketController_capacity: ok(
+    'A page of sites, each with its capacity per hourly slot',
+    keysetPage(siteCapacity),
   ),
   EnergyOffersController_find: ok(
     'The caller’s energy offers (all for operators)',
