@@ -14,6 +14,7 @@ import { SingletonWorkers } from '../leadership/singleton-workers';
 import { APP_CONFIG, READ_MODELS } from '../runtime.tokens';
 import { WebhookKeyService } from './webhook-key.service';
 import { signWebhook } from './webhook-signature';
+import { postWebhook } from './webhook-post';
 import { privateUrlRefusal } from './webhook-url-safety';
 
 /** How often the worker looks for deliveries that are due. */
@@ -102,37 +103,28 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     if (refusal) return { ok: false, error: `not called: ${refusal}` };
     const body = JSON.stringify(row.payload);
     const timestamp = Math.floor(Date.now() / 1000);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Policloud-Webhooks/1',
-          'webhook-id': row.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(
-            this.keys.secretFor(row.subscriptionId),
-            row.eventId,
-            timestamp,
-            body,
-          ),
-        },
-        body,
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return response.status >= 200 && response.status < 300
-        ? { ok: true, statusCode: response.status }
-        : { ok: false, statusCode: response.status, error: `HTTP ${response.status}` };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const message =
-        (error as Error).name === 'TimeoutError'
-          ? `no answer within ${this.config.webhooks.timeoutMs} ms`
-          : `${(error as Error).message}${cause ? ` (${cause})` : ''}`;
-      return { ok: false, error: message };
-    }
+    const answer = await postWebhook(url, {
+      timeoutMs: this.config.webhooks.timeoutMs,
+      allowPrivate: this.config.webhooks.allowPrivateUrls,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Policloud-Webhooks/1',
+        'webhook-id': row.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(
+          this.keys.secretFor(row.subscriptionId),
+          row.eventId,
+          timestamp,
+          body,
+        ),
+      },
+      body,
+    });
+    if ('error' in answer) return { ok: false, error: answer.error };
+    const { statusCode } = answer;
+    return statusCode >= 200 && statusCode < 300
+      ? { ok: true, statusCode }
+      : { ok: false, statusCode, error: `HTTP ${statusCode}` };
   }
 
   private async record(row: WebhookDeliveryRow, outcome: Outcome): Promise<void> {

@@ -1,3 +1,6 @@
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { postWebhook } from './webhook-post';
 import { signWebhook, webhookSecretFor } from './webhook-signature';
 import { isPrivateAddress, privateUrlRefusal } from './webhook-url-safety';
 
@@ -47,5 +50,67 @@ describe('webhook URLs: private addresses refused unless allowed', () => {
     expect(await privateUrlRefusal('http://localhost/x', false)).toMatch(/private|resolve/);
     expect(await privateUrlRefusal('http://127.0.0.1:8080/x', true)).toBeUndefined();
     expect(await privateUrlRefusal('https://8.8.8.8/x', false)).toBeUndefined();
+  });
+});
+
+describe('webhook delivery: the address checked is the address called', () => {
+  let server: Server;
+  let port: number;
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        if (request.url === '/silent') return; // never answers
+        if (request.url === '/moved') {
+          response.writeHead(302, { location: 'http://169.254.169.254/' }).end();
+          return;
+        }
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (path: string, allowPrivate: boolean, timeoutMs = 2_000) =>
+    postWebhook(`http://localhost:${port}${path}`, {
+      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1' },
+      body: '{"n":1}',
+      timeoutMs,
+      allowPrivate,
+    });
+
+  it('posts the body and headers and answers with the status', async () => {
+    received.length = 0;
+    expect(await post('/hook', true)).toEqual({ statusCode: 204 });
+    expect(received).toEqual([
+      {
+        headers: expect.objectContaining({ 'webhook-id': 'msg_1', 'content-length': '7' }),
+        body: '{"n":1}',
+      },
+    ]);
+  });
+
+  it('refuses, when connecting, a name that resolves to a private address (rebinding after the check)', async () => {
+    received.length = 0;
+    const answer = await post('/hook', false);
+    expect(answer).toEqual({ error: expect.stringMatching(/localhost resolved to a private/) });
+    expect(received).toEqual([]);
+  });
+
+  it('follows no redirect', async () => {
+    expect(await post('/moved', true)).toEqual({ statusCode: 302 });
+  });
+
+  it('gives up on a receiver that does not answer in time', async () => {
+    expect(await post('/silent', true, 300)).toEqual({ error: 'no answer within 300 ms' });
   });
 });
