@@ -52,10 +52,16 @@ describeInBrowser('web console (headless Chromium, npm start with the demo marke
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const operatorKey = randomBytes(32).toString('base64url');
-    [service, browser] = await Promise.all([
+    // Settled, not Promise.all: a browser that fails to start must not leave the service running.
+    const [started, launched] = await Promise.allSettled([
       npmStart({ CLOCK: 'sandbox', OPERATOR_API_KEY: operatorKey }),
       launchChromium(),
     ]);
+    if (started.status === 'fulfilled') service = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const outcome of [started, launched]) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+    }
     market = await seedDemoMarket(
       service.baseUrl,
       operatorKey,
