@@ -37,14 +37,22 @@ export class ProjectionSpec {
 
   private constructor(private readonly projections: readonly Projection[]) {}
 
-  /** Registers the database's lifecycle with the spec file's hooks. */
-  static for(projections: readonly Projection[], schema: ReadModelSchema): ProjectionSpec {
+  /**
+   * Registers the database's lifecycle with the spec file's hooks. `keptByRebuilds` names tables
+   * a projection writes but a rebuild keeps (queued webhook deliveries): emptied before each test
+   * only, so the tests of a file stay independent while the replay pass still sees them.
+   */
+  static for(
+    projections: readonly Projection[],
+    schema: ReadModelSchema,
+    keptByRebuilds: string[] = [],
+  ): ProjectionSpec {
     const spec = new ProjectionSpec(projections);
     beforeAll(async () => {
       spec.executor = await PgliteExecutor.open();
       spec.dataSource = await openReadModels({ kind: 'embedded', executor: spec.executor }, schema);
     });
-    beforeEach(() => spec.truncate());
+    beforeEach(() => spec.truncate(keptByRebuilds));
     afterAll(async () => {
       await spec.dataSource?.destroy();
       await spec.executor?.db.close();
@@ -87,8 +95,8 @@ export class ProjectionSpec {
     }
   }
 
-  private async truncate(): Promise<void> {
-    const tables = this.projections.flatMap((projection) => projection.tables);
+  private async truncate(alsoTables: string[] = []): Promise<void> {
+    const tables = [...this.projections.flatMap((projection) => projection.tables), ...alsoTables];
     await this.source().query(`TRUNCATE ${tables.map((table) => `"${table}"`).join(', ')}`);
   }
 

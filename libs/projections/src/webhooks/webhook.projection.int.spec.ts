@@ -7,10 +7,14 @@ import { WEBHOOK_ENTITIES } from './webhook.entities';
 import { WebhookReadModelsMigration } from './webhook-read-models.migration';
 import { WEBHOOK_PROJECTIONS } from './webhook.projection';
 
-const spec = ProjectionSpec.for(WEBHOOK_PROJECTIONS, {
-  entities: [...WEBHOOK_ENTITIES, ProjectionCheckpointEntity],
-  migrations: [ProjectionCheckpointsMigration, WebhookReadModelsMigration],
-});
+const spec = ProjectionSpec.for(
+  WEBHOOK_PROJECTIONS,
+  {
+    entities: [...WEBHOOK_ENTITIES, ProjectionCheckpointEntity],
+    migrations: [ProjectionCheckpointsMigration, WebhookReadModelsMigration],
+  },
+  ['webhook_deliveries'],
+);
 
 const subscribed = (subscriptionId: string, ownerId: string): WebhookSubscribed => ({
   type: 'WebhookSubscribed',
@@ -69,4 +73,24 @@ describe('webhook projection', () => {
           ],
         },
       ));
+
+  it('an order placed while nobody listened still has its fills heard by a later subscriber', () =>
+    spec
+      .given(
+        { streamId: 'computeorder-order-1', events: placed },
+        { streamId: 'webhook-wh-after', events: [subscribed('wh-after', 'buyer-1')] },
+        { streamId: 'computeorder-order-1', events: [computeOrderFilled()] },
+      )
+      .then({
+        table: 'webhook_deliveries',
+        columns: 'subscription_id, event_type, resource_key',
+        orderBy: 'id',
+        rows: [
+          {
+            subscription_id: 'wh-after',
+            event_type: 'order.filled',
+            resource_key: 'order:order-1',
+          },
+        ],
+      }));
 });

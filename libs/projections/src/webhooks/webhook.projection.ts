@@ -52,6 +52,20 @@ async function applyWebhookEvents(events: RecordedEvent[], manager: EntityManage
     const placed = eventOfType(event, 'ComputeOrderPlaced');
     return placed ? [{ orderId: placed.data.orderId, buyerId: placed.data.buyerId }] : [];
   });
+  const ownerRows = manager.getRepository(WebhookOrderOwnerRow);
+  const recordOwners = () =>
+    upsertRows(
+      ownerRows,
+      placedOrders.map(({ orderId, buyerId }) => ({ orderId, buyerId })),
+      ['orderId'],
+    );
+  // Nobody listening and no subscription made in this page: nothing to queue, only who owns
+  // each new order (a later subscriber hears of its fills). A matching run's page of allocations
+  // then costs no notice building at all.
+  if (touched.length === 0 && !known.some((row) => row.status === 'active')) {
+    await recordOwners();
+    return;
+  }
   const filledOrderIds = events.flatMap((event) => {
     const filled = eventOfType(event, 'ComputeOrderFilled');
     return filled ? [filled.data.orderId] : [];
@@ -59,9 +73,7 @@ async function applyWebhookEvents(events: RecordedEvent[], manager: EntityManage
   const owners = new Map(placedOrders.map((order) => [order.orderId, order.buyerId]));
   const missing = filledOrderIds.filter((orderId) => !owners.has(orderId));
   if (missing.length > 0) {
-    const rows = await manager
-      .getRepository(WebhookOrderOwnerRow)
-      .findBy({ orderId: In([...new Set(missing)]) });
+    const rows = await ownerRows.findBy({ orderId: In([...new Set(missing)]) });
     for (const row of rows) owners.set(row.orderId, row.buyerId);
   }
 
@@ -111,11 +123,7 @@ async function applyWebhookEvents(events: RecordedEvent[], manager: EntityManage
     }
   }
 
-  await upsertRows(
-    manager.getRepository(WebhookOrderOwnerRow),
-    placedOrders.map(({ orderId, buyerId }) => ({ orderId, buyerId })),
-    ['orderId'],
-  );
+  await recordOwners();
   await upsertRows(
     subscriptionRows,
     [...changed].map((id) => subscriptions.get(id)!),
