@@ -88,6 +88,23 @@ describe('docker-compose.yml', () => {
     expect(compose.services['marketplace-api'].deploy?.replicas).toBe(2);
   });
 
+  it("keeps every process's PostgreSQL connections under the server's max_connections", () => {
+    const fallback = (value: string | undefined) => Number(/:-(\d+)\}$/.exec(value ?? '')?.[1]);
+    const connections = ours.reduce((total, [, s]) => {
+      const env = environmentOf(s);
+      // Both pools and the leadership lock's own connection, per replica.
+      const perProcess = fallback(env.DATABASE_POOL_MAX) + fallback(env.READ_MODELS_POOL_MAX) + 1;
+      return total + (s.deploy?.replicas ?? 1) * perProcess;
+    }, 0);
+    const command = compose.services.postgres.command as string[];
+    const maxConnections = Number(
+      command.find((part) => part.startsWith('max_connections='))?.split('=')[1],
+    );
+    expect(connections).toBeGreaterThan(0);
+    // Headroom for a replica more of each service, psql and the superuser's reserved slots.
+    expect(connections + 4 * 21 + 10).toBeLessThanOrEqual(maxConnections);
+  });
+
   it.each(services)('%s has an image or a build, a healthcheck and a restart policy', (_, s) => {
     expect(s.image ?? s.build).toBeTruthy();
     expect(s.healthcheck?.disable).not.toBe(true);

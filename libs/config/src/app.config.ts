@@ -16,6 +16,11 @@ export interface AppConfig {
   auditSealIntervalSeconds: number;
   /** Bound on every database wait (statement, lock, connection), in milliseconds. */
   databaseTimeoutMs: number;
+  /**
+   * Connections each process may open to PostgreSQL: its event store's pool and its read models'
+   * pool. Replicas × (both) must stay under the server's max_connections.
+   */
+  databasePools: { eventStore: number; readModels: number };
   /** Lowest level of the JSON log lines written to stdout. */
   logLevel: LogLevel;
   /** /health/ready fails while the read models trail the log by more than this. */
@@ -58,6 +63,8 @@ export const CONFIG_VARIABLES = [
   'MATCHING_INTERVAL_MINUTES',
   'AUDIT_SEAL_INTERVAL_SECONDS',
   'DATABASE_TIMEOUT_MS',
+  'DATABASE_POOL_MAX',
+  'READ_MODELS_POOL_MAX',
   'LOG_LEVEL',
   'READY_MAX_LAG_SECONDS',
   'CLOCK',
@@ -195,6 +202,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     matchingIntervalMinutes: integer(env, 'MATCHING_INTERVAL_MINUTES', 0, 0, 10_080),
     auditSealIntervalSeconds: integer(env, 'AUDIT_SEAL_INTERVAL_SECONDS', 60, 0, 86_400),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 600_000),
+    databasePools: {
+      eventStore: integer(env, 'DATABASE_POOL_MAX', 20, 2, 500),
+      readModels: integer(env, 'READ_MODELS_POOL_MAX', 10, 2, 500),
+    },
     logLevel: logLevel(env),
     readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86_400),
     clock: clockKind(env),

@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       matchingIntervalMinutes: 0,
       auditSealIntervalSeconds: 60,
       databaseTimeoutMs: 5000,
+      databasePools: { eventStore: 20, readModels: 10 },
       logLevel: 'info',
       readyMaxLagSeconds: 30,
       clock: 'system',
@@ -34,9 +35,12 @@ describe('configuration from the environment', () => {
       DATABASE_URL: 'postgres://app@db:5432/policloud',
       KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
       PORT: '8080',
+      DATABASE_POOL_MAX: '8',
+      READ_MODELS_POOL_MAX: '6',
     });
     expect(config).toMatchObject({
       eventStore: 'postgres',
+      databasePools: { eventStore: 8, readModels: 6 },
       port: 8080,
       kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
     });
@@ -54,6 +58,8 @@ describe('configuration from the environment', () => {
     [{ PLATFORM_FEE_BPS: '10000' }, 'PLATFORM_FEE_BPS'],
     [{ PLATFORM_FEE_BPS: '2.5' }, 'PLATFORM_FEE_BPS'],
     [{ CLOCK: 'fast' }, 'CLOCK'],
+    [{ DATABASE_POOL_MAX: '1' }, 'DATABASE_POOL_MAX'],
+    [{ READ_MODELS_POOL_MAX: 'many' }, 'READ_MODELS_POOL_MAX'],
     [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_URLS'],
     [{ WEBHOOK_MAX_FAILURES: '0' }, 'WEBHOOK_MAX_FAILURES'],
     [{ WEBHOOK_SECRET_KEY: 'short' }, 'WEBHOOK_SECRET_KEY'],

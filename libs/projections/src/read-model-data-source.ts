@@ -7,6 +7,8 @@ export type ReadModelDatabase =
       kind: 'postgres';
       url: string;
       /** Bound on every database wait (DEFAULT_DATABASE_TIMEOUT_MS). */ timeoutMs?: number;
+      /** Connections at most (10 unless given). */
+      poolMax?: number;
     }
   | { kind: 'embedded'; executor: PgliteExecutor };
 
@@ -27,7 +29,10 @@ export async function openReadModels(
 ): Promise<DataSource> {
   const connection =
     database.kind === 'postgres'
-      ? { url: database.url, extra: { max: 10, ...boundedPoolConfig(database.timeoutMs) } }
+      ? {
+          url: database.url,
+          extra: { max: database.poolMax ?? 10, ...boundedPoolConfig(database.timeoutMs) },
+        }
       : { driver: pgliteTypeormDriver(database.executor) };
   const dataSource = new DataSource({
     type: 'postgres',

@@ -38,6 +38,7 @@ export async function openConfiguredEventStore(
       'postgres',
       new PgExecutor({
         connectionString: config.databaseUrl,
+        max: config.databasePools.eventStore,
         ...boundedPoolConfig(config.databaseTimeoutMs),
       }),
     );
@@ -59,6 +60,11 @@ export function readModelDatabase(
   embedded: PgliteExecutor | null,
 ): ReadModelDatabase {
   return config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl, timeoutMs: config.databaseTimeoutMs }
+    ? {
+        kind: 'postgres',
+        url: config.databaseUrl,
+        timeoutMs: config.databaseTimeoutMs,
+        poolMax: config.databasePools.readModels,
+      }
     : { kind: 'embedded', executor: embedded! };
 }
