@@ -5,9 +5,11 @@
  * Prints one `LEG <json>` line on stdout.
  */
 import { performance } from 'node:perf_hooks';
-import { matchOrders } from '../../libs/matching/src';
+import { Allocation, matchOrders } from '../../libs/matching/src';
 import { buildNetwork, snapshotOfSeed } from './network';
 import { welfareBound } from './welfare-bound';
+
+const HOUR_MS = 3_600_000;
 
 function argument(name: string): string {
   const found = process.argv.find((arg) => arg.startsWith(`--${name}=`));
@@ -23,7 +25,26 @@ export interface LegOutcome {
   allocations: number;
   filledOrders: number;
   peakRssMb: number;
+  /**
+   * Per order with an allocation: its allocation ranges (runs of consecutive slots on one site,
+   * one AllocationMade each) and the sites it runs on: what the service's events follow.
+   */
+  rangesPerOrder: number;
+  sitesPerOrder: number;
   bound?: ReturnType<typeof welfareBound>;
+}
+
+/** Allocation ranges and (order, site) pairs; allocations come sorted by slot. */
+function allocationShape(allocations: readonly Allocation[]): { ranges: number; sites: number } {
+  const lastSlot = new Map<string, string>();
+  let ranges = 0;
+  for (const { orderId, siteId, slot } of allocations) {
+    const key = `${orderId}\u0000${siteId}`;
+    const last = lastSlot.get(key);
+    if (last === undefined || Date.parse(last) + HOUR_MS !== Date.parse(slot)) ranges++;
+    lastSlot.set(key, slot);
+  }
+  return { ranges, sites: lastSlot.size };
 }
 
 function main(): void {
@@ -41,6 +62,7 @@ function main(): void {
   const cpu = process.cpuUsage(cpuStarted);
   const unfilled = new Set(result.unfilled.map((order) => order.orderId));
   const filled = new Set(result.allocations.map((allocation) => allocation.orderId));
+  const shape = allocationShape(result.allocations);
   const outcome: LegOutcome = {
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -48,6 +70,8 @@ function main(): void {
     allocations: result.allocations.length,
     filledOrders: [...filled].filter((orderId) => !unfilled.has(orderId)).length,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rangesPerOrder: shape.ranges / Math.max(1, filled.size),
+    sitesPerOrder: shape.sites / Math.max(1, filled.size),
     ...(argument('bound') === '1' ? { bound: welfareBound(snapshot) } : {}),
   };
   process.stdout.write(`LEG ${JSON.stringify(outcome)}\n`);

@@ -96,6 +96,8 @@ async function library(week: string): Promise<void> {
   result('regions', bound.regions);
   result('largest_region_orders', bound.largestRegionOrders);
   result('welfare', ours.welfare);
+  result('allocation_ranges_per_filled_order', ours.rangesPerOrder, 2);
+  result('sites_per_filled_order', ours.sitesPerOrder, 2);
   result('welfare_bound', bound.bound);
   result('welfare_gap_vs_bound_pct', ((bound.bound - ours.welfare) / bound.bound) * 100, 3);
 
@@ -113,6 +115,8 @@ async function library(week: string): Promise<void> {
     result('reference_match_ms', Math.round(today.ms));
     result('reference_match_cpu_ms', Math.round(today.cpuMs));
     result('reference_peak_rss_mb', Math.round(today.peakRssMb));
+    result('reference_welfare', today.welfare);
+    result('reference_allocation_ranges_per_filled_order', today.rangesPerOrder, 2);
     result('match_ms_vs_reference', ours.ms / today.ms, 2);
     result('welfare_vs_reference_pct', ((ours.welfare - today.welfare) / today.welfare) * 100, 4);
   } else {

@@ -156,6 +156,8 @@ interface RunFigures {
   pauseMs: number;
   readsMs: number;
   events: number;
+  /** The run's events by type: which ones make up `events_per_filled_order`. */
+  eventsByType: Map<string, number>;
   filledOrders: number;
 }
 
@@ -177,12 +179,14 @@ async function matchWeek(service: Service, seed: MarketSeed): Promise<RunFigures
   const readsMs = performance.now() - readsStarted;
   // What the run appended: every event after the position it started from.
   let events = 0;
+  const eventsByType = new Map<string, number>();
   const filled = new Set<string>();
   for (let after = before; ;) {
     const page = await store.readAll({ after, maxCount: 10_000 });
     if (page.length === 0) break;
     for (const event of page) {
       events++;
+      eventsByType.set(event.type, (eventsByType.get(event.type) ?? 0) + 1);
       const orderId = event.data.orderId;
       if (/Allocat/.test(event.type) && typeof orderId === 'string') filled.add(orderId);
     }
@@ -194,6 +198,7 @@ async function matchWeek(service: Service, seed: MarketSeed): Promise<RunFigures
     pauseMs: measured.pauseMs,
     readsMs,
     events,
+    eventsByType,
     filledOrders: filled.size,
   };
 }
@@ -249,7 +254,16 @@ async function mainWeek(
     result(`run_to_durable_ms_${sizeKey(size.orders)}`, Math.round(figures.runMs));
     result('reads_served_after_ms', Math.round(figures.readsMs));
     result('max_event_loop_pause_ms', Math.round(figures.pauseMs));
-    result('events_per_filled_order', figures.events / Math.max(1, figures.filledOrders), 2);
+    const perFilled = Math.max(1, figures.filledOrders);
+    result('events_per_filled_order', figures.events / perFilled, 2);
+    // Per event type (most first, then by name): which events make up the figure above.
+    const byType = [...figures.eventsByType].sort(
+      ([a, countA], [b, countB]) => countB - countA || (a < b ? -1 : 1),
+    );
+    for (const [type, count] of byType) {
+      progress(`    ${type}: ${count} (${(count / perFilled).toFixed(2)} per filled order)`);
+      result(`events_per_filled_order_${type}`, count / perFilled, 2);
+    }
   } finally {
     await service.close();
   }

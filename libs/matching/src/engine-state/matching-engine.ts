@@ -90,6 +90,26 @@ export class MatchingEngine extends EngineState {
   }
 
   /**
+   * Places `order` in `slot` at `site`, which `bestSite` found cheapest at `reserve`, or at the
+   * site of a slot next to it the order holds if the reserve there is no higher: between
+   * equally priced sites the job stays where it runs rather than moving (a checkpoint and a
+   * migration for the buyer, one more allocation range in the log). Returns the allocation id.
+   */
+  placeNearHeld(order: number, site: number, slot: number, reserve: number): number {
+    const base = order * this.slotCount;
+    for (const next of [slot - 1, slot + 1]) {
+      if (next < 0 || next >= this.slotCount) continue;
+      const id = this.allocationAt[base + next];
+      if (id === NONE) continue;
+      const held = this.allocations[id].site;
+      if (held === site) break;
+      const there = this.evaluate(order, held, slot);
+      if (there >= 0 && there <= reserve) return this.place(order, held, slot);
+    }
+    return this.place(order, site, slot);
+  }
+
+  /**
    * Best site for `order` in `slot`: lowest reserve, then most slack, then site order.
    * Sites are scanned by their lowest possible reserve, so the scan stops early. The scan
    * starts at `from` (sites before it are known not to take the order) and `choice.open` is

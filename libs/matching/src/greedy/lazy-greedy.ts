@@ -3,7 +3,8 @@
  * GPU-hour. The top order is re-evaluated against current capacity; it takes every slot whose
  * surplus still beats the next order's key and goes back in the queue with its next best.
  * An all-or-none order is a bundle: its key is the mean surplus of its best full set of
- * slots, placed at once or not at all.
+ * slots, placed at once or not at all. A slot goes to the site the order holds the next slot on
+ * when that site is as cheap (`placeNearHeld`): the same welfare, one site hop fewer.
  */
 import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
@@ -75,7 +76,13 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
         continue;
       }
       for (let i = 0; i < need; i++) {
-        engine.place(order, candidateSite[ranking[i]], candidateSlot[ranking[i]]);
+        const candidate = ranking[i];
+        engine.placeNearHeld(
+          order,
+          candidateSite[candidate],
+          candidateSlot[candidate],
+          candidateReserve[candidate],
+        );
       }
       continue;
     }
@@ -85,7 +92,12 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
       const candidate = ranking[taken];
       const surplus = (compiled.bid - candidateReserve[candidate]) * weight[order];
       if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) break;
-      engine.place(order, candidateSite[candidate], candidateSlot[candidate]);
+      engine.placeNearHeld(
+        order,
+        candidateSite[candidate],
+        candidateSlot[candidate],
+        candidateReserve[candidate],
+      );
     }
     if (taken < need && taken < count) {
       queue.push(

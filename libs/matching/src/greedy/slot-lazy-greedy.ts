@@ -40,7 +40,13 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
   const open: number[] = [];
   const best: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
   const capacity = new CellCapacityIndex(engine);
-  const place = (order: number, site: number, slot: number) => engine.place(order, site, slot);
+  const place = (order: number, candidate: number) =>
+    engine.placeNearHeld(
+      order,
+      candidateSite[candidate],
+      candidateSlot[candidate],
+      candidateReserve[candidate],
+    );
 
   while (queue.size > 0) {
     const order = queue.pop();
@@ -112,7 +118,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
         continue;
       }
       for (let i = 0; i < need; i++) {
-        place(order, candidateSite[ranking[i]], candidateSlot[ranking[i]]);
+        place(order, ranking[i]);
       }
       continue;
     }
@@ -122,7 +128,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
       const candidate = ranking[taken];
       const surplus = compiled.bid - candidateReserve[candidate];
       if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) break;
-      place(order, candidateSite[candidate], candidateSlot[candidate]);
+      place(order, candidate);
     }
     if (taken >= need) continue;
     // Back in the queue with an upper bound of its best slot left: found or not yet looked at.
