@@ -1,24 +1,12 @@
 import fc from 'fast-check';
 import { matchOrders } from './match-orders';
-import { MatchingEnergyOffer, MatchingResult, MatchingSite, MatchingSnapshot } from './model/types';
+import { MatchingEnergyOffer, MatchingResult, MatchingSnapshot } from './model/types';
 import { slotsToFill } from './model/rules';
 import { verifyMatching } from './result/verify-matching';
 import { randomSnapshot } from './testing/random-snapshot';
-import { handWorkedOrder as order, S0, S1, S2 } from './testing/hand-worked-order';
+import { handWorkedOrder as order, handWorkedSite, S0, S1, S2 } from './testing/hand-worked-order';
 
-const site = (siteId: string, overrides: Partial<MatchingSite> = {}): MatchingSite => ({
-  siteId,
-  country: 'FR',
-  operatorJurisdiction: 'FR',
-  certifications: [],
-  gpuModel: 'H100',
-  location: { lat: 48.8, lon: 2.3 },
-  currency: 'EUR',
-  reservePricePerGpuHour: 150,
-  energyPerGpuHourWh: 800,
-  freeGpus: { [S0]: 8, [S1]: 8 },
-  ...overrides,
-});
+const site = handWorkedSite;
 
 const offer = (
   offerId: string,

@@ -6,23 +6,15 @@ import {
   MatchingSnapshot,
 } from '../model/types';
 import { verifyMatching } from '../result/verify-matching';
-import { handWorkedOrder, S0, S1, S2 } from '../testing/hand-worked-order';
+import { handWorkedOrder, handWorkedSite, S0, S1, S2 } from '../testing/hand-worked-order';
 
 const S3 = '2026-03-02T13:00:00Z';
 
 function site(siteId: string, freeGpus: number[], reservePricePerGpuHour = 150): MatchingSite {
-  return {
-    siteId,
-    country: 'FR',
-    operatorJurisdiction: 'FR',
-    certifications: [],
-    gpuModel: 'H100',
-    location: { lat: 48.8, lon: 2.3 },
-    currency: 'EUR',
+  return handWorkedSite(siteId, {
     reservePricePerGpuHour,
-    energyPerGpuHourWh: 800,
     freeGpus: { [S0]: freeGpus[0], [S1]: freeGpus[1], [S2]: freeGpus[2] },
-  };
+  });
 }
 
 /** Plenty of cheap energy for both sites in every hour: reserves are the sites' own. */

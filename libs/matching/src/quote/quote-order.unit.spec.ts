@@ -4,7 +4,7 @@ import { compileSnapshot } from '../model/compiled-model';
 import { clearingPricesOf } from '../result/clearing-prices';
 import { randomSnapshot } from '../testing/random-snapshot';
 import { quoteOrder } from './quote-order';
-import { handWorkedOrder, S0, S1, S2 } from '../testing/hand-worked-order';
+import { handWorkedOrder, handWorkedSite, S0, S1, S2 } from '../testing/hand-worked-order';
 
 /** Quotes look over the whole horizon [S0, S2). */
 const order = (orderId: string, overrides: Partial<MatchingOrder> = {}): MatchingOrder =>
@@ -15,18 +15,7 @@ const market = (orders: MatchingOrder[], freeAtS1 = 8): MatchingSnapshot => ({
   platformFeeBps: 0,
   orders,
   sites: [
-    {
-      siteId: 'fr-1',
-      country: 'FR',
-      operatorJurisdiction: 'FR',
-      certifications: [],
-      gpuModel: 'H100',
-      location: { lat: 48.8, lon: 2.3 },
-      currency: 'EUR',
-      reservePricePerGpuHour: 150,
-      energyPerGpuHourWh: 1_000,
-      freeGpus: { [S0]: 8, [S1]: freeAtS1 },
-    },
+    handWorkedSite('fr-1', { energyPerGpuHourWh: 1_000, freeGpus: { [S0]: 8, [S1]: freeAtS1 } }),
   ],
   offers: [
     {

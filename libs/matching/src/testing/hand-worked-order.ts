@@ -1,4 +1,4 @@
-import { MatchingOrder } from '../model/types';
+import { MatchingOrder, MatchingSite } from '../model/types';
 
 /** The three hours the hand-worked matching specs trade in. */
 export const S0 = '2026-03-02T10:00:00Z';
@@ -28,6 +28,29 @@ export function handWorkedOrder(
     currency: 'EUR',
     allOrNone: false,
     constraints: {},
+    ...overrides,
+  };
+}
+
+/**
+ * A hand-worked site: a Paris H100 site in EUR with a 1.50 EUR reserve, e = 800 Wh, 8 GPUs free
+ * at S0 and S1.
+ */
+export function handWorkedSite(
+  siteId: string,
+  overrides: Partial<MatchingSite> = {},
+): MatchingSite {
+  return {
+    siteId,
+    country: 'FR',
+    operatorJurisdiction: 'FR',
+    certifications: [],
+    gpuModel: 'H100',
+    location: { lat: 48.8, lon: 2.3 },
+    currency: 'EUR',
+    reservePricePerGpuHour: 150,
+    energyPerGpuHourWh: 800,
+    freeGpus: { [S0]: 8, [S1]: 8 },
     ...overrides,
   };
 }
