@@ -24,8 +24,9 @@
  *
  * Cost: orders sharing eligible sites and reserves (one constraints key) form a class. Per class
  * and slot, once an iteration, the sites worth taking are kept as a short frontier (best value
- * for each size of order: a larger cap never with a better value); each order then walks its
- * class's slots best first until no slot left can beat the `wanted` it holds.
+ * for each size of order: a larger cap never with a better value), and the slots are ranked
+ * by the best value for a few order sizes; each order walks the ranking of the largest size up
+ * to its own, best first, until no slot left can beat the `wanted` it holds.
  */
 import { CompiledModel, compileSnapshot } from '../../libs/matching/src/model/compiled-model';
 import { MatchingSnapshot } from '../../libs/matching/src';
@@ -69,12 +70,21 @@ interface OrderClass {
   site: Int32Array;
   cap: Float64Array;
   length: Uint8Array;
-  /** Slots by their best value, highest first. */
-  ranked: Int32Array;
+  /** Order sizes (GPUs) at which the class's slots are ranked apart, ascending. */
+  levels: number[];
+  /** Per level: each slot's best value for an order of that size, and slots by it. */
+  levelValue: Float64Array[];
+  levelRanked: Int32Array[];
+  /** GPUs of the class's orders. */
+  sizes: number[];
 }
+
+/** Rankings per class, by order size: an order walks the one of the largest size ≤ its own. */
+const LEVELS = 6;
 
 interface RelaxedOrder {
   cls: OrderClass;
+  level: number;
   gpus: number;
   bid: number;
   wanted: number;
@@ -143,15 +153,20 @@ export function lagrangianBoundOfModel(
         site: new Int32Array(T * FRONTIER),
         cap: new Float64Array(T * FRONTIER),
         length: new Uint8Array(T),
-        ranked: Int32Array.from({ length: T }, (_, t) => t),
+        levels: [],
+        levelValue: [],
+        levelRanked: [],
+        sizes: [],
       };
       classes.set(order.sites, cls);
     }
     cls.maxGpus = Math.max(cls.maxGpus, order.gpus);
+    cls.sizes.push(order.gpus);
     const from = order.slots[0];
     const to = order.slots[order.slots.length - 1] + 1;
     const relaxed: RelaxedOrder = {
       cls,
+      level: 0,
       gpus: order.gpus,
       bid: order.bid,
       wanted: Math.min(order.wanted, order.slots.length),
@@ -166,6 +181,21 @@ export function lagrangianBoundOfModel(
     orders.push(relaxed);
   }
   const classList = [...classes.values()];
+  for (const cls of classList) {
+    // Sizes at the class's quantiles: most orders walk a ranking close to their own values.
+    const sizes = [...cls.sizes].sort((a, b) => a - b);
+    for (let j = 0; j < LEVELS; j++) {
+      const size = sizes[Math.floor((j * sizes.length) / LEVELS)];
+      if (cls.levels[cls.levels.length - 1] !== size) cls.levels.push(size);
+    }
+    cls.levelValue = cls.levels.map(() => new Float64Array(T));
+    cls.levelRanked = cls.levels.map(() => Int32Array.from({ length: T }, (_, t) => t));
+    cls.sizes = [];
+  }
+  for (const order of orders) {
+    const { levels } = order.cls;
+    while (order.level + 1 < levels.length && levels[order.level + 1] <= order.gpus) order.level++;
+  }
 
   const lambda = new Float64Array(siteCount * T);
   const mu = new Float64Array(offerCount * T);
@@ -258,23 +288,32 @@ export function lagrangianBoundOfModel(
     }
     for (const cls of classList) {
       for (let t = 0; t < T; t++) buildFrontier(cls, t);
-      const { value, length } = cls;
-      const top = (t: number) => (length[t] === 0 ? -Infinity : value[t * FRONTIER]);
-      cls.ranked.sort((a, b) => top(b) - top(a) || a - b);
+      const { value, cap, length } = cls;
+      cls.levels.forEach((size, level) => {
+        const top = cls.levelValue[level];
+        for (let t = 0; t < T; t++) {
+          let j = 0;
+          while (j < length[t] && cap[t * FRONTIER + j] < size) j++;
+          top[t] = j === length[t] ? -Infinity : value[t * FRONTIER + j];
+        }
+        cls.levelRanked[level].sort((a, b) => top[b] - top[a] || a - b);
+      });
     }
-    // Each order's best `wanted` slots: walked by the class's best value (an upper bound of
-    // the order's own at each slot), until that cannot beat the worst slot held.
+    // Each order's best `wanted` slots: walked by the best value of its level (an upper bound
+    // of the order's own at each slot), until that cannot beat the worst slot held.
     usage.fill(0);
     let dual = 0;
     for (const order of orders) {
-      const { value, site, cap, length, ranked } = order.cls;
+      const { value, site, cap, length } = order.cls;
+      const ranked = order.cls.levelRanked[order.level];
+      const top = order.cls.levelValue[order.level];
       const { gpus, bid, wanted } = order;
       let held = 0;
       for (let r = 0; r < T; r++) {
         const t = ranked[r];
-        if (length[t] === 0) break;
-        const upper = value[t * FRONTIER];
-        if (bid + upper <= 0 || (held === wanted && upper <= heapValue[0])) break;
+        const upper = top[t];
+        if (upper === -Infinity || bid + upper <= 0 || (held === wanted && upper <= heapValue[0]))
+          break;
         if (order.usable ? order.usable[t] === 0 : t < order.from || t >= order.to) continue;
         let j = 0;
         while (j < length[t] && cap[t * FRONTIER + j] < gpus) j++;
