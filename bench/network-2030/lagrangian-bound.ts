@@ -4,14 +4,14 @@
  * subgradient steps.
  *
  * The relaxed problem. Each order o may run its `gpus` at one eligible site s per usable slot t,
- * on at most `wanted` slots, and only at a cell that could hold all of them; each GPU-hour earns
- * at most `bid − minReserve(o, s)` (the engine's reserve is the site's or the Wh-weighted mean of
- * the qualifying offers' energy reserves, whichever is higher, never below the best qualifying
- * offer's: `minReserve`). Two families of capacities couple the orders:
+ * on at most `wanted` slots (all or none of them if it says so), and only at a cell that could
+ * hold all its GPUs; each GPU-hour earns at most `bid − minReserve(o, s)` (the engine's reserve
+ * is the site's or the Wh-weighted mean of the qualifying offers' energy reserves, whichever is
+ * higher, never below the best qualifying offer's: `minReserve`). Two families of capacities couple the orders:
  * - per cell (s, t): GPUs ≤ `cap = min(free GPUs, ⌊Wh of every offer feeding s at t / e_s⌋)`,
  *   the energy folded in (a valid cut, since GPUs are whole and every GPU-hour draws e_s Wh);
  * - per offer and slot (k, t): Wh drawn by all the sites it feeds ≤ its unallocated Wh.
- * Dropping all-or-none, integrality and the offers' qualification filters in the energy prices
+ * Dropping the cells' uniform prices and the offers' qualification filters in the energy prices
  * only loosens the problem.
  *
  * For prices λ(s, t) ≥ 0 and μ(k, t) ≥ 0 (μ per GPU-hour of the offer's thriftiest site), a
@@ -85,6 +85,7 @@ const LEVELS = 6;
 interface RelaxedOrder {
   cls: OrderClass;
   level: number;
+  allOrNone: boolean;
   gpus: number;
   bid: number;
   wanted: number;
@@ -167,6 +168,7 @@ export function lagrangianBoundOfModel(
     const relaxed: RelaxedOrder = {
       cls,
       level: 0,
+      allOrNone: order.allOrNone,
       gpus: order.gpus,
       bid: order.bid,
       wanted: Math.min(order.wanted, order.slots.length),
@@ -307,24 +309,30 @@ export function lagrangianBoundOfModel(
       const { value, site, cap, length } = order.cls;
       const ranked = order.cls.levelRanked[order.level];
       const top = order.cls.levelValue[order.level];
-      const { gpus, bid, wanted } = order;
+      const { gpus, bid, wanted, allOrNone } = order;
       let held = 0;
       for (let r = 0; r < T; r++) {
         const t = ranked[r];
         const upper = top[t];
-        if (upper === -Infinity || bid + upper <= 0 || (held === wanted && upper <= heapValue[0]))
-          break;
+        if (upper === -Infinity || (!allOrNone && bid + upper <= 0)) break;
+        if (held === wanted && upper <= heapValue[0]) break;
         if (order.usable ? order.usable[t] === 0 : t < order.from || t >= order.to) continue;
         let j = 0;
         while (j < length[t] && cap[t * FRONTIER + j] < gpus) j++;
         if (j === length[t]) continue;
         const own = value[t * FRONTIER + j];
-        if (bid + own <= 0) continue;
+        if (!allOrNone && bid + own <= 0) continue;
         if (held < wanted) {
           heapPush(heapValue, heapSlot, heapSite, held++, own, t, site[t * FRONTIER + j]);
         } else if (own > heapValue[0]) {
           heapReplaceTop(heapValue, heapSlot, heapSite, held, own, t, site[t * FRONTIER + j]);
         }
+      }
+      if (allOrNone) {
+        // All its slots or none: the best `wanted` together, if they add welfare at all.
+        let total = 0;
+        for (let i = 0; i < held; i++) total += bid + heapValue[i];
+        if (held < wanted || total <= 0) continue;
       }
       for (let i = 0; i < held; i++) {
         dual += gpus * (bid + heapValue[i]);

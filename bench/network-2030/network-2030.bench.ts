@@ -34,7 +34,7 @@ const TENTH = { sites: 100, orders: 10_000 };
 /** Today's single run of the whole market is the reference only where it finishes by then. */
 const REFERENCE_LIMIT_MS = bySize({ full: 600_000, quick: 60_000, smoke: 30_000 });
 /** Subgradient iterations of the Lagrangian welfare bound (each iterate is a valid bound). */
-const BOUND_ITERATIONS = bySize({ full: 150, quick: 150, smoke: 30 });
+const BOUND_ITERATIONS = bySize({ full: 200, quick: 300, smoke: 30 });
 
 interface LegRequest {
   sites: number;
