@@ -1,7 +1,7 @@
 /**
  * An upper bound of the welfare of any matching, tight enough to judge the engine at the 2030
  * size: the Lagrangian relaxation of the market's capacities, minimised by projected
- * subgradient steps.
+ * subgradient steps (first each price scaled on its own, then Polyak steps).
  *
  * The relaxed problem. Each order o may run its `gpus` at one eligible site s per usable slot t,
  * on at most `wanted` slots (all or none of them if it says so), and only at a cell that could
@@ -52,6 +52,9 @@ export interface LagrangianBound {
   iterations: number;
   ms: number;
 }
+
+/** Share of the iterations spent in the first, normalized phase. */
+const NORMALIZED_SHARE = 0.5;
 
 /** Sites kept per class and slot; beyond it two neighbours merge into one looser entry. */
 const FRONTIER = 8;
@@ -205,6 +208,17 @@ export function lagrangianBoundOfModel(
   const usage = new Float64Array(siteCount * T);
   const cellGradient = new Float64Array(siteCount * T);
   const offerGradient = new Float64Array(offerCount * T);
+  const bestLambda = new Float64Array(siteCount * T);
+  const bestMu = new Float64Array(offerCount * T);
+  // First phase: each price moves by about `step` a time in the direction of its own excess
+  // demand (gradients scaled by their running RMS), the step shrinking geometrically from half
+  // an order's typical surplus per GPU-hour to a hundredth of it.
+  const normalizedIterations = Math.floor(maxIterations * NORMALIZED_SHARE);
+  const cellSquares = new Float64Array(siteCount * T);
+  const offerSquares = new Float64Array(offerCount * T);
+  let typicalSurplus = 0;
+  for (const order of orders) typicalSurplus += Math.max(0, order.bid - order.cls.minReserve[0]);
+  typicalSurplus /= Math.max(1, orders.length);
   // An order's best slots so far: a min-heap by value.
   const heapValue = new Float64Array(maxWanted);
   const heapSlot = new Int32Array(maxWanted);
@@ -356,6 +370,8 @@ export function lagrangianBoundOfModel(
     if (iteration === 0) unpriced = dual;
     if (dual < bound - 1e-9 * Math.abs(dual)) {
       bound = dual;
+      bestLambda.set(lambda);
+      bestMu.set(mu);
       sinceImprovement = 0;
     } else if (++sinceImprovement >= 5) {
       theta /= 2;
@@ -403,6 +419,21 @@ export function lagrangianBoundOfModel(
     if (norm === 0) break; // the relaxed solution fits every capacity: the bound is exact
     const target = options.lowerBound ?? 0.95 * bound;
     if (dual - target <= 1e-9 * Math.abs(dual)) break; // the bound meets a known matching
+    if (iteration < normalizedIterations - 1) {
+      const step =
+        typicalSurplus * 0.5 * Math.pow(0.02, iteration / Math.max(1, normalizedIterations - 1));
+      normalizedStep(lambda, cellGradient, cellSquares, iteration === 0, step);
+      normalizedStep(mu, offerGradient, offerSquares, iteration === 0, step);
+      continue;
+    }
+    if (iteration === normalizedIterations - 1) {
+      // Second phase: Polyak steps from the best prices met.
+      lambda.set(bestLambda);
+      mu.set(bestMu);
+      theta = 2;
+      sinceImprovement = 0;
+      continue;
+    }
     const step = (theta * (dual - target)) / norm;
     for (let c = 0; c < lambda.length; c++) {
       lambda[c] = Math.max(0, lambda[c] - step * cellGradient[c]);
@@ -410,6 +441,21 @@ export function lagrangianBoundOfModel(
     for (let c = 0; c < mu.length; c++) mu[c] = Math.max(0, mu[c] - step * offerGradient[c]);
   }
   return { bound, unpriced, iterations, ms: performance.now() - started };
+}
+
+/** One projected step of each price against its gradient scaled by the gradient's running RMS. */
+function normalizedStep(
+  prices: Float64Array,
+  gradient: Float64Array,
+  squares: Float64Array,
+  first: boolean,
+  step: number,
+): void {
+  for (let c = 0; c < prices.length; c++) {
+    const g = gradient[c];
+    squares[c] = first ? g * g : 0.9 * squares[c] + 0.1 * g * g;
+    if (squares[c] > 0) prices[c] = Math.max(0, prices[c] - (step * g) / Math.sqrt(squares[c]));
+  }
 }
 
 function heapPush(
