@@ -50,8 +50,13 @@ export interface LagrangianBound {
   unpriced: number;
   /** Subgradient iterations run. */
   iterations: number;
+  /** Dual values computed in all (the start's search and the iterations). */
+  evaluations: number;
   ms: number;
 }
+
+/** Golden-section steps of each market's starting price. */
+const MARKET_PRICE_STEPS = 10;
 
 /** Share of the iterations spent in the first, normalized phase. */
 const NORMALIZED_SHARE = 0.5;
@@ -358,16 +363,63 @@ export function lagrangianBoundOfModel(
     return dual;
   };
 
-  let bound = Infinity;
-  let unpriced = 0;
+  const unpriced = evaluate();
+  let bound = unpriced;
+  let evaluations = 1;
+  // Start from one price per market of sites (currency and GPU model), each found by golden
+  // section in turn (the dual is convex along any line): about the knapsack's bound already.
+  const markets = new Map<string, number[]>();
+  model.sites.forEach((site, s) => {
+    const key = `${site.currency}|${site.gpuModel}`;
+    const list = markets.get(key);
+    if (list) list.push(s);
+    else markets.set(key, [s]);
+  });
+  let maxBid = 0;
+  for (const order of orders) maxBid = Math.max(maxBid, order.bid);
+  const dualAtMarketPrice = (sites: number[], p: number): number => {
+    for (const s of sites) lambda.fill(p, s * T, (s + 1) * T);
+    const dual = evaluate();
+    evaluations++;
+    if (dual < bound) {
+      bound = dual;
+      bestLambda.set(lambda);
+    }
+    return dual;
+  };
+  const golden = (Math.sqrt(5) - 1) / 2;
+  for (const sites of markets.values()) {
+    let low = 0;
+    let high = maxBid;
+    let x1 = high - golden * (high - low);
+    let x2 = low + golden * (high - low);
+    let f1 = dualAtMarketPrice(sites, x1);
+    let f2 = dualAtMarketPrice(sites, x2);
+    for (let step = 0; step < MARKET_PRICE_STEPS; step++) {
+      if (f1 <= f2) {
+        high = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = high - golden * (high - low);
+        f1 = dualAtMarketPrice(sites, x1);
+      } else {
+        low = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = low + golden * (high - low);
+        f2 = dualAtMarketPrice(sites, x2);
+      }
+    }
+    lambda.set(bestLambda);
+  }
   let theta = 2;
   let sinceImprovement = 0;
   let iterations = 0;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     iterations++;
+    evaluations++;
     const dual = evaluate();
     options.onIteration?.(iteration, dual);
-    if (iteration === 0) unpriced = dual;
     if (dual < bound - 1e-9 * Math.abs(dual)) {
       bound = dual;
       bestLambda.set(lambda);
@@ -440,7 +492,7 @@ export function lagrangianBoundOfModel(
     }
     for (let c = 0; c < mu.length; c++) mu[c] = Math.max(0, mu[c] - step * offerGradient[c]);
   }
-  return { bound, unpriced, iterations, ms: performance.now() - started };
+  return { bound, unpriced, iterations, evaluations, ms: performance.now() - started };
 }
 
 /** One projected step of each price against its gradient scaled by the gradient's running RMS. */
