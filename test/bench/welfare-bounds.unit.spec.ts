@@ -58,6 +58,8 @@ const TINY: RandomSnapshotOptions[] = [
     constraintRate: 0.8,
   })),
   { seed: 7, orders: 24, sites: 2, slots: 6, singleMarket: true, tightness: 2 },
+  // Many sites of one market: long per-slot frontiers of (value, room).
+  ...[11, 12].map((seed) => ({ seed, orders: 40, sites: 14, slots: 3, singleMarket: true })),
 ];
 
 describe('welfare bounds of the 2030 bench', () => {
@@ -78,6 +80,16 @@ describe('welfare bounds of the 2030 bench', () => {
     expect(lagrangian.bound).toBeLessThanOrEqual(knapsack);
     // Tighter than the knapsack's: within 1 % of the engine here.
     expect(lagrangian.bound).toBeLessThanOrEqual(engine * 1.01);
+  });
+
+  it("is ≥ the engine's welfare on a larger generated network (40 sites, 1,000 orders)", () => {
+    const snapshot = snapshotOfSeed(
+      buildNetwork(new Date('2027-01-04T00:00:00Z'), { sites: 40, orders: 1_000, seed: 2030 }),
+    );
+    const engine = matchOrders(snapshot).totalWelfare;
+    const lagrangian = lagrangianBound(snapshot, { iterations: 60, lowerBound: engine });
+    expect(lagrangian.bound).toBeGreaterThanOrEqual(engine);
+    expect(lagrangian.bound).toBeLessThanOrEqual(welfareBound(snapshot).bound);
   });
 
   it('is ≥ the MILP optimum on random small markets (property)', () => {
