@@ -1,13 +1,15 @@
 /**
  * An upper bound of the welfare of any matching, tight enough to judge the engine at the 2030
- * size: the Lagrangian relaxation of the market's capacities, minimised by projected
- * subgradient steps (first each price scaled on its own, then Polyak steps).
+ * size: the Lagrangian relaxation of the market's capacities, minimised from one price per
+ * market of sites (golden section) by projected subgradient steps (first each price scaled on
+ * its own, then Polyak steps from the best prices met).
  *
  * The relaxed problem. Each order o may run its `gpus` at one eligible site s per usable slot t,
  * on at most `wanted` slots (all or none of them if it says so), and only at a cell that could
  * hold all its GPUs; each GPU-hour earns at most `bid − minReserve(o, s)` (the engine's reserve
  * is the site's or the Wh-weighted mean of the qualifying offers' energy reserves, whichever is
- * higher, never below the best qualifying offer's: `minReserve`). Two families of capacities couple the orders:
+ * higher, never below the best qualifying offer's: `minReserve`). Two families of capacities
+ * couple the orders:
  * - per cell (s, t): GPUs ≤ `cap = min(free GPUs, ⌊Wh of every offer feeding s at t / e_s⌋)`,
  *   the energy folded in (a valid cut, since GPUs are whole and every GPU-hour draws e_s Wh);
  * - per offer and slot (k, t): Wh drawn by all the sites it feeds ≤ its unallocated Wh.
