@@ -109,13 +109,22 @@ describe('SiteCapacityService', () => {
     }
   });
 
-  it(`refuses more than ${CAPACITY_PAGE_MAX} sites per page and a cursor it did not give`, async () => {
+  it(`refuses more than ${CAPACITY_PAGE_MAX} sites per page (fewer over a month) and a cursor it did not give`, async () => {
     const window = { from: '2027-03-01T00:00:00Z', to: '2027-03-01T01:00:00Z' };
     await expect(
       services().capacity.network({ ...window, limit: CAPACITY_PAGE_MAX + 1 }),
     ).rejects.toMatchObject({
       code: 'invalid',
       errors: [expect.objectContaining({ field: 'limit' })],
+    });
+    // A month's window (744 slots) takes at most 45 sites a page; the default follows.
+    const month = { from: '2027-03-01T00:00:00Z', to: '2027-04-01T00:00:00Z' };
+    await expect(services().capacity.network({ ...month, limit: 46 })).rejects.toMatchObject({
+      code: 'invalid',
+      errors: [expect.objectContaining({ field: 'limit' })],
+    });
+    await expect(services().capacity.network(month)).resolves.toMatchObject({
+      items: expect.any(Array),
     });
     await expect(
       services().capacity.network({ ...window, cursor: 'not-a-cursor' }),

@@ -12,6 +12,11 @@ export const MAX_CAPACITY_SLOTS = 24 * 31;
 /** Sites per page of the network's capacity: a week of 100 sites is about 2 MB of JSON. */
 export const CAPACITY_PAGE_DEFAULT = 100;
 export const CAPACITY_PAGE_MAX = 200;
+/**
+ * Site-slots per page at most (200 sites × a week): a month's window takes fewer sites a page,
+ * so no page costs the process more than a week of the largest one.
+ */
+export const CAPACITY_CELLS_PER_PAGE = CAPACITY_PAGE_MAX * 168;
 
 export interface SlotCapacity {
   slot: string;
@@ -59,10 +64,17 @@ export class SiteCapacityService {
   /** Every site's capacity over the window, by site id, a page at a time. */
   async network(query: NetworkCapacityQuery): Promise<Page<SiteCapacity>> {
     const window = capacityWindow(query);
-    const limit = query.limit ?? CAPACITY_PAGE_DEFAULT;
-    if (limit > CAPACITY_PAGE_MAX) {
+    const mostSites = Math.min(
+      CAPACITY_PAGE_MAX,
+      Math.floor(CAPACITY_CELLS_PER_PAGE / Math.max(1, window.slots)),
+    );
+    const limit = query.limit ?? Math.min(CAPACITY_PAGE_DEFAULT, mostSites);
+    if (limit > mostSites) {
       throw DomainError.invalid([
-        { field: 'limit', message: `at most ${CAPACITY_PAGE_MAX} sites per page` },
+        {
+          field: 'limit',
+          message: `at most ${mostSites} sites per page over ${window.slots} slots (${CAPACITY_CELLS_PER_PAGE} site-slots)`,
+        },
       ]);
     }
     const after = pageStart(query, 1);
