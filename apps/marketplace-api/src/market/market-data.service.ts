@@ -1,11 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@policloud/config';
 import {
   addHours,
-  ComputeOrder,
   DomainError,
-  EnergyOffer,
   gpusAvailableAt,
   orderedGpuHours,
   reservePricePerGpuHour,
@@ -14,14 +13,7 @@ import {
   slotRange,
 } from '@policloud/domain';
 import { READ_MODELS } from '@policloud/http';
-import {
-  AllocationRow,
-  ComputeOrderRow,
-  EnergyOfferRow,
-  EnergyOfferSlotRow,
-  MarketPriceRow,
-  SiteRow,
-} from '@policloud/projections';
+import { AllocationRow, EnergyOfferSlotRow, MarketPriceRow, SiteRow } from '@policloud/projections';
 import { APP_CONFIG } from '@policloud/runtime';
 import { MarketDepthQuery, MarketPricesQuery } from './market.dto';
 
@@ -91,9 +83,35 @@ export class MarketDataService {
     const slots = Array.from({ length: slotHour(to) - slotHour(from) }, (_, i) =>
       addHours(from, i),
     );
-    const [siteRows, offerRows, offerSlots, allocated, orderRows] = await Promise.all([
+    const [supply, demand] = await Promise.all([
+      this.supplyBySlot(slots, from, to),
+      this.demandBySlot(slots, from, to),
+    ]);
+    const depth: SlotDepth[] = [];
+    slots.forEach((slot, index) => {
+      const currencies = [...new Set([...supply[index].keys(), ...demand[index].keys()])].sort();
+      for (const currency of currencies) {
+        depth.push({
+          slot,
+          currency,
+          supply: levels(supply[index].get(currency), 1),
+          demand: levels(demand[index].get(currency), -1),
+        });
+      }
+    });
+    return { from, to, platformFeeBps: this.config.platformFeeBps, slots: depth };
+  }
+
+  /** Per slot and currency: GPU-hours each site could still supply, at its lowest reserve. */
+  private async supplyBySlot(slots: string[], from: string, to: string): Promise<Curves[]> {
+    const [siteRows, offers, offerSlots, allocated] = await Promise.all([
       this.readModels.getRepository(SiteRow).find(),
-      this.readModels.getRepository(EnergyOfferRow).findBy({ status: 'open' }),
+      // The fields the curves need, not each offer's record of every slot it ever had.
+      this.readModels.query<DepthOffer[]>(
+        `SELECT id AS "offerId", state->'siteIds' AS "siteIds", state->>'currency' AS currency,
+                (state->>'floorPricePerMwh')::bigint AS "floorPricePerMwh"
+           FROM rm_energy_offers WHERE status = 'open'`,
+      ),
       this.readModels
         .getRepository(EnergyOfferSlotRow)
         .createQueryBuilder('s')
@@ -109,42 +127,23 @@ export class MarketDataService {
         .groupBy('a.site_id')
         .addGroupBy('a.slot')
         .getRawMany<{ siteId: string; slot: string; gpus: string }>(),
-      this.readModels
-        .getRepository(ComputeOrderRow)
-        .createQueryBuilder('o')
-        .where('o.status IN (:...open)', { open: ['open', 'partially_filled'] })
-        .getMany(),
     ]);
     const held = new Map(allocated.map((a) => [`${a.siteId}|${a.slot}`, Number(a.gpus)]));
-    const offers = new Map<string, EnergyOffer>(offerRows.map((row) => [row.id, row.state]));
+    const open = new Set(offers.map((offer) => offer.offerId));
     const whLeft = new Map<string, number>();
     for (const row of offerSlots) {
-      if (offers.has(row.offerId)) whLeft.set(`${row.offerId}|${row.slot}`, row.remainingWh);
+      if (open.has(row.offerId)) whLeft.set(`${row.offerId}|${row.slot}`, row.remainingWh);
     }
-    const feeding = new Map<string, EnergyOffer[]>();
-    for (const offer of offers.values()) {
+    const feeding = new Map<string, DepthOffer[]>();
+    for (const offer of offers) {
       for (const siteId of offer.siteIds)
         feeding.set(siteId, [...(feeding.get(siteId) ?? []), offer]);
     }
     const sites: Site[] = siteRows
       .map((row) => row.state)
       .filter((site) => site.status !== 'decommissioned');
-    const orders: ComputeOrder[] = orderRows.map((row) => row.state);
-
-    const depth: SlotDepth[] = [];
-    for (const slot of slots) {
-      const supply = new Map<string, Map<number, number>>();
-      const demand = new Map<string, Map<number, number>>();
-      const add = (
-        curves: Map<string, Map<number, number>>,
-        currency: string,
-        price: number,
-        gpuHours: number,
-      ) => {
-        const curve = curves.get(currency) ?? new Map<number, number>();
-        curve.set(price, (curve.get(price) ?? 0) + gpuHours);
-        curves.set(currency, curve);
-      };
+    const curves = slots.map((): Curves => new Map());
+    for (const [index, slot] of slots.entries()) {
       for (const site of sites) {
         const free = gpusAvailableAt(site, slot) - (held.get(`${site.siteId}|${slot}`) ?? 0);
         if (free <= 0) continue;
@@ -155,7 +154,7 @@ export class MarketDataService {
           const left = whLeft.get(`${offer.offerId}|${slot}`) ?? 0;
           if (left <= 0) continue;
           wh += left;
-          cheapest = Math.min(cheapest, offer.floorPricePerMwh);
+          cheapest = Math.min(cheapest, Number(offer.floorPricePerMwh));
         }
         const gpus = Math.min(free, Math.floor(wh / site.energyPerGpuHourWh));
         if (gpus <= 0) continue;
@@ -165,26 +164,82 @@ export class MarketDataService {
           energyFloorPricePerMwh: cheapest,
           platformFeeBps: this.config.platformFeeBps,
         });
-        add(supply, site.currency, reserve, gpus);
+        addLevel(curves[index], site.currency, reserve, gpus);
       }
-      for (const order of orders) {
-        if (slot < order.earliestStart || slot >= order.deadline) continue;
-        if (orderedGpuHours(order) - order.filledGpuHours < order.gpus) continue;
-        if (order.fills.some((fill) => fill.slot === slot)) continue;
-        add(demand, order.currency, order.maxPricePerGpuHour, order.gpus);
-      }
-      const currencies = [...new Set([...supply.keys(), ...demand.keys()])].sort();
-      for (const currency of currencies) {
-        depth.push({
-          slot,
-          currency,
-          supply: levels(supply.get(currency), 1),
-          demand: levels(demand.get(currency), -1),
-        });
-      }
+      // A week of a 1,000-site network: a turn of the event loop between slots.
+      await nextTurn();
     }
-    return { from, to, platformFeeBps: this.config.platformFeeBps, slots: depth };
+    return curves;
   }
+
+  /**
+   * Per slot and currency: the GPUs open orders still want there, at their bids. Only orders
+   * whose window meets [from, to) are read, with the few fields the curves need; each walks its
+   * own slots of the window, a turn of the event loop between slices of orders.
+   */
+  private async demandBySlot(slots: string[], from: string, to: string): Promise<Curves[]> {
+    const orders = await this.readModels.query<DepthOrder[]>(
+      `SELECT state->>'currency' AS currency, (state->>'maxPricePerGpuHour')::bigint AS bid,
+              (state->>'gpus')::bigint AS gpus, (state->>'hours')::bigint AS hours,
+              (state->>'filledGpuHours')::bigint AS "filledGpuHours",
+              state->>'earliestStart' AS "earliestStart", state->>'deadline' AS deadline,
+              COALESCE(jsonb_path_query_array(state->'fills', '$[*].slot'), '[]'::jsonb)
+                AS "filledSlots"
+         FROM rm_compute_orders
+        WHERE status IN ('open', 'partially_filled')
+          AND state->>'earliestStart' < $2 AND state->>'deadline' > $1`,
+      [from, to],
+    );
+    const first = slotHour(from);
+    const curves = slots.map((): Curves => new Map());
+    for (let start = 0; start < orders.length; start += ORDERS_PER_TURN) {
+      for (const order of orders.slice(start, start + ORDERS_PER_TURN)) {
+        const gpus = Number(order.gpus);
+        const shape = { gpus, hours: Number(order.hours) };
+        if (orderedGpuHours(shape) - Number(order.filledGpuHours) < gpus) continue;
+        const filled = new Set(order.filledSlots);
+        const begin = Math.max(0, slotHour(order.earliestStart) - first);
+        const end = Math.min(slots.length, slotHour(order.deadline) - first);
+        for (let index = begin; index < end; index++) {
+          if (filled.has(slots[index])) continue;
+          addLevel(curves[index], order.currency, Number(order.bid), gpus);
+        }
+      }
+      await nextTurn();
+    }
+    return curves;
+  }
+}
+
+/** Orders read per turn of the event loop when building the demand curves. */
+const ORDERS_PER_TURN = 5_000;
+
+/** Per currency, GPU-hours at each price. */
+type Curves = Map<string, Map<number, number>>;
+
+interface DepthOffer {
+  offerId: string;
+  siteIds: string[];
+  currency: string;
+  floorPricePerMwh: string | number;
+}
+
+/** An open order as the demand curve reads it (bigint columns come back as strings or numbers). */
+interface DepthOrder {
+  currency: string;
+  bid: string | number;
+  gpus: string | number;
+  hours: string | number;
+  filledGpuHours: string | number;
+  earliestStart: string;
+  deadline: string;
+  filledSlots: string[];
+}
+
+function addLevel(curves: Curves, currency: string, price: number, gpuHours: number): void {
+  const curve = curves.get(currency) ?? new Map<number, number>();
+  curve.set(price, (curve.get(price) ?? 0) + gpuHours);
+  curves.set(currency, curve);
 }
 
 /** Price levels in `direction` (1: cheapest first, -1: dearest first), with running totals. */
