@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import {
@@ -9,7 +10,13 @@ import {
   MatchingSnapshot,
 } from '@policloud/matching';
 import { AllocationInput, DomainEvent, StreamDecision } from '@policloud/domain';
-import type { MatchingReply, MatchingRequest, RunRequest } from './matching-thread.worker';
+import type { MarketState } from '@policloud/projections';
+import type {
+  MarketPart,
+  MatchingReply,
+  MatchingRequest,
+  RunRequest,
+} from './matching-thread.worker';
 import { RunContext } from './run-events';
 
 /** What a `record` request gives back: the run's decisions, ready to commit, and its input hash. */
@@ -73,6 +80,39 @@ export class MatchingThread implements OnApplicationShutdown {
       (id) => ({ id, record: { snapshot, run, context } }),
       completedAt,
     ) as Promise<RecordedRun>;
+  }
+
+  /**
+   * As `record`, from the market itself: the thread builds the snapshot, hashes it and reads the
+   * run's context there. The market crosses in parts of `ENTRIES_PER_PART` entries, a turn of the
+   * event loop between them: a 2030 market is a hundred thousand orders, and copying it to the
+   * thread in one message (or building its snapshot here) would hold the loop for a second.
+   */
+  recordMarket(market: MarketState, run: RunRequest, completedAt: () => string): Promise<RecordedRun> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    worker.ref();
+    const recorded = new Promise<RecordedRun>((resolve, reject) => {
+      this.pending.set(id, {
+        items: [],
+        completedAt,
+        resolve: resolve as Pending['resolve'],
+        reject,
+      });
+    });
+    const send = async () => {
+      for (const part of marketParts(market)) {
+        if (!this.pending.has(id)) return; // the thread died meanwhile: the run is already failed
+        worker.postMessage({ id, marketPart: part } satisfies MatchingRequest);
+        await nextTurn();
+      }
+      if (!this.pending.has(id)) return;
+      worker.postMessage({
+        id,
+        recordMarket: { run, position: market.position, withHeld: market.gpusHeld !== undefined },
+      } satisfies MatchingRequest);
+    };
+    return send().then(() => recorded);
   }
 
   /** The allocations a run on this snapshot records (`allocationInputs`), off the event loop. */
@@ -148,6 +188,31 @@ export class MatchingThread implements OnApplicationShutdown {
     if (this.worker === worker) this.worker = undefined;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
+  }
+}
+
+/** Map entries per message when a market crosses to the thread: a few milliseconds to copy. */
+const ENTRIES_PER_PART = 1_000;
+
+/** The market's maps as consecutive slices of entries, each map in its own order. */
+function* marketParts(market: MarketState): Generator<MarketPart> {
+  const maps = {
+    sites: market.sites,
+    offers: market.offers,
+    orders: market.orders,
+    capacity: market.capacity,
+    gpusHeld: market.gpusHeld ?? new Map<string, number>(),
+  };
+  for (const [key, map] of Object.entries(maps) as [keyof MarketPart, ReadonlyMap<string, unknown>][]) {
+    let entries: [string, unknown][] = [];
+    for (const entry of map) {
+      entries.push(entry);
+      if (entries.length === ENTRIES_PER_PART) {
+        yield { [key]: entries };
+        entries = [];
+      }
+    }
+    if (entries.length > 0) yield { [key]: entries };
   }
 }
 

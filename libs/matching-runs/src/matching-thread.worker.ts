@@ -4,6 +4,8 @@
  * - `record`: matches, hashes the snapshot, reports `matched`, and once told the completion time
  *   decides every stream of the run with its decider (`runDecisions`); the
  *   decisions go back in parts.
+ * - `recordMarket`: as `record`, from the market (sent before it in `marketPart`s): the snapshot
+ *   and the run's context are built here, off the event loop.
  * - `replay`: matches and hashes; the allocations, as a run would record them, go back in parts.
  * Parts go one at a time, the next when the receiver asks for it: a large market's run is tens of
  * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
@@ -17,15 +19,40 @@ import {
   MatchingResult,
   MatchingSnapshot,
 } from '@policloud/matching';
-import { hashOf } from './matching-input';
-import { AllocationInput, StreamDecision } from '@policloud/domain';
-import { allocationInputs, RunContext, runDecisions, RunRecord } from './run-events';
+import type { MarketState, Versioned } from '@policloud/projections';
+import {
+  AllocationInput,
+  ComputeOrder,
+  EnergyOffer,
+  Site,
+  SiteCapacityState,
+  StreamDecision,
+} from '@policloud/domain';
+import { hashOf, matchingSnapshot } from './matching-input';
+import {
+  allocationInputs,
+  RunContext,
+  runContextOf,
+  runDecisions,
+  RunRecord,
+} from './run-events';
 
 /** A run to record, but for what is only known after matching. */
 export type RunRequest = Omit<RunRecord, 'completedAt' | 'inputHash'>;
 
+/** A slice of a market's maps, in their order (MatchingThread.recordMarket). */
+export interface MarketPart {
+  sites?: [string, Versioned<Site>][];
+  offers?: [string, Versioned<EnergyOffer>][];
+  orders?: [string, Versioned<ComputeOrder>][];
+  capacity?: [string, Versioned<SiteCapacityState>][];
+  gpusHeld?: [string, number][];
+}
+
 export type MatchingRequest =
   | { id: number; match: MatchingSnapshot }
+  | { id: number; marketPart: MarketPart }
+  | { id: number; recordMarket: { run: RunRequest; position: number; withHeld: boolean } }
   | { id: number; record: { snapshot: MatchingSnapshot; run: RunRequest; context: RunContext } }
   | { id: number; replay: { snapshot: MatchingSnapshot; context: RunContext } }
   | { id: number; next: true; completedAt?: string };
@@ -54,6 +81,17 @@ interface Sending {
 }
 /** Replies being sent, part by part. */
 const sending = new Map<number, Sending>();
+/** Markets being received, part by part. */
+const receiving = new Map<
+  number,
+  {
+    sites: Map<string, Versioned<Site>>;
+    offers: Map<string, Versioned<EnergyOffer>>;
+    orders: Map<string, Versioned<ComputeOrder>>;
+    capacity: Map<string, Versioned<SiteCapacityState>>;
+    gpusHeld: Map<string, number>;
+  }
+>();
 /** Runs matched and waiting for their completion time. */
 const matched = new Map<
   number,
@@ -97,8 +135,42 @@ function pieceMessages(id: number, decisions: readonly StreamDecision[]): Matchi
   return messages;
 }
 
+function receivePart(id: number, part: MarketPart): void {
+  let market = receiving.get(id);
+  if (!market) {
+    market = {
+      sites: new Map(),
+      offers: new Map(),
+      orders: new Map(),
+      capacity: new Map(),
+      gpusHeld: new Map(),
+    };
+    receiving.set(id, market);
+  }
+  for (const key of Object.keys(part) as (keyof MarketPart)[]) {
+    const map = market[key] as Map<string, unknown>;
+    for (const [entryKey, value] of part[key]!) map.set(entryKey, value);
+  }
+}
+
 function handle(request: MatchingRequest): void {
   const { id } = request;
+  if ('marketPart' in request) return receivePart(id, request.marketPart);
+  if ('recordMarket' in request) {
+    const { run, position, withHeld } = request.recordMarket;
+    receivePart(id, {});
+    const { gpusHeld, ...maps } = receiving.get(id)!;
+    receiving.delete(id);
+    const market: MarketState = { position, ...maps, ...(withHeld ? { gpusHeld } : {}) };
+    const snapshot = matchingSnapshot(market, run.horizon, run.platformFeeBps);
+    matched.set(id, {
+      result: matchOrders(snapshot, options),
+      inputHash: hashOf(snapshot),
+      run,
+      context: runContextOf(market),
+    });
+    return reply({ id, matched: true });
+  }
   if ('match' in request) {
     const result = matchOrders(request.match, options);
     sending.set(id, {
@@ -151,6 +223,7 @@ port.on('message', (request: MatchingRequest) => {
   } catch (error) {
     matched.delete(request.id);
     sending.delete(request.id);
+    receiving.delete(request.id);
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     reply({ id: request.id, error: { name, message } });
   }
