@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import {
@@ -12,6 +13,7 @@ import {
 import { AllocationInput, DomainEvent, StreamDecision } from '@policloud/domain';
 import type { MarketState } from '@policloud/projections';
 import type {
+  EncodedPieces,
   MarketPart,
   MatchingReply,
   MatchingRequest,
@@ -160,6 +162,10 @@ export class MatchingThread implements OnApplicationShutdown {
       for (const item of reply.items) waiting.items.push(item);
       return ask();
     }
+    if ('encoded' in reply) {
+      for (const piece of decodePieces(reply.encoded)) waiting.items.push(piece);
+      return ask();
+    }
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
     if ('result' in reply) {
@@ -189,6 +195,20 @@ export class MatchingThread implements OnApplicationShutdown {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
+}
+
+/** The pieces of a recorded run's decisions, as the thread encoded them. */
+function decodePieces({ pieces, bytes }: EncodedPieces): StreamDecision[] {
+  let offset = 0;
+  return pieces.map(({ streamId, revision, sizes }) => ({
+    streamId,
+    revision,
+    events: sizes.map((size) => {
+      const event = deserialize(bytes.subarray(offset, offset + size)) as DomainEvent;
+      offset += size;
+      return event;
+    }),
+  }));
 }
 
 /** Map entries per message when a market crosses to the thread: a few milliseconds to copy. */

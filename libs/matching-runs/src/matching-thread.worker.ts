@@ -11,6 +11,7 @@
  * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
  * one turn of it. One part per turn keeps its pauses short. Errors go back under the request's id.
  */
+import { serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   Allocation,
@@ -57,9 +58,20 @@ export type MatchingRequest =
   | { id: number; replay: { snapshot: MatchingSnapshot; context: RunContext } }
   | { id: number; next: true; completedAt?: string };
 
+/**
+ * Consecutive pieces of the run's streams, their events encoded one by one (v8 serialisation)
+ * end to end in `bytes`; `sizes`: each event's bytes, in order.
+ */
+export interface EncodedPieces {
+  pieces: { streamId: string; revision: number; sizes: number[] }[];
+  bytes: Uint8Array;
+}
+
 export type MatchingReply =
-  /** A part: allocations (`match`), stream pieces (`record`) or allocation inputs (`replay`). */
-  | { id: number; items: Allocation[] | StreamDecision[] | AllocationInput[] }
+  /** A part: allocations (`match`) or allocation inputs (`replay`). */
+  | { id: number; items: Allocation[] | AllocationInput[] }
+  /** A part of a recorded run's decisions. */
+  | { id: number; encoded: EncodedPieces }
   | { id: number; result: MatchingResult }
   | { id: number; matched: true }
   | { id: number; recorded: { inputHash: string } }
@@ -68,6 +80,12 @@ export type MatchingReply =
 
 /** Allocations or events per message: a few milliseconds to decode. */
 const ITEMS_PER_MESSAGE = 2_000;
+/**
+ * Bytes of events per message of a recorded run. Events differ a thousandfold in size (a fill
+ * against a run's completion with every clearing price): a count alone let one message of a
+ * large run reach tens of megabytes, hundreds of milliseconds to decode on the event loop.
+ */
+const EVENT_BYTES_PER_MESSAGE = 256 * 1024;
 
 const port = parentPort;
 /** The engine's options, as the thread was created with (MatchingThread). */
@@ -113,25 +131,40 @@ function chunks<T>(items: readonly T[]): T[][] {
   return parts;
 }
 
-/** The decisions cut into whole or partial ones, ITEMS_PER_MESSAGE events a message. */
+/**
+ * The decisions cut into whole or partial ones, encoded, up to EVENT_BYTES_PER_MESSAGE or
+ * ITEMS_PER_MESSAGE events a message (an event larger than that alone).
+ */
 function pieceMessages(id: number, decisions: readonly StreamDecision[]): MatchingReply[] {
   const messages: MatchingReply[] = [];
-  let pieces: StreamDecision[] = [];
-  let events = 0;
-  for (const decision of decisions) {
-    for (let start = 0; start < decision.events.length;) {
-      const take = Math.min(decision.events.length - start, ITEMS_PER_MESSAGE - events);
-      pieces.push({ ...decision, events: decision.events.slice(start, start + take) });
-      start += take;
-      events += take;
-      if (events === ITEMS_PER_MESSAGE) {
-        messages.push({ id, items: pieces });
-        pieces = [];
-        events = 0;
+  let pieces: EncodedPieces['pieces'] = [];
+  let encoded: Buffer[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (pieces.length === 0) return;
+    messages.push({ id, encoded: { pieces, bytes: Buffer.concat(encoded) } });
+    pieces = [];
+    encoded = [];
+    bytes = 0;
+  };
+  for (const { streamId, revision, events } of decisions) {
+    let piece: EncodedPieces['pieces'][number] | undefined;
+    for (const event of events) {
+      if (bytes >= EVENT_BYTES_PER_MESSAGE || encoded.length >= ITEMS_PER_MESSAGE) {
+        close();
+        piece = undefined;
       }
+      if (!piece) {
+        piece = { streamId, revision, sizes: [] };
+        pieces.push(piece);
+      }
+      const eventBytes = serialize(event);
+      encoded.push(eventBytes);
+      piece.sizes.push(eventBytes.length);
+      bytes += eventBytes.length;
     }
   }
-  if (pieces.length > 0) messages.push({ id, items: pieces });
+  close();
   return messages;
 }
 
