@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { idsFor } from '@policloud/http';
 import { ComputeOrdersService } from '../../apps/marketplace-api/src/compute-orders/compute-orders.service';
 import { PlaceComputeOrderDto } from '../../apps/marketplace-api/src/compute-orders/compute-orders.dto';
@@ -174,14 +174,26 @@ async function tracingPauses<T>(work: () => Promise<T>): Promise<T> {
   const ticker = setInterval(() => {
     const now = performance.now();
     if (now - last > 50) {
-      progress(`  pause ${(now - last).toFixed(0)} ms from ${(last - started).toFixed(0)} ms`);
+      progress(`  pause ${(now - last).toFixed(0)} ms from ${last.toFixed(0)} ms`);
     }
     last = now;
   }, 5);
+  // Collections of this thread's heap over 20 ms, on the same clock.
+  const collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration < 20) continue;
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      progress(
+        `  gc ${entry.duration.toFixed(0)} ms (kind ${kind}) from ${entry.startTime.toFixed(0)} ms`,
+      );
+    }
+  });
+  collections.observe({ entryTypes: ['gc'] });
   try {
     return await work();
   } finally {
     clearInterval(ticker);
+    collections.disconnect();
   }
 }
 
@@ -198,6 +210,10 @@ async function profiling<T>(work: () => Promise<T>): Promise<T> {
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 1000 });
   await post('Profiler.start');
+  // The profile's clock (microseconds) less performance.now()'s, to place the traced pauses.
+  progress(
+    `  profile clock offset ${Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000}`,
+  );
   try {
     return await work();
   } finally {
@@ -237,11 +253,17 @@ async function matchWeek(service: Service, seed: MarketSeed): Promise<RunFigures
   const measured = await profiling(() =>
     tracingPauses(async () => {
       const measured = await longestPauseDuring(async () => {
+        const posted = performance.now();
         run = await operator.post<MatchingRun>(
           '/v1/matching/runs',
           { from: seed.weekStart, to: seed.weekEnd },
           `bench:run:${seed.weekStart}`,
         );
+        if (process.env.BENCH_PAUSE_TRACE) {
+          progress(
+            `  run posted at ${posted.toFixed(0)} ms, answered at ${performance.now().toFixed(0)} ms`,
+          );
+        }
       });
       const readsStarted = performance.now();
       await operator.get(`/v1/matching/runs/${run!.id}`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { deserialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import {
@@ -86,11 +86,15 @@ export class MatchingThread implements OnApplicationShutdown {
 
   /**
    * As `record`, from the market itself: the thread builds the snapshot, hashes it and reads the
-   * run's context there. The market crosses in parts of `ENTRIES_PER_PART` entries, a turn of the
+   * run's context there. The market crosses in parts of `MARKET_BYTES_PER_PART`, a turn of the
    * event loop between them: a 2030 market is a hundred thousand orders, and copying it to the
    * thread in one message (or building its snapshot here) would hold the loop for a second.
    */
-  recordMarket(market: MarketState, run: RunRequest, completedAt: () => string): Promise<RecordedRun> {
+  recordMarket(
+    market: MarketState,
+    run: RunRequest,
+    completedAt: () => string,
+  ): Promise<RecordedRun> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     worker.ref();
@@ -211,10 +215,13 @@ function decodePieces({ pieces, bytes }: EncodedPieces): StreamDecision[] {
   }));
 }
 
-/** Map entries per message when a market crosses to the thread: a few milliseconds to copy. */
-const ENTRIES_PER_PART = 1_000;
+/**
+ * Bytes of a market's entries per message to the thread: a site's state is a thousand times an
+ * order's, so parts are cut by size, encoded here a few milliseconds at a time.
+ */
+const MARKET_BYTES_PER_PART = 256 * 1024;
 
-/** The market's maps as consecutive slices of entries, each map in its own order. */
+/** The market's maps as consecutive slices of encoded entries, each map in its own order. */
 function* marketParts(market: MarketState): Generator<MarketPart> {
   const maps = {
     sites: market.sites,
@@ -223,16 +230,26 @@ function* marketParts(market: MarketState): Generator<MarketPart> {
     capacity: market.capacity,
     gpusHeld: market.gpusHeld ?? new Map<string, number>(),
   };
-  for (const [key, map] of Object.entries(maps) as [keyof MarketPart, ReadonlyMap<string, unknown>][]) {
-    let entries: [string, unknown][] = [];
-    for (const entry of map) {
-      entries.push(entry);
-      if (entries.length === ENTRIES_PER_PART) {
-        yield { [key]: entries };
-        entries = [];
+  for (const [map, entries] of Object.entries(maps) as [
+    MarketPart['map'],
+    ReadonlyMap<string, unknown>,
+  ][]) {
+    let encoded: Buffer[] = [];
+    let sizes: number[] = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      const entryBytes = serialize(entry);
+      encoded.push(entryBytes);
+      sizes.push(entryBytes.length);
+      bytes += entryBytes.length;
+      if (bytes >= MARKET_BYTES_PER_PART) {
+        yield { map, sizes, bytes: Buffer.concat(encoded) };
+        encoded = [];
+        sizes = [];
+        bytes = 0;
       }
     }
-    if (entries.length > 0) yield { [key]: entries };
+    if (sizes.length > 0) yield { map, sizes, bytes: Buffer.concat(encoded) };
   }
 }
 

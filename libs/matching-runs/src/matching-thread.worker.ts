@@ -11,7 +11,7 @@
  * megabytes, decoded on the receiving event loop, and messages already queued are all decoded in
  * one turn of it. One part per turn keeps its pauses short. Errors go back under the request's id.
  */
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   Allocation,
@@ -30,24 +30,19 @@ import {
   StreamDecision,
 } from '@policloud/domain';
 import { hashOf, matchingSnapshot } from './matching-input';
-import {
-  allocationInputs,
-  RunContext,
-  runContextOf,
-  runDecisions,
-  RunRecord,
-} from './run-events';
+import { allocationInputs, RunContext, runContextOf, runDecisions, RunRecord } from './run-events';
 
 /** A run to record, but for what is only known after matching. */
 export type RunRequest = Omit<RunRecord, 'completedAt' | 'inputHash'>;
 
-/** A slice of a market's maps, in their order (MatchingThread.recordMarket). */
+/**
+ * Consecutive entries of one of a market's maps, in its order (MatchingThread.recordMarket):
+ * each `[key, value]` encoded alone (v8 serialisation), end to end in `bytes`.
+ */
 export interface MarketPart {
-  sites?: [string, Versioned<Site>][];
-  offers?: [string, Versioned<EnergyOffer>][];
-  orders?: [string, Versioned<ComputeOrder>][];
-  capacity?: [string, Versioned<SiteCapacityState>][];
-  gpusHeld?: [string, number][];
+  map: 'sites' | 'offers' | 'orders' | 'capacity' | 'gpusHeld';
+  sizes: number[];
+  bytes: Uint8Array;
 }
 
 export type MatchingRequest =
@@ -168,7 +163,7 @@ function pieceMessages(id: number, decisions: readonly StreamDecision[]): Matchi
   return messages;
 }
 
-function receivePart(id: number, part: MarketPart): void {
+function receivePart(id: number, part?: MarketPart): void {
   let market = receiving.get(id);
   if (!market) {
     market = {
@@ -180,9 +175,16 @@ function receivePart(id: number, part: MarketPart): void {
     };
     receiving.set(id, market);
   }
-  for (const key of Object.keys(part) as (keyof MarketPart)[]) {
-    const map = market[key] as Map<string, unknown>;
-    for (const [entryKey, value] of part[key]!) map.set(entryKey, value);
+  if (!part) return;
+  const map = market[part.map] as Map<string, unknown>;
+  let offset = 0;
+  for (const size of part.sizes) {
+    const [key, value] = deserialize(part.bytes.subarray(offset, offset + size)) as [
+      string,
+      unknown,
+    ];
+    map.set(key, value);
+    offset += size;
   }
 }
 
@@ -191,7 +193,7 @@ function handle(request: MatchingRequest): void {
   if ('marketPart' in request) return receivePart(id, request.marketPart);
   if ('recordMarket' in request) {
     const { run, position, withHeld } = request.recordMarket;
-    receivePart(id, {});
+    receivePart(id);
     const { gpusHeld, ...maps } = receiving.get(id)!;
     receiving.delete(id);
     const market: MarketState = { position, ...maps, ...(withHeld ? { gpusHeld } : {}) };
