@@ -30,7 +30,7 @@ export class CountingEventStore implements EventStore, CheckpointStore {
 
   async appendMany(batches: readonly StreamBatch[]) {
     const results = await this.store.appendMany(batches);
-    for (const batch of batches) this.count(batch.events);
+    this.count(batches.flatMap((batch) => batch.events));
     return results;
   }
 
@@ -59,7 +59,10 @@ export class CountingEventStore implements EventStore, CheckpointStore {
     return this.store.save(name, position);
   }
 
+  /** Tallied here, one increment per type: a matching run appends a hundred thousand events. */
   private count(events: readonly EventToAppend[]): void {
-    for (const event of events) this.metrics.eventsAppended.inc({ type: event.type });
+    const byType = new Map<string, number>();
+    for (const { type } of events) byType.set(type, (byType.get(type) ?? 0) + 1);
+    for (const [type, count] of byType) this.metrics.eventsAppended.inc({ type }, count);
   }
 }
