@@ -1,6 +1,13 @@
 import { DataSource } from 'typeorm';
 import { READ_MODELS } from '@policloud/http';
-import { hashOf, matchingSnapshot, MatchingRunsService } from '@policloud/matching-runs';
+import { canonicalJson } from '@policloud/audit';
+import {
+  hashOf,
+  matchingSnapshot,
+  MatchingRunsService,
+  MatchingThread,
+  runContextOf,
+} from '@policloud/matching-runs';
 import { marketHistoryAt, readMarketState } from '@policloud/projections';
 import { Marketplace, offerBody, orderBody, Party, profile } from './support/marketplace-fixture';
 
@@ -63,6 +70,30 @@ describe('the market a run reads, from the read models, on PostgreSQL', () => {
     const snapshot = matchingSnapshot(fromReadModels, twoDays, FEE_BPS);
     expect(snapshot.orders.length).toBe(2);
     expect(hashOf(snapshot)).toBe(hashOf(matchingSnapshot(folded, twoDays, FEE_BPS)));
+  });
+
+  it('a run given its market (sent to the matching thread in parts) records what one given its snapshot records', async () => {
+    const fromReadModels = await service().marketFor(twoDays);
+    const thread = market.app.get(MatchingThread);
+    const run = {
+      runId: 'run-from-parts',
+      requestedBy: 'operator',
+      horizon: twoDays,
+      inputPosition: fromReadModels.position,
+      platformFeeBps: FEE_BPS,
+    };
+    const completedAt = () => '2027-02-28T12:00:00.000Z';
+    const fromParts = await thread.recordMarket(fromReadModels, run, completedAt);
+    const snapshot = matchingSnapshot(fromReadModels, twoDays, FEE_BPS);
+    const fromSnapshot = await thread.record(
+      snapshot,
+      run,
+      runContextOf(fromReadModels),
+      completedAt,
+    );
+    expect(fromParts.inputHash).toBe(hashOf(snapshot));
+    expect(fromParts.decisions.length).toBeGreaterThan(1);
+    expect(canonicalJson(fromParts.decisions)).toBe(canonicalJson(fromSnapshot.decisions));
   });
 
   it('a run made from the read models replays identically from the log', async () => {

@@ -10,10 +10,23 @@
  * week, the same sites and as many orders each week; `run_ms_ratio_12w_vs_1w` is the time of
  * the run after 12 weeks of history (week 13) over the run after one (week 2): how a run's
  * cost grows with the history.
+ *
+ * Knobs (environment), to look into one figure without the whole leg:
+ * - `BENCH_NETWORK_ORDERS` / `BENCH_NETWORK_SITES`: another size for the main week;
+ * - `BENCH_SKIP_HISTORY=1`: the main week only;
+ * - `BENCH_PLACE_IN_PROCESS=1`: orders placed through the app's own order service (the same
+ *   command handler and store as the API, without HTTP), a large market's placement in a
+ *   fraction of the time; the run itself is still `POST /v1/matching/runs`;
+ * - `BENCH_PAUSE_TRACE=1`: every event-loop pause over 50 ms during the run, with when it began;
+ * - `BENCH_CPU_PROFILE=<file>`: a CPU profile of the main thread during the run (`.cpuprofile`).
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { idsFor } from '@policloud/http';
+import { ComputeOrdersService } from '../../apps/marketplace-api/src/compute-orders/compute-orders.service';
+import { PlaceComputeOrderDto } from '../../apps/marketplace-api/src/compute-orders/compute-orders.dto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '../../libs/event-store/src';
 import { MatchingThread } from '../../libs/matching-runs/src';
@@ -138,6 +151,78 @@ async function placeOrders(
   });
 }
 
+/** The orders placed through the app's order service: the API's write path without HTTP. */
+async function placeOrdersInProcess(
+  service: Service,
+  orders: readonly OrderSeed[],
+  week: string,
+): Promise<void> {
+  const computeOrders = service.app.get(ComputeOrdersService);
+  await inParallel(orders, async ({ ref, buyerId, ...order }) => {
+    await computeOrders.place(order as unknown as PlaceComputeOrderDto, {
+      actor: buyerId,
+      ids: idsFor(`${buyerId}\u0000bench:order:${ref}:${week}`),
+    });
+  });
+}
+
+/** Pauses over 50 ms while `work` runs, with when each began (BENCH_PAUSE_TRACE). */
+async function tracingPauses<T>(work: () => Promise<T>): Promise<T> {
+  if (!process.env.BENCH_PAUSE_TRACE) return work();
+  const started = performance.now();
+  let last = started;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 50) {
+      progress(`  pause ${(now - last).toFixed(0)} ms from ${last.toFixed(0)} ms`);
+    }
+    last = now;
+  }, 5);
+  // Collections of this thread's heap over 20 ms, on the same clock.
+  const collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration < 20) continue;
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      progress(
+        `  gc ${entry.duration.toFixed(0)} ms (kind ${kind}) from ${entry.startTime.toFixed(0)} ms`,
+      );
+    }
+  });
+  collections.observe({ entryTypes: ['gc'] });
+  try {
+    return await work();
+  } finally {
+    clearInterval(ticker);
+    collections.disconnect();
+  }
+}
+
+/** A CPU profile of this thread while `work` runs, written to BENCH_CPU_PROFILE. */
+async function profiling<T>(work: () => Promise<T>): Promise<T> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, answer) => (error ? reject(error) : resolve(answer))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  // The profile's clock (microseconds) less performance.now()'s, to place the traced pauses.
+  progress(
+    `  profile clock offset ${Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000}`,
+  );
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function caughtUp(service: Service): Promise<void> {
   const position = await service.store.headPosition();
   await service.app.get<ProjectionRunner>(PROJECTION_RUNNER).waitFor(position, CATCH_UP_MS);
@@ -166,17 +251,29 @@ async function matchWeek(service: Service, seed: MarketSeed): Promise<RunFigures
   const { operator, store } = service;
   const before = await store.headPosition();
   let run: MatchingRun | undefined;
-  const measured = await longestPauseDuring(async () => {
-    run = await operator.post<MatchingRun>(
-      '/v1/matching/runs',
-      { from: seed.weekStart, to: seed.weekEnd },
-      `bench:run:${seed.weekStart}`,
-    );
-  });
-  const readsStarted = performance.now();
-  await operator.get(`/v1/matching/runs/${run!.id}`);
-  await operator.get('/v1/allocations', { runId: run!.id });
-  const readsMs = performance.now() - readsStarted;
+  let readsMs = 0;
+  const measured = await profiling(() =>
+    tracingPauses(async () => {
+      const measured = await longestPauseDuring(async () => {
+        const posted = performance.now();
+        run = await operator.post<MatchingRun>(
+          '/v1/matching/runs',
+          { from: seed.weekStart, to: seed.weekEnd },
+          `bench:run:${seed.weekStart}`,
+        );
+        if (process.env.BENCH_PAUSE_TRACE) {
+          progress(
+            `  run posted at ${posted.toFixed(0)} ms, answered at ${performance.now().toFixed(0)} ms`,
+          );
+        }
+      });
+      const readsStarted = performance.now();
+      await operator.get(`/v1/matching/runs/${run!.id}`);
+      await operator.get('/v1/allocations', { runId: run!.id });
+      readsMs = performance.now() - readsStarted;
+      return measured;
+    }),
+  );
   // What the run appended: every event after the position it started from.
   let events = 0;
   const eventsByType = new Map<string, number>();
@@ -221,7 +318,11 @@ async function mainWeek(
     );
     const placing = performance.now();
     const keys = await placeNetwork(service, network);
-    await placeOrders(service, network.orders, keys, network.weekStart);
+    if (process.env.BENCH_PLACE_IN_PROCESS) {
+      await placeOrdersInProcess(service, network.orders, network.weekStart);
+    } else {
+      await placeOrders(service, network.orders, keys, network.weekStart);
+    }
     progress(
       `  placed in ${((performance.now() - placing) / 1000).toFixed(1)} s (${service.api.requests} requests)`,
     );
@@ -307,6 +408,8 @@ export async function runServiceLeg(
   size: { sites: number; orders: number },
   seed: number,
 ): Promise<void> {
-  await mainWeek(weekStart, size, seed);
-  await history(weekStart, seed);
+  const orders = Number(process.env.BENCH_NETWORK_ORDERS ?? size.orders);
+  const sites = Number(process.env.BENCH_NETWORK_SITES ?? size.sites);
+  await mainWeek(weekStart, { orders, sites }, seed);
+  if (!process.env.BENCH_SKIP_HISTORY) await history(weekStart, seed);
 }

@@ -196,19 +196,20 @@ export class MatchingRunsService {
     return this.historyAt(await this.store.headPosition());
   }
 
-  /** Matches the market as of `history` and builds the run's events, on the matching thread. */
-  private async record(
+  /**
+   * Matches the market as of `history` and builds the run's events, on the matching thread: the
+   * snapshot, its hash and the events are all built there, the market crossing in parts.
+   */
+  private record(
     history: MarketState,
     horizon: Horizon,
     platformFeeBps: number,
     run: { runId: string; requestedBy: string; completedAt: () => string },
   ): Promise<RecordedRun> {
     const { completedAt, ...identity } = run;
-    const { snapshot, context } = await this.inputsOf(history, horizon, platformFeeBps);
-    return this.thread.record(
-      snapshot,
+    return this.thread.recordMarket(
+      history,
       { ...identity, horizon, inputPosition: history.position, platformFeeBps },
-      context,
       completedAt,
     );
   }

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import {
@@ -9,7 +11,14 @@ import {
   MatchingSnapshot,
 } from '@policloud/matching';
 import { AllocationInput, DomainEvent, StreamDecision } from '@policloud/domain';
-import type { MatchingReply, MatchingRequest, RunRequest } from './matching-thread.worker';
+import type { MarketState } from '@policloud/projections';
+import type {
+  EncodedPieces,
+  MarketPart,
+  MatchingReply,
+  MatchingRequest,
+  RunRequest,
+} from './matching-thread.worker';
 import { RunContext } from './run-events';
 
 /** What a `record` request gives back: the run's decisions, ready to commit, and its input hash. */
@@ -75,6 +84,43 @@ export class MatchingThread implements OnApplicationShutdown {
     ) as Promise<RecordedRun>;
   }
 
+  /**
+   * As `record`, from the market itself: the thread builds the snapshot, hashes it and reads the
+   * run's context there. The market crosses in parts of `MARKET_BYTES_PER_PART`, a turn of the
+   * event loop between them: a 2030 market is a hundred thousand orders, and copying it to the
+   * thread in one message (or building its snapshot here) would hold the loop for a second.
+   */
+  recordMarket(
+    market: MarketState,
+    run: RunRequest,
+    completedAt: () => string,
+  ): Promise<RecordedRun> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    worker.ref();
+    const recorded = new Promise<RecordedRun>((resolve, reject) => {
+      this.pending.set(id, {
+        items: [],
+        completedAt,
+        resolve: resolve as Pending['resolve'],
+        reject,
+      });
+    });
+    const send = async () => {
+      for (const part of marketParts(market)) {
+        if (!this.pending.has(id)) return; // the thread died meanwhile: the run is already failed
+        worker.postMessage({ id, marketPart: part } satisfies MatchingRequest);
+        await nextTurn();
+      }
+      if (!this.pending.has(id)) return;
+      worker.postMessage({
+        id,
+        recordMarket: { run, position: market.position, withHeld: market.gpusHeld !== undefined },
+      } satisfies MatchingRequest);
+    };
+    return send().then(() => recorded);
+  }
+
   /** The allocations a run on this snapshot records (`allocationInputs`), off the event loop. */
   replay(snapshot: MatchingSnapshot, context: RunContext): Promise<ReplayedRun> {
     return this.request((id) => ({ id, replay: { snapshot, context } })) as Promise<ReplayedRun>;
@@ -120,6 +166,10 @@ export class MatchingThread implements OnApplicationShutdown {
       for (const item of reply.items) waiting.items.push(item);
       return ask();
     }
+    if ('encoded' in reply) {
+      for (const piece of decodePieces(reply.encoded)) waiting.items.push(piece);
+      return ask();
+    }
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
     if ('result' in reply) {
@@ -148,6 +198,58 @@ export class MatchingThread implements OnApplicationShutdown {
     if (this.worker === worker) this.worker = undefined;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
+  }
+}
+
+/** The pieces of a recorded run's decisions, as the thread encoded them. */
+function decodePieces({ pieces, bytes }: EncodedPieces): StreamDecision[] {
+  let offset = 0;
+  return pieces.map(({ streamId, revision, sizes }) => ({
+    streamId,
+    revision,
+    events: sizes.map((size) => {
+      const event = deserialize(bytes.subarray(offset, offset + size)) as DomainEvent;
+      offset += size;
+      return event;
+    }),
+  }));
+}
+
+/**
+ * Bytes of a market's entries per message to the thread: a site's state is a thousand times an
+ * order's, so parts are cut by size, encoded here a few milliseconds at a time.
+ */
+const MARKET_BYTES_PER_PART = 256 * 1024;
+
+/** The market's maps as consecutive slices of encoded entries, each map in its own order. */
+function* marketParts(market: MarketState): Generator<MarketPart> {
+  const maps = {
+    sites: market.sites,
+    offers: market.offers,
+    orders: market.orders,
+    capacity: market.capacity,
+    gpusHeld: market.gpusHeld ?? new Map<string, number>(),
+  };
+  for (const [map, entries] of Object.entries(maps) as [
+    MarketPart['map'],
+    ReadonlyMap<string, unknown>,
+  ][]) {
+    let encoded: Buffer[] = [];
+    let sizes: number[] = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      const entryBytes = serialize(entry);
+      encoded.push(entryBytes);
+      sizes.push(entryBytes.length);
+      bytes += entryBytes.length;
+      if (bytes >= MARKET_BYTES_PER_PART) {
+        yield { map, sizes, bytes: Buffer.concat(encoded) };
+        encoded = [];
+        sizes = [];
+        bytes = 0;
+      }
+    }
+    if (sizes.length > 0) yield { map, sizes, bytes: Buffer.concat(encoded) };
   }
 }
 

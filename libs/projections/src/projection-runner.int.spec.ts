@@ -106,6 +106,35 @@ describe.each(['postgres', 'embedded'] as const)('projection runner on %s', (kin
     await runner.stop();
   });
 
+  it('hands a batch projection a large page in slices, in log order, with other work run between them', async () => {
+    const stream = `c-${randomUUID()}`;
+    const events = Array.from({ length: 1_200 }, () => anEvent('Counted'));
+    const last = (await store.append(stream, events, ANY)).lastGlobalPosition;
+    const slices: number[][] = [];
+    const order: string[] = [];
+    const sliced: Projection = {
+      name: 'sliced',
+      eventTypes: ['Counted'],
+      tables: [],
+      apply: () => Promise.reject(new Error('applied one by one')),
+      async applyBatch(page) {
+        slices.push(page.map((event) => event.globalPosition));
+        order.push('slice');
+        // What a request arriving meanwhile would do: it runs before the next slice starts.
+        setImmediate(() => order.push('other'));
+      },
+    };
+    const runner = new ProjectionRunner(store, readModels, [sliced], { idleMs: 10 });
+    await runner.start();
+    await runner.waitFor(last);
+    await runner.stop();
+    expect(slices.flat()).toEqual(Array.from({ length: 1_200 }, (_, i) => last - 1_199 + i));
+    expect(slices.length).toBeGreaterThan(1);
+    expect(order.slice(0, 2 * slices.length - 1)).toEqual(
+      slices.flatMap((_, i) => (i === 0 ? ['slice'] : ['other', 'slice'])),
+    );
+  });
+
   it('waits out a catch-up longer than its timeout while pages keep being applied; rejects a stalled one', async () => {
     const slow: Projection = {
       ...counters,

@@ -1,7 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
   EventMetadata,
+  EventToAppend,
   EventStore,
   NO_STREAM,
   RecordedEvent,
@@ -64,6 +66,9 @@ export interface CommandOptions {
    */
   alongside?: readonly StreamCommands<any, any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+/** Events named between two turns of the event loop when a commit is large. */
+const EVENTS_PER_TURN = 2_000;
 
 /** How many times a decision is made again when only a stream alongside changed meanwhile. */
 const ALONGSIDE_ATTEMPTS = 3;
@@ -246,19 +251,31 @@ export class CommandHandler {
     decisions: readonly StreamDecision[],
     options: CommitOptions,
   ): Promise<{ nextExpectedRevision: number; lastGlobalPosition: number }[]> {
-    const batches: StreamBatch[] = decisions
-      .filter((decision) => decision.events.length > 0)
-      .map((decision) => ({
-        streamId: decision.streamId,
-        expectedRevision: decision.revision < 0 ? NO_STREAM : decision.revision,
-        events: decision.events.map((event, index) => ({
+    const batches: StreamBatch[] = [];
+    let sinceTurn = 0;
+    for (const decision of decisions) {
+      if (decision.events.length === 0) continue;
+      const events: EventToAppend[] = [];
+      for (const [index, event] of decision.events.entries()) {
+        events.push({
           id: options.eventId(decision.streamId, index),
           type: event.type,
           schemaVersion: event.schemaVersion,
           data: storedData(event),
           metadata: options.metadata,
-        })),
-      }));
+        });
+        // A matching run commits a hundred thousand events: a turn of the loop now and then.
+        if (++sinceTurn === EVENTS_PER_TURN) {
+          sinceTurn = 0;
+          await nextTurn();
+        }
+      }
+      batches.push({
+        streamId: decision.streamId,
+        expectedRevision: decision.revision < 0 ? NO_STREAM : decision.revision,
+        events,
+      });
+    }
     if (batches.length === 1) {
       const [batch] = batches;
       return [await this.store.append(batch.streamId, batch.events, batch.expectedRevision)];

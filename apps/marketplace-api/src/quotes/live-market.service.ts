@@ -10,7 +10,7 @@ import { EVENT_STORE, EventStore } from '@policloud/event-store';
 import { emptyHistory, foldMarketHistory, MarketHistory } from '@policloud/projections';
 
 /** Events folded per turn of the event loop: short pauses for the requests served meanwhile. */
-const PAGE = 1_000;
+const PAGE = 250;
 /** How often the market follows the log in the background. */
 const FOLLOW_MS = 1_000;
 

@@ -20,7 +20,7 @@ import {
 } from '../event-store.errors';
 import { chainCanonicalHashes, GENESIS_HASH } from '@policloud/audit';
 import { PollingSubscription } from '../polling-subscription';
-import { validateAppend } from '../validate-append';
+import { validateAppend, validateAppends } from '../validate-append';
 import { hexBytes, serialiseEvent } from './append-statement';
 import { migrateEventStore } from './event-store.migrations';
 import { SqlClient, SqlExecutor } from './sql-executor';
@@ -115,8 +115,7 @@ export class SqlEventStore implements EventStore, CheckpointStore {
   }
 
   async appendMany(batches: readonly StreamBatch[]): Promise<AppendResult[]> {
-    for (const batch of batches)
-      validateAppend(batch.streamId, batch.events, batch.expectedRevision);
+    await validateAppends(batches);
     for (let attempt = 0; ; attempt++) {
       try {
         const { results, lastHashes } = await this.sql.transaction((client) =>

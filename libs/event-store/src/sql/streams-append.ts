@@ -8,7 +8,7 @@ import {
   STREAM_EXISTS,
   StreamBatch,
 } from '../event-store.port';
-import { AppendPiece, appendPieces, serialiseEvent } from './append-statement';
+import { AppendPiece, appendPieces, SerialisedEvent, serialiseEvent } from './append-statement';
 import { SqlClient } from './sql-executor';
 
 /**
@@ -16,6 +16,11 @@ import { SqlClient } from './sql-executor';
  * hashing a statement's events) and the slices es_append takes out of its array parameters.
  */
 const EVENTS_PER_STATEMENT = 1_000;
+/**
+ * Payload characters per statement: events with large payloads (an allocation over many slots)
+ * make fewer per statement, so serialising, hashing and binding one stays a few tens of ms.
+ */
+const PAYLOAD_CHARS_PER_STATEMENT = 256 * 1024;
 
 const EXPECTED_CODES: Record<string, number> = {
   [ANY]: -1,
@@ -79,6 +84,9 @@ export async function appendStreams(
   let statement: Planned[] = [];
   let statementStreams = new Set<string>();
   let statementEvents = 0;
+  let statementBytes = 0;
+  const statementFull = () =>
+    statementEvents >= EVENTS_PER_STATEMENT || statementBytes >= PAYLOAD_CHARS_PER_STATEMENT;
 
   const flush = async () => {
     if (statement.length === 0) return;
@@ -103,6 +111,7 @@ export async function appendStreams(
     statement = [];
     statementStreams = new Set();
     statementEvents = 0;
+    statementBytes = 0;
     await nextTurn();
   };
 
@@ -117,13 +126,16 @@ export async function appendStreams(
     let prevHash =
       batch.expectedRevision === NO_STREAM ? GENESIS_HASH : (tipBefore?.hash ?? GENESIS_HASH);
     for (let offset = 0; offset < batch.events.length;) {
-      if (statementEvents >= EVENTS_PER_STATEMENT || statementStreams.has(batch.streamId)) {
-        await flush();
+      if (statementFull() || statementStreams.has(batch.streamId)) await flush();
+      // The batch's next events, as many as the statement takes.
+      const events: SerialisedEvent[] = [];
+      while (offset + events.length < batch.events.length && !statementFull()) {
+        const event = serialiseEvent(batch.events[offset + events.length], hashChain);
+        events.push(event);
+        statementEvents++;
+        statementBytes += event.dataJson.length + event.metadataJson.length;
       }
-      const take = Math.min(batch.events.length - offset, EVENTS_PER_STATEMENT - statementEvents);
-      const events = batch.events
-        .slice(offset, offset + take)
-        .map((event) => serialiseEvent(event, hashChain));
+      const take = events.length;
       const hashes = hashChain
         ? chainCanonicalHashes(batch.streamId, events, revision + 1, prevHash)
         : undefined;
@@ -140,7 +152,6 @@ export async function appendStreams(
         },
       });
       statementStreams.add(batch.streamId);
-      statementEvents += take;
       offset += take;
       revision += take;
       if (hashes) prevHash = hashes[hashes.length - 1];

@@ -24,13 +24,13 @@ export class CountingEventStore implements EventStore, CheckpointStore {
 
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) {
     const result = await this.store.append(streamId, events, expected);
-    this.count(events);
+    this.count([events]);
     return result;
   }
 
   async appendMany(batches: readonly StreamBatch[]) {
     const results = await this.store.appendMany(batches);
-    for (const batch of batches) this.count(batch.events);
+    this.count(batches.map((batch) => batch.events));
     return results;
   }
 
@@ -59,7 +59,12 @@ export class CountingEventStore implements EventStore, CheckpointStore {
     return this.store.save(name, position);
   }
 
-  private count(events: readonly EventToAppend[]): void {
-    for (const event of events) this.metrics.eventsAppended.inc({ type: event.type });
+  /** Tallied here, one increment per type: a matching run appends a hundred thousand events. */
+  private count(batches: readonly (readonly EventToAppend[])[]): void {
+    const byType = new Map<string, number>();
+    for (const events of batches) {
+      for (const { type } of events) byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    for (const [type, count] of byType) this.metrics.eventsAppended.inc({ type }, count);
   }
 }
