@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ProjectionRunner } from '@policloud/projections';
+import { PROJECTION_RUNNER } from '@policloud/runtime';
+import { eventually } from './support/eventually';
 import { connectTestKafka } from './support/kafka-test-broker';
+import { orderBody } from './support/marketplace-bodies';
+import { Marketplace, Party } from './support/marketplace-fixture';
 import { createTestSchema, TestSchema } from './support/postgres-test-database';
 import { bootTestApp } from './support/test-app';
 
@@ -32,6 +37,7 @@ describe('GET /health and /docs', () => {
           failures: 0,
           failing: [],
           position: expect.any(Number),
+          lastAppliedAt: expect.any(String),
           lag: 0,
         },
         kafka: { status: 'not configured' },
@@ -88,5 +94,42 @@ describe('GET /health and /docs', () => {
         kafka: { status: 'up', brokers: 1, relay: { running: true, state: 'running' } },
       });
     });
+  });
+});
+
+describe('GET /health/ready while the read models are behind', () => {
+  let market: Marketplace;
+  let buyer: Party;
+
+  beforeAll(async () => {
+    market = await Marketplace.boot('postgres', { env: { READY_MAX_LAG_SECONDS: '1' } });
+    buyer = await market.participant(['buyer']);
+  });
+  afterAll(() => market.close());
+
+  const ready = () => market.app.inject({ method: 'GET', url: '/health/ready' });
+
+  it('turns not ready once stuck behind the log, and ready again as soon as pages apply', async () => {
+    const runner = market.app.get<ProjectionRunner>(PROJECTION_RUNNER);
+    await runner.stop();
+    // Order placement answers from the event store alone: the log moves, the read models do not.
+    const placed = await market.request('POST', '/v1/compute-orders', {
+      key: buyer.key,
+      body: orderBody(),
+    });
+    expect(placed.status).toBe(201);
+    await eventually(
+      async () => (await ready()).statusCode === 503,
+      'readiness to fail while nothing applies',
+    );
+    const stuck = await ready();
+    expect(stuck.json()).toMatchObject({
+      ready: false,
+      reason: expect.stringMatching(/none applied for \d+ s/),
+      lag: { events: expect.any(Number), stalledSeconds: expect.any(Number) },
+    });
+
+    await runner.start();
+    await eventually(async () => (await ready()).statusCode === 200, 'readiness once applying');
   });
 });

@@ -23,7 +23,7 @@ export interface AppConfig {
   databasePools: { eventStore: number; readModels: number };
   /** Lowest level of the JSON log lines written to stdout. */
   logLevel: LogLevel;
-  /** /health/ready fails while the read models trail the log by more than this. */
+  /** /health/ready fails once the read models are behind and have applied nothing for this long. */
   readyMaxLagSeconds: number;
   /** `system`, or `sandbox`: an operator may move time forward (never in production). */
   clock: ClockKind;

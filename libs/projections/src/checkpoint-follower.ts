@@ -24,6 +24,11 @@ export class CheckpointFollower {
     return this.reached.position;
   }
 
+  /** When a read of the checkpoint last found it moved (ms since the epoch), 0 before. */
+  get lastProgressAt(): number {
+    return this.reached.lastProgressAt;
+  }
+
   waitFor(position: number, timeoutMs: number): Promise<void> {
     const waiting = this.reached.waitFor(position, timeoutMs);
     this.polling ??= this.pollWhileWaited().finally(() => (this.polling = null));

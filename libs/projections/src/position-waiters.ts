@@ -24,6 +24,11 @@ export class PositionWaiters {
     return this.reached;
   }
 
+  /** When the position last moved (ms since the epoch), 0 before it first did. */
+  get lastProgressAt(): number {
+    return this.progressedAt;
+  }
+
   get waiting(): boolean {
     return this.waiters.length > 0;
   }

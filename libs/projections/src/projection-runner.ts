@@ -51,6 +51,8 @@ export interface ProjectionFailure {
 export interface ProjectionRunnerStatus extends WorkerStatus {
   running: boolean;
   position: number;
+  /** When the read models last applied a page (ms since the epoch), 0 before they first did. */
+  lastProgressAt: number;
   /** Projections halted on an event, retried with backoff; empty when every read model is current. */
   failing: ProjectionFailure[];
 }
@@ -155,6 +157,7 @@ export class ProjectionRunner {
       running: subscription.state !== 'stopped',
       ...subscription,
       position: this.reached.position,
+      lastProgressAt: this.reached.lastProgressAt,
       failing: [...this.halted.values()].map(({ timer: _timer, ...failure }) => failure),
     };
   }

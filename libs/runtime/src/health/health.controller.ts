@@ -32,8 +32,8 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary:
-      'Readiness: 200 when the store answers and the read models trail the log by less than ' +
-      'READY_MAX_LAG_SECONDS, else 503 with the reason (send no traffic meanwhile)',
+      'Readiness: 200 when the store answers and the read models have not been stuck behind ' +
+      'the log (nothing applied) for READY_MAX_LAG_SECONDS, else 503 with the reason',
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const readiness = await this.health.readiness();

@@ -20,7 +20,11 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   eventStore: EventStoreHealth;
   /** Read models: position applied, how many positions behind the log, and any halted projection. */
-  projections: ProjectionRunnerStatus & { lag: number | null };
+  projections: Omit<ProjectionRunnerStatus, 'lastProgressAt'> & {
+    /** When the read models last applied a page (ISO 8601), null before they first did. */
+    lastAppliedAt: string | null;
+    lag: number | null;
+  };
   kafka: (KafkaHealth & { relay: RelayStatus | null }) | { status: 'not configured' };
   /** Periodic workers of this process (audit sealer, scheduled matching), when enabled. */
   workers: Record<string, PeriodicWorkerStatus>;
@@ -38,21 +42,25 @@ export class HealthService {
   ) {}
 
   /**
-   * Ready for traffic: the store answers and the read models trail the log by less than
-   * READY_MAX_LAG_SECONDS (a load balancer sends no reads that would wait for them).
+   * Ready for traffic: the store answers and the read models have not been stuck behind the log
+   * for more than READY_MAX_LAG_SECONDS. Catching up page after page (a large matching run's
+   * events) stays ready: every replica reads the same read models, so taking them all out of
+   * the load balancer while the projector works would only turn slow reads into no reads.
    */
   async readiness(): Promise<{ ready: boolean; reason?: string; lag?: ReadModelLag }> {
     try {
-      const position = (await this.readModels.status(HEALTH_TIMEOUT_MS)).position;
+      const status = await this.readModels.status(HEALTH_TIMEOUT_MS);
       const lag = await withTimeout(
-        this.readModels.lagOf(position),
+        this.readModels.lagOf(status.position, status.lastProgressAt),
         HEALTH_TIMEOUT_MS,
         'reading the log',
       );
-      if (lag.seconds > this.config.readyMaxLagSeconds) {
+      if (lag.stalledSeconds > this.config.readyMaxLagSeconds) {
         return {
           ready: false,
-          reason: `read models ${Math.round(lag.seconds)} s behind the log`,
+          reason:
+            `read models ${Math.round(lag.seconds)} s behind the log, ` +
+            `none applied for ${Math.round(lag.stalledSeconds)} s`,
           lag,
         };
       }
@@ -85,6 +93,7 @@ export class HealthService {
         failures: 1,
         lastError: error.message,
         position: 0,
+        lastProgressAt: 0,
         failing: [],
       }));
     const lag =
@@ -101,10 +110,16 @@ export class HealthService {
       Object.values(workers).some(
         (worker) => worker.state === 'retrying' || worker.state === 'stopped',
       );
+    const { lastProgressAt, ...projected } = projections;
     return {
       status: degraded ? 'degraded' : 'ok',
       eventStore,
-      projections: { ...projections, lag },
+      projections: {
+        ...projected,
+        // When the read models last moved: how long a stuck projector has been stuck.
+        lastAppliedAt: lastProgressAt ? new Date(lastProgressAt).toISOString() : null,
+        lag,
+      },
       kafka: kafka ? { ...kafka, relay } : { status: 'not configured' },
       workers,
     };

@@ -375,7 +375,11 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
         status: { type: 'string', enum: ['ready', 'not ready'] },
         ready: boolean,
         reason: string,
-        lag: object({ events: integer, seconds: { type: 'number' } }),
+        lag: object({
+          events: integer,
+          seconds: { type: 'number' },
+          stalledSeconds: { type: 'number' },
+        }),
       },
       ['status', 'ready'],
     ),
