@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, Like } from 'typeorm';
 import { PositionWaiters } from './position-waiters';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 
 /** Between two reads of the checkpoint while somebody waits: a read's added latency at most. */
 const POLL_MS = 20;
+/** How long a read of the halted projections serves the requests that follow it. */
+const HALTED_CACHE_MS = 1_000;
 
 /**
  * Read-your-writes in a process that does not run the projections (an API replica): follows the
@@ -14,6 +16,7 @@ const POLL_MS = 20;
 export class CheckpointFollower {
   private readonly reached = new PositionWaiters();
   private polling: Promise<void> | null = null;
+  private halted: { names: Promise<string[]>; readAt: number } | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,6 +45,24 @@ export class CheckpointFollower {
       .findOneBy({ name: this.checkpointName });
     this.reached.advance(row?.position ?? 0);
     return this.reached.position;
+  }
+
+  /**
+   * Projections the leader has halted on an event: while one is, it keeps its own checkpoint
+   * (`<checkpoint>/<projection>`) beside the shared one. Read at most once a second.
+   */
+  haltedProjections(): Promise<string[]> {
+    const now = Date.now();
+    if (!this.halted || now - this.halted.readAt > HALTED_CACHE_MS) {
+      const prefix = `${this.checkpointName}/`;
+      const names = this.dataSource
+        .getRepository(ProjectionCheckpointEntity)
+        .findBy({ name: Like(`${prefix}%`) })
+        .then((rows) => rows.map((row) => row.name.slice(prefix.length)).sort());
+      names.catch(() => (this.halted = null));
+      this.halted = { names, readAt: now };
+    }
+    return this.halted.names;
   }
 
   private async pollWhileWaited(): Promise<void> {

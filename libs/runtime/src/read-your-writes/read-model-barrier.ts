@@ -39,4 +39,14 @@ export class ReadModelBarrier {
     const readModels = this.projections.status().running ? this.projections : this.follower;
     return readModels.waitFor(position, timeoutMs);
   }
+
+  /**
+   * Read models halted on an event (their rows stay as they were before it, see the runner's
+   * failure policy): reads from them are stale until the event applies.
+   */
+  async haltedReadModels(): Promise<string[]> {
+    const status = this.projections.status();
+    if (status.running) return status.failing.map((failure) => failure.projection).sort();
+    return this.follower.haltedProjections();
+  }
 }
