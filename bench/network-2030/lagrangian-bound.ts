@@ -227,9 +227,8 @@ export function lagrangianBoundOfModel(
   for (const order of orders) typicalSurplus += Math.max(0, order.bid - order.cls.minReserve[0]);
   typicalSurplus /= Math.max(1, orders.length);
   // An order's best slots so far: a min-heap by value.
-  const heapValue = new Float64Array(maxWanted);
-  const heapSlot = new Int32Array(maxWanted);
-  const heapSite = new Int32Array(maxWanted);
+  const heap = new SlotHeap(maxWanted);
+  const { value: heapValue, slot: heapSlot, site: heapSite } = heap;
 
   /** The class's frontier at slot t, rebuilt from the prices. */
   const buildFrontier = (cls: OrderClass, t: number): void => {
@@ -331,8 +330,9 @@ export function lagrangianBoundOfModel(
       const ranked = order.cls.levelRanked[order.level];
       const top = order.cls.levelValue[order.level];
       const { gpus, bid, wanted, allOrNone } = order;
-      let held = 0;
+      heap.size = 0;
       for (let r = 0; r < T; r++) {
+        const held = heap.size;
         const t = ranked[r];
         const upper = top[t];
         if (upper === -Infinity || (!allOrNone && bid + upper <= 0)) break;
@@ -343,12 +343,10 @@ export function lagrangianBoundOfModel(
         if (j === length[t]) continue;
         const own = value[t * FRONTIER + j];
         if (!allOrNone && bid + own <= 0) continue;
-        if (held < wanted) {
-          heapPush(heapValue, heapSlot, heapSite, held++, own, t, site[t * FRONTIER + j]);
-        } else if (own > heapValue[0]) {
-          heapReplaceTop(heapValue, heapSlot, heapSite, held, own, t, site[t * FRONTIER + j]);
-        }
+        if (held < wanted) heap.push(own, t, site[t * FRONTIER + j]);
+        else if (own > heapValue[0]) heap.replaceTop(own, t, site[t * FRONTIER + j]);
       }
+      const held = heap.size;
       if (allOrNone) {
         // All its slots or none: the best `wanted` together, if they add welfare at all.
         let total = 0;
@@ -512,50 +510,53 @@ function normalizedStep(
   }
 }
 
-function heapPush(
-  value: Float64Array,
-  slot: Int32Array,
-  site: Int32Array,
-  size: number,
-  v: number,
-  t: number,
-  s: number,
-): void {
-  let i = size;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (value[parent] <= v) break;
-    value[i] = value[parent];
-    slot[i] = slot[parent];
-    site[i] = site[parent];
-    i = parent;
-  }
-  value[i] = v;
-  slot[i] = t;
-  site[i] = s;
-}
+/** An order's best slots so far, worst on top: values with the slot and site of each. */
+class SlotHeap {
+  readonly value: Float64Array;
+  readonly slot: Int32Array;
+  readonly site: Int32Array;
+  size = 0;
 
-function heapReplaceTop(
-  value: Float64Array,
-  slot: Int32Array,
-  site: Int32Array,
-  size: number,
-  v: number,
-  t: number,
-  s: number,
-): void {
-  let i = 0;
-  for (;;) {
-    let child = 2 * i + 1;
-    if (child >= size) break;
-    if (child + 1 < size && value[child + 1] < value[child]) child++;
-    if (value[child] >= v) break;
-    value[i] = value[child];
-    slot[i] = slot[child];
-    site[i] = site[child];
-    i = child;
+  constructor(capacity: number) {
+    this.value = new Float64Array(capacity);
+    this.slot = new Int32Array(capacity);
+    this.site = new Int32Array(capacity);
   }
-  value[i] = v;
-  slot[i] = t;
-  site[i] = s;
+
+  push(v: number, t: number, s: number): void {
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.value[parent] <= v) break;
+      this.move(parent, i);
+      i = parent;
+    }
+    this.put(i, v, t, s);
+  }
+
+  /** Replaces the worst slot held with a better one. */
+  replaceTop(v: number, t: number, s: number): void {
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && this.value[child + 1] < this.value[child]) child++;
+      if (this.value[child] >= v) break;
+      this.move(child, i);
+      i = child;
+    }
+    this.put(i, v, t, s);
+  }
+
+  private move(from: number, to: number): void {
+    this.value[to] = this.value[from];
+    this.slot[to] = this.slot[from];
+    this.site[to] = this.site[from];
+  }
+
+  private put(i: number, v: number, t: number, s: number): void {
+    this.value[i] = v;
+    this.slot[i] = t;
+    this.site[i] = s;
+  }
 }
