@@ -88,7 +88,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
           break;
         }
       }
-      const found = bestSite(engine, capacity, order, slot, best, firstOpenSite[base + slot]);
+      const found = engine.bestSite(order, slot, best, firstOpenSite[base + slot], capacity);
       if (!found) {
         firstOpenSite[base + slot] = compiled.sites.length;
         bound[base + slot] = -Infinity;
@@ -136,50 +136,6 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
     if (stop < open.length && bound[base + open[stop]] > key) key = bound[base + open[stop]];
     if (key > -Infinity) queue.push(order, key, compiled.rank);
   }
-}
-
-/**
- * `MatchingEngine.bestSite`, skipping the sites whose cell cannot hold the order's GPUs at all
- * (`CellCapacityIndex`): the same site, reserve and slack, far fewer evaluations.
- */
-function bestSite(
-  engine: MatchingEngine,
-  capacity: CellCapacityIndex,
-  order: number,
-  slot: number,
-  choice: SiteChoice,
-  from: number,
-): boolean {
-  const compiled = engine.model.orders[order];
-  const sites = compiled.sites;
-  const minReserve = compiled.minReserve;
-  let bestSite = NONE;
-  let bestReserve = Infinity;
-  let bestSlack = -1;
-  let open = sites.length;
-  for (let i = capacity.next(sites, slot, from, compiled.gpus); i < sites.length;) {
-    if (minReserve[i] > bestReserve || minReserve[i] > compiled.bid) {
-      if (open > i) open = i;
-      break;
-    }
-    const reserve = engine.evaluate(order, sites[i], slot);
-    if (reserve >= 0) {
-      if (open > i) open = i;
-      const slack = engine.lastSlack;
-      if (reserve < bestReserve || (reserve === bestReserve && slack > bestSlack)) {
-        bestSite = sites[i];
-        bestReserve = reserve;
-        bestSlack = slack;
-      }
-    }
-    i = capacity.next(sites, slot, i + 1, compiled.gpus);
-  }
-  choice.open = open;
-  if (bestSite === NONE) return false;
-  choice.site = bestSite;
-  choice.reserve = bestReserve;
-  choice.slack = bestSlack;
-  return true;
 }
 
 /** How many of the first `count` reserves are at most `reserve`. */
