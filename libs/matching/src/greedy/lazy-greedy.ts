@@ -8,7 +8,7 @@
  */
 import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
-import { rankCandidates } from './candidate-ranking';
+import { CandidateSlots } from './candidate-ranking';
 import { OrderQueue } from './order-queue';
 
 /**
@@ -26,13 +26,7 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
       queue.push(order, (compiled.bid - compiled.minReserve[0]) * weight[order], compiled.rank);
     }
   });
-  const maxSlots = model.orders.reduce((max, compiled) => Math.max(max, compiled.slots.length), 0);
-  // This order's candidate slots: the slot, its best site, reserve and slack there.
-  const candidateSlot = new Int32Array(maxSlots);
-  const candidateSite = new Int32Array(maxSlots);
-  const candidateReserve = new Float64Array(maxSlots);
-  const candidateSlack = new Float64Array(maxSlots);
-  const ranking: number[] = [];
+  const candidates = new CandidateSlots(model);
   const best: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
 
   // The greedy only adds allocations, so capacity, energy and price bounds only tighten: a
@@ -42,7 +36,7 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
   while (queue.size > 0) {
     const order = queue.pop();
     const compiled = model.orders[order];
-    let count = 0;
+    candidates.clear();
     for (let i = 0; i < compiled.slots.length; i++) {
       const slot = compiled.slots[i];
       const orderSlot = order * slotCount + slot;
@@ -54,22 +48,18 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
       const found = engine.bestSite(order, slot, best, firstOpenSite[orderSlot]);
       firstOpenSite[orderSlot] = best.open;
       if (!found) continue;
-      candidateSlot[count] = slot;
-      candidateSite[count] = best.site;
-      candidateReserve[count] = best.reserve;
-      candidateSlack[count] = best.slack;
-      count++;
+      candidates.add(slot, best);
     }
     const need = compiled.wanted - engine.filledSlots[order];
-    if (count === 0 || (compiled.allOrNone && count < need)) continue;
-    rankCandidates(ranking, count, candidateReserve, candidateSlack, candidateSlot);
+    if (candidates.count === 0 || (compiled.allOrNone && candidates.count < need)) continue;
+    const ranking = candidates.rank();
     const hasNext = queue.size > 0;
     const nextKey = hasNext ? queue.topKey() : 0;
     const nextRank = hasNext ? queue.topRank() : 0;
 
     if (compiled.allOrNone) {
       let total = 0;
-      for (let i = 0; i < need; i++) total += compiled.bid - candidateReserve[ranking[i]];
+      for (let i = 0; i < need; i++) total += compiled.bid - candidates.reserve[ranking[i]];
       const mean = (total / need) * weight[order];
       if (hasNext && !OrderQueue.before(mean, compiled.rank, nextKey, nextRank)) {
         queue.push(order, mean, compiled.rank);
@@ -77,32 +67,22 @@ export function runGreedy(engine: MatchingEngine, sizeBias = 0): void {
       }
       for (let i = 0; i < need; i++) {
         const candidate = ranking[i];
-        engine.placeNearHeld(
-          order,
-          candidateSite[candidate],
-          candidateSlot[candidate],
-          candidateReserve[candidate],
-        );
+        candidates.place(engine, order, candidate);
       }
       continue;
     }
 
     let taken = 0;
-    for (; taken < count && taken < need; taken++) {
+    for (; taken < candidates.count && taken < need; taken++) {
       const candidate = ranking[taken];
-      const surplus = (compiled.bid - candidateReserve[candidate]) * weight[order];
+      const surplus = (compiled.bid - candidates.reserve[candidate]) * weight[order];
       if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) break;
-      engine.placeNearHeld(
-        order,
-        candidateSite[candidate],
-        candidateSlot[candidate],
-        candidateReserve[candidate],
-      );
+      candidates.place(engine, order, candidate);
     }
-    if (taken < need && taken < count) {
+    if (taken < need && taken < candidates.count) {
       queue.push(
         order,
-        (compiled.bid - candidateReserve[ranking[taken]]) * weight[order],
+        (compiled.bid - candidates.reserve[ranking[taken]]) * weight[order],
         compiled.rank,
       );
     }

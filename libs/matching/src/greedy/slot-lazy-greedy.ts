@@ -12,7 +12,7 @@
 import { NONE } from '../engine-state/engine-allocation';
 import { MatchingEngine, SiteChoice } from '../engine-state/matching-engine';
 import { CellCapacityIndex } from './cell-capacity-index';
-import { rankCandidates } from './candidate-ranking';
+import { CandidateSlots } from './candidate-ranking';
 import { OrderQueue } from './order-queue';
 
 export function runSlotLazyGreedy(engine: MatchingEngine): void {
@@ -31,22 +31,10 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
       for (const slot of compiled.slots) bound[order * slotCount + slot] = best;
     }
   });
-  const maxSlots = model.orders.reduce((max, compiled) => Math.max(max, compiled.slots.length), 0);
-  const candidateSlot = new Int32Array(maxSlots);
-  const candidateSite = new Int32Array(maxSlots);
-  const candidateReserve = new Float64Array(maxSlots);
-  const candidateSlack = new Float64Array(maxSlots);
-  const ranking: number[] = [];
+  const candidates = new CandidateSlots(model);
   const open: number[] = [];
   const best: SiteChoice = { site: 0, reserve: 0, slack: 0, open: 0 };
   const capacity = new CellCapacityIndex(engine);
-  const place = (order: number, candidate: number) =>
-    engine.placeNearHeld(
-      order,
-      candidateSite[candidate],
-      candidateSlot[candidate],
-      candidateReserve[candidate],
-    );
 
   while (queue.size > 0) {
     const order = queue.pop();
@@ -69,7 +57,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
     const nextKey = hasNext ? queue.topKey() : 0;
     const nextRank = hasNext ? queue.topRank() : 0;
 
-    let count = 0;
+    candidates.clear();
     let bestBelowNext = -Infinity;
     let stop = open.length;
     for (let k = 0; k < open.length; k++) {
@@ -83,7 +71,7 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
           break;
         }
         // `need` slots found at least as good as any slot left.
-        if (count >= need && atLeast(candidateReserve, count, compiled.bid - cached) >= need) {
+        if (candidates.count >= need && candidates.atMost(compiled.bid - cached) >= need) {
           stop = k;
           break;
         }
@@ -100,47 +88,37 @@ export function runSlotLazyGreedy(engine: MatchingEngine): void {
       if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) {
         if (surplus > bestBelowNext) bestBelowNext = surplus;
       }
-      candidateSlot[count] = slot;
-      candidateSite[count] = best.site;
-      candidateReserve[count] = best.reserve;
-      candidateSlack[count] = best.slack;
-      count++;
+      candidates.add(slot, best);
     }
-    if (count === 0 || (compiled.allOrNone && count < need)) continue;
-    rankCandidates(ranking, count, candidateReserve, candidateSlack, candidateSlot);
+    if (candidates.count === 0 || (compiled.allOrNone && candidates.count < need)) continue;
+    const ranking = candidates.rank();
 
     if (compiled.allOrNone) {
       let total = 0;
-      for (let i = 0; i < need; i++) total += compiled.bid - candidateReserve[ranking[i]];
+      for (let i = 0; i < need; i++) total += compiled.bid - candidates.reserve[ranking[i]];
       const mean = total / need;
       if (hasNext && !OrderQueue.before(mean, compiled.rank, nextKey, nextRank)) {
         queue.push(order, mean, compiled.rank);
         continue;
       }
       for (let i = 0; i < need; i++) {
-        place(order, ranking[i]);
+        candidates.place(engine, order, ranking[i]);
       }
       continue;
     }
 
     let taken = 0;
-    for (; taken < count && taken < need; taken++) {
+    for (; taken < candidates.count && taken < need; taken++) {
       const candidate = ranking[taken];
-      const surplus = compiled.bid - candidateReserve[candidate];
+      const surplus = compiled.bid - candidates.reserve[candidate];
       if (hasNext && !OrderQueue.before(surplus, compiled.rank, nextKey, nextRank)) break;
-      place(order, candidate);
+      candidates.place(engine, order, candidate);
     }
     if (taken >= need) continue;
     // Back in the queue with an upper bound of its best slot left: found or not yet looked at.
-    let key = taken < count ? compiled.bid - candidateReserve[ranking[taken]] : -Infinity;
+    let key =
+      taken < candidates.count ? compiled.bid - candidates.reserve[ranking[taken]] : -Infinity;
     if (stop < open.length && bound[base + open[stop]] > key) key = bound[base + open[stop]];
     if (key > -Infinity) queue.push(order, key, compiled.rank);
   }
-}
-
-/** How many of the first `count` reserves are at most `reserve`. */
-function atLeast(reserves: Float64Array, count: number, reserve: number): number {
-  let n = 0;
-  for (let i = 0; i < count; i++) if (reserves[i] <= reserve) n++;
-  return n;
 }
